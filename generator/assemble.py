@@ -1,0 +1,296 @@
+"""MODEL: group parsed files into articles and pages, give them URLs, build taxonomies.
+
+Everything here is about the site as a whole: which sections belong to which
+article, slugs and their collisions, who the author is, which articles are
+published, and the tag and category listings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from urllib.parse import urlsplit
+
+from generator.config import Config
+from generator.discover import SourceFile
+from generator.errors import ModelError
+from generator.model import Article, Asset, Listing, Page, Person, Section, Site, Term
+from generator.parse import ParsedFile
+from generator.slugs import slugify
+
+# Top-level names that the site's own listings and files use.
+RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "categories", "page", "static", "404"})
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Which articles a build publishes: drafts and future-dated ones only on request."""
+
+    now: datetime
+    drafts: bool = False
+    future: bool = False
+
+    def shows(self, article: Article) -> bool:
+        if article.draft and not self.drafts:
+            return False
+        return self.future or article.published <= self.now
+
+
+def assemble(
+    config: Config,
+    parsed: Iterable[ParsedFile],
+    assets: Iterable[SourceFile],
+    visibility: Visibility,
+) -> Site:
+    """Build the :class:`Site` from parsed files; raise :class:`ModelError` on conflicts."""
+    parsed = list(parsed)
+    all_articles = _articles(config, parsed, list(assets))
+    _check_unique(all_articles, "article")
+    _check_pins(all_articles, parsed)
+    published = sorted(
+        (article for article in all_articles if visibility.shows(article)),
+        key=lambda article: (-article.published.timestamp(), article.slug),
+    )
+    pages = _pages(config, [p for p in parsed if p.kind == "page"], visibility)
+    _check_unique(pages, "page")
+    return Site(
+        articles=tuple(published),
+        pages=tuple(pages),
+        tags=_listings(published, lambda article: article.tags),
+        categories=_listings(published, lambda article: (article.category,)),
+    )
+
+
+def _articles(config: Config, parsed: list[ParsedFile], assets: list[SourceFile]) -> list[Article]:
+    folders: dict[str, list[ParsedFile]] = defaultdict(list)
+    articles = []
+    for item in parsed:
+        if item.kind == "article":
+            articles.append(_article(config, item, (), ()))
+        elif item.kind in ("article_index", "section"):
+            folders[item.article_dir].append(item)
+    assets_by_folder: dict[str, list[SourceFile]] = defaultdict(list)
+    for asset in assets:
+        assets_by_folder[asset.article_dir].append(asset)
+    for folder in sorted(folders.keys() | assets_by_folder.keys()):
+        files = folders.get(folder, [])
+        index = next((item for item in files if item.kind == "article_index"), None)
+        if index is None:
+            raise ModelError(
+                folder,
+                "an article folder needs an index.md with the article's front matter",
+                hint="add index.md with title, description and date",
+            )
+        sections = sorted(
+            (item for item in files if item.kind == "section"), key=lambda s: (s.order, s.src_path)
+        )
+        articles.append(_article(config, index, sections, assets_by_folder.get(folder, [])))
+    return articles
+
+
+def _article(
+    config: Config, index: ParsedFile, sections: Iterable[ParsedFile], assets: list[SourceFile]
+) -> Article:
+    meta = index.meta
+    folder = index.article_dir or index.src_path.removesuffix(".md")
+    slug = _slug(index, folder.rsplit("/", 1)[-1])
+    url = f"{config.base_path}posts/{slug}/"
+    dest_dir = f"posts/{slug}/"
+    copied = tuple(
+        Asset(a.src_path, dest_dir + a.src_path.removeprefix(folder + "/"), a.digest)
+        for a in assets
+    )
+    body = [_intro_section(index)] if index.html.strip() and not index.article_dir else []
+    body += _sections(sections)
+    text = " ".join([meta["title"], meta["description"], index.text, *(s.text for s in sections)])
+    return Article(
+        src_path=index.src_path,
+        slug=slug,
+        url=url,
+        dest_path=dest_dir + "index.html",
+        title=meta["title"],
+        description=meta["description"],
+        published=_moment(meta["date"], config),
+        updated=_moment(meta["updated"], config) if meta["updated"] else None,
+        author=_person(config.authors, index, "author", "authors"),
+        reviewed_by=_person(config.reviewers, index, "reviewed_by", "reviewers"),
+        last_reviewed=_day(meta["last_reviewed"]),
+        tags=tuple(_term(config, "tag", name) for name in meta["tags"]),
+        category=_term(config, "category", meta["category"]) if meta["category"] else None,
+        image=_image_url(index, url, copied),
+        image_alt=meta["image_alt"],
+        draft=meta["draft"],
+        pinned_related=tuple(slugify(pin) for pin in meta["related"]),
+        intro_html=index.html if index.article_dir else "",
+        sections=tuple(body),
+        text=text,
+        word_count=len(text.split()),
+        assets=copied,
+    )
+
+
+def _intro_section(index: ParsedFile) -> Section:
+    """A single-file article is one untitled section; its ## headings make the TOC."""
+    return Section(index.src_path, "", "", "text", index.html, index.toc)
+
+
+def _sections(files: Iterable[ParsedFile]) -> list[Section]:
+    sections, used = [], set()
+    for item in files:
+        anchor, number = item.meta["id"], 2
+        while anchor in used:
+            anchor, number = f"{item.meta['id']}-{number}", number + 1
+        used.add(anchor)
+        sections.append(
+            Section(
+                src_path=item.src_path,
+                id=anchor,
+                title=item.meta["title"],
+                kind=item.meta["kind"],
+                html=item.html,
+                toc=item.toc,
+                questions=item.questions,
+            )
+        )
+    return sections
+
+
+def _slug(item: ParsedFile, fallback: str) -> str:
+    slug = slugify(item.meta["slug"] or fallback)
+    if not slug:
+        raise ModelError(
+            item.src_path,
+            f"cannot make a URL name from {item.meta['slug'] or fallback!r}",
+            line=item.line_of("slug"),
+            hint="set 'slug:' to letters, digits and dashes, like slug: acne-treatment",
+        )
+    return slug
+
+
+def _moment(value: date | datetime, config: Config) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=config.zone)
+    return datetime.combine(value, time(), tzinfo=config.zone)
+
+
+def _day(value: date | datetime | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _person(people: dict[str, Person], item: ParsedFile, field: str, table: str) -> Person | None:
+    key = item.meta[field]
+    if not key:
+        return None
+    if key not in people:
+        known = ", ".join(people) or "none yet"
+        raise ModelError(
+            item.src_path,
+            f"'{field}: {key}' names nobody in site.toml's [{table}] (known: {known})",
+            line=item.line_of(field),
+            column=1,
+            hint=f'add [{table}.{key}] with name = "..." to site.toml, or fix the key',
+        )
+    return people[key]
+
+
+def _term(config: Config, kind: str, name: str) -> Term:
+    slug = slugify(name) or "-"
+    folder = "tags" if kind == "tag" else "categories"
+    return Term(kind, name, slug, f"{config.base_path}{folder}/{slug}/")
+
+
+def _image_url(index: ParsedFile, article_url: str, assets: tuple[Asset, ...]) -> str:
+    image = index.meta["image"]
+    if not image or image.startswith("/") or urlsplit(image).scheme in ("http", "https"):
+        return image or ""
+    beside = {asset.dest_path.split("/", 2)[2] for asset in assets}
+    if image not in beside:
+        raise ModelError(
+            index.src_path,
+            f"the image {image!r} is not in the article's folder",
+            line=index.line_of("image"),
+            column=1,
+            hint="put the file beside index.md, or give a /static/... path or a full URL",
+        )
+    return article_url + image
+
+
+def _check_unique(items: list[Article] | list[Page], what: str) -> None:
+    owners: dict[str, str] = {}
+    for item in items:
+        if item.url in owners:
+            raise ModelError(
+                item.src_path,
+                f"this {what} has the URL {item.url}, like {owners[item.url]}",
+                hint="give one of them another 'slug:' in its front matter",
+            )
+        owners[item.url] = item.src_path
+
+
+def _check_pins(articles: list[Article], parsed: list[ParsedFile]) -> None:
+    slugs = {article.slug for article in articles}
+    lines = {item.src_path: item.line_of("related") for item in parsed}
+    for article in articles:
+        for pin in article.pinned_related:
+            if pin not in slugs or pin == article.slug:
+                raise ModelError(
+                    article.src_path,
+                    f"'related' names {pin!r}, which is not another article's slug",
+                    line=lines.get(article.src_path),
+                    column=1,
+                    hint="use the slug from the other article's URL: /posts/<slug>/",
+                )
+
+
+def _pages(config: Config, parsed: list[ParsedFile], visibility: Visibility) -> list[Page]:
+    pages = []
+    for item in parsed:
+        if item.meta["draft"] and not visibility.drafts:
+            continue
+        slug = _slug(item, item.src_path.rsplit("/", 1)[-1].removesuffix(".md"))
+        if slug in RESERVED_PAGE_SLUGS:
+            raise ModelError(
+                item.src_path,
+                f"the page URL /{slug}/ is used by the site itself",
+                line=item.line_of("slug"),
+                hint="set another 'slug:' in the page's front matter",
+            )
+        updated = item.meta["updated"]
+        pages.append(
+            Page(
+                src_path=item.src_path,
+                slug=slug,
+                url=f"{config.base_path}{slug}/",
+                dest_path=f"{slug}/index.html",
+                title=item.meta["title"],
+                description=item.meta["description"],
+                html=item.html,
+                menu=item.meta["menu"],
+                updated=_moment(updated, config) if updated else None,
+            )
+        )
+    return sorted(pages, key=lambda page: page.slug)
+
+
+def _listings(articles: list[Article], terms_of) -> tuple[Listing, ...]:
+    """One listing per term slug, articles newest first, named by the most used spelling."""
+    by_slug: dict[str, list[Article]] = defaultdict(list)
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    first: dict[str, Term] = {}
+    for article in articles:
+        seen: set[str] = set()
+        for term in terms_of(article):
+            if term is None or term.slug in seen:
+                continue
+            seen.add(term.slug)
+            by_slug[term.slug].append(article)
+            spellings[term.slug][term.name] += 1
+            first.setdefault(term.slug, term)
+    listings = []
+    for slug in sorted(by_slug):
+        name = min(spellings[slug].items(), key=lambda item: (-item[1], item[0]))[0]
+        term = Term(first[slug].kind, name, slug, first[slug].url)
+        listings.append(Listing(term, tuple(by_slug[slug])))
+    return tuple(listings)

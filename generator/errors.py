@@ -1,0 +1,72 @@
+"""One error type for everything a user can get wrong, carrying where it happened.
+
+Every stage raises a subclass of :class:`SiteError`; only the CLI turns them
+into messages and exit codes, so a user's mistake never ends in a traceback::
+
+    >>> str(ContentError("content/posts/a.md", "'date' is required", line=1, column=1))
+    "content/posts/a.md:1:1: error: 'date' is required"
+"""
+
+from __future__ import annotations
+
+
+class SiteError(Exception):
+    """A problem in the user's site, located as ``path:line:column``."""
+
+    def __init__(
+        self,
+        path: str | None,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+    @property
+    def location(self) -> str:
+        parts = [self.path or "<site>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: error: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class ConfigError(SiteError):
+    """``site.toml`` is missing, malformed or holds a wrong value."""
+
+
+class ContentError(SiteError):
+    """A content file cannot be read, parsed or validated."""
+
+
+class ModelError(SiteError):
+    """Content files are fine one by one but conflict as a site (same URL, unknown people)."""
+
+
+class TemplateError(SiteError):
+    """A template fails to load or render."""
+
+
+class OutputError(SiteError):
+    """The output folder cannot be written."""
+
+
+class SiteWarning(SiteError):
+    """Something worth fixing that does not stop the build; reported, never raised."""
+
+    def __str__(self) -> str:
+        return super().__str__().replace(": error: ", ": warning: ", 1)

@@ -1,0 +1,243 @@
+"""PARSE: one source file's bytes -> validated front matter and rendered Markdown.
+
+Each file is parsed on its own (no knowledge of the rest of the site), so the
+stage can run in any order, in parallel, and be cached by the file's digest.
+Lines in messages are the file's own, counting the opening ``---`` as line 1.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+from markdown import Markdown
+from markdown.extensions.footnotes import FootnoteExtension
+from markupsafe import Markup
+
+from generator.discover import SourceFile
+from generator.errors import ContentError, SiteWarning
+from generator.model import Question, TocEntry
+from generator.schema import FIELDS_BY_KIND, Field, FieldValueError, coerce
+from generator.slugs import slugify
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FRONT_MATTER = YAMLHandler()
+_FAQ_QUESTION = re.compile(r"^###[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A content file after parsing: typed front matter, HTML and plain text."""
+
+    src_path: str
+    kind: str
+    article_dir: str
+    order: int
+    meta: dict[str, Any]
+    field_lines: dict[str, int]
+    html: str
+    toc: tuple[TocEntry, ...]
+    questions: tuple[Question, ...]
+    text: str
+    warnings: tuple[SiteWarning, ...] = ()
+
+    def line_of(self, name: str) -> int | None:
+        return self.field_lines.get(name)
+
+
+def parse_source(source: SourceFile) -> ParsedFile:
+    """Parse one content file; raise :class:`ContentError` naming the file and line."""
+    text = _decode(source)
+    front_matter, body = _split(source.src_path, text)
+    raw_meta, field_lines = _load_front_matter(source.src_path, front_matter)
+    fields = FIELDS_BY_KIND[source.kind]
+    meta, warnings = _validate(source.src_path, raw_meta, field_lines, fields)
+    anchor = _section_anchor(source.kind, meta)
+    if anchor is not None:
+        meta["id"] = anchor
+    html, toc = render_markdown(body, footnote_prefix=anchor or "")
+    questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
+    return ParsedFile(
+        src_path=source.src_path,
+        kind=source.kind,
+        article_dir=source.article_dir,
+        order=source.order,
+        meta=meta,
+        field_lines=field_lines,
+        html=html,
+        toc=toc,
+        questions=questions,
+        text=plain_text(html),
+        warnings=tuple(warnings),
+    )
+
+
+def render_markdown(body: str, footnote_prefix: str = "") -> tuple[str, tuple[TocEntry, ...]]:
+    """Markdown -> (HTML, table of contents), with the extensions writers expect."""
+    markdown, footnotes = _markdown_instance()
+    # Footnote ids must stay unique when several sections share one page.
+    footnotes.setConfig("SEPARATOR", f"-{footnote_prefix}-" if footnote_prefix else "-")
+    markdown.reset()
+    html = markdown.convert(body)
+    return html, _toc_entries(markdown.toc_tokens)  # type: ignore[attr-defined]
+
+
+def plain_text(html: str) -> str:
+    return Markup(html).striptags()
+
+
+_MARKDOWN: tuple[Markdown, FootnoteExtension] | None = None
+
+
+def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
+    """One configured Markdown per process: building it costs more than a conversion."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        footnotes = FootnoteExtension()
+        markdown = Markdown(
+            extensions=[
+                "abbr",
+                "attr_list",
+                "def_list",
+                "fenced_code",
+                footnotes,
+                "md_in_html",
+                "tables",
+                "sane_lists",
+                "toc",
+            ],
+            extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
+            output_format="html",
+        )
+        _MARKDOWN = (markdown, footnotes)
+    return _MARKDOWN
+
+
+def _decode(source: SourceFile) -> str:
+    try:
+        text = source.data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ContentError(
+            source.src_path,
+            f"the file is not UTF-8 text (invalid byte at offset {error.start})",
+            hint="save the file with UTF-8 encoding",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split(src_path: str, text: str) -> tuple[str, str]:
+    """Return (front matter, body)."""
+    if not _FRONT_MATTER.detect(text):
+        raise ContentError(
+            src_path,
+            "the file has no front matter",
+            line=1,
+            column=1,
+            hint="start the file with a line '---', the fields (title: ...), and another '---'",
+        )
+    try:
+        front_matter, body = _FRONT_MATTER.split(text)
+    except ValueError:
+        raise ContentError(
+            src_path,
+            "the front matter opened with '---' on line 1 is never closed",
+            line=1,
+            column=1,
+            hint="add a line '---' after the last front matter field",
+        ) from None
+    return front_matter, body
+
+
+def _load_front_matter(src_path: str, front_matter: str) -> tuple[dict[str, Any], dict[str, int]]:
+    try:
+        node = yaml.compose(front_matter, Loader=_YAML_LOADER)
+        meta = _FRONT_MATTER.load(front_matter) if node is not None else {}
+    except yaml.YAMLError as error:
+        raise _yaml_error(src_path, error) from None
+    if not isinstance(meta, dict):
+        raise ContentError(
+            src_path,
+            "the front matter must be fields like 'title: ...', one per line",
+            line=2,
+            column=1,
+        )
+    return {str(key): value for key, value in meta.items()}, _field_lines(node)
+
+
+def _field_lines(node: yaml.Node | None) -> dict[str, int]:
+    """Where each top-level key stands, as file line numbers (the '---' is line 1)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
+
+
+def _yaml_error(src_path: str, error: yaml.YAMLError) -> ContentError:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    return ContentError(
+        src_path,
+        f"the front matter is not valid YAML: {problem}",
+        line=mark.line + 2 if mark else None,
+        column=mark.column + 1 if mark else None,
+        hint="values with ':' or '#' need quotes, like title: \"Acne: causes\"",
+    )
+
+
+def _validate(
+    src_path: str, raw: dict[str, Any], lines: dict[str, int], fields: tuple[Field, ...]
+) -> tuple[dict[str, Any], list[SiteWarning]]:
+    known = {field.name: field for field in fields}
+    meta: dict[str, Any] = {}
+    for field in fields:
+        value = raw.get(field.name)
+        if value is None:
+            if field.required:
+                raise ContentError(
+                    src_path,
+                    f"'{field.name}' is required",
+                    line=lines.get(field.name, 2),
+                    column=1,
+                    hint=f"add a line '{field.name}: ...' to the front matter ({field.doc})",
+                )
+            meta[field.name] = field.default
+            continue
+        try:
+            meta[field.name] = coerce(field, value)
+        except FieldValueError as error:
+            raise ContentError(src_path, str(error), line=lines.get(field.name), column=1) from None
+    warnings = [_unknown_key(src_path, key, lines, known) for key in raw if key not in known]
+    return meta, warnings
+
+
+def _unknown_key(src_path: str, key: str, lines: dict[str, int], known: dict) -> SiteWarning:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(known)
+    return SiteWarning(src_path, f"unknown field '{key}'", line=lines.get(key), column=1, hint=hint)
+
+
+def _section_anchor(kind: str, meta: dict[str, Any]) -> str | None:
+    if kind != "section":
+        return None
+    anchor = slugify(meta["id"] or meta["title"])
+    return anchor or "section"
+
+
+def _questions(body: str, prefix: str) -> tuple[Question, ...]:
+    """Split a FAQ body at its ``###`` headings into questions and answers."""
+    parts = _FAQ_QUESTION.split(body)
+    questions = []
+    for question, answer in zip(parts[1::2], parts[2::2], strict=True):
+        answer_html, _ = render_markdown(answer, footnote_prefix=prefix)
+        questions.append(Question(question.strip(), answer_html, plain_text(answer_html)))
+    return tuple(questions)
+
+
+def _toc_entries(tokens: list[dict]) -> tuple[TocEntry, ...]:
+    return tuple(
+        TocEntry(token["id"], plain_text(token["name"]), _toc_entries(token["children"]))
+        for token in tokens
+    )

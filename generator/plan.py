@@ -1,0 +1,236 @@
+"""What to render: one :class:`RenderJob` per output page, its context plain data.
+
+Planning decides every page's URL, title, breadcrumbs, structured data and
+pagination; rendering then only fills templates. A job's context holds model
+objects and strings only, so it can be compared, hashed or sent to a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from generator import structured_data as ld
+from generator.config import Config
+from generator.model import Article, Listing, Site
+
+Crumb = tuple[str, str]  # (name, site-relative URL)
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What a page's ``<head>`` says about it."""
+
+    title: str  # the whole <title>
+    description: str
+    url: str
+    canonical: str
+    crumbs: tuple[Crumb, ...]
+    jsonld: dict[str, Any]
+    og_type: str = "website"
+    image: str = ""  # absolute URL
+    image_alt: str = ""
+    published: datetime | None = None
+    modified: datetime | None = None
+    indexable: bool = True
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    previous_url: str = ""
+    next_url: str = ""
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    dest_path: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def meta(self) -> PageMeta | None:
+        return self.context.get("meta")
+
+
+def plan_site(config: Config, site: Site) -> list[RenderJob]:
+    """Every page of the site, in a stable order, ending with feed, sitemap and robots."""
+    jobs: list[RenderJob] = []
+    jobs += [_article_job(config, site, article) for article in site.articles]
+    jobs += [_page_job(config, page) for page in site.pages]
+    jobs += _listing_jobs(config, Listing(None, site.articles), "", config.title, home=True)
+    jobs += _taxonomy_jobs(config, site.tags, "tags", "Topics")
+    jobs += _taxonomy_jobs(config, site.categories, "categories", "Categories")
+    jobs.append(_not_found_job(config))
+    jobs.append(_feed_job(config, site))
+    jobs.append(_sitemap_job(config, jobs))
+    jobs.append(RenderJob("robots.txt", "robots.txt", {"sitemap_url": _abs(config, "sitemap.xml")}))
+    return jobs
+
+
+def _article_job(config: Config, site: Site, article: Article) -> RenderJob:
+    crumbs = [("Home", config.base_path)]
+    if article.category:
+        crumbs.append((article.category.name, article.category.url))
+    crumbs.append((article.title, article.url))
+    meta = PageMeta(
+        title=f"{article.title} | {config.title}",
+        description=article.description,
+        url=article.url,
+        canonical=config.origin + article.url,
+        crumbs=tuple(crumbs),
+        jsonld=ld.article_graph(config, article, _absolute_crumbs(config, crumbs)),
+        og_type="article",
+        image=ld.absolute(config, article.image) if article.image else "",
+        image_alt=article.image_alt,
+        published=article.published,
+        modified=article.modified,
+    )
+    context = {"meta": meta, "article": article, "related": site.related_articles(article)}
+    return RenderJob(article.dest_path, "article.html", context)
+
+
+def _page_job(config: Config, page) -> RenderJob:
+    crumbs = [("Home", config.base_path), (page.title, page.url)]
+    meta = PageMeta(
+        title=f"{page.title} | {config.title}",
+        description=page.description or config.description,
+        url=page.url,
+        canonical=config.origin + page.url,
+        crumbs=tuple(crumbs),
+        jsonld=ld.page_graph(config, page, _absolute_crumbs(config, crumbs)),
+        modified=page.updated,
+    )
+    return RenderJob(page.dest_path, "page.html", {"meta": meta, "page": page})
+
+
+def _listing_jobs(
+    config: Config, listing: Listing, folder: str, heading: str, *, home: bool = False
+) -> list[RenderJob]:
+    """A listing split into pages of ``posts_per_page``: ``folder/``, ``folder/page/2/``, ..."""
+    size = config.posts_per_page
+    chunks = [listing.articles[i : i + size] for i in range(0, len(listing.articles), size)] or [()]
+    page_url = _page_urls(config, folder, len(chunks))
+    jobs = []
+    for number, articles in enumerate(chunks, start=1):
+        url = page_url(number)
+        pagination = Pagination(
+            number,
+            len(chunks),
+            page_url(number - 1) if number > 1 else "",
+            page_url(number + 1) if number < len(chunks) else "",
+        )
+        crumbs = _listing_crumbs(config, listing, heading, url, number, home)
+        suffix = f" (page {number})" if number > 1 else ""
+        title = config.title + suffix if home else f"{heading}{suffix} | {config.title}"
+        meta = PageMeta(
+            title=title,
+            description=_listing_description(config, listing, heading, home),
+            url=url,
+            canonical=config.origin + url,
+            crumbs=tuple(crumbs),
+            jsonld=ld.home_graph(config)
+            if home and number == 1
+            else ld.listing_graph(config, config.origin + url, heading + suffix,
+                                  _absolute_crumbs(config, crumbs)),
+            modified=max((a.modified for a in articles), default=None),
+        )
+        context = {
+            "meta": meta,
+            "heading": heading,
+            "term": listing.term,
+            "articles": articles,
+            "pagination": pagination,
+            "is_home": home,
+        }
+        jobs.append(RenderJob(url.removeprefix(config.base_path) + "index.html", "list.html", context))
+    return jobs
+
+
+def _page_urls(config: Config, folder: str, count: int):
+    base = config.base_path + (folder + "/" if folder else "")
+    return lambda number: base if number == 1 else f"{base}page/{number}/"
+
+
+def _listing_crumbs(
+    config: Config, listing: Listing, heading: str, url: str, number: int, home: bool
+) -> list[Crumb]:
+    crumbs = [("Home", config.base_path)]
+    if home:
+        return crumbs + ([(f"Page {number}", url)] if number > 1 else [])
+    term = listing.term
+    index_name, index_folder = ("Topics", "tags") if term.kind == "tag" else ("Categories", "categories")
+    crumbs += [(index_name, f"{config.base_path}{index_folder}/"), (heading, term.url)]
+    return crumbs + ([(f"Page {number}", url)] if number > 1 else [])
+
+
+def _listing_description(config: Config, listing: Listing, heading: str, home: bool) -> str:
+    if home:
+        return config.description or f"Articles from {config.clinic.name}."
+    count = len(listing.articles)
+    noun = "article" if count == 1 else "articles"
+    return f"{count} {noun} about {heading} from {config.clinic.name}."
+
+
+def _taxonomy_jobs(
+    config: Config, listings: tuple[Listing, ...], folder: str, heading: str
+) -> list[RenderJob]:
+    if not listings:
+        return []
+    url = f"{config.base_path}{folder}/"
+    crumbs = [("Home", config.base_path), (heading, url)]
+    meta = PageMeta(
+        title=f"{heading} | {config.title}",
+        description=f"All {heading.lower()} of articles from {config.clinic.name}.",
+        url=url,
+        canonical=config.origin + url,
+        crumbs=tuple(crumbs),
+        jsonld=ld.listing_graph(config, config.origin + url, heading, _absolute_crumbs(config, crumbs)),
+        modified=max(listing.articles[0].modified for listing in listings),
+    )
+    index = RenderJob(
+        f"{folder}/index.html", "terms.html", {"meta": meta, "heading": heading, "listings": listings}
+    )
+    jobs = [index]
+    for listing in listings:
+        jobs += _listing_jobs(config, listing, f"{folder}/{listing.term.slug}", listing.term.name)
+    return jobs
+
+
+def _not_found_job(config: Config) -> RenderJob:
+    meta = PageMeta(
+        title=f"Page not found | {config.title}",
+        description="The page you asked for does not exist.",
+        url=config.base_path + "404.html",
+        canonical=_abs(config, "404.html"),
+        crumbs=(),
+        jsonld=ld.home_graph(config),
+        indexable=False,
+    )
+    return RenderJob("404.html", "404.html", {"meta": meta})
+
+
+def _feed_job(config: Config, site: Site) -> RenderJob:
+    articles = site.articles[: config.feed_limit] if config.feed_limit else site.articles
+    updated = max((article.modified for article in articles), default=None)
+    context = {"articles": articles, "updated": updated, "feed_url": _abs(config, "feed.xml")}
+    return RenderJob("feed.xml", "feed.xml", context)
+
+
+def _sitemap_job(config: Config, jobs: list[RenderJob]) -> RenderJob:
+    entries = sorted(
+        (job.meta.canonical, job.meta.modified)
+        for job in jobs
+        if job.meta is not None and job.meta.indexable
+    )
+    return RenderJob("sitemap.xml", "sitemap.xml", {"entries": entries})
+
+
+def _absolute_crumbs(config: Config, crumbs: list[Crumb]) -> list[ld.Crumb]:
+    return [(name, config.origin + url) for name, url in crumbs]
+
+
+def _abs(config: Config, path: str) -> str:
+    return config.base_url + path

@@ -1,0 +1,132 @@
+"""RENDER: fill templates for each :class:`~generator.plan.RenderJob`; each returns a string.
+
+The site's own ``templates/`` folder is searched first, then the default theme
+that ships with sitegen, so a site overrides the theme one file at a time.
+Templates run with autoescape on and ``StrictUndefined``: a misspelt variable
+is an error naming the template and line, never an empty string.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+import jinja2
+
+from generator import structured_data
+from generator.config import Config
+from generator.errors import TemplateError
+from generator.model import Site
+from generator.plan import RenderJob
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the installed package, or ``templates/`` of a checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "theme", package.parent / "templates"):
+        if (candidate / "base.html").is_file():
+            return candidate
+    raise TemplateError(None, f"the default theme is missing from {package}")
+
+
+def make_environment(
+    config: Config, site: Site, asset_urls: dict[str, str], theme_dir: Path
+) -> jinja2.Environment:
+    search_path = [str(config.site_dir / "templates"), str(theme_dir)]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search_path),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = human_date
+    env.filters["isodate"] = iso_date
+    env.filters["absolute"] = lambda url: structured_data.absolute(config, url)
+    env.globals["site"] = config
+    env.globals["clinic"] = config.clinic
+    env.globals["menu_pages"] = lambda menu: [page for page in site.pages if page.menu == menu]
+    env.globals["asset_url"] = _asset_lookup(asset_urls)
+    env.globals["has_tags"] = bool(site.tags)
+    return env
+
+
+def render_jobs(env: jinja2.Environment, jobs: Iterable[RenderJob]) -> dict[str, bytes]:
+    return {job.dest_path: render_job(env, job).encode("utf-8") for job in jobs}
+
+
+def render_job(env: jinja2.Environment, job: RenderJob) -> str:
+    """Render one page; turn template mistakes into a :class:`TemplateError`."""
+    try:
+        return env.get_template(job.template).render(job.context)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(
+            _template_name(env, error.filename or error.name),
+            f"template syntax error: {error.message}",
+            line=error.lineno,
+            hint=f"while rendering {job.dest_path}",
+        ) from None
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(
+            error.name, "template not found", hint=f"while rendering {job.dest_path}"
+        ) from None
+    except TemplateError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure inside a template is the template's
+        filename, line = _template_frame(env, error)
+        raise TemplateError(
+            filename or job.template,
+            f"{type(error).__name__}: {error}",
+            line=line,
+            hint=f"while rendering {job.dest_path}",
+        ) from None
+
+
+def human_date(value: date | datetime | None) -> str:
+    """``May 1, 2024`` in English whatever the machine's locale, so output is stable."""
+    if value is None:
+        return ""
+    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+def iso_date(value: date | datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _asset_lookup(asset_urls: dict[str, str]) -> Callable[[str], str]:
+    def asset_url(name: str) -> str:
+        try:
+            return asset_urls[name]
+        except KeyError:
+            raise TemplateError(
+                None,
+                f"asset_url({name!r}): no such file in static/ or templates/static/",
+                hint="known: " + ", ".join(sorted(asset_urls)),
+            ) from None
+
+    return asset_url
+
+
+def _template_frame(env: jinja2.Environment, error: Exception) -> tuple[str | None, int | None]:
+    """The innermost template file and line in the traceback (Jinja rewrites frames)."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            found = (_template_name(env, frame.filename), frame.lineno)
+    return found
+
+
+def _template_name(env: jinja2.Environment, filename: str | None) -> str | None:
+    if filename is None:
+        return None
+    for root in env.loader.searchpath:  # type: ignore[union-attr]
+        if filename.startswith(root.rstrip("/") + "/"):
+            return "templates/" + filename[len(root.rstrip("/")) + 1 :]
+    return filename
