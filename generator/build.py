@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.assemble import Visibility, assemble
@@ -68,7 +68,7 @@ def render_site(
     theme_dir = default_theme_dir()
     sources = discover(site_dir, theme_dir)
     parsed = parse_sources(sources)
-    now = options.now or datetime.now(timezone.utc)
+    now = options.now or datetime.now(UTC)
     visibility = Visibility(now=now, drafts=options.drafts, future=options.future)
     assets = [source for source in sources.posts if source.kind == "asset"]
     site = assemble(config, parsed, assets, visibility)
@@ -84,9 +84,7 @@ def render_site(
 
 def parse_sources(sources: SiteSources) -> list[ParsedFile]:
     return [
-        parse_source(source)
-        for source in sources.posts + sources.pages
-        if source.kind != "asset"
+        parse_source(source) for source in sources.posts + sources.pages if source.kind != "asset"
     ]
 
 

@@ -26,6 +26,9 @@ from generator.slugs import slugify
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = YAMLHandler()
+# The front matter text starts with the newline that ends the opening '---',
+# so YAML's zero-based line numbers plus one are the file's own line numbers.
+_FRONT_MATTER_OFFSET = 1
 _FAQ_QUESTION = re.compile(r"^###[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -172,7 +175,7 @@ def _field_lines(node: yaml.Node | None) -> dict[str, int]:
     """Where each top-level key stands, as file line numbers (the '---' is line 1)."""
     if not isinstance(node, yaml.MappingNode):
         return {}
-    return {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
+    return {str(key.value): key.start_mark.line + _FRONT_MATTER_OFFSET for key, _ in node.value}
 
 
 def _yaml_error(src_path: str, error: yaml.YAMLError) -> ContentError:
@@ -181,7 +184,7 @@ def _yaml_error(src_path: str, error: yaml.YAMLError) -> ContentError:
     return ContentError(
         src_path,
         f"the front matter is not valid YAML: {problem}",
-        line=mark.line + 2 if mark else None,
+        line=mark.line + _FRONT_MATTER_OFFSET if mark else None,
         column=mark.column + 1 if mark else None,
         hint="values with ':' or '#' need quotes, like title: \"Acne: causes\"",
     )

@@ -133,8 +133,9 @@ def _listing_jobs(
             crumbs=tuple(crumbs),
             jsonld=ld.home_graph(config)
             if home and number == 1
-            else ld.listing_graph(config, config.origin + url, heading + suffix,
-                                  _absolute_crumbs(config, crumbs)),
+            else ld.listing_graph(
+                config, config.origin + url, heading + suffix, _absolute_crumbs(config, crumbs)
+            ),
             modified=max((a.modified for a in articles), default=None),
         )
         context = {
@@ -145,7 +146,9 @@ def _listing_jobs(
             "pagination": pagination,
             "is_home": home,
         }
-        jobs.append(RenderJob(url.removeprefix(config.base_path) + "index.html", "list.html", context))
+        jobs.append(
+            RenderJob(url.removeprefix(config.base_path) + "index.html", "list.html", context)
+        )
     return jobs
 
 
@@ -161,7 +164,9 @@ def _listing_crumbs(
     if home:
         return crumbs + ([(f"Page {number}", url)] if number > 1 else [])
     term = listing.term
-    index_name, index_folder = ("Topics", "tags") if term.kind == "tag" else ("Categories", "categories")
+    index_name, index_folder = (
+        ("Topics", "tags") if term.kind == "tag" else ("Categories", "categories")
+    )
     crumbs += [(index_name, f"{config.base_path}{index_folder}/"), (heading, term.url)]
     return crumbs + ([(f"Page {number}", url)] if number > 1 else [])
 
@@ -187,11 +192,15 @@ def _taxonomy_jobs(
         url=url,
         canonical=config.origin + url,
         crumbs=tuple(crumbs),
-        jsonld=ld.listing_graph(config, config.origin + url, heading, _absolute_crumbs(config, crumbs)),
+        jsonld=ld.listing_graph(
+            config, config.origin + url, heading, _absolute_crumbs(config, crumbs)
+        ),
         modified=max(listing.articles[0].modified for listing in listings),
     )
     index = RenderJob(
-        f"{folder}/index.html", "terms.html", {"meta": meta, "heading": heading, "listings": listings}
+        f"{folder}/index.html",
+        "terms.html",
+        {"meta": meta, "heading": heading, "listings": listings},
     )
     jobs = [index]
     for listing in listings:

@@ -21,9 +21,20 @@ from generator.errors import TemplateError
 from generator.model import Site
 from generator.plan import RenderJob
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def default_theme_dir() -> Path:

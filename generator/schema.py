@@ -29,7 +29,9 @@ class Field:
 
 ARTICLE_FIELDS = (
     Field("title", "text", required=True, doc="The headline, shown as the page's <h1>."),
-    Field("description", "text", required=True, doc="One or two sentences for listings and search."),
+    Field(
+        "description", "text", required=True, doc="One or two sentences for listings and search."
+    ),
     Field("date", "date", required=True, doc="When the article was first published."),
     Field("updated", "date", doc="When the article was last changed in substance."),
     Field("author", "text", doc="Key of a person under [authors] in site.toml."),
@@ -41,7 +43,9 @@ ARTICLE_FIELDS = (
     Field("image_alt", "text", default="", doc="What the hero image shows, for screen readers."),
     Field("slug", "text", doc="The URL name; defaults to the file or folder name."),
     Field("draft", "bool", default=False, doc="Drafts are built only with --drafts."),
-    Field("related", "list", default=(), doc="Slugs of articles to list first under Related posts."),
+    Field(
+        "related", "list", default=(), doc="Slugs of articles to list first under Related posts."
+    ),
 )
 
 SECTION_FIELDS = (

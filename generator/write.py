@@ -87,7 +87,9 @@ def _write_atomically(target: Path, data: bytes, mode: int) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as error:
-        raise OutputError(str(target), f"cannot write the file: {error.strerror or error}") from None
+        raise OutputError(
+            str(target), f"cannot write the file: {error.strerror or error}"
+        ) from None
 
 
 def _remove(output_dir: Path, dest: str) -> bool:

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, BuildResult, build_site
+
+REPO = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+SHARED = REPO.parent / "shared"
+FIXED_NOW = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def copy_sample_site(destination: Path) -> Path:
+    """The repository's own sample site, copied so that builds leave the checkout alone."""
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "site.toml", destination / "site.toml")
+    for folder in ("content", "templates"):
+        shutil.copytree(REPO / folder, destination / folder)
+    return destination
+
+
+def build(site_dir: Path, output_dir: Path | None = None, **options) -> BuildResult:
+    options.setdefault("now", FIXED_NOW)
+    return build_site(site_dir, BuildOptions(output_dir=output_dir, **options))
+
+
+@pytest.fixture
+def copy_site(tmp_path):
+    """Copy a site from tests/sites into a temporary folder and return its path."""
+
+    def _copy(name: str) -> Path:
+        return Path(shutil.copytree(SITES / name, tmp_path / name.replace("/", "-")))
+
+    return _copy
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> BuildResult:
+    site = copy_sample_site(tmp_path_factory.mktemp("sample"))
+    return build(site)
+
+
+@pytest.fixture(scope="session")
+def basic_build(tmp_path_factory) -> BuildResult:
+    site = Path(shutil.copytree(SITES / "basic", tmp_path_factory.mktemp("basic") / "site"))
+    return build(site)

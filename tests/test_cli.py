@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from generator.cli import main
+from tests.conftest import REPO
+
+
+def test_build_prints_what_it_wrote(copy_site, tmp_path, capsys):
+    site = copy_site("basic")
+    assert main(["build", str(site), "--output", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "articles) into" in out and "files written" in out
+    assert (tmp_path / "out/index.html").is_file()
+
+
+def test_a_users_mistake_exits_1_with_the_file_and_no_traceback(copy_site, tmp_path, capsys):
+    site = copy_site("basic")
+    (site / "content/posts/broken.md").write_text("---\ntitle: [oops\n---\n")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out/index.html").write_text("previous good build")
+    assert main(["build", str(site), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "content/posts/broken.md:3" in err and "not valid YAML" in err
+    assert "Traceback" not in err
+    assert (tmp_path / "out/index.html").read_text() == "previous good build"
+
+
+def test_missing_site_is_a_clear_error(tmp_path, capsys):
+    assert main(["build", str(tmp_path / "nowhere")]) == 1
+    assert "no site.toml" in capsys.readouterr().err
+
+
+def test_python_dash_m_generator_works(copy_site, tmp_path):
+    site = copy_site("basic")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", str(site), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Built" in result.stdout

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from generator.errors import OutputError
+from generator.write import safe_target, write_outputs
+
+
+def test_writes_only_changed_files_and_removes_stale_ones(tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    (out / "by-hand.txt").write_text("mine")
+    first = write_outputs(out, {"a/index.html": b"A", "b/index.html": b"B"}, cache)
+    assert sorted(first.written) == ["a/index.html", "b/index.html"]
+    stamp = (out / "a/index.html").stat().st_mtime_ns
+    second = write_outputs(out, {"a/index.html": b"A", "c.html": b"C"}, cache)
+    assert second.written == ["c.html"] and second.unchanged == 1
+    assert second.removed == ["b/index.html"]
+    assert not (out / "b").exists()
+    assert (out / "a/index.html").stat().st_mtime_ns == stamp
+    assert (out / "by-hand.txt").read_text() == "mine"
+
+
+def test_nothing_changed_writes_nothing(tmp_path):
+    outputs = {"index.html": b"x", "feed.xml": b"y"}
+    write_outputs(tmp_path / "out", outputs, tmp_path / "cache")
+    again = write_outputs(tmp_path / "out", outputs, tmp_path / "cache")
+    assert again.written == [] and again.removed == [] and again.unchanged == 2
+
+
+def test_written_files_are_readable_by_others(tmp_path):
+    write_outputs(tmp_path / "out", {"index.html": b"x"}, tmp_path / "cache")
+    assert (tmp_path / "out/index.html").stat().st_mode & 0o044 == 0o044
+    assert list((tmp_path / "out").glob(".*.tmp")) == []
+
+
+@pytest.mark.parametrize("dest", ["../evil.html", "/etc/passwd", "a/../../x", "a\x00b", ""])
+def test_nothing_is_written_outside_the_output_folder(tmp_path, dest):
+    with pytest.raises(OutputError):
+        safe_target(tmp_path, dest)
+
+
+def test_a_symlink_out_of_the_folder_is_refused(tmp_path):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "link").symlink_to(elsewhere)
+    with pytest.raises(OutputError):
+        write_outputs(out, {"link/index.html": b"x"}, tmp_path / "cache")
+    assert list(elsewhere.iterdir()) == []
