@@ -46,29 +46,26 @@ def assemble(
 ) -> Site:
     """Build the :class:`Site` from parsed files; raise :class:`ModelError` on conflicts."""
     parsed = list(parsed)
-    all_articles = _articles(config, parsed, list(assets))
-    _check_unique(all_articles, "article")
-    _check_pins(all_articles, parsed)
-    published = sorted(
-        (article for article in all_articles if visibility.shows(article)),
-        key=lambda article: (-article.published.timestamp(), article.slug),
-    )
-    pages = _pages(config, [p for p in parsed if p.kind == "page"], visibility)
-    _check_unique(pages, "page")
-    return Site(
-        articles=tuple(published),
-        pages=tuple(pages),
-        tags=_listings(published, lambda article: article.tags),
-        categories=_listings(published, lambda article: (article.category,)),
-    )
+    articles = [build_article(config, files) for files in article_files(parsed, list(assets))]
+    return link_site(config, articles, parsed, visibility)
 
 
-def _articles(config: Config, parsed: list[ParsedFile], assets: list[SourceFile]) -> list[Article]:
+@dataclass(frozen=True)
+class ArticleFiles:
+    """The files one article is made of: its index (or single file), sections and assets."""
+
+    index: ParsedFile
+    sections: tuple[ParsedFile, ...] = ()
+    assets: tuple[SourceFile, ...] = ()
+
+
+def article_files(parsed: list[ParsedFile], assets: list[SourceFile]) -> list[ArticleFiles]:
+    """Group parsed files and assets by article; raise if a folder has no ``index.md``."""
     folders: dict[str, list[ParsedFile]] = defaultdict(list)
-    articles = []
+    groups = []
     for item in parsed:
         if item.kind == "article":
-            articles.append(_article(config, item, (), ()))
+            groups.append(ArticleFiles(item))
         elif item.kind in ("article_index", "section"):
             folders[item.article_dir].append(item)
     assets_by_folder: dict[str, list[SourceFile]] = defaultdict(list)
@@ -86,8 +83,33 @@ def _articles(config: Config, parsed: list[ParsedFile], assets: list[SourceFile]
         sections = sorted(
             (item for item in files if item.kind == "section"), key=lambda s: (s.order, s.src_path)
         )
-        articles.append(_article(config, index, sections, assets_by_folder.get(folder, [])))
-    return articles
+        groups.append(ArticleFiles(index, tuple(sections), tuple(assets_by_folder.get(folder, []))))
+    return groups
+
+
+def build_article(config: Config, files: ArticleFiles) -> Article:
+    """One article from its files; depends on nothing else of the site but ``config``."""
+    return _article(config, files.index, files.sections, list(files.assets))
+
+
+def link_site(
+    config: Config, all_articles: list[Article], parsed: list[ParsedFile], visibility: Visibility
+) -> Site:
+    """Check the articles against each other, keep the published ones, add pages and terms."""
+    _check_unique(all_articles, "article")
+    _check_pins(all_articles, parsed)
+    published = sorted(
+        (article for article in all_articles if visibility.shows(article)),
+        key=lambda article: (-article.published.timestamp(), article.slug),
+    )
+    pages = _pages(config, [p for p in parsed if p.kind == "page"], visibility)
+    _check_unique(pages, "page")
+    return Site(
+        articles=tuple(published),
+        pages=tuple(pages),
+        tags=_listings(published, lambda article: article.tags),
+        categories=_listings(published, lambda article: (article.category,)),
+    )
 
 
 def _article(

@@ -68,6 +68,37 @@ def discover(site_dir: Path, theme_dir: Path) -> SiteSources:
     return SiteSources(tuple(posts), tuple(pages), _static(site_dir, theme_dir))
 
 
+def discover_content(site_dir: Path, path: Path) -> list[SourceFile]:
+    """The content files at or below ``path``, to read again one changed place of a site.
+
+    ``path`` lies under ``content/posts`` or ``content/pages``; a path that is
+    gone, ignored (hidden, editor backups) or elsewhere gives no files.
+    """
+    content = site_dir / "content"
+    if not path.is_relative_to(content):
+        return []
+    parts = path.relative_to(content).parts
+    if len(parts) < 2 or parts[0] not in ("posts", "pages"):
+        return []
+    if any(IGNORED_NAMES.search(part) for part in parts):
+        return []
+    if path.is_dir():
+        files = _walk(path)
+    elif path.is_file():
+        files = [path]
+    else:
+        return []
+    sources = [_source(site_dir, file) for file in files]
+    if parts[0] == "pages":
+        _reject_misplaced_pages(sources)
+    return sources
+
+
+def discover_static(site_dir: Path, theme_dir: Path) -> tuple[SourceFile, ...]:
+    """The static files alone (see :func:`discover`)."""
+    return _static(site_dir, theme_dir)
+
+
 def _static(site_dir: Path, theme_dir: Path) -> tuple[SourceFile, ...]:
     by_name: dict[str, SourceFile] = {}
     for root in (theme_dir / "static", site_dir / "templates" / "static", site_dir / "static"):

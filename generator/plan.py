@@ -7,6 +7,7 @@ objects and strings only, so it can be compared, hashed or sent to a worker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from generator.config import Config
 from generator.model import Article, Listing, Site
 
 Crumb = tuple[str, str]  # (name, site-relative URL)
+ArticleJobMaker = Callable[[Config, Article, tuple[Article, ...]], "RenderJob"]
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,19 @@ class RenderJob:
         return self.context.get("meta")
 
 
-def plan_site(config: Config, site: Site) -> list[RenderJob]:
-    """Every page of the site, in a stable order, ending with feed, sitemap and robots."""
+def plan_site(
+    config: Config, site: Site, plan_article: ArticleJobMaker | None = None
+) -> list[RenderJob]:
+    """Every page of the site, in a stable order, ending with feed, sitemap and robots.
+
+    ``plan_article(config, article, related)`` plans one article's page
+    (default :func:`article_job`; the incremental engine passes a memoised one).
+    """
+    plan_article = plan_article or article_job
     jobs: list[RenderJob] = []
-    jobs += [_article_job(config, site, article) for article in site.articles]
+    jobs += [
+        plan_article(config, article, site.related_articles(article)) for article in site.articles
+    ]
     jobs += [_page_job(config, page) for page in site.pages]
     jobs += _listing_jobs(config, Listing(None, site.articles), "", config.title, home=True)
     jobs += _taxonomy_jobs(config, site.tags, "tags", "Topics")
@@ -70,7 +81,7 @@ def plan_site(config: Config, site: Site) -> list[RenderJob]:
     return jobs
 
 
-def _article_job(config: Config, site: Site, article: Article) -> RenderJob:
+def article_job(config: Config, article: Article, related: tuple[Article, ...]) -> RenderJob:
     crumbs = [("Home", config.base_path)]
     if article.category:
         crumbs.append((article.category.name, article.category.url))
@@ -88,7 +99,7 @@ def _article_job(config: Config, site: Site, article: Article) -> RenderJob:
         published=article.published,
         modified=article.modified,
     )
-    context = {"meta": meta, "article": article, "related": site.related_articles(article)}
+    context = {"meta": meta, "article": article, "related": related}
     return RenderJob(article.dest_path, "article.html", context)
 
 

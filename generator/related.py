@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from generator.model import Article
 
@@ -174,17 +174,23 @@ STOP_WORDS = frozenset(
 )
 
 Vector = dict[str, float]
+WordCounter = Callable[[str], Counter[str]]
 
 
-def related_slugs(articles: Sequence[Article], count: int) -> dict[str, tuple[str, ...]]:
+def related_slugs(
+    articles: Sequence[Article], count: int, word_counts: WordCounter | None = None
+) -> dict[str, tuple[str, ...]]:
     """For each article, the slugs of its ``count`` most related published articles.
+
+    ``word_counts(text)`` counts an article's words (default :func:`count_words`);
+    a long-running build passes a memoised one so unchanged articles cost nothing.
 
     >>> related_slugs([], 4)
     {}
     """
     if count <= 0 or not articles:
         return {article.slug: () for article in articles}
-    scores = _pair_scores(articles)
+    scores = _pair_scores(articles, word_counts or count_words)
     order = {article.slug: position for position, article in enumerate(_newest_first(articles))}
     published = set(order)
     result = {}
@@ -202,9 +208,9 @@ def _newest_first(articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (-a.published.timestamp(), a.slug))
 
 
-def _pair_scores(articles: Sequence[Article]) -> list[dict[str, float]]:
+def _pair_scores(articles: Sequence[Article], word_counts: WordCounter) -> list[dict[str, float]]:
     """Score of every pair that shares a feature, rounded so that ties are exact."""
-    features = _features(articles)
+    features = _features(articles, word_counts)
     postings = _postings(features)
     slugs = [article.slug for article in articles]
     scores: list[dict[str, float]] = []
@@ -218,11 +224,11 @@ def _pair_scores(articles: Sequence[Article]) -> list[dict[str, float]]:
     return scores
 
 
-def _features(articles: Sequence[Article]) -> list[Vector]:
+def _features(articles: Sequence[Article], word_counts: WordCounter) -> list[Vector]:
     """Each article as weighted features; a pair's score is the dot product."""
     count = len(articles)
     tag_frequency = Counter(tag.slug for article in articles for tag in set(article.tags))
-    text = _text_vectors(articles)
+    text = _text_vectors([word_counts(article.text) for article in articles])
     features = []
     for article, words in zip(articles, text, strict=True):
         vector: Vector = {}
@@ -244,11 +250,10 @@ def _postings(features: list[Vector]) -> dict[str, list[tuple[int, float]]]:
     return postings
 
 
-def _text_vectors(articles: Sequence[Article]) -> list[Vector]:
+def _text_vectors(counts: list[Counter[str]]) -> list[Vector]:
     """TF-IDF vectors over each article's text, cut to its strongest terms, unit length."""
-    counts = [Counter(_words(article.text)) for article in articles]
     frequency = Counter(word for words in counts for word in words)
-    total = len(articles)
+    total = len(counts)
     vectors = []
     for words in counts:
         weights = {
@@ -261,6 +266,15 @@ def _text_vectors(articles: Sequence[Article]) -> list[Vector]:
         norm = math.sqrt(sum(weight * weight for weight in kept.values())) or 1.0
         vectors.append({word: weight / norm for word, weight in kept.items() if weight > 0})
     return vectors
+
+
+def count_words(text: str) -> Counter[str]:
+    """How often each word of ``text`` that can tell articles apart occurs.
+
+    >>> count_words("The skin, the SKIN and collagen")
+    Counter({'skin': 2, 'collagen': 1})
+    """
+    return Counter(_words(text))
 
 
 def _words(text: str) -> list[str]:

@@ -47,10 +47,14 @@ def default_theme_dir() -> Path:
 
 
 def make_environment(
-    config: Config, site: Site, asset_urls: dict[str, str], theme_dir: Path
+    config: Config,
+    site: Site,
+    asset_urls: dict[str, str],
+    theme_dir: Path,
+    environment_class: type[jinja2.Environment] = jinja2.Environment,
 ) -> jinja2.Environment:
     search_path = [str(config.site_dir / "templates"), str(theme_dir)]
-    env = jinja2.Environment(
+    env = environment_class(
         loader=jinja2.FileSystemLoader(search_path),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -60,13 +64,20 @@ def make_environment(
     )
     env.filters["date"] = human_date
     env.filters["isodate"] = iso_date
+    set_site_globals(env, config, site, asset_urls)
+    return env
+
+
+def set_site_globals(
+    env: jinja2.Environment, config: Config, site: Site, asset_urls: dict[str, str]
+) -> None:
+    """What every template sees about the site; set again when an environment is reused."""
     env.filters["absolute"] = lambda url: structured_data.absolute(config, url)
     env.globals["site"] = config
     env.globals["clinic"] = config.clinic
     env.globals["menu_pages"] = lambda menu: [page for page in site.pages if page.menu == menu]
     env.globals["asset_url"] = _asset_lookup(asset_urls)
     env.globals["has_tags"] = bool(site.tags)
-    return env
 
 
 def render_jobs(env: jinja2.Environment, jobs: Iterable[RenderJob]) -> dict[str, bytes]:

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -31,8 +32,20 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
-def write_outputs(output_dir: Path, outputs: dict[str, bytes], cache_dir: Path) -> WriteReport:
-    """Make ``output_dir`` hold ``outputs`` (dest_path -> bytes); return what changed."""
+def write_outputs(
+    output_dir: Path,
+    outputs: dict[str, bytes],
+    cache_dir: Path,
+    unchanged: Set[str] = frozenset(),
+    *,
+    compare: bool = True,
+) -> WriteReport:
+    """Make ``output_dir`` hold ``outputs`` (dest_path -> bytes); return what changed.
+
+    ``unchanged`` names outputs known to be on disk already with these bytes
+    (the incremental engine wrote them), so they are not even read back;
+    ``compare=False`` rewrites every other file without reading it first.
+    """
     output_dir = output_dir.resolve()
     targets = {dest: safe_target(output_dir, dest) for dest in sorted(outputs)}
     manifest = _manifest_path(cache_dir, output_dir)
@@ -40,7 +53,7 @@ def write_outputs(output_dir: Path, outputs: dict[str, bytes], cache_dir: Path) 
     report = WriteReport()
     mode = _file_mode()
     for dest, target in targets.items():
-        if _same_bytes(target, outputs[dest]):
+        if dest in unchanged or (compare and _same_bytes(target, outputs[dest])):
             report.unchanged += 1
             continue
         _write_atomically(target, outputs[dest], mode)

@@ -1,0 +1,165 @@
+"""What a rendered page depends on, as one digest: re-render only when it changes.
+
+A page's bytes are a function of three things, and its fingerprint hashes all
+three:
+
+- its template and everything that template extends, includes or imports
+  (found with :func:`jinja2.meta.find_referenced_templates`, recursively);
+- the site-wide template globals (settings, menu pages, asset URLs);
+- its context, which is plain frozen data. An :class:`~generator.model.Article`
+  in the context counts only by the attributes the page's last render read:
+  a listing that shows titles and dates does not change when an article's body
+  does, so it is not rendered again.
+
+Reads are recorded by :class:`RecordingEnvironment`, whose ``getattr`` and
+``getitem`` see every ``post.title`` and ``map(attribute="title")`` of a
+template. If every value a render read is the same as before, the render goes
+the same way and gives the same bytes; that is why the recorded reads of the
+last render are enough to decide whether a page is stale.
+
+A template that prints an article whole (``{{ post }}``) reads every attribute.
+Comparing whole articles in a template (``post == article``) is not seen and
+must not be relied on; compare ``post.slug`` instead.
+
+Use::
+
+    fingerprints = Fingerprinter(env, globals_digest)
+    env.reads = set()
+    html = render_job(env, job)
+    reads = frozenset(env.reads)
+    stamp = fingerprints.of(job.template, job.context, reads)
+    # later: if fingerprints.of(job.template, new_context, reads) == stamp, reuse html
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+
+from generator.model import Article
+
+EVERYTHING = "*"  # a read of every attribute: the article was printed or passed whole
+_MISSING = "<missing>"
+
+
+class RecordingEnvironment(jinja2.Environment):
+    """A Jinja environment that notes which attributes of articles templates read.
+
+    Set ``reads`` to an empty set before a render; it holds attribute names after.
+    """
+
+    reads: set[str] | None = None
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if self.reads is not None and type(obj) is Article:
+            self.reads.add(attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if self.reads is not None and type(obj) is Article:
+            self.reads.add(argument if isinstance(argument, str) else EVERYTHING)
+        return super().getitem(obj, argument)
+
+
+def record_printed_articles(env: RecordingEnvironment) -> None:
+    """Make ``{{ post }}`` (an article printed whole) count as reading all of it."""
+
+    def finalize(value: Any) -> Any:
+        if env.reads is not None and type(value) is Article:
+            env.reads.add(EVERYTHING)
+        return value
+
+    env.finalize = finalize
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One output as last rendered: what its template read and the digest of its inputs."""
+
+    reads: frozenset[str]
+    fingerprint: bytes
+    data: bytes
+
+
+class Fingerprinter:
+    """Digests of templates, globals and contexts for one state of the site.
+
+    Create a new one whenever templates may have changed; it memoises template
+    digests and article projections for the build it serves.
+    """
+
+    def __init__(self, env: jinja2.Environment, globals_digest: bytes) -> None:
+        self.env = env
+        self.globals_digest = globals_digest
+        self._templates: dict[str, bytes] = {}
+        self._projections: dict[tuple[int, frozenset[str]], tuple[Article, bytes]] = {}
+
+    def of(self, template: str, context: dict[str, Any], reads: frozenset[str]) -> bytes:
+        """The fingerprint of rendering ``template`` with ``context``, given what it read."""
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(self.template_digest(template))
+        digest.update(self.globals_digest)
+        buffer = io.BytesIO()
+        _ContextPickler(buffer, lambda article: self._project(article, reads)).dump(context)
+        digest.update(buffer.getbuffer())
+        return digest.digest()
+
+    def template_digest(self, name: str) -> bytes:
+        """A digest of the template ``name`` and every template it uses, at any depth."""
+        if name not in self._templates:
+            self._templates[name] = b""  # a template that includes itself ends here
+            self._templates[name] = self._template_digest(name)
+        return self._templates[name]
+
+    def _template_digest(self, name: str) -> bytes:
+        digest = hashlib.blake2b(name.encode(), digest_size=20)
+        try:
+            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            references = list(meta.find_referenced_templates(self.env.parse(source)))
+        except jinja2.TemplateError:
+            # Rendering will report the problem; a fresh token forces that render.
+            return digest.digest() + b"!" + str(id(object())).encode()
+        digest.update((filename or "").encode() + b"\0" + source.encode())
+        if None in references:  # a template name computed at render time: could be any
+            references = sorted(self.env.list_templates())
+        for child in sorted(set(references)):
+            digest.update(self.template_digest(child))
+        return digest.digest()
+
+    def _project(self, article: Article, reads: frozenset[str]) -> bytes:
+        key = (id(article), reads)
+        found = self._projections.get(key)
+        if found is not None and found[0] is article:
+            return found[1]
+        if EVERYTHING in reads:
+            values: Any = article
+        else:
+            values = tuple((name, getattr(article, name, _MISSING)) for name in sorted(reads))
+        projection = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=20).digest()
+        self._projections[key] = (article, projection)
+        return projection
+
+
+class _ContextPickler(pickle.Pickler):
+    """Pickles a context with each article replaced by its projection's digest."""
+
+    def __init__(self, file: io.BytesIO, project) -> None:
+        super().__init__(file, protocol=5)
+        self.project = project
+
+    def persistent_id(self, obj: Any) -> Any:
+        if type(obj) is Article:
+            return self.project(obj)
+        return None
+
+
+def digest_of_values(values: Iterable[Any]) -> bytes:
+    """A digest of plain data, such as the template globals of a build."""
+    return hashlib.blake2b(pickle.dumps(tuple(values), protocol=5), digest_size=20).digest()

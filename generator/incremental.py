@@ -1,0 +1,368 @@
+"""The build engine: build a site, and build it again after a change redoing only what it touches.
+
+The stages are those of a clean build, in the same order::
+
+    config -> discover -> parse -> assemble -> related -> plan -> render -> write
+
+and each keeps what it made, keyed by exactly what it was made from:
+
+- sources by path, read again only where a change was seen (all of them when
+  the caller does not say what changed, as ``sitegen build`` does);
+- parsed files by path and content digest, so a template change re-renders
+  without parsing any Markdown again;
+- each article by its parsed files and the settings;
+- related posts by everything they are scored from, with word counts kept per text;
+- each output by the fingerprint of its template, the template globals and the
+  parts of its context it read (:mod:`generator.fingerprint`).
+
+An output is rendered again only when its fingerprint changed and written only
+when its bytes changed, so the output folder always ends exactly as a clean
+build leaves it. Use::
+
+    engine = Engine(Path("my-site"))
+    engine.build()                                   # everything
+    engine.build([Path("my-site/content/posts/acne.md")])  # after that file changed
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from generator.assemble import Visibility, article_files, build_article, link_site
+from generator.assets import static_outputs
+from generator.config import CONFIG_NAME, Config, load_config
+from generator.discover import (
+    SourceFile,
+    digest_of,
+    discover,
+    discover_content,
+    discover_static,
+)
+from generator.errors import SiteWarning
+from generator.fingerprint import (
+    Fingerprinter,
+    RecordingEnvironment,
+    Rendered,
+    digest_of_values,
+    record_printed_articles,
+)
+from generator.model import Article, Site
+from generator.parse import ParsedFile, parse_source
+from generator.plan import RenderJob, article_job, plan_site
+from generator.related import count_words, related_slugs
+from generator.render import default_theme_dir, make_environment, render_job, set_site_globals
+from generator.write import CACHE_DIR, WriteReport, write_outputs
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    output_dir: Path | None = None  # default: <site>/build
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None  # default: the current time
+
+
+@dataclass
+class BuildResult:
+    site: Site
+    outputs: dict[str, bytes]
+    report: WriteReport
+    output_dir: Path
+    seconds: float
+    warnings: list[SiteWarning] = field(default_factory=list)
+    rendered: int = 0  # pages whose templates ran (the others were known unchanged)
+
+    @property
+    def page_count(self) -> int:
+        return sum(1 for dest in self.outputs if dest.endswith(".html"))
+
+
+class Engine:
+    """Builds one site into one output folder, as often as asked.
+
+    ``clean=True`` trusts nothing already in the output folder: every output is
+    written again (stale ones are still removed).
+    """
+
+    def __init__(self, site_dir: Path, options: BuildOptions | None = None, *, clean: bool = False):
+        self.site_dir = site_dir.resolve()
+        self.options = options or BuildOptions()
+        self.output_dir = (self.options.output_dir or self.site_dir / "build").resolve()
+        self.theme_dir = default_theme_dir()
+        self.clean = clean
+        self._config: tuple[str, Config] | None = None
+        self._sources = _SourceTree(self.site_dir, self.theme_dir)
+        self._parsed: dict[tuple[str, str], ParsedFile] = {}
+        self._articles: dict[tuple, Article] = {}
+        self._words: dict[str, Counter[str]] = {}
+        self._related: tuple[tuple, dict[str, tuple[str, ...]]] | None = None
+        self._jobs: dict[tuple, tuple[Article, tuple[Article, ...], RenderJob]] = {}
+        self._env: RecordingEnvironment | None = None
+        self._rendered: dict[str, Rendered] = {}
+        self._written: dict[str, bytes] = {}  # what the last build left in the output folder
+
+    def build(self, changed: Iterable[Path] | None = None) -> BuildResult:
+        """Build the site; ``changed`` names the files or folders changed since the last build.
+
+        Raise a :class:`~generator.errors.SiteError` on bad input, leaving the
+        output folder as it was.
+        """
+        started = time.perf_counter()
+        config_digest, config = self._load_config()
+        templates_changed = self._sources.refresh(changed)
+        parsed = self._parse(self._sources.content())
+        site = self._assemble(config_digest, config, parsed)
+        site = replace(site, related=self._related_slugs(site.articles, config.related_count))
+        static, asset_urls = static_outputs(config.base_path, self._sources.static)
+        jobs = plan_site(config, site, self._article_job_memo(config_digest))
+        env = self._environment(config, site, asset_urls, templates_changed)
+        globals_digest = digest_of_values([config_digest, sorted(asset_urls.items()), site.pages])
+        pages, rendered = self._render(env, Fingerprinter(env, globals_digest), jobs)
+        outputs = pages | static | _article_assets(site, self._sources.content())
+        report = self._write(outputs)
+        warnings = [warning for item in parsed for warning in item.warnings]
+        seconds = time.perf_counter() - started
+        return BuildResult(site, outputs, report, self.output_dir, seconds, warnings, rendered)
+
+    # -- config, sources, parse ---------------------------------------------------------
+
+    def _load_config(self) -> tuple[str, Config]:
+        try:
+            digest = digest_of((self.site_dir / CONFIG_NAME).read_bytes())
+        except OSError:
+            digest = ""  # load_config reports it
+        if self._config is None or self._config[0] != digest:
+            self._config = (digest, load_config(self.site_dir))
+        return self._config
+
+    def _parse(self, sources: list[SourceFile]) -> list[ParsedFile]:
+        """Parse what is new; a file already parsed with these bytes is taken as it was."""
+        parsed, used = [], {}
+        for source in sources:
+            if source.kind == "asset":
+                continue
+            key = (source.src_path, source.digest)
+            item = self._parsed.get(key)
+            if item is None:
+                item = self._parsed[key] = parse_source(source)
+            used[key] = item
+            parsed.append(item)
+        self._parsed = used
+        return parsed
+
+    # -- model ----------------------------------------------------------------------------
+
+    def _assemble(self, config_digest: str, config: Config, parsed: list[ParsedFile]) -> Site:
+        assets = [source for source in self._sources.content() if source.kind == "asset"]
+        parse_keys = {id(item): (item.src_path, key[1]) for key, item in self._parsed.items()}
+        articles, used = [], {}
+        for files in article_files(parsed, assets):
+            key = (
+                config_digest,
+                tuple(parse_keys[id(item)] for item in (files.index, *files.sections)),
+                tuple((asset.src_path, asset.digest) for asset in files.assets),
+            )
+            article = self._articles.get(key) or build_article(config, files)
+            used[key] = article
+            articles.append(article)
+        self._articles = used
+        now = self.options.now or datetime.now(UTC)
+        visibility = Visibility(now=now, drafts=self.options.drafts, future=self.options.future)
+        return link_site(config, articles, parsed, visibility)
+
+    def _related_slugs(self, articles: tuple[Article, ...], count: int) -> dict:
+        """Related posts, scored again only when something they are scored from changed."""
+        key = (
+            count,
+            tuple(
+                (a.slug, a.text, a.tags, a.category, a.pinned_related, a.published)
+                for a in articles
+            ),
+        )
+        if self._related is None or self._related[0] != key:
+            words = {article.text: self._word_counts(article.text) for article in articles}
+            self._words = words
+            self._related = (key, related_slugs(articles, count, words.__getitem__))
+        return self._related[1]
+
+    def _word_counts(self, text: str) -> Counter[str]:
+        return self._words.get(text) or count_words(text)
+
+    # -- plan and render --------------------------------------------------------------------
+
+    def _article_job_memo(self, config_digest: str):
+        """``plan.article_job``, kept for an article whose page inputs are the same objects."""
+        used: dict[tuple, tuple[Article, tuple[Article, ...], RenderJob]] = {}
+        previous = self._jobs
+        self._jobs = used
+
+        def plan_article(config: Config, article: Article, related: tuple[Article, ...]):
+            key = (config_digest, id(article), tuple(id(other) for other in related))
+            found = previous.get(key)
+            if found is None or found[0] is not article or found[1] != related:
+                found = (article, related, article_job(config, article, related))
+            used[key] = found
+            return found[2]
+
+        return plan_article
+
+    def _environment(
+        self, config: Config, site: Site, asset_urls: dict[str, str], templates_changed: bool
+    ) -> RecordingEnvironment:
+        if self._env is None:
+            env = make_environment(
+                config, site, asset_urls, self.theme_dir, environment_class=RecordingEnvironment
+            )
+            assert isinstance(env, RecordingEnvironment)
+            env.auto_reload = False  # the engine clears the cache itself when templates change
+            record_printed_articles(env)
+            self._env = env
+        elif templates_changed:
+            self._env.cache.clear()  # type: ignore[union-attr]
+        set_site_globals(self._env, config, site, asset_urls)
+        return self._env
+
+    def _render(
+        self, env: RecordingEnvironment, fingerprints: Fingerprinter, jobs: list[RenderJob]
+    ) -> tuple[dict[str, bytes], int]:
+        """Each job's bytes: rendered again only when its fingerprint changed."""
+        outputs: dict[str, bytes] = {}
+        done: dict[str, Rendered] = {}
+        count = 0
+        for job in jobs:
+            before = self._rendered.get(job.dest_path)
+            if before is not None and before.fingerprint == fingerprints.of(
+                job.template, job.context, before.reads
+            ):
+                done[job.dest_path] = before
+            else:
+                done[job.dest_path] = _render_recorded(env, fingerprints, job)
+                count += 1
+            outputs[job.dest_path] = done[job.dest_path].data
+        self._rendered = done
+        return outputs, count
+
+    # -- write ----------------------------------------------------------------------------
+
+    def _write(self, outputs: dict[str, bytes]) -> WriteReport:
+        unchanged = {dest for dest, data in outputs.items() if self._written.get(dest) == data}
+        report = write_outputs(
+            self.output_dir, outputs, self.site_dir / CACHE_DIR, unchanged, compare=not self.clean
+        )
+        self._written = outputs
+        self.clean = False  # what was written is now known
+        return report
+
+
+def _render_recorded(
+    env: RecordingEnvironment, fingerprints: Fingerprinter, job: RenderJob
+) -> Rendered:
+    env.reads = set()
+    try:
+        data = render_job(env, job).encode("utf-8")
+        reads = frozenset(env.reads)
+    finally:
+        env.reads = None
+    return Rendered(reads, fingerprints.of(job.template, job.context, reads), data)
+
+
+def _article_assets(site: Site, sources: list[SourceFile]) -> dict[str, bytes]:
+    data = {source.src_path: source.data for source in sources if source.kind == "asset"}
+    return {
+        asset.dest_path: data[asset.src_path]
+        for article in site.articles
+        for asset in article.assets
+    }
+
+
+class _SourceTree:
+    """The site's content and static files, read again only where something changed."""
+
+    def __init__(self, site_dir: Path, theme_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.theme_dir = theme_dir
+        self._files: dict[str, SourceFile] | None = None  # content files by src_path
+        self._order: list[SourceFile] | None = None
+        self.static: tuple[SourceFile, ...] = ()
+
+    def content(self) -> list[SourceFile]:
+        """Content files (posts, then pages) in the order a full walk finds them."""
+        if self._order is None:
+            assert self._files is not None
+            self._order = sorted(self._files.values(), key=_walk_order)
+        return self._order
+
+    def refresh(self, changed: Iterable[Path] | None) -> bool:
+        """Read again what changed (everything when ``changed`` is None); True if templates may
+        have changed. A failure leaves the tree to be read whole next time."""
+        try:
+            return self._refresh(changed)
+        except BaseException:
+            self._files = None
+            raise
+
+    def _refresh(self, changed: Iterable[Path] | None) -> bool:
+        if changed is None or self._files is None:
+            sources = discover(self.site_dir, self.theme_dir)
+            self._files = {source.src_path: source for source in sources.posts + sources.pages}
+            self._order = None
+            self.static = sources.static
+            return True
+        templates_changed = static_changed = False
+        for path in changed:
+            place = self._place(Path(path).absolute())
+            if place == "content":
+                self._reread_content(Path(path).absolute())
+            elif place == "content-root":
+                return self._refresh(None)
+            static_changed |= place in ("static", "theme-static")
+            templates_changed |= place in ("templates", "theme")
+        if static_changed:
+            self.static = discover_static(self.site_dir, self.theme_dir)
+        return templates_changed
+
+    def _place(self, path: Path) -> str:
+        """Which part of the site a changed path belongs to."""
+        if path.is_relative_to(self.theme_dir):
+            static = path.is_relative_to(self.theme_dir / "static")
+            return "theme-static" if static else "theme"
+        if not path.is_relative_to(self.site_dir):
+            return "elsewhere"
+        parts = path.relative_to(self.site_dir).parts
+        if not parts:
+            return "content-root"
+        if parts[0] == "content":
+            return "content" if len(parts) > 2 else "content-root"
+        if parts[0] == "static" or parts[:2] == ("templates", "static"):
+            return "static"
+        return "templates" if parts[0] == "templates" else "elsewhere"
+
+    def _reread_content(self, path: Path) -> None:
+        assert self._files is not None
+        src_path = path.relative_to(self.site_dir).as_posix()
+        before = len(self._files)
+        if self._files.pop(src_path, None) is None:  # a folder, or a file not seen before
+            inside = src_path + "/"
+            for known in [name for name in self._files if name.startswith(inside)]:
+                del self._files[known]
+        found = discover_content(self.site_dir, path)
+        for source in found:
+            self._files[source.src_path] = source
+        same_names = (
+            len(found) == 1 and found[0].src_path == src_path and len(self._files) == before
+        )
+        if same_names and self._order is not None:  # an edit: same files, no need to sort
+            self._order = [self._files[source.src_path] for source in self._order]
+        else:
+            self._order = None
+
+
+def _walk_order(source: SourceFile) -> tuple[int, tuple[str, ...]]:
+    """Posts before pages, each sorted by path parts, as :func:`discover` returns them."""
+    parts = tuple(source.src_path.split("/"))
+    return (0 if parts[1] == "posts" else 1, parts)
