@@ -57,6 +57,16 @@ class RecordingEnvironment(jinja2.Environment):
 
     reads: set[str] | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.finalize = self._note_printed
+
+    def _note_printed(self, value: Any) -> Any:
+        """``{{ post }}`` prints an article whole: that reads all of it."""
+        if self.reads is not None and type(value) is Article:
+            self.reads.add(EVERYTHING)
+        return value
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         if self.reads is not None and type(obj) is Article:
             self.reads.add(attribute)
@@ -66,17 +76,6 @@ class RecordingEnvironment(jinja2.Environment):
         if self.reads is not None and type(obj) is Article:
             self.reads.add(argument if isinstance(argument, str) else EVERYTHING)
         return super().getitem(obj, argument)
-
-
-def record_printed_articles(env: RecordingEnvironment) -> None:
-    """Make ``{{ post }}`` (an article printed whole) count as reading all of it."""
-
-    def finalize(value: Any) -> Any:
-        if env.reads is not None and type(value) is Article:
-            env.reads.add(EVERYTHING)
-        return value
-
-    env.finalize = finalize
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ class Fingerprinter:
         digest = hashlib.blake2b(name.encode(), digest_size=20)
         try:
             source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
-            references = list(meta.find_referenced_templates(self.env.parse(source)))
+            references = _references(self.env, source)
         except jinja2.TemplateError:
             # Rendering will report the problem; a fresh token forces that render.
             return digest.digest() + b"!" + str(id(object())).encode()
@@ -145,6 +144,16 @@ class Fingerprinter:
         projection = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=20).digest()
         self._projections[key] = (article, projection)
         return projection
+
+
+_REFERENCES: dict[str, list[str | None]] = {}
+
+
+def _references(env: jinja2.Environment, source: str) -> list[str | None]:
+    """The templates ``source`` extends, includes or imports; remembered by source text."""
+    if source not in _REFERENCES:
+        _REFERENCES[source] = list(meta.find_referenced_templates(env.parse(source)))
+    return _REFERENCES[source]
 
 
 class _ContextPickler(pickle.Pickler):

@@ -49,7 +49,6 @@ from generator.fingerprint import (
     RecordingEnvironment,
     Rendered,
     digest_of_values,
-    record_printed_articles,
 )
 from generator.model import Article, Site
 from generator.parse import ParsedFile, parse_source
@@ -121,7 +120,9 @@ class Engine:
         static, asset_urls = static_outputs(config.base_path, self._sources.static)
         jobs = plan_site(config, site, self._article_job_memo(config_digest))
         env = self._environment(config, site, asset_urls, templates_changed)
-        globals_digest = digest_of_values([config_digest, sorted(asset_urls.items()), site.pages])
+        globals_digest = digest_of_values(
+            [config_digest, sorted(asset_urls.items()), site.pages, bool(site.tags)]
+        )
         pages, rendered = self._render(env, Fingerprinter(env, globals_digest), jobs)
         outputs = pages | static | _article_assets(site, self._sources.content())
         report = self._write(outputs)
@@ -220,7 +221,6 @@ class Engine:
             )
             assert isinstance(env, RecordingEnvironment)
             env.auto_reload = False  # the engine clears the cache itself when templates change
-            record_printed_articles(env)
             self._env = env
         elif templates_changed:
             self._env.cache.clear()  # type: ignore[union-attr]

@@ -46,6 +46,28 @@ def default_theme_dir() -> Path:
     raise TemplateError(None, f"the default theme is missing from {package}")
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the process, so that a new environment skips compiling.
+
+    Jinja checks a template's source checksum before it uses the stored code;
+    there is one store per environment class, as each class is configured alike.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED: dict[type, _CompiledTemplates] = {}
+
+
 def make_environment(
     config: Config,
     site: Site,
@@ -61,6 +83,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED.setdefault(environment_class, _CompiledTemplates()),
     )
     env.filters["date"] = human_date
     env.filters["isodate"] = iso_date

@@ -1,0 +1,305 @@
+"""The incremental engine gives exactly what a clean build gives, after any sequence of edits.
+
+A hypothesis state machine edits the tiny site ``tests/sites/incremental`` the
+way writers do (section bodies, titles, tags, slugs, drafts, new, deleted and
+renamed articles and sections, templates, partials, a stylesheet, site.toml),
+tells one long-lived :class:`Engine` which paths changed, as the file watcher
+of ``sitegen serve`` does, and after every step compares the whole output
+folder with the outputs of a clean build of the same files. When the clean
+build fails, the incremental one must fail with the same message and leave the
+output folder as the last good build left it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
+
+from generator.errors import SiteError
+from generator.incremental import BuildOptions, Engine
+from generator.render import default_theme_dir
+from tests.conftest import FIXED_NOW, SITES
+
+NAMES = ["alpha", "beta", "gamma", "delta"]
+TAGS = ["acne", "skin", "Skin", "sleep", "diet"]
+WORDS = ["collagen", "needling", "scars", "sleep", "coffee", "tea", "floss", "acne", "serum"]
+SLUGS = [None, None, "custom", "other", "alpha"]
+DATES = ["2024-01-05", "2024-03-01", "2024-03-01", "2024-07-09", "2025-06-01"]
+THEME = default_theme_dir()
+
+words = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(" ".join)
+tags = st.lists(st.sampled_from(TAGS), max_size=3)
+
+
+@dataclass
+class Article:
+    folder: bool
+    title: str
+    date: str
+    tags: list[str]
+    slug: str | None = None
+    draft: bool = False
+    body: str = ""
+    sections: dict[str, tuple[str, str]] = field(default_factory=dict)  # file -> (title, body)
+
+    def index(self) -> str:
+        lines = [
+            "---",
+            f"title: {self.title}",
+            f"description: About {self.title}.",
+            f"date: {self.date}",
+            "author: ann",
+            f"tags: [{', '.join(self.tags)}]",
+        ]
+        lines += [f"slug: {self.slug}"] if self.slug else []
+        lines += ["draft: true"] if self.draft else []
+        return "\n".join([*lines, "---", self.body, ""])
+
+
+def section_text(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\n---\n{body}\n\n### More on {title}\n\n{body}\n"
+
+
+class EditSequence(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="sitegen-incremental-"))
+        self.site = Path(shutil.copytree(SITES / "incremental", self.root / "site"))
+        self.out = self.root / "out"
+        self.articles: dict[str, Article] = {}
+        self.edits = 0
+        self.last_good: dict[str, bytes] | None = None
+        for name, folder in (("alpha", True), ("beta", False)):
+            article = Article(folder, name.title(), DATES[len(self.articles)], ["skin"])
+            article.body = "Intro about collagen and skin."
+            if folder:
+                article.sections = {"01-first.md": ("First", "needling scars collagen")}
+            self.articles[name] = article
+            self._write_article(name)
+        options = BuildOptions(output_dir=self.out, now=FIXED_NOW)
+        self.engine = Engine(self.site, options)
+        self._check(None)
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    # -- edits --------------------------------------------------------------------
+
+    @precondition(lambda self: self._with_sections())
+    @rule(data=st.data(), body=words)
+    def edit_section_body(self, data, body):
+        name = data.draw(st.sampled_from(self._with_sections()))
+        file = data.draw(st.sampled_from(sorted(self.articles[name].sections)))
+        title, _ = self.articles[name].sections[file]
+        self.articles[name].sections[file] = (title, body)
+        self._check([self._write_section(name, file)])
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), body=words)
+    def edit_article_body(self, data, body):
+        name = self._pick(data)
+        self.articles[name].body = body
+        self._check([self._write_index(name)])
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), title=st.sampled_from(["Alpha", "Beta", "Gamma & Co", "Delta <b>"]))
+    def change_title(self, data, title):
+        name = self._pick(data)
+        self.articles[name].title = title
+        self._check([self._write_index(name)])
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), new_tags=tags)
+    def change_tags(self, data, new_tags):
+        name = self._pick(data)
+        self.articles[name].tags = new_tags
+        self._check([self._write_index(name)])
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), slug=st.sampled_from(SLUGS))
+    def change_slug(self, data, slug):
+        name = self._pick(data)
+        self.articles[name].slug = slug
+        self._check([self._write_index(name)])
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data())
+    def toggle_draft(self, data):
+        name = self._pick(data)
+        self.articles[name].draft = not self.articles[name].draft
+        self._check([self._write_index(name)])
+
+    @precondition(lambda self: len(self.articles) < len(NAMES))
+    @rule(data=st.data(), folder=st.booleans(), date=st.sampled_from(DATES), new_tags=tags)
+    def add_article(self, data, folder, date, new_tags):
+        name = data.draw(st.sampled_from([n for n in NAMES if n not in self.articles]))
+        article = Article(folder, name.title(), date, new_tags, body=data.draw(words))
+        if folder:
+            article.sections = {"01-start.md": ("Start", data.draw(words))}
+        self.articles[name] = article
+        self._check([self._write_article(name)])
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data())
+    def delete_article(self, data):
+        name = self._pick(data)
+        path = self._article_path(name)
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+        del self.articles[name]
+        self._check([path])
+
+    @precondition(lambda self: self.articles and len(self.articles) < len(NAMES))
+    @rule(data=st.data())
+    def rename_article(self, data):
+        name = self._pick(data)
+        new = data.draw(st.sampled_from([n for n in NAMES if n not in self.articles]))
+        old_path = self._article_path(name)
+        self.articles[new] = self.articles.pop(name)
+        new_path = self._article_path(new)
+        old_path.rename(new_path)
+        self._check([old_path, new_path])
+
+    @precondition(lambda self: self._folders())
+    @rule(data=st.data(), number=st.integers(1, 4), title=st.sampled_from(["Risks", "Care"]))
+    def add_or_rename_section(self, data, number, title):
+        name = data.draw(st.sampled_from(self._folders()))
+        article = self.articles[name]
+        file = f"0{number}-{title.lower()}.md"
+        changed = []
+        if article.sections and data.draw(st.booleans()):  # rename an existing section file
+            old = data.draw(st.sampled_from(sorted(article.sections)))
+            if old != file:
+                article.sections[file] = article.sections.pop(old)
+                (self._article_path(name) / old).rename(self._article_path(name) / file)
+                changed.append(self._article_path(name) / old)
+        article.sections.setdefault(file, (title, data.draw(words)))
+        changed.append(self._write_section(name, file))
+        self._check(changed)
+
+    @precondition(lambda self: self._with_sections())
+    @rule(data=st.data())
+    def delete_section(self, data):
+        name = data.draw(st.sampled_from(self._with_sections()))
+        file = data.draw(st.sampled_from(sorted(self.articles[name].sections)))
+        del self.articles[name].sections[file]
+        path = self._article_path(name) / file
+        path.unlink()
+        self._check([path])
+
+    @rule(
+        template=st.sampled_from(
+            ["article.html", "list.html", "partials/article_card.html", "partials/byline.html"]
+        ),
+        remove=st.booleans(),
+    )
+    def edit_template(self, template, remove):
+        """Override a theme template (or a partial) in the site, or remove the override."""
+        path = self.site / "templates" / template
+        if remove and path.exists():
+            path.unlink()
+        else:
+            self.edits += 1
+            text = (THEME / template).read_text("utf-8")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"{{# edit {self.edits} #}}<!-- edit {self.edits} -->\n{text}")
+        self._check([path])
+
+    @rule()
+    def edit_stylesheet(self):
+        self.edits += 1
+        path = self.site / "static" / "style.css"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text((THEME / "static/style.css").read_text() + f"/* edit {self.edits} */\n")
+        self._check([path])
+
+    @rule(
+        title=st.sampled_from(["Incremental Test Clinic", "Renamed Clinic"]),
+        per_page=st.integers(1, 3),
+        related=st.integers(0, 2),
+    )
+    def edit_site_toml(self, title, per_page, related):
+        path = self.site / "site.toml"
+        text = (SITES / "incremental/site.toml").read_text()
+        text = text.replace('title = "Incremental Test Clinic"', f'title = "{title}"')
+        text = text.replace("posts_per_page = 2", f"posts_per_page = {per_page}")
+        text = text.replace("related_count = 2", f"related_count = {related}")
+        path.write_text(text)
+        self._check([path])
+
+    # -- the check ----------------------------------------------------------------
+
+    def _check(self, changed: list[Path] | None) -> None:
+        clean_options = BuildOptions(output_dir=self.root / "clean", now=FIXED_NOW)
+        try:
+            expected = Engine(self.site, clean_options).build().outputs
+        except SiteError as error:
+            try:
+                self.engine.build(changed)
+            except SiteError as incremental_error:
+                assert str(incremental_error) == str(error)
+            else:
+                raise AssertionError(f"the clean build failed but not the incremental: {error}")
+            if self.last_good is not None:
+                assert _tree(self.out) == self.last_good, "a failed build changed the output"
+            return
+        self.engine.build(changed)
+        assert _tree(self.out) == expected
+        self.last_good = expected
+
+    # -- the files ----------------------------------------------------------------
+
+    def _pick(self, data) -> str:
+        return data.draw(st.sampled_from(sorted(self.articles)))
+
+    def _folders(self) -> list[str]:
+        return sorted(name for name, article in self.articles.items() if article.folder)
+
+    def _with_sections(self) -> list[str]:
+        return [name for name in self._folders() if self.articles[name].sections]
+
+    def _article_path(self, name: str) -> Path:
+        posts = self.site / "content" / "posts"
+        return posts / name if self.articles[name].folder else posts / f"{name}.md"
+
+    def _write_article(self, name: str) -> Path:
+        self._write_index(name)
+        for file in self.articles[name].sections:
+            self._write_section(name, file)
+        return self._article_path(name)
+
+    def _write_index(self, name: str) -> Path:
+        path = self._article_path(name)
+        if self.articles[name].folder:
+            path.mkdir(parents=True, exist_ok=True)
+            path = path / "index.md"
+        path.write_text(self.articles[name].index())
+        return path
+
+    def _write_section(self, name: str, file: str) -> Path:
+        path = self._article_path(name) / file
+        path.write_text(section_text(*self.articles[name].sections[file]))
+        return path
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+EditSequence.TestCase.settings = settings(
+    max_examples=int(os.environ.get("SITEGEN_EDIT_SEQUENCES", "200")),
+    stateful_step_count=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestEditSequences = EditSequence.TestCase
