@@ -40,16 +40,36 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--output", "-o", type=Path, help="output folder (default: SITE/build)")
     build.add_argument("--drafts", action="store_true", help="include articles marked draft")
     build.add_argument("--future", action="store_true", help="include articles dated later")
+    build.add_argument(
+        "--clean", action="store_true", help="write every output again, trusting nothing there"
+    )
     build.set_defaults(command=_build)
+
+    serve = commands.add_parser("serve", help="preview the site, rebuilding as files change")
+    serve.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    serve.add_argument("--drafts", action="store_true", help="include articles marked draft")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serve.set_defaults(command=_serve)
     return parser
 
 
 def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(output_dir=args.output, drafts=args.drafts, future=args.future)
-    result = build_site(args.site, options)
+    result = build_site(args.site, options, clean=args.clean)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(_summary(result))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from generator.serve import ServeOptions, serve  # the web server loads only when needed
+
+    serve(args.site, ServeOptions(args.host, args.port, args.drafts, args.open))
     return 0
 
 

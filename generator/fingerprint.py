@@ -7,9 +7,9 @@ three:
   (found with :func:`jinja2.meta.find_referenced_templates`, recursively);
 - the site-wide template globals (settings, menu pages, asset URLs);
 - its context, which is plain frozen data. An :class:`~generator.model.Article`
-  in the context counts only by the attributes the page's last render read:
-  a listing that shows titles and dates does not change when an article's body
-  does, so it is not rendered again.
+  in the context counts by its slug and the attributes the page's last render
+  read of that article: a listing that shows titles and dates does not change
+  when an article's body does, so it is not rendered again.
 
 Reads are recorded by :class:`RecordingEnvironment`, whose ``getattr`` and
 ``getitem`` see every ``post.title`` and ``map(attribute="title")`` of a
@@ -24,9 +24,9 @@ must not be relied on; compare ``post.slug`` instead.
 Use::
 
     fingerprints = Fingerprinter(env, globals_digest)
-    env.reads = set()
+    env.reads = {}
     html = render_job(env, job)
-    reads = frozenset(env.reads)
+    reads = {slug: frozenset(names) for slug, names in env.reads.items()}
     stamp = fingerprints.of(job.template, job.context, reads)
     # later: if fingerprints.of(job.template, new_context, reads) == stamp, reuse html
 """
@@ -47,15 +47,17 @@ from generator.model import Article
 
 EVERYTHING = "*"  # a read of every attribute: the article was printed or passed whole
 _MISSING = "<missing>"
+Reads = dict[str, frozenset[str]]  # article slug -> attributes a render read
 
 
 class RecordingEnvironment(jinja2.Environment):
     """A Jinja environment that notes which attributes of articles templates read.
 
-    Set ``reads`` to an empty set before a render; it holds attribute names after.
+    Set ``reads`` to an empty dict before a render; after it, it maps each article's
+    slug to the names of the attributes read.
     """
 
-    reads: set[str] | None = None
+    reads: dict[str, set[str]] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,17 +66,18 @@ class RecordingEnvironment(jinja2.Environment):
     def _note_printed(self, value: Any) -> Any:
         """``{{ post }}`` prints an article whole: that reads all of it."""
         if self.reads is not None and type(value) is Article:
-            self.reads.add(EVERYTHING)
+            self.reads.setdefault(value.slug, set()).add(EVERYTHING)
         return value
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if self.reads is not None and type(obj) is Article:
-            self.reads.add(attribute)
+            self.reads.setdefault(obj.slug, set()).add(attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if self.reads is not None and type(obj) is Article:
-            self.reads.add(argument if isinstance(argument, str) else EVERYTHING)
+            name = argument if isinstance(argument, str) else EVERYTHING
+            self.reads.setdefault(obj.slug, set()).add(name)
         return super().getitem(obj, argument)
 
 
@@ -82,7 +85,7 @@ class RecordingEnvironment(jinja2.Environment):
 class Rendered:
     """One output as last rendered: what its template read and the digest of its inputs."""
 
-    reads: frozenset[str]
+    reads: Reads
     fingerprint: bytes
     data: bytes
 
@@ -100,13 +103,18 @@ class Fingerprinter:
         self._templates: dict[str, bytes] = {}
         self._projections: dict[tuple[int, frozenset[str]], tuple[Article, bytes]] = {}
 
-    def of(self, template: str, context: dict[str, Any], reads: frozenset[str]) -> bytes:
+    def of(self, template: str, context: dict[str, Any], reads: Reads) -> bytes:
         """The fingerprint of rendering ``template`` with ``context``, given what it read."""
         digest = hashlib.blake2b(digest_size=20)
         digest.update(self.template_digest(template))
         digest.update(self.globals_digest)
         buffer = io.BytesIO()
-        _ContextPickler(buffer, lambda article: self._project(article, reads)).dump(context)
+        nothing: frozenset[str] = frozenset()
+
+        def project(article: Article) -> bytes:
+            return self._project(article, reads.get(article.slug, nothing))
+
+        _ContextPickler(buffer, project).dump(context)
         digest.update(buffer.getbuffer())
         return digest.digest()
 
@@ -140,7 +148,7 @@ class Fingerprinter:
         if EVERYTHING in reads:
             values: Any = article
         else:
-            values = tuple((name, getattr(article, name, _MISSING)) for name in sorted(reads))
+            values = (article.slug, *((n, getattr(article, n, _MISSING)) for n in sorted(reads)))
         projection = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=20).digest()
         self._projections[key] = (article, projection)
         return projection

@@ -262,10 +262,10 @@ class Engine:
 def _render_recorded(
     env: RecordingEnvironment, fingerprints: Fingerprinter, job: RenderJob
 ) -> Rendered:
-    env.reads = set()
+    env.reads = {}
     try:
         data = render_job(env, job).encode("utf-8")
-        reads = frozenset(env.reads)
+        reads = {slug: frozenset(names) for slug, names in env.reads.items()}
     finally:
         env.reads = None
     return Rendered(reads, fingerprints.of(job.template, job.context, reads), data)

@@ -1,0 +1,252 @@
+"""``sitegen serve``: build, serve the output on loopback, rebuild on change, reload the browser.
+
+- The build is the incremental :class:`~generator.incremental.Engine`, told
+  which paths changed by ``watchfiles`` (inotify events, no polling), so every
+  save reaches the browser at once; livereload's own watcher polls and its
+  handler drops a reload within 3 s of the last one, so only its protocol and
+  browser script are used here, and reloads are sent directly.
+- A stylesheet-only change swaps the CSS without reloading the page: the
+  browser asks again for the stylesheet it has (``style.<old hash>.css``) and
+  gets the current one.
+- A build error never stops the server: every page shows the error (the same
+  text the terminal prints), and the next good build brings the pages back.
+- Only files inside the output folder are served: ``..``, encoded or not, and
+  symlinks that lead out are refused.
+
+Use::
+
+    serve(Path("my-site"))              # http://127.0.0.1:8000/ until Ctrl-C
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import watchfiles
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptInjector
+from tornado import web
+from tornado.ioloop import IOLoop
+
+from generator.config import CONFIG_NAME, load_config
+from generator.errors import SiteError
+from generator.incremental import BuildOptions, BuildResult, Engine
+from generator.write import CACHE_DIR
+
+WATCHED = ("content", "templates", "static", CONFIG_NAME)
+STYLESHEET = re.compile(r"^(?P<stem>.+)\.[0-9a-f]{10}\.css$")
+_LIVE_SCRIPT = (
+    '<script>(function(){var s=document.createElement("script");'
+    's.src="/livereload.js?port=" + (window.location.port || 80);'
+    "document.head.appendChild(s);})();</script>"
+)
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    drafts: bool = False
+    open_browser: bool = False
+
+
+class Preview:
+    """The site as last built for the browser: its output folder, or the error that stopped it."""
+
+    def __init__(self, site_dir: Path, drafts: bool = False, output_dir: Path | None = None):
+        self.site_dir = site_dir.resolve()
+        self.output_dir = (output_dir or self.site_dir / CACHE_DIR / "serve").resolve()
+        self.engine = Engine(self.site_dir, BuildOptions(output_dir=self.output_dir, drafts=drafts))
+        self.error: SiteError | None = None
+        self._lock = threading.Lock()
+
+    def rebuild(self, changed: Iterable[Path] | None = None) -> str:
+        """Build (again); return the line to print: what changed, what was written, how long."""
+        started = time.perf_counter()
+        what = _describe(self.site_dir, changed)
+        with self._lock:
+            try:
+                result = self.engine.build(changed)
+            except SiteError as error:
+                self.error = error
+                return f"{what}: build failed\n{error}"
+            except Exception as error:  # a bug in sitegen must not stop the preview either
+                traceback.print_exc()
+                self.error = SiteError(None, f"sitegen failed: {type(error).__name__}: {error}")
+                return f"{what}: build failed\n{self.error}"
+            self.error = None
+        return f"{what}: {_summary(result, time.perf_counter() - started)}"
+
+
+def serve(site_dir: Path, options: ServeOptions | None = None) -> None:
+    """Build and serve ``site_dir`` until interrupted; rebuild and reload on every change."""
+    options = options or ServeOptions()
+    preview = Preview(site_dir, options.drafts)
+    print(preview.rebuild(), flush=True)
+    base_path = _base_path(preview.site_dir)
+    loop = IOLoop.current()
+    app = make_app(preview, base_path)
+    app.listen(options.port, address=options.host)
+    url = f"http://{options.host}:{options.port}{base_path}"
+    print(f"Serving {preview.site_dir} at {url} (Ctrl-C to stop)", flush=True)
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=_watch, args=(preview, loop, stop), name="sitegen-watch", daemon=True
+    )
+    watcher.start()
+    if options.open_browser:
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    finally:
+        stop.set()
+
+
+def make_app(preview: Preview, base_path: str = "/") -> web.Application:
+    """The web application: the output folder under ``base_path`` plus livereload's endpoints."""
+    LiveReloadHandler.watcher = SimpleNamespace(filepath=None)  # read by its log line only
+    LiveReloadHandler.live_css = True
+
+    class InjectLiveScript(LiveScriptInjector):
+        script = _LIVE_SCRIPT.encode()
+
+    handlers: list = [
+        (r"/livereload", LiveReloadHandler),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        (re.escape(base_path) + r"(.*)", OutputHandler, {"preview": preview}),
+    ]
+    if base_path != "/":
+        handlers.append((r"/", web.RedirectHandler, {"url": base_path}))
+    # One line per rebuild is what the terminal shows, not one per request.
+    return web.Application(handlers, transforms=[InjectLiveScript], log_function=_quiet)
+
+
+class OutputHandler(web.StaticFileHandler):
+    """Files of the output folder, the error page while the build is broken, and 404.html."""
+
+    def initialize(self, preview: Preview) -> None:  # type: ignore[override]
+        super().initialize(path=str(preview.output_dir), default_filename="index.html")
+        self.preview = preview
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        error = self.preview.error
+        if error is not None and _is_page(path):
+            self.set_status(500)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(error_page(error))
+            return
+        await super().get(self._current_stylesheet(path), include_body)
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        """Refuse anything that is not, once symlinks are followed, inside the output folder."""
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(absolute_path)
+        if real != real_root and not real.startswith(real_root + os.sep):
+            raise web.HTTPError(404)
+        return super().validate_absolute_path(root, absolute_path)
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-store")  # a preview is always current
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        not_found = Path(self.root) / "404.html"
+        if status_code == 404 and not_found.is_file():
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(not_found.read_bytes())
+            return
+        super().write_error(status_code, **kwargs)
+
+    def _current_stylesheet(self, path: str) -> str:
+        """``static/style.<old hash>.css`` -> today's ``static/style.<hash>.css``, if gone.
+
+        After a stylesheet change the open page asks again for the name it has;
+        answering with the current file lets livereload swap the CSS in place.
+        """
+        folder, _, name = path.rpartition("/")
+        match = STYLESHEET.match(name)
+        if not match or (Path(self.root) / path).exists():
+            return path
+        for candidate in sorted((Path(self.root) / folder).glob(match["stem"] + ".*.css")):
+            if STYLESHEET.match(candidate.name):
+                return f"{folder}/{candidate.name}" if folder else candidate.name
+        return path
+
+
+def error_page(error: SiteError) -> str:
+    """A page that shows a build error as the terminal does; livereload brings the site back."""
+    text = html.escape(str(error))
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Build error | sitegen</title>\n"
+        "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}"
+        "pre{white-space:pre-wrap;background:#fff0f0;color:#600;padding:1rem;"
+        "border-left:4px solid #c00}</style>\n</head>\n<body>\n"
+        "<h1>The site could not be built</h1>\n"
+        f'<pre id="sitegen-error">{text}</pre>\n'
+        "<p>Fix the file and save it: this page reloads by itself.</p>\n</body>\n</html>\n"
+    )
+
+
+def _watch(preview: Preview, loop: IOLoop, stop: threading.Event) -> None:
+    """Rebuild on every batch of file changes and tell the browsers to reload."""
+    paths = [preview.site_dir / name for name in WATCHED if (preview.site_dir / name).exists()]
+    for changes in watchfiles.watch(*paths, stop_event=stop, step=30, raise_interrupt=False):
+        changed = sorted({Path(path) for _, path in changes})
+        print(preview.rebuild(changed), flush=True)
+        loop.add_callback(LiveReloadHandler.reload_waiters, _reload_path(preview, changed))
+
+
+def _reload_path(preview: Preview, changed: list[Path]) -> str:
+    """What livereload should reload: a stylesheet's name when only stylesheets changed."""
+    if preview.error is None and all(path.suffix == ".css" for path in changed):
+        return "static/" + changed[0].name
+    return "*"
+
+
+def _quiet(handler: web.RequestHandler) -> None:
+    """Requests are not logged."""
+
+
+def _is_page(path: str) -> bool:
+    return path == "" or path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]
+
+
+def _base_path(site_dir: Path) -> str:
+    try:
+        return load_config(site_dir).base_path
+    except SiteError:
+        return "/"
+
+
+def _describe(site_dir: Path, changed: Iterable[Path] | None) -> str:
+    if changed is None:
+        return "Initial build"
+    names = [_relative(site_dir, path) for path in changed]
+    more = f" and {len(names) - 2} more" if len(names) > 2 else ""
+    return ", ".join(names[:2]) + more + " changed"
+
+
+def _relative(site_dir: Path, path: Path) -> str:
+    return path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
+
+
+def _summary(result: BuildResult, seconds: float) -> str:
+    report = result.report
+    pages = sum(1 for dest in report.written if dest.endswith(".html"))
+    return (
+        f"{pages} pages rewritten ({len(report.written)} files written, "
+        f"{len(report.removed)} removed, {result.rendered} rendered) in {seconds * 1000:.0f} ms"
+    )
