@@ -1,0 +1,203 @@
+"""``sitegen serve``: loopback only, nothing served from outside the output folder,
+build errors shown as a page, stylesheets swapped in place.
+
+The server runs as a real ``sitegen serve`` process on a copy of the sample site.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ContentError
+from generator.serve import Preview, error_page
+from tests.conftest import REPO, copy_sample_site
+
+SECRET = "top-secret-7c1f"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """A ``sitegen serve`` process; stopped by its pid at the end."""
+
+    def __init__(self, site: Path, port: int) -> None:
+        self.site, self.port = site, port
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", str(site), "--port", str(port)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.output = site / ".sitegen-cache" / "serve"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.process.stdout.read()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("sitegen serve did not start listening within 60 s")
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        """GET ``path`` exactly as written (no client-side normalisation of ``..``)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+
+    def wait_for(self, path: str, text: str, timeout: float = 15) -> bytes:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status, body = self.get(path)
+            if text.encode() in body:
+                return body
+            time.sleep(0.1)
+        raise AssertionError(f"{path} never showed {text!r}; last answer {status}: {body[:300]!r}")
+
+    def stop(self) -> str:
+        self.process.terminate()
+        try:
+            out, _ = self.process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, _ = self.process.communicate()
+        return out
+
+
+@pytest.fixture
+def server(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    (tmp_path / "site" / "secret.txt").write_text(SECRET)
+    (tmp_path / "secret.txt").write_text(SECRET)
+    running = Server(site, free_port())
+    yield running
+    running.stop()
+
+
+def test_listens_on_loopback_only(server):
+    listening = _listening_addresses(server.port)
+    assert listening == {"127.0.0.1"}, listening
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/posts/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/static/..%2f..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+    ],
+)
+def test_nothing_outside_the_output_folder_is_served(server, path):
+    status, body = server.get(path)
+    assert status in (400, 403, 404), (status, body[:200])
+    assert SECRET.encode() not in body and b"root:" not in body
+
+
+def test_symlinks_that_lead_out_are_refused(server):
+    (server.output / "leak").symlink_to(server.site)
+    (server.output / "leak.txt").symlink_to(server.site / "secret.txt")
+    (server.output / "inside.html").symlink_to(server.output / "404.html")
+    for path in ("/leak/secret.txt", "/leak.txt"):
+        status, body = server.get(path)
+        assert status in (403, 404) and SECRET.encode() not in body, path
+    assert server.get("/inside.html")[0] == 200  # a link that stays inside is fine
+
+
+def test_pages_are_served_with_the_reload_script_and_404_page(server):
+    status, body = server.get("/posts/what-is-micro-needling/")
+    assert status == 200 and b"/livereload.js" in body and b"What is Micro needling?" in body
+    status, body = server.get("/no-such-page/")
+    assert status == 404 and b"Page not found" in body
+    status, body = server.get("/livereload.js")
+    assert status == 200 and b"LiveReload" in body
+
+
+def test_a_build_error_shows_on_every_page_until_fixed(server):
+    index = server.site / "content/posts/what-is-micro-needling/index.md"
+    good = index.read_text()
+    index.write_text(good.replace("category: Skin Treatments", "category: [Skin"))
+    body = server.wait_for("/posts/what-is-micro-needling/", "sitegen-error")
+    assert b"content/posts/what-is-micro-needling/index.md:" in body
+    assert b"not valid YAML" in body and b"/livereload.js" in body
+    assert b"sitegen-error" in server.get("/")[1]
+    index.write_text(good)
+    server.wait_for("/posts/what-is-micro-needling/", "<h1>What is Micro needling?")
+    assert server.process.poll() is None
+
+
+def test_a_stylesheet_edit_is_served_under_the_old_name(server):
+    status, page = server.get("/")
+    old = page.split(b'rel="stylesheet" href="', 1)[1].split(b'"', 1)[0].decode()
+    stylesheet = server.site / "templates/static/style.css"
+    stylesheet.write_text(stylesheet.read_text() + "\n.sitegen-test-marker { color: red }\n")
+    deadline = time.monotonic() + 15
+    while b"sitegen-test-marker" not in server.get(old)[1]:
+        assert time.monotonic() < deadline, "the old stylesheet URL never gave the new CSS"
+        time.sleep(0.1)
+    assert server.get("/")[1].count(b'rel="stylesheet"') == 1
+
+
+def test_the_error_page_escapes_the_message():
+    error = ContentError("content/posts/<x>.md", "bad <script>alert(1)</script>", line=3)
+    page = error_page(error)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page
+    assert "content/posts/&lt;x&gt;.md:3: error:" in page
+
+
+def test_preview_reports_and_recovers(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    preview = Preview(site)
+    assert "Initial build: 32 pages rewritten" in preview.rebuild()
+    section = site / "content/posts/what-is-micro-needling/01-what-is-micro-needling.md"
+    section.write_text(section.read_text() + "\nA new closing sentence.\n")
+    line = preview.rebuild([section])
+    assert line.startswith(
+        "content/posts/what-is-micro-needling/01-what-is-micro-needling.md changed: "
+        "1 pages rewritten (1 files written, 0 removed, 1 rendered) in "
+    ), line
+    broken = site / "content/posts/broken.md"
+    broken.write_text("---\ntitle: [oops\n---\n")
+    line = preview.rebuild([broken])
+    assert "build failed\ncontent/posts/broken.md:3:1: error:" in line
+    assert preview.error is not None
+    broken.unlink()
+    assert "0 pages rewritten" in preview.rebuild([broken]) and preview.error is None
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses of the sockets listening on ``port``, from the kernel's own table."""
+    found = set()
+    for table, size in (("/proc/net/tcp", 4), ("/proc/net/tcp6", 16)):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                raw = bytes.fromhex(address)
+                if size == 4:
+                    found.add(socket.inet_ntop(socket.AF_INET, raw[::-1]))
+                else:
+                    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
+                    found.add(socket.inet_ntop(socket.AF_INET6, words))
+    return found
