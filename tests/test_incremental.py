@@ -22,10 +22,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
+from generator.cli import main
 from generator.errors import SiteError
 from generator.incremental import BuildOptions, Engine
 from generator.render import default_theme_dir
-from tests.conftest import FIXED_NOW, SITES
+from tests.conftest import FIXED_NOW, SITES, copy_sample_site
 
 NAMES = ["alpha", "beta", "gamma", "delta"]
 TAGS = ["acne", "skin", "Skin", "sleep", "diet"]
@@ -303,3 +304,124 @@ EditSequence.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestEditSequences = EditSequence.TestCase
+
+
+# -- which files one change rewrites ----------------------------------------------------
+
+MICRONEEDLING = "content/posts/what-is-micro-needling"
+
+
+def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each output's inode and modification time: a rewrite (atomic rename) changes both."""
+    return {
+        path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def _rewritten(before: dict, after: dict) -> set[str]:
+    return {name for name in after if before.get(name) != after[name]}
+
+
+def _changed_bytes(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {name for name in after.keys() | before.keys() if before.get(name) != after.get(name)}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_body_edit_rewrites_only_that_article(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    engine = Engine(site, BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW))
+    engine.build()
+    before = _stamps(tmp_path / "out")
+    section = site / MICRONEEDLING / "03-micro-needling-devices.md"
+    # Words too short to count for related posts: no other page changes.
+    section.write_text(section.read_text() + "\nSo it is: do it by the book.\n")
+    result = engine.build([section])
+    assert _rewritten(before, _stamps(tmp_path / "out")) == {
+        "posts/what-is-micro-needling/index.html"
+    }
+    assert result.rendered == 1 and result.report.removed == []
+
+
+def test_a_body_edit_that_changes_related_posts_rewrites_the_pages_that_list_them(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    engine = Engine(site, BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW))
+    first = engine.build()
+    before = _stamps(tmp_path / "out")
+    section = site / MICRONEEDLING / "03-micro-needling-devices.md"
+    section.write_text(section.read_text() + "\nFloss your teeth gently; floss daily.\n")
+    second = engine.build([section])
+    rewritten = _rewritten(before, _stamps(tmp_path / "out"))
+    assert rewritten == _changed_bytes(first.outputs, second.outputs)
+    assert "posts/what-is-micro-needling/index.html" in rewritten
+    assert not rewritten & {"index.html", "feed.xml", "sitemap.xml", "tags/index.html"}
+
+
+def test_a_title_change_rewrites_exactly_the_pages_that_show_the_title(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    engine = Engine(site, BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW))
+    first = engine.build()
+    before = _stamps(tmp_path / "out")
+    index = site / MICRONEEDLING / "index.md"
+    _edit(index, 'title: "What is Micro needling?', 'title: "All about micro needling:')
+    second = engine.build([index])
+    rewritten = _rewritten(before, _stamps(tmp_path / "out"))
+    assert rewritten == _changed_bytes(first.outputs, second.outputs)
+    # The article, the listings and feed that name it, the articles whose related
+    # posts show it; not the pages that never mention it.
+    assert {
+        "posts/what-is-micro-needling/index.html",
+        "index.html",
+        "feed.xml",
+        "tags/microneedling/index.html",
+        "categories/skin-treatments/index.html",
+        "posts/dental-floss-side-effects/index.html",
+    } <= rewritten
+    assert not rewritten & {"about/index.html", "404.html", "sitemap.xml", "robots.txt"}
+    assert second.rendered < len([d for d in second.outputs if d.endswith((".html", ".xml"))])
+
+
+def test_a_new_tag_adds_its_page_and_removing_it_removes_the_page(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    engine = Engine(site, BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW))
+    engine.build()
+    index = site / MICRONEEDLING / "index.md"
+    _edit(index, "tags: [", "tags: [Rosacea care, ")
+    engine.build([index])
+    assert (tmp_path / "out/tags/rosacea-care/index.html").is_file()
+    assert "Rosacea care" in (tmp_path / "out/tags/index.html").read_text()
+    _edit(index, "tags: [Rosacea care, ", "tags: [")
+    result = engine.build([index])
+    assert "tags/rosacea-care/index.html" in result.report.removed
+    assert not (tmp_path / "out/tags/rosacea-care").exists()
+
+
+def test_a_second_build_writes_nothing_and_clean_writes_everything(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    options = BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW)
+    Engine(site, options).build()
+    (tmp_path / "out/mine.txt").write_text("put here by hand")
+    before = _stamps(tmp_path / "out")
+    again = Engine(site, options).build()
+    assert again.report.written == [] and _stamps(tmp_path / "out") == before
+    clean = Engine(site, options, clean=True).build()
+    assert sorted(clean.report.written) == sorted(clean.outputs)
+    after = _stamps(tmp_path / "out")
+    assert _rewritten(before, after) == set(clean.outputs)
+    assert (tmp_path / "out/mine.txt").read_text() == "put here by hand"
+
+
+def test_cli_build_clean(tmp_path, capsys):
+    site = copy_sample_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    assert main(["build", str(site), "-o", str(out)]) == 0
+    assert " 0 files written" in capsys.readouterr().out
+    assert main(["build", str(site), "-o", str(out), "--clean"]) == 0
+    assert " 0 files written" not in capsys.readouterr().out
