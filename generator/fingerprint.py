@@ -101,7 +101,26 @@ class Fingerprinter:
         self.env = env
         self.globals_digest = globals_digest
         self._templates: dict[str, bytes] = {}
+        self._epoch = 0  # counts template changes
         self._projections: dict[tuple[int, frozenset[str]], tuple[Article, bytes]] = {}
+
+    @property
+    def stamp(self) -> bytes:
+        """Stands for the templates and globals this fingerprinter hashes with."""
+        return self.globals_digest + str(self._epoch).encode()
+
+    def renewed(
+        self, globals_digest: bytes, templates_changed: bool, alive: set[int]
+    ) -> Fingerprinter:
+        """The fingerprinter for the next build: template digests kept unless templates
+        changed, projections kept for the articles still alive (by ``id``)."""
+        new = Fingerprinter(self.env, globals_digest)
+        if not templates_changed:
+            new._templates, new._epoch = self._templates, self._epoch
+        else:
+            new._epoch = self._epoch + 1
+        new._projections = {k: v for k, v in self._projections.items() if k[0] in alive}
+        return new
 
     def of(self, template: str, context: dict[str, Any], reads: Reads) -> bytes:
         """The fingerprint of rendering ``template`` with ``context``, given what it read."""
@@ -165,16 +184,25 @@ def _references(env: jinja2.Environment, source: str) -> list[str | None]:
 
 
 class _ContextPickler(pickle.Pickler):
-    """Pickles a context with each article replaced by its projection's digest."""
+    """Pickles a context with each article replaced by its projection's digest.
+
+    ``reducer_override`` (unlike ``persistent_id``) is not called for plain
+    strings, numbers, lists, tuples and dicts, which keeps this fast.
+    """
 
     def __init__(self, file: io.BytesIO, project) -> None:
         super().__init__(file, protocol=5)
         self.project = project
 
-    def persistent_id(self, obj: Any) -> Any:
+    def reducer_override(self, obj: Any) -> Any:
         if type(obj) is Article:
-            return self.project(obj)
-        return None
+            return _projected, (self.project(obj),)
+        return NotImplemented
+
+
+def _projected(digest: bytes) -> bytes:
+    """Stands for an article in a pickled context (never unpickled)."""
+    return digest
 
 
 def digest_of_values(values: Iterable[Any]) -> bytes:

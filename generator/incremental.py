@@ -102,7 +102,8 @@ class Engine:
         self._related: tuple[tuple, dict[str, tuple[str, ...]]] | None = None
         self._jobs: dict[tuple, tuple[Article, tuple[Article, ...], RenderJob]] = {}
         self._env: RecordingEnvironment | None = None
-        self._rendered: dict[str, Rendered] = {}
+        self._fingerprints: Fingerprinter | None = None
+        self._rendered: dict[str, tuple[RenderJob, bytes, Rendered]] = {}
         self._written: dict[str, bytes] = {}  # what the last build left in the output folder
 
     def build(self, changed: Iterable[Path] | None = None) -> BuildResult:
@@ -123,7 +124,8 @@ class Engine:
         globals_digest = digest_of_values(
             [config_digest, sorted(asset_urls.items()), site.pages, bool(site.tags)]
         )
-        pages, rendered = self._render(env, Fingerprinter(env, globals_digest), jobs)
+        fingerprints = self._fingerprinter(env, site, globals_digest, templates_changed)
+        pages, rendered = self._render(env, fingerprints, jobs)
         outputs = pages | static | _article_assets(site, self._sources.content())
         report = self._write(outputs)
         warnings = [warning for item in parsed for warning in item.warnings]
@@ -178,21 +180,24 @@ class Engine:
 
     def _related_slugs(self, articles: tuple[Article, ...], count: int) -> dict:
         """Related posts, scored again only when something they are scored from changed."""
+        words = {article.text: self._word_counts(article.text) for article in articles}
+        self._words = words
+        # Word counts, not the text: an edit that changes no counted word changes nothing.
         key = (
             count,
             tuple(
-                (a.slug, a.text, a.tags, a.category, a.pinned_related, a.published)
+                (a.slug, words[a.text], a.tags, a.category, a.pinned_related, a.published)
                 for a in articles
             ),
         )
         if self._related is None or self._related[0] != key:
-            words = {article.text: self._word_counts(article.text) for article in articles}
-            self._words = words
             self._related = (key, related_slugs(articles, count, words.__getitem__))
         return self._related[1]
 
     def _word_counts(self, text: str) -> Counter[str]:
-        return self._words.get(text) or count_words(text)
+        """Counted once per text; an unchanged text gives the very same Counter object."""
+        found = self._words.get(text)
+        return found if found is not None else count_words(text)
 
     # -- plan and render --------------------------------------------------------------------
 
@@ -227,23 +232,44 @@ class Engine:
         set_site_globals(self._env, config, site, asset_urls)
         return self._env
 
+    def _fingerprinter(
+        self, env: RecordingEnvironment, site: Site, globals_digest: bytes, templates_changed: bool
+    ) -> Fingerprinter:
+        alive = {id(article) for article in site.articles}
+        if self._fingerprints is None:
+            self._fingerprints = Fingerprinter(env, globals_digest)
+        else:
+            self._fingerprints = self._fingerprints.renewed(
+                globals_digest, templates_changed, alive
+            )
+        return self._fingerprints
+
     def _render(
         self, env: RecordingEnvironment, fingerprints: Fingerprinter, jobs: list[RenderJob]
     ) -> tuple[dict[str, bytes], int]:
-        """Each job's bytes: rendered again only when its fingerprint changed."""
+        """Each job's bytes: rendered again only when its fingerprint changed.
+
+        A job planned from the very same objects as last time (an article page
+        whose article and related posts did not change) under the same templates
+        and globals is not even fingerprinted.
+        """
         outputs: dict[str, bytes] = {}
-        done: dict[str, Rendered] = {}
+        done: dict[str, tuple[RenderJob, bytes, Rendered]] = {}
+        stamp = fingerprints.stamp
         count = 0
         for job in jobs:
             before = self._rendered.get(job.dest_path)
-            if before is not None and before.fingerprint == fingerprints.of(
-                job.template, job.context, before.reads
+            if before is not None and (
+                (before[0] is job and before[1] == stamp)
+                or before[2].fingerprint
+                == fingerprints.of(job.template, job.context, before[2].reads)
             ):
-                done[job.dest_path] = before
+                rendered = before[2]
             else:
-                done[job.dest_path] = _render_recorded(env, fingerprints, job)
+                rendered = _render_recorded(env, fingerprints, job)
                 count += 1
-            outputs[job.dest_path] = done[job.dest_path].data
+            done[job.dest_path] = (job, stamp, rendered)
+            outputs[job.dest_path] = rendered.data
         self._rendered = done
         return outputs, count
 
@@ -257,6 +283,18 @@ class Engine:
         self._written = outputs
         self.clean = False  # what was written is now known
         return report
+
+
+def _still_valid(
+    before: tuple[RenderJob, bytes, Rendered],
+    job: RenderJob,
+    stamp: bytes,
+    fingerprints: Fingerprinter,
+) -> bool:
+    previous_job, previous_stamp, rendered = before
+    if previous_job is job and previous_stamp == stamp:
+        return True
+    return rendered.fingerprint == fingerprints.of(job.template, job.context, rendered.reads)
 
 
 def _render_recorded(

@@ -47,13 +47,16 @@ def write_outputs(
     ``compare=False`` rewrites every other file without reading it first.
     """
     output_dir = output_dir.resolve()
-    targets = {dest: safe_target(output_dir, dest) for dest in sorted(outputs)}
+    report = WriteReport(unchanged=len(unchanged & outputs.keys()))
+    # Every path is checked before the first write; known-unchanged ones were checked before.
+    targets = {
+        dest: safe_target(output_dir, dest) for dest in sorted(outputs) if dest not in unchanged
+    }
     manifest = _manifest_path(cache_dir, output_dir)
     previous = _read_manifest(manifest)
-    report = WriteReport()
     mode = _file_mode()
     for dest, target in targets.items():
-        if dest in unchanged or (compare and _same_bytes(target, outputs[dest])):
+        if compare and _same_bytes(target, outputs[dest]):
             report.unchanged += 1
             continue
         _write_atomically(target, outputs[dest], mode)
@@ -61,7 +64,8 @@ def write_outputs(
     for dest in sorted(previous - outputs.keys()):
         if _remove(output_dir, dest):
             report.removed.append(dest)
-    _write_manifest(manifest, sorted(outputs))
+    if previous != outputs.keys():
+        _write_manifest(manifest, sorted(outputs))
     return report
 
 
