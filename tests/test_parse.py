@@ -66,7 +66,8 @@ def test_faq_sections_split_into_questions():
 def test_unknown_fields_warn_with_a_suggestion():
     parsed = parse_source(source(ARTICLE.replace("---\n", "---\ntitel: x\n", 1)))
     assert [str(w) for w in parsed.warnings] == [
-        "content/posts/a.md:2:1: warning: unknown field 'titel'\n  hint: did you mean 'title'?"
+        "content/posts/a.md:2:1: warning: unknown field 'titel' [unknown-field]\n"
+        "  hint: did you mean 'title'?"
     ]
 
 
