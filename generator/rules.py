@@ -39,7 +39,9 @@ RULES = {
     rule.id: rule
     for rule in (
         # Fatal: reported by the stage that finds them, one at a time in a build.
-        Rule("config", "error", "site.toml is missing, not valid TOML, or holds a wrong value.", True),
+        Rule(
+            "config", "error", "site.toml is missing, not valid TOML, or holds a wrong value.", True
+        ),
         Rule("unreadable", "error", "A file cannot be read (permissions, broken link).", True),
         Rule("content-layout", "error", "A file stands where sitegen does not expect it.", True),
         Rule("encoding", "error", "A content file is not UTF-8 text.", True),
@@ -53,7 +55,9 @@ RULES = {
         Rule("related-missing", "error", "related: names an article that does not exist.", True),
         Rule("duplicate-url", "error", "Two articles or pages get the same URL.", True),
         Rule("slug", "error", "A slug is empty or reserved.", True),
-        Rule("image-beside", "error", "image: names a file that is not in the article folder.", True),
+        Rule(
+            "image-beside", "error", "image: names a file that is not in the article folder.", True
+        ),
         Rule("template", "error", "A template has a syntax error or fails while rendering.", True),
         # Lints: found by looking at the whole site; their severity can be changed.
         Rule("unknown-field", "warning", "A front matter field that no schema knows."),
@@ -122,7 +126,10 @@ def check_settings(raw: dict[str, Any] | None) -> CheckSettings:
             raise SettingError(key, f"unknown setting 'check.{key}'", _suggest(key, _CHECK_KEYS))
     interval = raw.get("review_interval", 12)
     if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
-        raise SettingError("review_interval", "'check.review_interval' must be a whole number of months, at least 1")
+        raise SettingError(
+            "review_interval",
+            "'check.review_interval' must be a whole number of months, at least 1",
+        )
     return CheckSettings(
         severities=_severities(raw.get("rules", {})),
         medical_categories=_names(raw, "medical_categories"),
@@ -137,7 +144,9 @@ def _severities(raw: Any) -> dict[str, str]:
     severities = {}
     for rule, severity in raw.items():
         if rule not in RULES:
-            raise SettingError(rule, f"unknown rule '{rule}' in [check.rules]", _suggest(rule, RULES))
+            raise SettingError(
+                rule, f"unknown rule '{rule}' in [check.rules]", _suggest(rule, RULES)
+            )
         if RULES[rule].fatal:
             raise SettingError(
                 rule,
