@@ -240,6 +240,9 @@ def _bad_value_line(node: yaml.Node | None, error: Exception) -> int | None:
 def _yaml_error(src_path: str, error: yaml.YAMLError) -> ContentError:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and context_mark and mark and context_mark.line != mark.line:
+        problem += f" ({context} that starts on line {context_mark.line + _FRONT_MATTER_OFFSET})"
     return ContentError(
         src_path,
         f"the front matter is not valid YAML: {problem}",

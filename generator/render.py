@@ -92,9 +92,10 @@ def render_job(env: jinja2.Environment, job: RenderJob) -> str:
         raise
     except Exception as error:  # noqa: BLE001 - any failure inside a template is the template's
         filename, line = _template_frame(env, error)
+        kind = "undefined" if isinstance(error, jinja2.UndefinedError) else type(error).__name__
         raise TemplateError(
             filename or job.template,
-            f"{type(error).__name__}: {error}",
+            f"{kind}: {error}",
             line=line,
             hint=f"while rendering {job.dest_path}",
         ) from None
