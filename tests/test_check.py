@@ -13,7 +13,7 @@ from generator.cli import main
 from generator.errors import ConfigError
 from generator.lint import _add_months
 from generator.rules import RULES, check_settings
-from tests.conftest import FIXED_NOW, copy_sample_site
+from tests.conftest import FIXED_NOW, REPO, copy_sample_site
 
 
 def _check(site, **options):
@@ -232,3 +232,21 @@ def test_add_months_keeps_to_the_calendar():
     assert _add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert _add_months(date(2024, 5, 2), 12) == date(2025, 5, 2)
     assert _add_months(date(9999, 5, 2), 12) == date.max
+
+
+def test_the_readme_documents_every_rule_and_the_json_shape():
+    readme = (REPO / "README.md").read_text("utf-8")
+    for rule in RULES.values():
+        assert f"| `{rule.id}` | {'always error' if rule.fatal else rule.severity} |" in readme
+    example = readme.split("```json\n", 1)[1].split("```", 1)[0]
+    documented = json.loads(example)
+    assert set(documented) == {"version", "site", "summary", "findings"}
+    assert set(documented["findings"][0]) == {
+        "path",
+        "line",
+        "column",
+        "severity",
+        "rule",
+        "message",
+        "hint",
+    }
