@@ -82,11 +82,11 @@ def render_job(env: jinja2.Environment, job: RenderJob) -> str:
             _template_name(env, error.filename or error.name),
             f"template syntax error: {error.message}",
             line=error.lineno,
-            hint=f"while rendering {job.dest_path}",
+            hint=_rendering(job),
         ) from None
     except jinja2.TemplateNotFound as error:
         raise TemplateError(
-            error.name, "template not found", hint=f"while rendering {job.dest_path}"
+            error.name, "template not found", hint=_rendering(job)
         ) from None
     except TemplateError:
         raise
@@ -97,8 +97,15 @@ def render_job(env: jinja2.Environment, job: RenderJob) -> str:
             filename or job.template,
             f"{kind}: {error}",
             line=line,
-            hint=f"while rendering {job.dest_path}",
+            hint=_rendering(job),
         ) from None
+
+
+def _rendering(job: RenderJob) -> str:
+    """Which page was being rendered, and from which content file, for error hints."""
+    item = job.context.get("article") or job.context.get("page")
+    source = f" from {item.src_path}" if getattr(item, "src_path", None) else ""
+    return f"while rendering {job.dest_path}{source}"
 
 
 def human_date(value: date | datetime | None) -> str:
