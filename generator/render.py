@@ -85,9 +85,7 @@ def render_job(env: jinja2.Environment, job: RenderJob) -> str:
             hint=_rendering(job),
         ) from None
     except jinja2.TemplateNotFound as error:
-        raise TemplateError(
-            error.name, "template not found", hint=_rendering(job)
-        ) from None
+        raise TemplateError(error.name, "template not found", hint=_rendering(job)) from None
     except TemplateError:
         raise
     except Exception as error:  # noqa: BLE001 - any failure inside a template is the template's

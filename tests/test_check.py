@@ -250,3 +250,18 @@ def test_the_readme_documents_every_rule_and_the_json_shape():
         "message",
         "hint",
     }
+
+
+def test_the_page_scan_reads_tags_not_text():
+    from generator.lint import _scan
+
+    page = (
+        b'<h2 id="a">A</h2><pre><code>&lt;a href="/blog/in-code/"&gt;</code></pre>'
+        b'<script type="application/ld+json">'
+        b'{"x": "\\u003ca href=\\"/blog/json/\\"\\u003e"}</script>'
+        b"<a href='/blog/single/' name=top>x</a><A HREF=/blog/bare/ ID=b>y</A>"
+        b'<img alt="a > b" src="/blog/i&amp;j.png"><p id="">z</p>'
+    )
+    scan = _scan(page)
+    assert scan.ids == {"a", "top", "b"}
+    assert scan.refs == (("a", "/blog/single/"), ("a", "/blog/bare/"), ("img", "/blog/i&j.png"))
