@@ -8,7 +8,7 @@ published, and the tag and category listings.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
@@ -18,6 +18,7 @@ from generator.discover import SourceFile
 from generator.errors import ModelError
 from generator.model import Article, Asset, Listing, Page, Person, Section, Site, Term
 from generator.parse import ParsedFile
+from generator.related import merge_term_counts
 from generator.slugs import slugify
 
 # Top-level names that the site's own listings and files use.
@@ -96,7 +97,7 @@ def _articles(config: Config, parsed: list[ParsedFile], assets: list[SourceFile]
 
 
 def _article(
-    config: Config, index: ParsedFile, sections: Iterable[ParsedFile], assets: list[SourceFile]
+    config: Config, index: ParsedFile, sections: Sequence[ParsedFile], assets: list[SourceFile]
 ) -> Article:
     meta = index.meta
     folder = index.article_dir or index.src_path.removesuffix(".md")
@@ -133,6 +134,7 @@ def _article(
         text=text,
         word_count=len(text.split()),
         assets=copied,
+        terms=merge_term_counts([index.terms, *(section.terms for section in sections)]),
     )
 
 

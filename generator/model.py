@@ -138,9 +138,10 @@ class Article:
     pinned_related: tuple[str, ...]
     intro_html: str
     sections: tuple[Section, ...]
-    text: str  # plain words of title, description and body, for related posts
+    text: str  # plain words of title, description and body
     word_count: int
     assets: tuple[Asset, ...] = ()
+    terms: bytes = b""  # packed word counts for related posts (see related.term_counts)
 
     @property
     def modified(self) -> datetime:

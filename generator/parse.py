@@ -21,6 +21,7 @@ from markupsafe import Markup
 from generator.discover import SourceFile
 from generator.errors import ContentError, SiteWarning
 from generator.model import Question, TocEntry
+from generator.related import term_counts
 from generator.schema import FIELDS_BY_KIND, Field, FieldValueError, coerce
 from generator.slugs import slugify
 
@@ -49,6 +50,7 @@ class ParsedFile:
     toc: tuple[TocEntry, ...]
     questions: tuple[Question, ...]
     text: str
+    terms: bytes = b""  # word counts for related posts; articles and sections only
     warnings: tuple[SiteWarning, ...] = ()
 
     def line_of(self, name: str) -> int | None:
@@ -76,6 +78,7 @@ def parse_source(source: SourceFile) -> ParsedFile:
             hint="flatten the deepest nested lists or block quotes",
             rule="markdown",
         ) from None
+    text = plain_text(html)
     return ParsedFile(
         src_path=source.src_path,
         kind=source.kind,
@@ -86,7 +89,8 @@ def parse_source(source: SourceFile) -> ParsedFile:
         html=html,
         toc=toc,
         questions=questions,
-        text=plain_text(html),
+        text=text,
+        terms=_terms(source.kind, meta, text),
         warnings=tuple(warnings),
     )
 
@@ -314,6 +318,12 @@ def _questions(body: str, prefix: str) -> tuple[Question, ...]:
         answer_html, _ = render_markdown(answer, footnote_prefix=prefix)
         questions.append(Question(question.strip(), answer_html, plain_text(answer_html)))
     return tuple(questions)
+
+
+def _terms(kind: str, meta: dict[str, Any], text: str) -> bytes:
+    if kind == "page":
+        return b""
+    return term_counts(" ".join([meta["title"], meta.get("description") or "", text]))
 
 
 def _toc_entries(tokens: list[dict]) -> tuple[TocEntry, ...]:
