@@ -18,6 +18,7 @@ from markdown import Markdown
 from markdown.extensions.footnotes import FootnoteExtension
 from markupsafe import Markup
 
+from generator.comments.text import render_comment
 from generator.discover import SourceFile
 from generator.errors import ContentError, SiteWarning
 from generator.model import Question, TocEntry
@@ -62,7 +63,10 @@ def parse_source(source: SourceFile) -> ParsedFile:
     anchor = _section_anchor(source.kind, meta)
     if anchor is not None:
         meta["id"] = anchor
-    html, toc = render_markdown(body, footnote_prefix=anchor or "")
+    if source.kind == "comment":  # a reader's text: no raw HTML, images or odd links
+        html, toc = render_comment(body), ()
+    else:
+        html, toc = render_markdown(body, footnote_prefix=anchor or "")
     questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
     return ParsedFile(
         src_path=source.src_path,
