@@ -49,6 +49,7 @@ import tornado.web
 
 from generator.comments.articles import comment_settings, load_articles
 from generator.comments.store import CommentsError, CommentStore, NewComment
+from generator.comments.text import markup_problem
 
 # Form field names, shared with templates/partials/comments.html.
 FIELDS = ("article", "name", "email", "comment")
@@ -212,6 +213,10 @@ def validate(form: dict[str, str], settings: ReceiverSettings) -> NewComment:
     text = _field(form, "comment", settings.max_length, lines=True)
     if not EMAIL_SHAPE.match(email):
         raise Refused(400, "Please give a valid email address, like name@example.com.")
+    for key, value in (("name", name), ("comment", text)):
+        problem = markup_problem(value)
+        if problem:
+            raise Refused(400, f"The field '{key}' holds {problem}; please write plain text.")
     if article not in settings.articles:
         raise Refused(422, "The form names no article of this site.")
     return NewComment(article, name, email, text)

@@ -14,6 +14,7 @@ over the page's outline) and only plain ``http(s)`` links survive, marked
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
 
@@ -26,12 +27,35 @@ ALLOWED_TAGS = frozenset(
 )
 LINK_REL = "nofollow ugc"
 
+# What the receiver turns away before anything is stored (the renderer would
+# neutralise it too): a comment is plain text, with web links at most.
+_MARKUP = (
+    (re.compile(r"<(?:[/!?]?[a-z]|!-)", re.IGNORECASE), "HTML tags"),
+    (re.compile(r"!\["), "images"),
+    (re.compile(r"\]\(\s*<?(?![\s<]|https?://)", re.IGNORECASE), "links other than http(s)"),
+    (
+        re.compile(r"^\s*\[[^\]]*\]:\s*<?(?![\s<]|https?://)", re.IGNORECASE | re.MULTILINE),
+        "links other than http(s)",
+    ),
+)
+
 
 def render_comment(text: str) -> str:
     """Render a reader's Markdown; the result is safe to insert into a page as is."""
     markdown = _markdown()
     markdown.reset()
     return markdown.convert(text)
+
+
+def markup_problem(text: str) -> str:
+    """What a comment holds that it must not, or ``""``.
+
+    >>> markup_problem("<script>alert(1)</script>")
+    'HTML tags'
+    >>> markup_problem("See [this](https://example.org) <3")
+    ''
+    """
+    return next((what for pattern, what in _MARKUP if pattern.search(text)), "")
 
 
 class _Neutralise(Treeprocessor):
