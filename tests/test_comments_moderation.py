@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from datetime import UTC, datetime
 
 import pytest
@@ -120,3 +121,17 @@ def test_a_comment_for_an_article_that_is_gone_is_reported_not_exported(site, db
     code, out, err = run(capsys, "export", site, "--db", db)
     assert code == 0 and "0 written" in out
     assert "comment 2 is for 'sun', which is no article of the site" in err
+
+
+def test_serve_explains_when_comments_are_off_or_the_port_is_taken(
+    site, copy_site, tmp_path, capsys
+):
+    code, _, err = run(capsys, "serve", copy_site("basic"), "--db", tmp_path / "a.sqlite3")
+    assert code == 1 and "comments are off for this site" in err
+    assert not (tmp_path / "a.sqlite3").exists()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = run(capsys, "serve", site, "--port", port, "--db", tmp_path / "b.sqlite3")
+    assert code == 1 and f"cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err
