@@ -37,12 +37,14 @@ def good_fields(**changes: str) -> dict[str, str]:
 class Receiver:
     def __init__(self, site: Path, db: Path) -> None:
         self.db = db
+        # A file, not a pipe: a pipe nobody reads would block the receiver once full.
+        self.log = open(db.with_suffix(".log"), "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "generator", "comments", "serve", str(site)]
             + ["--host", "127.0.0.1", "--port", "0", "--db", str(db)],
             cwd=REPO,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
             text=True,
         )
         ready, _, _ = select.select([self.process.stdout], [], [], 30)
@@ -50,7 +52,7 @@ class Receiver:
         match = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*)", line)
         if not match:
             self.stop()
-            raise RuntimeError(f"the receiver did not start: {line!r} {self.process.stderr.read()}")
+            raise RuntimeError(f"the receiver did not start: {line!r} {self.logged()}")
         self.port, self.path = int(match.group(1)), match.group(2)
 
     def __enter__(self) -> Receiver:
@@ -67,7 +69,11 @@ class Receiver:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
+        self.log.close()
         return self.process.returncode
+
+    def logged(self) -> str:
+        return self.db.with_suffix(".log").read_text()
 
     def connection(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from generator.comments.receiver import EMAIL_MAX, NAME_MAX
+from generator.comments.receiver import EMAIL_MAX, NAME_MAX, RateLimiter
 from tests.comments_receiver import ORIGIN, Receiver, good_fields
 from tests.conftest import SITES
 
@@ -231,3 +231,16 @@ def test_sigterm_in_the_middle_of_the_load_loses_no_accepted_comment(tmp_path):
     assert len(stored) == len(set(stored))
     assert set(accepted) <= set(stored)
     assert len(accepted) < 8 * 200, "the receiver stopped only after the load ended"
+
+
+def test_the_rate_limit_window_slides_and_quiet_addresses_are_forgotten():
+    now = [0.0]
+    limiter = RateLimiter(2, 60, clock=lambda: now[0])
+    assert [limiter.retry_after("a") for _ in range(3)] == [0, 0, 61]
+    assert limiter.retry_after("b") == 0  # another address has its own count
+    now[0] = 60.5
+    assert limiter.retry_after("a") == 0
+    now[0] = 1000.0
+    for number in range(RateLimiter.SWEEP_EVERY):
+        limiter.retry_after(f"10.0.{number // 256}.{number % 256}")
+    assert "a" not in limiter._posts and "b" not in limiter._posts

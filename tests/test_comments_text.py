@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 from html.parser import HTMLParser
 
 import pytest
@@ -197,3 +199,9 @@ def test_the_checker_itself_finds_active_content():
     assert active_content('<a href="javascript:x" rel="nofollow ugc">x</a>') == [
         "a href='javascript:x'"
     ]
+
+
+@pytest.mark.parametrize("module", ["text", "store", "receiver"])
+def test_docstring_examples_hold(module):
+    found = doctest.testmod(importlib.import_module(f"generator.comments.{module}"))
+    assert found.attempted > 0 and found.failed == 0

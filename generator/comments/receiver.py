@@ -93,15 +93,26 @@ def receiver_settings(site_dir: Path) -> ReceiverSettings:
 
 
 class RateLimiter:
-    """At most ``limit`` posts per client address in any ``window`` seconds."""
+    """At most ``limit`` posts per client address in any ``window`` seconds.
+
+    >>> limiter = RateLimiter(2, 60, clock=lambda: 0.0)
+    >>> [limiter.retry_after("10.0.0.1") for _ in range(3)]
+    [0, 0, 61]
+    """
+
+    SWEEP_EVERY = 1000  # posts; forgets addresses that went quiet, so memory stays bounded
 
     def __init__(self, limit: int, window: int, clock: Callable[[], float] = time.monotonic):
         self.limit, self.window, self.clock = limit, window, clock
         self._posts: dict[str, deque[float]] = defaultdict(deque)
+        self._calls = 0
 
     def retry_after(self, address: str) -> int:
         """0 and the post counted if it may go ahead, else the seconds to wait."""
         now = self.clock()
+        self._calls += 1
+        if self._calls % self.SWEEP_EVERY == 0:
+            self._sweep(now)
         posts = self._posts[address]
         while posts and posts[0] <= now - self.window:
             posts.popleft()
@@ -109,6 +120,10 @@ class RateLimiter:
             return max(1, int(posts[0] + self.window - now) + 1)
         posts.append(now)
         return 0
+
+    def _sweep(self, now: float) -> None:
+        for address in [a for a, p in self._posts.items() if not p or p[-1] <= now - self.window]:
+            del self._posts[address]
 
 
 class Refused(Exception):
@@ -128,7 +143,7 @@ class CommentHandler(tornado.web.RequestHandler):
         self.receiver = settings
         self.store = store
         self.limiter = limiter
-        self.body = bytearray()
+        self.received = bytearray()
         self.oversize = False
 
     def prepare(self) -> None:
@@ -138,16 +153,16 @@ class CommentHandler(tornado.web.RequestHandler):
             self._refuse(refused)
 
     def data_received(self, chunk: bytes) -> None:
-        if len(self.body) + len(chunk) > self.receiver.max_body:
+        if len(self.received) + len(chunk) > self.receiver.max_body:
             self.oversize = True
         if not self.oversize:
-            self.body += chunk
+            self.received += chunk
 
     def post(self) -> None:
         try:
             if self.oversize:
                 raise Refused(413, "The comment is too long.")
-            form = parse_form(bytes(self.body))
+            form = parse_form(bytes(self.received))
             if form.get(HONEYPOT):
                 self.redirect(self.receiver.thanks_url, status=303)  # the same answer, unsaved
                 return

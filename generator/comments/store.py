@@ -71,7 +71,7 @@ class CommentStore:
         self.path = path
         try:
             # Autocommit mode: every statement is its own transaction unless opened with BEGIN.
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db = sqlite3.connect(path, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA busy_timeout=5000")
@@ -93,11 +93,12 @@ class CommentStore:
 
     def comments(self, status: str | None = None) -> list[StoredComment]:
         """Comments with ``status`` (all when None), in the order they were received."""
-        query = "SELECT id, article, name, body, received, status FROM comments"
-        rows = (
-            self._db.execute(query + " WHERE status = ? ORDER BY received, id", (status,))
-            if status
-            else self._db.execute(query + " ORDER BY received, id")
+        where, arguments = ("WHERE status = ?", (status,)) if status else ("", ())
+        return self._select(f"{where} ORDER BY received, id", arguments)
+
+    def _select(self, rest: str, arguments: tuple) -> list[StoredComment]:
+        rows = self._db.execute(
+            f"SELECT id, article, name, body, received, status FROM comments {rest}", arguments
         )
         return [
             StoredComment(id, article, name, body, datetime.fromisoformat(received), state)
@@ -115,7 +116,7 @@ class CommentStore:
                 f"there is no comment {comment_id}",
                 hint="`sitegen comments list` shows the pending comments with their ids",
             )
-        return next(c for c in self.comments() if c.id == comment_id)
+        return self._select("WHERE id = ?", (comment_id,))[0]
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM comments").fetchone()[0])
