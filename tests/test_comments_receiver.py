@@ -57,6 +57,10 @@ def test_the_preview_servers_origin_and_a_single_file_article_are_accepted(recei
     assert receiver.stored()[-1]["article"] == "sun"
 
 
+def test_an_origin_with_its_default_port_or_capitals_is_the_same_origin(receiver):
+    assert receiver.post(good_fields(), origin="HTTPS://Example.org:443").status == 303
+
+
 def _utf8_body(comment: bytes) -> bytes:
     return urlencode(good_fields(comment="x")).encode().replace(b"comment=x", comment)
 

@@ -84,12 +84,25 @@ def receiver_settings(site_dir: Path) -> ReceiverSettings:
     return ReceiverSettings(
         path=urlsplit(comments.endpoint).path or "/",
         thanks_url=config.base_url + THANKS_PATH,
-        origins=frozenset({config.origin.lower(), *comments.allowed_origins}),
+        origins=frozenset(map(same_origin, (config.origin, *comments.allowed_origins))),
         articles=frozenset(article.slug for article in articles),
         rate_limit=comments.rate_limit,
         rate_window=comments.rate_window,
         max_length=comments.max_length,
     )
+
+
+def same_origin(origin: str) -> str:
+    """An origin as browsers send it: lower case, without the scheme's default port.
+
+    >>> same_origin("HTTPS://Clinic.example.com:443")
+    'https://clinic.example.com'
+    """
+    origin = origin.strip().lower()
+    for scheme, port in (("http://", ":80"), ("https://", ":443")):
+        if origin.startswith(scheme) and origin.endswith(port):
+            return origin.removesuffix(port)
+    return origin
 
 
 class RateLimiter:
@@ -177,7 +190,7 @@ class CommentHandler(tornado.web.RequestHandler):
         length = self.request.headers.get("Content-Length", "0")
         if not length.isdigit() or int(length) > self.receiver.max_body:
             raise Refused(413, "The comment is too long.")
-        if self.request.headers.get("Origin", "").lower() not in self.receiver.origins:
+        if same_origin(self.request.headers.get("Origin", "")) not in self.receiver.origins:
             raise Refused(403, "Comments are accepted only from the clinic's own pages.")
         kind = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
