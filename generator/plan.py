@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from generator import structured_data as ld
+from generator.comments import THANKS_PATH
 from generator.config import Config
 from generator.model import Article, Listing, Site
 
@@ -225,7 +226,7 @@ def _not_found_job(config: Config) -> RenderJob:
 
 def _comment_thanks_job(config: Config) -> RenderJob:
     """Where the comment receiver sends a reader after a post (see comments/receiver.py)."""
-    url = config.base_path + "comments/thanks/"
+    url = config.base_path + THANKS_PATH
     meta = PageMeta(
         title=f"Thank you for your comment | {config.title}",
         description="Your comment will appear under the article once the clinic has read it.",
@@ -235,7 +236,7 @@ def _comment_thanks_job(config: Config) -> RenderJob:
         jsonld=ld.home_graph(config),
         indexable=False,
     )
-    return RenderJob("comments/thanks/index.html", "comment_thanks.html", {"meta": meta})
+    return RenderJob(THANKS_PATH + "index.html", "comment_thanks.html", {"meta": meta})
 
 
 def _feed_job(config: Config, site: Site) -> RenderJob:

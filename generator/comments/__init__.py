@@ -12,3 +12,6 @@ The loop, module by module::
 The commenter's email is stored for the clinic's eyes only: no command prints
 it and no file or page ever holds it.
 """
+
+# Where the build writes the thank-you page (under base_url) and the receiver sends readers.
+THANKS_PATH = "comments/thanks/"

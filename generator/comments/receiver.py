@@ -47,6 +47,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
+from generator.comments import THANKS_PATH
 from generator.comments.articles import comment_settings, load_articles
 from generator.comments.store import CommentsError, CommentStore, NewComment
 from generator.comments.text import markup_problem
@@ -57,7 +58,6 @@ HONEYPOT = "website"
 NAME_MAX = 100
 EMAIL_MAX = 254  # RFC 5321's limit on a path
 EMAIL_SHAPE = re.compile(r"^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$")
-THANKS_PATH = "comments/thanks/"  # under base_url; plan.py writes the page
 
 
 @dataclass(frozen=True)
