@@ -13,6 +13,7 @@ from pathlib import Path
 from generator import __version__
 from generator.build import BuildOptions, BuildResult, build_site
 from generator.check import check_site, format_json, format_text
+from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
 
 
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
     check.set_defaults(command=_check)
+    add_comments_parser(commands)
     return parser
 
 

@@ -316,7 +316,7 @@ def headings(parsed: list[ParsedFile], texts: dict[str, str]) -> Iterator[Findin
     an article or page starts below its ``<h1>`` title.
     """
     for item in parsed:
-        if item.kind == "asset" or item.src_path not in texts:
+        if item.kind not in (*ARTICLE_KINDS, "section", "page") or item.src_path not in texts:
             continue
         previous = 2 if item.kind == "section" else 1
         for line, column, level in _body_headings(texts[item.src_path]):
@@ -490,6 +490,7 @@ def _sources_of_pages(site: Site) -> dict[str, tuple[str, ...]]:
         article.dest_path: (
             article.src_path,
             *dict.fromkeys(s.src_path for s in article.sections if s.src_path),
+            *(comment.src_path for comment in article.comments),
         )
         for article in site.articles
     }

@@ -18,6 +18,7 @@ from markdown import Markdown
 from markdown.extensions.footnotes import FootnoteExtension
 from markupsafe import Markup
 
+from generator.comments.text import render_comment
 from generator.discover import SourceFile
 from generator.errors import ContentError, SiteWarning
 from generator.model import Question, TocEntry
@@ -69,7 +70,10 @@ def parse_source(source: SourceFile) -> ParsedFile:
     if anchor is not None:
         meta["id"] = anchor
     try:
-        html, toc = render_markdown(body, footnote_prefix=anchor or "")
+        if source.kind == "comment":  # a reader's text: no raw HTML, images or odd links
+            html, toc = render_comment(body), ()
+        else:
+            html, toc = render_markdown(body, footnote_prefix=anchor or "")
         questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
     except RecursionError:
         raise ContentError(
@@ -321,7 +325,7 @@ def _questions(body: str, prefix: str) -> tuple[Question, ...]:
 
 
 def _terms(kind: str, meta: dict[str, Any], text: str) -> bytes:
-    if kind == "page":
+    if kind not in ("article", "article_index", "section"):
         return b""
     return term_counts(" ".join([meta["title"], meta.get("description") or "", text]))
 
