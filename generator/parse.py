@@ -7,6 +7,7 @@ Lines in messages are the file's own, counting the opening ``---`` as line 1.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 from dataclasses import dataclass
@@ -156,9 +157,15 @@ def _decode(source: SourceFile) -> str:
     try:
         text = source.data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        # The codec counts from after a byte order mark; the offset is the file's own.
+        offset = error.start + (3 if source.data.startswith(codecs.BOM_UTF8) else 0)
+        before = source.data[:offset]
         raise ContentError(
             source.src_path,
-            f"the file is not UTF-8 text (invalid byte at offset {error.start})",
+            f"the file is not UTF-8 text (invalid byte 0x{source.data[offset]:02x} "
+            f"at offset {offset})",
+            line=before.count(b"\n") + 1,
+            column=offset - (before.rfind(b"\n") + 1) + 1,
             hint="save the file with UTF-8 encoding",
             rule="encoding",
         ) from None

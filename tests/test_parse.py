@@ -97,8 +97,16 @@ def test_bad_files_name_the_line(text, message, line):
 
 
 def test_non_utf8_names_the_byte_offset():
-    with pytest.raises(ContentError, match="offset 9"):
+    with pytest.raises(ContentError, match="offset 9") as caught:
         parse_source(source(b"---\ntitle\xff: x\n---\n"))
+    assert (caught.value.line, caught.value.column) == (2, 6)
+    assert "invalid byte 0xff" in caught.value.message
+
+
+def test_the_byte_offset_counts_a_byte_order_mark():
+    with pytest.raises(ContentError, match="offset 12") as caught:
+        parse_source(source(b"\xef\xbb\xbf---\ntitle\xff: x\n---\n"))
+    assert caught.value.line == 2
 
 
 def test_section_kind_must_be_known():
