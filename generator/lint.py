@@ -41,7 +41,7 @@ class Finding(SiteWarning):
 
     def __init__(self, rule: str, path: str, message: str, **where) -> None:
         super().__init__(path, message, rule=rule, **where)
-        self.severity = RULES[rule].severity
+        self.severity = RULES[rule].severity if rule in RULES else "warning"
 
 
 class CheckFailed(SiteError):

@@ -89,7 +89,8 @@ class CheckSettings:
     review_interval: int = 12  # months
 
     def severity(self, rule: str) -> str:
-        return self.severities.get(rule, RULES[rule].severity)
+        default = RULES[rule].severity if rule in RULES else "warning"
+        return self.severities.get(rule, default)
 
     def is_medical(self, category: str | None, tags: tuple[str, ...]) -> bool:
         """With neither list set every article counts as medical: the safe default for a clinic."""
