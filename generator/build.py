@@ -1,6 +1,6 @@
 """The build: the pipeline's stages called in order, with plain data between them.
 
-    config -> discover -> parse -> assemble -> related -> plan -> render -> write
+    config -> discover -> parse -> assemble -> related -> plan -> render -> lint -> write
 
 Everything is read, validated and rendered before the first byte is written,
 so a build that fails leaves the previous output exactly as it was. The stages
@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.discover import SiteSources
+from generator.errors import SiteWarning
 from generator.incremental import BuildOptions, BuildResult, Engine
+from generator.model import Site
+from generator.parse import ParsedFile, parse_source
 
-__all__ = ["BuildOptions", "BuildResult", "build_site"]
+__all__ = ["BuildOptions", "BuildResult", "build_site", "parse_sources", "render_site"]
 
 
 def build_site(
@@ -26,3 +30,17 @@ def build_site(
     ``clean=True`` writes every output again.
     """
     return Engine(site_dir, options, clean=clean).build()
+
+
+def render_site(
+    site_dir: Path, options: BuildOptions
+) -> tuple[dict[str, bytes], Site, list[SiteWarning]]:
+    """Every output file's bytes, by destination path; nothing is written."""
+    rendered = Engine(site_dir, options).render()
+    return rendered.outputs, rendered.site, rendered.warnings
+
+
+def parse_sources(sources: SiteSources) -> list[ParsedFile]:
+    return [
+        parse_source(source) for source in sources.posts + sources.pages if source.kind != "asset"
+    ]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import BuildOptions, BuildResult, build_site
+from generator.check import check_site, format_json, format_text
+from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
 
 
@@ -54,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--drafts", action="store_true", help="include articles marked draft")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     serve.set_defaults(command=_serve)
+
+    check = commands.add_parser("check", help="report every problem of the site; write nothing")
+    check.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    check.set_defaults(command=_check)
+    add_comments_parser(commands)
     return parser
 
 
@@ -71,6 +81,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     serve(args.site, ServeOptions(args.host, args.port, args.drafts, args.open))
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    report = check_site(args.site)
+    print(format_json(report) if args.format == "json" else format_text(report))
+    return 1 if report.errors else 0
 
 
 def _summary(result: BuildResult) -> str:

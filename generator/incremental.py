@@ -27,7 +27,6 @@ build leaves it. Use::
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -37,6 +36,7 @@ from generator.assemble import Visibility, article_files, build_article, link_si
 from generator.assets import static_outputs
 from generator.config import CONFIG_NAME, Config, load_config
 from generator.discover import (
+    SiteSources,
     SourceFile,
     digest_of,
     discover,
@@ -50,10 +50,11 @@ from generator.fingerprint import (
     Rendered,
     digest_of_values,
 )
+from generator.lint import validate
 from generator.model import Article, Site
 from generator.parse import ParsedFile, parse_source
 from generator.plan import RenderJob, article_job, plan_site
-from generator.related import count_words, related_slugs
+from generator.related import related_slugs
 from generator.render import default_theme_dir, make_environment, render_job, set_site_globals
 from generator.write import CACHE_DIR, WriteReport, write_outputs
 
@@ -64,6 +65,14 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     now: datetime | None = None  # default: the current time
+
+
+@dataclass
+class RenderedSite:
+    site: Site
+    outputs: dict[str, bytes]
+    warnings: list[SiteWarning]
+    rendered: int  # pages whose templates ran (the others were known unchanged)
 
 
 @dataclass
@@ -98,7 +107,7 @@ class Engine:
         self._sources = _SourceTree(self.site_dir, self.theme_dir)
         self._parsed: dict[tuple[str, str], ParsedFile] = {}
         self._articles: dict[tuple, Article] = {}
-        self._words: dict[str, Counter[str]] = {}
+        self._now = self.options.now or datetime.now(UTC)
         self._related: tuple[tuple, dict[str, tuple[str, ...]]] | None = None
         self._jobs: dict[tuple, tuple[Article, tuple[Article, ...], RenderJob]] = {}
         self._env: RecordingEnvironment | None = None
@@ -113,6 +122,21 @@ class Engine:
         output folder as it was.
         """
         started = time.perf_counter()
+        rendered = self.render(changed)
+        report = self._write(rendered.outputs)
+        seconds = time.perf_counter() - started
+        return BuildResult(
+            rendered.site,
+            rendered.outputs,
+            report,
+            self.output_dir,
+            seconds,
+            rendered.warnings,
+            rendered.rendered,
+        )
+
+    def render(self, changed: Iterable[Path] | None = None) -> RenderedSite:
+        """Every output's bytes, checked by the lints; nothing is written."""
         config_digest, config = self._load_config()
         templates_changed = self._sources.refresh(changed)
         parsed = self._parse(self._sources.content())
@@ -127,10 +151,11 @@ class Engine:
         fingerprints = self._fingerprinter(env, site, globals_digest, templates_changed)
         pages, rendered = self._render(env, fingerprints, jobs)
         outputs = pages | static | _article_assets(site, self._sources.content())
-        report = self._write(outputs)
-        warnings = [warning for item in parsed for warning in item.warnings]
-        seconds = time.perf_counter() - started
-        return BuildResult(site, outputs, report, self.output_dir, seconds, warnings, rendered)
+        # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
+        warnings = validate(
+            config, self._sources.as_site_sources(), parsed, site, outputs, self._visibility()
+        )
+        return RenderedSite(site, outputs, warnings, rendered)
 
     # -- config, sources, parse ---------------------------------------------------------
 
@@ -174,30 +199,29 @@ class Engine:
             used[key] = article
             articles.append(article)
         self._articles = used
-        now = self.options.now or datetime.now(UTC)
-        visibility = Visibility(now=now, drafts=self.options.drafts, future=self.options.future)
-        return link_site(config, articles, parsed, visibility)
+        self._now = self.options.now or datetime.now(UTC)
+        return link_site(config, articles, parsed, self._visibility())
+
+    def _visibility(self) -> Visibility:
+        options = self.options
+        return Visibility(now=self._now, drafts=options.drafts, future=options.future)
 
     def _related_slugs(self, articles: tuple[Article, ...], count: int) -> dict:
-        """Related posts, scored again only when something they are scored from changed."""
-        words = {article.text: self._word_counts(article.text) for article in articles}
-        self._words = words
-        # Word counts, not the text: an edit that changes no counted word changes nothing.
+        """Related posts, scored again only when something they are scored from changed.
+
+        Word counts (``terms``), not the text: an edit that changes no counted
+        word changes nobody's related posts.
+        """
         key = (
             count,
             tuple(
-                (a.slug, words[a.text], a.tags, a.category, a.pinned_related, a.published)
+                (a.slug, a.terms, a.tags, a.category, a.pinned_related, a.published)
                 for a in articles
             ),
         )
         if self._related is None or self._related[0] != key:
-            self._related = (key, related_slugs(articles, count, words.__getitem__))
+            self._related = (key, related_slugs(articles, count))
         return self._related[1]
-
-    def _word_counts(self, text: str) -> Counter[str]:
-        """Counted once per text; an unchanged text gives the very same Counter object."""
-        found = self._words.get(text)
-        return found if found is not None else count_words(text)
 
     # -- plan and render --------------------------------------------------------------------
 
@@ -327,6 +351,13 @@ class _SourceTree:
         self._files: dict[str, SourceFile] | None = None  # content files by src_path
         self._order: list[SourceFile] | None = None
         self.static: tuple[SourceFile, ...] = ()
+
+    def as_site_sources(self) -> SiteSources:
+        posts = [
+            source for source in self.content() if source.src_path.startswith("content/posts/")
+        ]
+        pages = self.content()[len(posts) :]
+        return SiteSources(tuple(posts), tuple(pages), self.static)
 
     def content(self) -> list[SourceFile]:
         """Content files (posts, then pages) in the order a full walk finds them."""

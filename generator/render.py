@@ -87,6 +87,7 @@ def make_environment(
     )
     env.filters["date"] = human_date
     env.filters["isodate"] = iso_date
+    env.filters["absolute"] = absolute_url
     set_site_globals(env, config, site, asset_urls)
     return env
 
@@ -95,7 +96,6 @@ def set_site_globals(
     env: jinja2.Environment, config: Config, site: Site, asset_urls: dict[str, str]
 ) -> None:
     """What every template sees about the site; set again when an environment is reused."""
-    env.filters["absolute"] = lambda url: structured_data.absolute(config, url)
     env.globals["site"] = config
     env.globals["clinic"] = config.clinic
     env.globals["menu_pages"] = lambda menu: [page for page in site.pages if page.menu == menu]
@@ -116,22 +116,36 @@ def render_job(env: jinja2.Environment, job: RenderJob) -> str:
             _template_name(env, error.filename or error.name),
             f"template syntax error: {error.message}",
             line=error.lineno,
-            hint=f"while rendering {job.dest_path}",
+            hint=_rendering(job),
         ) from None
     except jinja2.TemplateNotFound as error:
-        raise TemplateError(
-            error.name, "template not found", hint=f"while rendering {job.dest_path}"
-        ) from None
+        raise TemplateError(error.name, "template not found", hint=_rendering(job)) from None
     except TemplateError:
         raise
     except Exception as error:  # noqa: BLE001 - any failure inside a template is the template's
         filename, line = _template_frame(env, error)
+        kind = "undefined" if isinstance(error, jinja2.UndefinedError) else type(error).__name__
         raise TemplateError(
             filename or job.template,
-            f"{type(error).__name__}: {error}",
+            f"{kind}: {error}",
             line=line,
-            hint=f"while rendering {job.dest_path}",
+            hint=_rendering(job),
         ) from None
+
+
+def _rendering(job: RenderJob) -> str:
+    """Which page was being rendered, and from which content file, for error hints."""
+    item = job.context.get("article") or job.context.get("page")
+    source = f" from {item.src_path}" if getattr(item, "src_path", None) else ""
+    return f"while rendering {job.dest_path}{source}"
+
+
+@jinja2.pass_context
+def absolute_url(context: jinja2.runtime.Context, url: str) -> str:
+    """The full URL of a site path. It reads the settings at render time: a filter that
+    closed over them would be folded into the compiled template by Jinja's optimizer
+    (``'feed.xml'|absolute`` is a constant), and compiled templates outlive one site."""
+    return structured_data.absolute(context["site"], url)
 
 
 def human_date(value: date | datetime | None) -> str:

@@ -224,10 +224,12 @@ class EditSequence(RuleBasedStateMachine):
         title=st.sampled_from(["Incremental Test Clinic", "Renamed Clinic"]),
         per_page=st.integers(1, 3),
         related=st.integers(0, 2),
+        base_url=st.sampled_from(["https://example.org/", "https://example.org/blog/"]),
     )
-    def edit_site_toml(self, title, per_page, related):
+    def edit_site_toml(self, title, per_page, related, base_url):
         path = self.site / "site.toml"
         text = (SITES / "incremental/site.toml").read_text()
+        text = text.replace('base_url = "https://example.org/"', f'base_url = "{base_url}"')
         text = text.replace('title = "Incremental Test Clinic"', f'title = "{title}"')
         text = text.replace("posts_per_page = 2", f"posts_per_page = {per_page}")
         text = text.replace("related_count = 2", f"related_count = {related}")
