@@ -50,7 +50,7 @@ from generator.fingerprint import (
     Rendered,
     digest_of_values,
 )
-from generator.lint import validate
+from generator.lint import LintMemo, validate
 from generator.model import Article, Site
 from generator.parse import ParsedFile, parse_source
 from generator.plan import RenderJob, article_job, plan_site
@@ -108,6 +108,7 @@ class Engine:
         self._parsed: dict[tuple[str, str], ParsedFile] = {}
         self._articles: dict[tuple, Article] = {}
         self._now = self.options.now or datetime.now(UTC)
+        self._lint_memo = LintMemo()
         self._related: tuple[tuple, dict[str, tuple[str, ...]]] | None = None
         self._jobs: dict[tuple, tuple[Article, tuple[Article, ...], RenderJob]] = {}
         self._env: RecordingEnvironment | None = None
@@ -152,9 +153,9 @@ class Engine:
         pages, rendered = self._render(env, fingerprints, jobs)
         outputs = pages | static | _article_assets(site, self._sources.content())
         # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
-        warnings = validate(
-            config, self._sources.as_site_sources(), parsed, site, outputs, self._visibility()
-        )
+        sources = self._sources.as_site_sources()
+        visibility = self._visibility()
+        warnings = validate(config, sources, parsed, site, outputs, visibility, self._lint_memo)
         return RenderedSite(site, outputs, warnings, rendered)
 
     # -- config, sources, parse ---------------------------------------------------------

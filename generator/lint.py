@@ -75,9 +75,14 @@ def validate(
     site: Site,
     outputs: dict[str, bytes],
     visibility: Visibility,
+    memo: LintMemo | None = None,
 ) -> list[SiteWarning]:
-    """Every finding that is not an error; raise :class:`CheckFailed` if any is."""
-    findings = lint_site(config, sources, parsed, site, outputs, visibility)
+    """Every finding that is not an error; raise :class:`CheckFailed` if any is.
+
+    ``memo`` (kept by a long-running build) remembers the link checks of pages
+    whose bytes did not change, so a rebuild checks only what changed.
+    """
+    findings = lint_site(config, sources, parsed, site, outputs, visibility, memo)
     if any(finding.severity == "error" for finding in findings):
         raise CheckFailed(findings)
     return list(findings)
@@ -90,6 +95,7 @@ def lint_site(
     site: Site,
     outputs: dict[str, bytes],
     visibility: Visibility,
+    memo: LintMemo | None = None,
 ) -> list[Finding]:
     """All findings of the site, sorted by place, with the severities of ``site.toml``."""
     texts = {
@@ -106,7 +112,7 @@ def lint_site(
         *duplicate_titles(parsed),
         *reviews(config, parsed, visibility),
         *unpublished(config, parsed, visibility),
-        *links(config, site, outputs, texts),
+        *links(config, site, outputs, texts, memo),
     ]
     for finding in found:
         finding.severity = config.check.severity(finding.rule)
@@ -385,24 +391,71 @@ _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"
 _LINKING = {"a": "href", "link": "href", "img": "src", "script": "src"}
 
 
+class LintMemo:
+    """Link checks remembered between builds of one site, keyed by exactly what they read.
+
+    A page's scan is kept while its bytes are the same; its link problems while
+    its scan, the settings, the set of output files and the scans of the pages
+    its ``#anchors`` point into are the same.
+    """
+
+    def __init__(self) -> None:
+        self._scans: dict[str, tuple[bytes, _Scan]] = {}
+        self._pages: dict[str, tuple[_Scan, tuple, list]] = {}
+        self._context: tuple = ()
+
+    def scan(self, dest: str, data: bytes) -> _Scan:
+        found = self._scans.get(dest)
+        if found is None or found[0] != data:
+            found = self._scans[dest] = (data, _scan(data))
+        return found[1]
+
+    def start(self, config: Config, outputs: dict[str, bytes]) -> None:
+        context = (config, frozenset(outputs))
+        if self._context[:1] != (config,) or self._context[1:] != context[1:]:
+            self._pages.clear()
+        self._context = context
+        for dest in [dest for dest in self._scans if dest not in outputs]:
+            del self._scans[dest]
+
+    def problems(self, dest: str, scan: _Scan, scans: dict[str, _Scan], check) -> list:
+        found = self._pages.get(dest)
+        if (
+            found is None
+            or found[0] is not scan
+            or any(scans.get(target) is not seen for target, seen in found[1])
+        ):
+            problems, targets = check()
+            found = self._pages[dest] = (scan, targets, problems)
+        return found[2]
+
+
 def links(
-    config: Config, site: Site, outputs: dict[str, bytes], texts: dict[str, str]
+    config: Config,
+    site: Site,
+    outputs: dict[str, bytes],
+    texts: dict[str, str],
+    memo: LintMemo | None = None,
 ) -> Iterator[Finding]:
     """Every internal link and ``#anchor`` of every built page must lead somewhere.
 
     A link found in a content file is reported at its line there; one the
     templates make is reported once, at the first built page that has it.
     """
-    scans = {dest: _scan(outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")}
+    memo = memo if memo is not None else LintMemo()
+    memo.start(config, outputs)
+    scans = {
+        dest: memo.scan(dest, outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")
+    }
     origin = urlsplit(config.base_url)
     sources = _sources_of_pages(site)
     reported: set[tuple[str, str]] = set()
     for dest, scan in scans.items():
-        page_url = config.base_url + (dest.removesuffix("index.html"))
-        for tag, ref in scan.refs:
-            problem = _link_problem(config, origin, scans, outputs, urljoin(page_url, ref))
-            if problem is None:
-                continue
+
+        def check(dest=dest, scan=scan):
+            return _page_problems(config, origin, scans, outputs, dest, scan)
+
+        for tag, ref, problem in memo.problems(dest, scan, scans, check):
             message, hint = problem
             rule = "image-missing" if tag == "img" else "broken-link"
             path, line, column = _locate(ref, sources.get(dest, ()), texts)
@@ -412,6 +465,22 @@ def links(
             if path is None:
                 path, message = dest, f"{message} (a link the templates make, in the built page)"
             yield Finding(rule, path, message, line=line, column=column, hint=hint)
+
+
+def _page_problems(config: Config, origin, scans, outputs, dest: str, scan: _Scan):
+    """``([(tag, ref, (message, hint))], [(target page, its scan)])`` for one page: its
+    broken links, and the pages whose anchors the answer depended on."""
+    page_url = config.base_url + (dest.removesuffix("index.html"))
+    problems, targets = [], []
+    for tag, ref in scan.refs:
+        url = urljoin(page_url, ref)
+        problem = _link_problem(config, origin, scans, outputs, url)
+        if problem is not None:
+            problems.append((tag, ref, problem))
+        fragment_target = _output_for(config, unquote(urlsplit(url).path), outputs)
+        if urlsplit(url).fragment and fragment_target in scans:
+            targets.append((fragment_target, scans[fragment_target]))
+    return problems, tuple(targets)
 
 
 def _scan(data: bytes) -> _Scan:
