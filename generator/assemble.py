@@ -21,7 +21,9 @@ from generator.parse import ParsedFile
 from generator.slugs import slugify
 
 # Top-level names that the site's own listings and files use.
-RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "categories", "page", "static", "404"})
+RESERVED_PAGE_SLUGS = frozenset(
+    {"posts", "tags", "categories", "page", "static", "404", "search", "pagefind"}
+)
 
 
 @dataclass(frozen=True)

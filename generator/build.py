@@ -23,6 +23,7 @@ from generator.parse import ParsedFile, parse_source
 from generator.plan import plan_site
 from generator.related import related_slugs
 from generator.render import default_theme_dir, make_environment, render_jobs
+from generator.search import search_outputs
 from generator.write import CACHE_DIR, WriteReport, write_outputs
 
 
@@ -79,7 +80,9 @@ def render_site(
     outputs.update(static)
     outputs.update(_article_assets(site, sources))
     warnings = [warning for item in parsed for warning in item.warnings]
-    return outputs, site, warnings
+    index, search_warnings = search_outputs(outputs)
+    outputs.update(index)
+    return outputs, site, warnings + search_warnings
 
 
 def parse_sources(sources: SiteSources) -> list[ParsedFile]:
