@@ -15,6 +15,8 @@ from datetime import date, datetime
 from generator.importers.markup import (
     Context,
     Node,
+    heading_depths,
+    lead_text,
     parse_html,
     plain,
     section_level,
@@ -46,7 +48,7 @@ def import_html(path: str, text: str, today: date) -> ImportedFile:
     _drop_furniture(content, title)
     level = section_level(content)
     intro, sections = split_sections(content, level)
-    context = Context(section_level=level)
+    context = Context(depths=heading_depths(content, level, 3))
     intro_md = to_markdown(intro, context)
     bodies = [(name, to_markdown(body, context)) for name, body in sections]
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -58,7 +60,7 @@ def import_html(path: str, text: str, today: date) -> ImportedFile:
         front_matter={
             "title": title,
             "description": _meta(document, "description", "og:description")
-            or describe(plain(content)),
+            or describe(lead_text(content)),
             "date": _published(document) or today,
         },
         intro=intro_md,

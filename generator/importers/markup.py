@@ -134,7 +134,8 @@ class Context:
     """How to convert, and what the conversion found along the way."""
 
     autop: bool = False  # blank lines in loose text separate paragraphs (WordPress classic)
-    section_level: int = 2  # the heading level that starts a section (becomes ##)
+    depths: dict[int, int] = field(default_factory=dict)  # HTML heading level -> Markdown #s
+    first_depth: int = 3  # for headings above those levels: ### in an article, ## in a page
     images: list[str] = field(default_factory=list)
     media: list[str] = field(default_factory=list)
 
@@ -149,6 +150,12 @@ def to_markdown(node: Node | list[Node | str], context: Context | None = None) -
 def plain(node: Node | str) -> str:
     """A node's text with whitespace collapsed, for titles and descriptions."""
     return " ".join((node if isinstance(node, str) else node.text()).split())
+
+
+def lead_text(root: Node) -> str:
+    """The first paragraph's text (or all text when there is no ``<p>``), for descriptions."""
+    first = next((node for node in root.iter() if node.tag == "p" and plain(node)), None)
+    return plain(first if first is not None else root)
 
 
 # -- blocks -------------------------------------------------------------------------------------
@@ -216,7 +223,7 @@ def _heading(node: Node, context: Context) -> list[str]:
     if not text:
         return []
     level = int(node.tag[1])
-    depth = min(6, 2 + level - context.section_level) if level > context.section_level else 3
+    depth = context.depths.get(level, context.first_depth)
     return ["#" * depth + " " + text]
 
 
@@ -287,8 +294,12 @@ def _definitions(node: Node, context: Context) -> str:
     for child in node.children:
         if isinstance(child, Node) and child.tag in ("dt", "dd"):
             text = " ".join(_inline(child.children, context).split())
-            if text:
-                lines.append(guard_lines(text) if child.tag == "dt" else f":   {text}")
+            if text and child.tag == "dt":
+                if lines and lines[-1].startswith(":"):
+                    lines.append("")  # a blank line starts the next term
+                lines.append(guard_lines(text))
+            elif text:
+                lines.append(f":   {text}")
     return "\n".join(lines)
 
 
@@ -425,6 +436,19 @@ def section_level(root: Node) -> int:
     """The heading level that splits an article into sections: the highest below ``<h1>``."""
     levels = {int(node.tag[1]) for node in root.iter() if node.tag in HEADINGS[1:]}
     return min(levels, default=2)
+
+
+def heading_depths(root: Node, below: int, first_depth: int) -> dict[int, int]:
+    """Markdown depths for the heading levels under ``below``, with no level skipped.
+
+    An article's sections are ``##``, so the levels inside them start at ``###``;
+    a page's content starts at ``##``. A page that jumps from ``h2`` to ``h4``
+    gets ``##`` and ``###``: valid HTML never skips a heading level.
+    """
+    levels = sorted(
+        {int(n.tag[1]) for n in root.iter() if n.tag in HEADINGS and int(n.tag[1]) > below}
+    )
+    return {level: min(6, first_depth + rank) for rank, level in enumerate(levels)}
 
 
 def split_sections(

@@ -29,6 +29,8 @@ from markupsafe import escape
 from generator.assemble import RESERVED_PAGE_SLUGS
 from generator.importers.markup import (
     Context,
+    heading_depths,
+    lead_text,
     parse_html,
     plain,
     section_level,
@@ -201,8 +203,10 @@ class _Reader:
     def _front_matter(
         self, item: ET.Element, kind: str, title: str, document, draft_reasons: list[str]
     ) -> dict:
-        excerpt = plain(parse_html(self._text(item, f"{{{self.ns['excerpt']}}}encoded")))
-        description = describe(excerpt or plain(document)) or title
+        protected = bool(self._wp(item, "post_password"))
+        excerpt = "" if protected else self._text(item, f"{{{self.ns['excerpt']}}}encoded")
+        excerpt = plain(parse_html(excerpt))
+        description = describe(excerpt or lead_text(document)) or title
         published = self._date(item, "post_date") or self.today
         modified = self._date(item, "post_modified")
         if kind == "page":
@@ -217,7 +221,7 @@ class _Reader:
             if author:
                 fields["author"] = slugify(author) or "author"
             categories = self._terms(item, "category")
-            tags = list(dict.fromkeys(categories[1:] + self._terms(item, "post_tag")))
+            tags = _unique(categories[1:] + self._terms(item, "post_tag"), categories[:1])
             if categories:
                 fields["category"] = categories[0]
             if tags:
@@ -230,10 +234,12 @@ class _Reader:
         self, kind: str, document, context: Context
     ) -> tuple[str, tuple[ImportedSection, ...]]:
         if kind == "page":
-            context.section_level = 1  # a page has no sections: its h2 stay ##
+            context.depths = heading_depths(document, 1, 2)  # no sections: headings from ##
+            context.first_depth = 2
             return to_markdown(document, context), ()
-        context.section_level = section_level(document)
-        intro, sections = split_sections(document, context.section_level)
+        level = section_level(document)
+        context.depths = heading_depths(document, level, 3)
+        intro, sections = split_sections(document, level)
         return to_markdown(intro, context), tuple(
             ImportedSection(title, to_markdown(body, context)) for title, body in sections
         )
@@ -307,6 +313,17 @@ class _Reader:
     def _text(element: ET.Element, tag: str) -> str:
         found = element.find(tag)
         return (found.text or "") if found is not None else ""
+
+
+def _unique(names: list[str], taken: list[str]) -> list[str]:
+    """``names`` without repeats, comparing as URLs do ("Acne" and "acne" are one tag)."""
+    seen = {slugify(name) for name in taken}
+    unique = []
+    for name in names:
+        if slugify(name) not in seen:
+            seen.add(slugify(name))
+            unique.append(name)
+    return unique
 
 
 def _parse_date(value: str) -> datetime | None:
