@@ -9,22 +9,19 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright import sync_api
 
-from generator.search import pagefind_binary
 from tests.conftest import build, copy_sample_site
 from tests.htmltools import Page
 
+# Debian's Chromium, installed by scripts/setup-tests; Playwright's own browsers are not used.
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-needs_pagefind = pytest.mark.skipif(
-    pagefind_binary() is None, reason="needs the Pagefind binary (pip install 'pagefind[bin]')"
-)
 
 
 def _pagefind_files(result) -> dict[str, bytes]:
     return {dest: data for dest, data in result.outputs.items() if dest.startswith("pagefind/")}
 
 
-@needs_pagefind
 def test_the_index_holds_articles_and_pages_only(sample_build):
     files = _pagefind_files(sample_build)
     assert "pagefind/pagefind.js" in files
@@ -35,7 +32,6 @@ def test_the_index_holds_articles_and_pages_only(sample_build):
     assert (sample_build.output_dir / "pagefind/pagefind.js").is_file()
 
 
-@needs_pagefind
 def test_the_index_is_byte_identical_for_the_same_site(sample_build, tmp_path):
     again = build(copy_sample_site(tmp_path / "elsewhere"), tmp_path / "out")
     assert _pagefind_files(again) == _pagefind_files(sample_build)
@@ -67,11 +63,7 @@ def served(sample_build):
     server.server_close()
 
 
-@needs_pagefind
 def test_typing_a_word_finds_the_matching_article(served):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (test extras)")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("needs Chromium (scripts/setup-tests installs it)")
     requests: list[str] = []
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
