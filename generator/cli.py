@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator import __version__, scaffold
 from generator.build import BuildOptions, BuildResult, build_site
+from generator.comments.commands import add_comments_parser
 from generator.config import load_config
 from generator.errors import SiteError
 from generator.importers import import_files
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
     imports.add_argument("--force", action="store_true", help="replace articles that exist")
     imports.set_defaults(command=_import)
+    add_comments_parser(commands)
     return parser
 
 
