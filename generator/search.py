@@ -11,11 +11,13 @@ what changed, a failed build writes nothing, and the same pages give the same
 index, byte for byte.
 
 Only what templates mark with ``data-pagefind-body`` (articles and pages) is
-indexed; chrome inside it carries ``data-pagefind-ignore``.
+indexed, and only those pages are handed to Pagefind; chrome inside them
+carries ``data-pagefind-ignore``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import tempfile
@@ -43,15 +45,45 @@ def search_outputs(outputs: dict[str, bytes]) -> tuple[dict[str, bytes], list[Si
             hint="pip install 'pagefind[bin]'",
         )
         return {}, [warning]
+    pages = _indexed_pages(outputs)
+    key = _digest(binary, pages)
+    if _LAST is not None and _LAST[0] == key:
+        return dict(_LAST[1]), []
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
         root = Path(folder)
-        for dest_path, data in outputs.items():
-            if dest_path.endswith(".html"):
-                target = safe_target(root, dest_path)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+        for dest_path, data in pages.items():
+            target = safe_target(root, dest_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         _run(binary, root)
-        return _collect(root / SEARCH_FOLDER), []
+        files = _collect(root / SEARCH_FOLDER)
+    _remember(key, files)
+    return files, []
+
+
+# The last index made in this process, by a digest of what it was made from: a dev
+# server rebuilding after a change that no indexed page shows reuses it.
+_LAST: tuple[str, dict[str, bytes]] | None = None
+
+
+def _indexed_pages(outputs: dict[str, bytes]) -> dict[str, bytes]:
+    """The HTML pages Pagefind reads: those marked for indexing, or all if none is marked."""
+    pages = {dest: data for dest, data in sorted(outputs.items()) if dest.endswith(".html")}
+    marked = {dest: data for dest, data in pages.items() if b"data-pagefind-body" in data}
+    return marked or pages
+
+
+def _digest(binary: Path, pages: dict[str, bytes]) -> str:
+    digest = hashlib.blake2b(str(binary).encode(), digest_size=16)
+    for dest, data in pages.items():
+        digest.update(f"\0{dest}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _remember(key: str, files: dict[str, bytes]) -> None:
+    global _LAST
+    _LAST = (key, dict(files))
 
 
 def pagefind_binary() -> Path | None:
