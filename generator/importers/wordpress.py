@@ -163,30 +163,20 @@ class _Reader:
         self, item: ET.Element, kind: str, pages: dict[str, tuple[str, str]]
     ) -> tuple[ImportedArticle, str]:
         where = self._where(item)
-        warnings: list[str] = []
-        title = " ".join(self._text(item, "title").split())
-        status = self._wp(item, "status")
         protected = bool(self._wp(item, "post_password"))
         raw = "" if protected else self._text(item, f"{{{self.ns['content']}}}encoded")
         html, notes = _clean_content(raw)
-        warnings += [f"{where}: {note}" for note in notes]
-        context = Context(autop="<!-- wp:" not in raw)
         document = parse_html(html)
-        draft_reasons = []
-        if status in DRAFT_STATES:
-            draft_reasons.append(DRAFT_STATES[status])
-        if protected:
-            draft_reasons.append("password-protected (its content was not imported)")
-        if not title:
-            draft_reasons.append("untitled")
-            title = f"Untitled {kind} {self._wp(item, 'post_id')}"
-        if not plain(document) and not any(n.tag == "img" for n in document.iter()):
-            draft_reasons.append("empty")
+        title = " ".join(self._text(item, "title").split())
+        draft_reasons = self._draft_reasons(item, title, document, protected)
+        title = title or f"Untitled {kind} {self._wp(item, 'post_id')}"
+        warnings = [f"{where}: {note}" for note in notes]
         slug = self._slug(item, kind, title, pages, warnings)
         fields = self._front_matter(item, kind, title, document, draft_reasons)
+        context = Context(autop="<!-- wp:" not in raw)  # classic posts: blank lines are <p>s
+        intro, sections = self._body(kind, document, context)
         if draft_reasons:
             warnings.append(f"{where}: imported as a draft: " + ", ".join(draft_reasons))
-        intro, sections = self._body(kind, document, context)
         warnings += [f"{where}: embedded media kept as a link: {url}" for url in context.media]
         article = ImportedArticle(
             source=where,
@@ -199,6 +189,21 @@ class _Reader:
             images=tuple(dict.fromkeys(context.images)),
         )
         return article, self._text(item, f"{{{DC_NAMESPACE}}}creator").strip()
+
+    def _draft_reasons(self, item: ET.Element, title: str, document, protected: bool) -> list[str]:
+        """Why the post must not be published as it is (none for a finished post)."""
+        reasons = []
+        status = self._wp(item, "status")
+        if status in DRAFT_STATES:
+            reasons.append(DRAFT_STATES[status])
+        if protected:
+            reasons.append("password-protected (its content was not imported)")
+        if not title:
+            reasons.append("untitled")
+        empty = not plain(document) and not any(n.tag == "img" for n in document.iter())
+        if empty and not protected:
+            reasons.append("empty")
+        return reasons
 
     def _front_matter(
         self, item: ET.Element, kind: str, title: str, document, draft_reasons: list[str]
