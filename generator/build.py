@@ -18,6 +18,7 @@ from generator.assets import static_outputs
 from generator.config import load_config
 from generator.discover import SiteSources, discover
 from generator.errors import SiteWarning
+from generator.lint import validate
 from generator.model import Site
 from generator.parse import ParsedFile, parse_source
 from generator.plan import plan_site
@@ -79,9 +80,10 @@ def render_site(
     outputs = render_jobs(env, plan_site(config, site))
     outputs.update(static)
     outputs.update(_article_assets(site, sources))
-    warnings = [warning for item in parsed for warning in item.warnings]
     index, search_warnings = search_outputs(outputs)
-    outputs.update(index)
+    outputs.update(index)  # before the checks, so that the link checker knows the index
+    # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
+    warnings = validate(config, sources, parsed, site, outputs, visibility)
     return outputs, site, warnings + search_warnings
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator import __version__, scaffold
 from generator.build import BuildOptions, BuildResult, build_site
+from generator.check import check_site, format_json, format_text
 from generator.comments.commands import add_comments_parser
 from generator.config import load_config
 from generator.errors import SiteError
@@ -66,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
     imports.add_argument("--force", action="store_true", help="replace articles that exist")
     imports.set_defaults(command=_import)
+
+    check = commands.add_parser("check", help="report every problem of the site; write nothing")
+    check.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    check.set_defaults(command=_check)
     add_comments_parser(commands)
     return parser
 
@@ -101,6 +109,12 @@ def _import(args: argparse.Namespace) -> int:
     report = import_files(args.files, args.site, force=args.force)
     print(import_summary(report))
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    report = check_site(args.site)
+    print(format_json(report) if args.format == "json" else format_text(report))
+    return 1 if report.errors else 0
 
 
 def _summary(result: BuildResult) -> str:

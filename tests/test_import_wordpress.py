@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.check import check_site
 from generator.cli import main
 from generator.importers import import_files
 from generator.scaffold import new_site
@@ -128,6 +129,12 @@ def test_pages_are_flattened_and_collisions_reported(imported):
     assert {"/our-services/", "/our-services-acne-clinic/"} <= urls
     assert any("page 203" in reason and "already exists" in reason for reason in report.skipped)
     assert "old about page" not in (site / "content/pages/about.md").read_text("utf-8")
+
+
+def test_the_imported_site_passes_check(imported):
+    site, _, _ = imported
+    report = check_site(site)
+    assert [str(f) for f in report.findings if f.severity == "error"] == []
 
 
 def test_a_broken_export_names_the_line(tmp_path, capsys):

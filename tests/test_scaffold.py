@@ -25,6 +25,8 @@ def test_a_new_site_builds_at_once_without_warnings(tmp_path, capsys):
     assert main(["build", str(site)]) == 0
     captured = capsys.readouterr()
     assert captured.err == "" and "Built" in captured.out
+    assert main(["check", str(site)]) == 0
+    assert capsys.readouterr().out.strip() == f"{site}: 0 errors, 0 warnings, 0 info"
     result = build(site, now=datetime.now(UTC))  # the example is dated today
     assert result.warnings == []
     assert [article.slug for article in result.site.articles] == ["choosing-a-sunscreen"]
