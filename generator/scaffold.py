@@ -1,7 +1,7 @@
 """``sitegen new-site`` and ``sitegen new``: start a site, or an article inside one.
 
 A new site is a copy of ``generator/starter/``: a commented ``site.toml``, one
-example article in section files and an About page. It has no ``templates/``
+example article in section files, and About and Contact pages. It has no ``templates/``
 folder, so it uses the default theme from the installed package, and it builds
 as it is. ``$today`` in the starter's text files becomes today's date.
 
