@@ -56,6 +56,7 @@ from generator.parse import ParsedFile, parse_source
 from generator.plan import RenderJob, article_job, plan_site
 from generator.related import related_slugs
 from generator.render import default_theme_dir, make_environment, render_job, set_site_globals
+from generator.search import search_outputs
 from generator.write import CACHE_DIR, WriteReport, write_outputs
 
 
@@ -152,11 +153,13 @@ class Engine:
         fingerprints = self._fingerprinter(env, site, globals_digest, templates_changed)
         pages, rendered = self._render(env, fingerprints, jobs)
         outputs = pages | static | _article_assets(site, self._sources.content())
+        index, search_warnings = search_outputs(outputs)
+        outputs.update(index)  # before the checks, so that the link checker knows the index
         # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
         sources = self._sources.as_site_sources()
         visibility = self._visibility()
         warnings = validate(config, sources, parsed, site, outputs, visibility, self._lint_memo)
-        return RenderedSite(site, outputs, warnings, rendered)
+        return RenderedSite(site, outputs, warnings + search_warnings, rendered)
 
     # -- config, sources, parse ---------------------------------------------------------
 

@@ -114,8 +114,11 @@ def lint_site(
         *unpublished(config, parsed, visibility),
         *links(config, site, outputs, texts, memo),
     ]
+    readers = {comment.src_path for article in site.articles for comment in article.comments}
     for finding in found:
         finding.severity = config.check.severity(finding.rule)
+        if finding.path in readers and finding.severity == "error":
+            finding.severity = "warning"  # what a reader wrote must never stop the clinic's build
     kept = [finding for finding in found if finding.severity != "off"]
     return sorted(kept, key=_place)
 
