@@ -68,27 +68,34 @@ REVIEWERS = {
 
 # A clinic's vocabulary, so that related-post text similarity has something to find.
 NOUNS = (
-    "skin clinic patient doctor nurse treatment therapy session routine barrier cream serum "
-    "lotion dose symptom sign risk benefit result week month morning evening habit diet "
-    "meal sleep heart pressure muscle joint bone hormone vitamin mineral water sun light "
-    "scar wrinkle pore gland follicle cell tissue layer surface study trial review guideline "
-    "plan goal visit appointment question answer reason cause effect change progress "
-    "infection allergy reaction redness itch swelling pain comfort recovery healing care"
-).split()
+    "skin", "clinic", "patient", "doctor", "nurse", "treatment", "therapy", "session", "routine",
+    "barrier", "cream", "serum", "lotion", "dose", "symptom", "sign", "risk", "benefit", "result",
+    "week", "month", "morning", "evening", "habit", "diet", "meal", "sleep", "heart", "pressure",
+    "muscle", "joint", "bone", "hormone", "vitamin", "mineral", "water", "sun", "light", "scar",
+    "wrinkle", "pore", "gland", "follicle", "cell", "tissue", "layer", "surface", "study", "trial",
+    "review", "guideline", "plan", "goal", "visit", "appointment", "question", "answer", "reason",
+    "cause", "effect", "change", "progress", "infection", "allergy", "reaction", "redness", "itch",
+    "swelling", "pain", "comfort", "recovery", "healing", "care",
+)  # fmt: skip
 VERBS = (
-    "helps protects reduces improves supports calms repairs softens strengthens restores "
-    "lowers raises balances triggers eases prevents slows speeds affects changes shows "
-    "needs follows matches suits builds"
-).split()
+    "helps", "protects", "reduces", "improves", "supports", "calms", "repairs", "softens",
+    "strengthens", "restores", "lowers", "raises", "balances", "triggers", "eases", "prevents",
+    "slows", "speeds", "affects", "changes", "shows", "needs", "follows", "matches", "suits",
+    "builds",
+)  # fmt: skip
 ADJECTIVES = (
-    "gentle daily mild strong sensitive dry oily healthy common rare early late simple "
-    "regular careful steady natural clinical safe effective visible lasting short long "
-    "small large deep light quiet active"
-).split()
+    "gentle", "daily", "mild", "strong", "sensitive", "dry", "oily", "healthy", "common", "rare",
+    "early", "late", "simple", "regular", "careful", "steady", "natural", "clinical", "safe",
+    "effective", "visible", "lasting", "short", "long", "small", "large", "deep", "light", "quiet",
+    "active",
+)  # fmt: skip
 CONNECTORS = (
-    "and but because while although so when if unless as since before after until"
-).split()
-ADVERBS = "often usually rarely gently slowly quickly clearly safely gradually".split()
+    "and", "but", "because", "while", "although", "so", "when", "if", "unless", "as", "since",
+    "before", "after", "until",
+)  # fmt: skip
+ADVERBS = (
+    "often", "usually", "rarely", "gently", "slowly", "quickly", "clearly", "safely", "gradually",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -321,7 +328,7 @@ def _write_pelican_config(site: Path) -> None:
     _write_file(site / "pelicanconf.py", PELICANCONF)
 
 
-PELICANCONF = '''\
+PELICANCONF = """\
 # Benchmark corpus (bench/corpus.py): Pelican's default theme with tags,
 # categories, pagination and one Atom feed of every article, as sitegen builds.
 AUTHOR = "Benchmark Clinic"
@@ -346,7 +353,7 @@ LOAD_CONTENT_CACHE = True
 CACHE_PATH = "cache"
 CHECK_MODIFIED_METHOD = "mtime"
 CONTENT_CACHING_LAYER = "reader"
-'''
+"""
 
 
 def _hugo_text(article: Article) -> str:
@@ -427,9 +434,12 @@ HUGO_LAYOUTS = {
 <head>
 <meta charset="utf-8">
 <title>{{ .Title }} | {{ .Site.Title }}</title>
-<meta name="description" content="{{ with .Description }}{{ . }}{{ else }}{{ .Site.Title }}{{ end }}">
+<meta name="description"
+ content="{{ with .Description }}{{ . }}{{ else }}{{ .Site.Title }}{{ end }}">
 <link rel="canonical" href="{{ .Permalink }}">
-{{ with .OutputFormats.Get "rss" }}<link rel="alternate" type="application/rss+xml" href="{{ .Permalink }}">{{ end }}
+{{ with .OutputFormats.Get "rss" }}
+<link rel="alternate" type="application/rss+xml" href="{{ .Permalink }}">
+{{ end }}
 </head>
 <body>
 <header><a href="{{ "/" | relURL }}">{{ .Site.Title }}</a></header>
@@ -442,7 +452,8 @@ HUGO_LAYOUTS = {
 <article>
 <h1>{{ .Title }}</h1>
 <p><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "January 2, 2006" }}</time>
-{{ with .Params.author }} by {{ . }}{{ end }}{{ with .Params.reviewer }}, reviewed by {{ . }}{{ end }}</p>
+{{ with .Params.author }} by {{ . }}{{ end }}
+{{ with .Params.reviewer }}, reviewed by {{ . }}{{ end }}</p>
 <nav aria-label="Contents">{{ .TableOfContents }}</nav>
 {{ .Content }}
 <p>{{ range .GetTerms "categories" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ end }}
@@ -611,7 +622,7 @@ def _section_body(rng: random.Random, words: int, index: int, seed: int) -> str:
     first = prose // 2
     blocks.append(_paragraphs(rng, first, index, seed))
     blocks.append(_list_block(rng, list_words))
-    blocks.append(f"### {rng.choice(ADJECTIVES).capitalize()} {rng.choice(NOUNS)} {rng.choice(NOUNS)}")
+    blocks.append(f"### {_heading(rng)}")
     rest = _paragraphs(rng, prose - first - 6 * footnote, index, seed)
     if footnote:
         rest += "[^1]\n\n[^1]: " + _sentence(rng, 6)

@@ -3,7 +3,7 @@
 A fresh process per measured run, so that ``RUSAGE_CHILDREN`` holds this run
 alone: its ``ru_maxrss`` is the peak of the largest single process of the
 tree. A thread also samples the summed RSS of the whole tree (a process pool's
-workers together) every 50 ms; the larger of the two is reported::
+workers together) every 200 ms; the larger of the two is reported::
 
     python bench/measure.py --log build.log -- sitegen build site
     {"seconds": 2.71, "peak_rss_kb": 48732, "returncode": 0}
@@ -20,7 +20,7 @@ import time
 
 import psutil
 
-SAMPLE_SECONDS = 0.05
+SAMPLE_SECONDS = 0.2
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -58,7 +58,8 @@ class Toolchain:
             text=True,
             check=True,
         ).stdout.strip()
-        return cls(python, bin_dir / "sitegen", bin_dir / "pelican", Path(hugo) / "binaries" / "hugo", hugo_cache)
+        hugo_binary = Path(hugo) / "binaries" / "hugo"
+        return cls(python, bin_dir / "sitegen", bin_dir / "pelican", hugo_binary, hugo_cache)
 
 
 def peers(root: Path, tools: Toolchain) -> dict[str, Peer]:
@@ -118,3 +119,14 @@ def read_tags(path: Path, pattern: str) -> tuple[str, ...]:
         raise ValueError(f"{path}: no tags line")
     value = match.group(0).split(":", 1)[1].strip().strip("[]")
     return tuple(tag.strip().strip('"') for tag in value.split(",") if tag.strip())
+
+
+def append_revision(path: Path, marker: str) -> None:
+    """Change an article's body: add a sentence naming ``marker`` at its end.
+
+    The sentence replaces the one an earlier call added, so the file changes
+    each time but does not grow.
+    """
+    text = path.read_text(encoding="utf-8")
+    base = text.split("\n\nRevised: ", 1)[0]
+    path.write_text(f"{base}\n\nRevised: {marker} changes this paragraph.\n", encoding="utf-8")

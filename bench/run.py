@@ -19,20 +19,20 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import venv
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))  # `python bench/run.py` runs from anywhere
 
-from bench import corpus, serve_bench  # noqa: E402
-from bench.peers import Peer, Toolchain, peers, read_tags, set_tags  # noqa: E402
+from bench import corpus  # noqa: E402
+from bench.peers import Peer, Toolchain, append_revision, peers, read_tags, set_tags  # noqa: E402
+from bench.results import Result, Sample  # noqa: E402
 
 VENV = BENCH / ".venv"
 WORK = BENCH / ".work"
@@ -52,30 +52,6 @@ SCENARIOS = {
     "tags": "rebuild after changing one article's tags",
     "serve": "dev server: edit to page written (and to reload message)",
 }
-
-
-@dataclass
-class Sample:
-    seconds: float
-    peak_rss_kb: int
-
-
-@dataclass
-class Result:
-    size: int
-    scenario: str
-    generator: str
-    samples: list[Sample]
-    reload_seconds: list[float] | None = None  # serve: edit to reload message
-    note: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(sample.seconds for sample in self.samples)
-
-    @property
-    def peak_rss_mb(self) -> float:
-        return max(sample.peak_rss_kb for sample in self.samples) / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,7 +125,9 @@ def _run_scenario(
     scenario: str, size: int, chosen: list[Peer], info: corpus.CorpusInfo, runs: int, tools
 ) -> list[Result]:
     if scenario == "serve":
-        return serve_bench.run(size, chosen, info, runs, tools)
+        from bench import serve_bench  # websockets lives in the bench environment
+
+        return serve_bench.run(size, chosen, info, runs, tools, WORK / "logs")
     prepare = _preparations(scenario, info)
     if scenario != "cold":
         for peer in chosen:  # the scenario starts from a complete, cached build
@@ -189,13 +167,6 @@ def _preparations(scenario: str, info: corpus.CorpusInfo) -> Callable[[Peer, int
         set_tags(path, peer.tags_line, (_other_tag(current, run), *current[1:]))
 
     return {"cold": cold, "noop": noop, "edit": edit, "tags": tags}[scenario]
-
-
-def append_revision(path: Path, marker: str) -> None:
-    """Change an article's body: add a sentence naming ``marker`` at its end."""
-    text = path.read_text(encoding="utf-8")
-    base = text.split("\n\nRevised: ", 1)[0]
-    path.write_text(f"{base}\n\nRevised: {marker} changes this paragraph.\n", encoding="utf-8")
 
 
 def _other_tag(current: tuple[str, ...], run: int) -> str:

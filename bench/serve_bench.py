@@ -28,13 +28,16 @@ from pathlib import Path
 
 from websockets.sync.client import connect
 
+from bench.peers import append_revision
+from bench.results import Result, Sample
+
 STARTUP_SECONDS = 1800  # the first build of a large corpus, before the server answers
 CHANGE_SECONDS = 120
 SETTLE_SECONDS = 1.0  # let the server finish after a change before the next one
 LIVERELOAD_HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
 
 
-@dataclass
+@dataclass(eq=False)  # hashable by identity
 class _Server:
     peer: object  # bench.peers.Peer
     process: subprocess.Popen
@@ -43,24 +46,23 @@ class _Server:
     log: Path
 
 
-def run(size, chosen, info, runs, tools) -> list:
-    from bench.run import Result, Sample, append_revision
-
+def run(size, chosen, info, runs, tools, logs: Path) -> list[Result]:
+    """Measure each server in ``chosen`` (bench.peers.Peer) over ``runs`` changes."""
     servers, results = [], []
-    for peer in chosen:
-        command, note = _server_command(peer, tools)
-        if command is None:
-            print(f"   {peer.name}: skipped, {note}", flush=True)
-            results.append(Result(size, "serve", peer.name, [], note=note))
-            continue
-        servers.append(_start(peer, command, info.edit_slug))
-    samples = {server.peer.name: [] for server in servers}
-    reloads = {server.peer.name: [] for server in servers}
-    original = {server: info.edit_body[server.peer.name].read_bytes() for server in servers}
+    original = {peer.name: info.edit_body[peer.name].read_bytes() for peer in chosen}
+    samples = {peer.name: [] for peer in chosen}
+    reloads = {peer.name: [] for peer in chosen}
     try:
+        for peer in chosen:
+            command, note = _server_command(peer, tools)
+            if command is None:
+                print(f"   {peer.name}: skipped, {note}", flush=True)
+                results.append(Result(size, "serve", peer.name, [], note=note))
+                continue
+            servers.append(_start(peer, command, info.edit_slug, logs))
         for run_number in range(runs):
             for server in servers:
-                page, reload = _one_change(server, info, run_number, append_revision)
+                page, reload = _one_change(server, info, run_number)
                 samples[server.peer.name].append(page)
                 reloads[server.peer.name].append(reload)
                 print(
@@ -69,8 +71,8 @@ def run(size, chosen, info, runs, tools) -> list:
                     flush=True,
                 )
     finally:
-        for server, data in original.items():
-            info.edit_body[server.peer.name].write_bytes(data)
+        for name, data in original.items():
+            info.edit_body[name].write_bytes(data)
         peaks = {server.peer.name: _stop(server) for server in servers}
     for server in servers:
         name = server.peer.name
@@ -103,33 +105,40 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start(peer, command: list[str], slug: str) -> _Server:
-    from bench.run import WORK
-
+def _start(peer, command: list[str], slug: str, logs: Path) -> _Server:
     port = int(command[command.index("--port") + 1])
-    log = WORK / "logs" / f"{peer.name}-serve.log"
+    log = logs / f"{peer.name}-serve.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(
             command, cwd=peer.site, env=peer.environment(), stdout=out, stderr=subprocess.STDOUT
         )
-    url = f"http://127.0.0.1:{port}/posts/{slug}/"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:  # the writer opens the page once the server answers
-        if process.poll() is not None:
-            raise SystemExit(f"{peer.name} server exited, see {log}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                response.read()
-            break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            if time.monotonic() > deadline:
-                raise SystemExit(f"{peer.name} server did not answer {url}, see {log}") from None
-            time.sleep(0.2)
     server = _Server(peer, process, port, queue.Queue(), log)
+    try:
+        _open_page(server, f"http://127.0.0.1:{port}/posts/{slug}/")
+    except BaseException:
+        _stop(server)
+        raise
     threading.Thread(target=_listen, args=(server,), daemon=True).start()
     time.sleep(SETTLE_SECONDS)
     return server
+
+
+def _open_page(server: _Server, url: str) -> None:
+    """Wait for the first build, then fetch the page once, as a writer's browser does."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if server.process.poll() is not None:
+            raise SystemExit(f"{server.peer.name} server exited, see {server.log}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                response.read()
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if time.monotonic() > deadline:
+                message = f"{server.peer.name} did not answer {url}, see {server.log}"
+                raise SystemExit(message) from None
+            time.sleep(0.2)
 
 
 def _listen(server: _Server) -> None:
@@ -144,7 +153,7 @@ def _listen(server: _Server) -> None:
         server.reloads.put(error)
 
 
-def _one_change(server: _Server, info, run_number: int, append_revision) -> tuple[float, float]:
+def _one_change(server: _Server, info, run_number: int) -> tuple[float, float]:
     marker = f"bench-serve-{run_number}"
     page = server.peer.page(info.edit_slug)
     while not server.reloads.empty():  # reloads of an earlier change
