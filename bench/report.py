@@ -15,6 +15,7 @@ import matplotlib
 
 matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import ticker  # noqa: E402
 
 COLOURS = {"sitegen": "#1b6e5a", "pelican": "#c4682c", "hugo": "#4a5fa8"}
 NOTES = """\
@@ -86,7 +87,7 @@ def _row(result, rows) -> str:
     )
 
 
-def write_docs(results, docs: Path, command: str, note: str, tools) -> None:
+def write_docs(results, docs: Path, command: str, note: str, tools, load_at_start) -> None:
     docs.mkdir(parents=True, exist_ok=True)
     chart(results, docs / "benchmarks.svg")
     lines = [
@@ -103,7 +104,7 @@ def write_docs(results, docs: Path, command: str, note: str, tools) -> None:
         "",
         "## Machine and versions",
         "",
-        *[f"- {name}: {value}" for name, value in machine(tools).items()],
+        *[f"- {name}: {value}" for name, value in machine(tools, load_at_start).items()],
     ]
     if note:
         lines += ["", f"**Conditions:** {note}"]
@@ -112,7 +113,7 @@ def write_docs(results, docs: Path, command: str, note: str, tools) -> None:
     (docs / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
 
 
-def machine(tools) -> dict[str, str]:
+def machine(tools, load_at_start: tuple[float, ...]) -> dict[str, str]:
     memory_kb = _proc_field("/proc/meminfo", "MemTotal")
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -120,12 +121,17 @@ def machine(tools) -> dict[str, str]:
         "cores": str(os.cpu_count()),
         "RAM": f"{int(memory_kb.split()[0]) / 1024**2:.1f} GiB" if memory_kb else "unknown",
         "system": f"{platform.system()} {platform.release()}",
-        "load average at the end": " ".join(f"{load:.2f}" for load in os.getloadavg()),
+        "load average (1, 5, 15 min) at the start": _loads(load_at_start),
+        "load average at the end": _loads(os.getloadavg()),
         "Python": platform.python_version(),
         "sitegen": f"{_version(tools.sitegen, '--version')} ({_git_revision()})",
         "Pelican": _version(tools.pelican, "--version"),
         "Hugo": _version(tools.hugo, "version").split("+")[0],
     }
+
+
+def _loads(loads: tuple[float, ...]) -> str:
+    return " ".join(f"{load:.2f}" for load in loads)
 
 
 def _proc_field(path: str, name: str) -> str:
@@ -178,8 +184,15 @@ def chart(results, path: Path) -> None:
             medians.append(found[0].median)
             low.append(found[0].median - min(seconds))
             high.append(max(seconds) - found[0].median)
-        axes.bar(xs, medians, width, label=name, color=COLOURS[name], yerr=[low, high], capsize=2)
+        bars = axes.bar(
+            xs, medians, width, label=name, color=COLOURS[name], yerr=[low, high], capsize=2
+        )
+        axes.bar_label(bars, fmt="%.2g", fontsize=7, padding=2)
     axes.set_yscale("log")
+    axes.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+    axes.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+    axes.yaxis.set_minor_formatter(ticker.NullFormatter())
+    axes.set_title("sitegen, Pelican and Hugo on the same corpus (lower is faster)")
     axes.set_ylabel("seconds (median; bars: min-max)")
     axes.set_xticks(range(len(groups)))
     axes.set_xticklabels([f"{scenario}\nN={size:,}" for size, scenario in groups])

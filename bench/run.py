@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         python = _ensure_venv()
         os.execv(python, [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
     tools = Toolchain.in_venv(VENV, WORK / "hugo-cache")
+    load_at_start = os.getloadavg()
     results: list[Result] = []
     for size in args.sizes:
         root = WORK / f"n{size}"
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report.table(results))
     if args.write:
         command = "python3 bench/run.py " + " ".join(sys.argv[1:])
-        report.write_docs(results, REPO / "docs", command, args.note, tools)
+        report.write_docs(results, REPO / "docs", command, args.note, tools, load_at_start)
         print(f"Wrote {REPO / 'docs' / 'benchmarks.md'} and benchmarks.svg")
     (WORK / "results.json").write_text(json.dumps([asdict(r) for r in results], indent=1))
     return 0
