@@ -2,10 +2,13 @@
 
 Each article is ~1,100 words of varied Markdown (paragraphs, lists, ``###``
 sub-headings, tables, links, emphasis, the odd footnote) with 2-4 tags from a
-pool of 60 and one of 8 categories. About two in five are sitegen section
-folders (``index.md`` + ``01-*.md`` ...), the rest single files; Pelican and
-Hugo receive the same Markdown as one file per article, the sections as
-``##`` headings, so all three parse the same text.
+pool of 60 and one of 8 categories. Its words mix everyday clinic language
+with its topics' terms and a few specialist terms of its own (see ``_Writer``),
+so that related-post scoring meets a vocabulary shaped like a real blog's.
+About two in five articles are sitegen section folders (``index.md`` +
+``01-*.md`` ...), the rest single files; Pelican and Hugo receive the same
+Markdown as one file per article, the sections as ``##`` headings, so all
+three parse the same text.
 
 Everything about article ``i`` comes from a random generator seeded with
 ``(seed, i)``: the same N gives a byte-identical tree, and the corpus of 1,000
@@ -98,6 +101,25 @@ ADVERBS = (
 )  # fmt: skip
 
 
+def _specialist_terms() -> tuple[str, ...]:
+    """~8,600 made-up clinical terms (``dermatitis``-like), the long tail of a real corpus."""
+    starts = (
+        "derm", "cardi", "neur", "gastr", "oste", "my", "hepat", "nephr", "pulmon", "endocr",
+        "immun", "lip", "hem", "onc", "arthr", "fibr", "angi", "cyt", "hist", "phot", "ker",
+        "melan", "seb", "coll", "trich", "vas", "lymph", "thyr", "ret", "chondr",
+    )  # fmt: skip
+    links = ("o", "a", "i", "oly", "ero", "ano", "ito", "eno", "umo", "ara", "ili", "oro")
+    ends = (
+        "itis", "osis", "logy", "plasty", "pathy", "genesis", "algia", "ectomy", "scopy",
+        "trophy", "emia", "lysis", "plasia", "megaly", "cyte", "blast", "gram", "metry",
+        "therapy", "tonin", "sin", "ase", "ide", "ine",
+    )  # fmt: skip
+    return tuple(start + link + end for start in starts for link in links for end in ends)
+
+
+TERMS = _specialist_terms()
+
+
 @dataclass(frozen=True)
 class Section:
     title: str
@@ -155,6 +177,9 @@ def make_article(index: int, seed: int = SEED) -> Article:
     title = _title(random.Random(f"{seed}:title:{index}"))
     date = FIRST_DATE + timedelta(hours=HOURS_BETWEEN_ARTICLES * index)
     folder = rng.random() < FOLDER_SHARE
+    category = rng.choices(CATEGORIES, CATEGORY_WEIGHTS)[0]
+    tags = _pick_tags(rng)
+    writer = _Writer(rng, index, seed, _topic_words(category, tags, seed), _own_terms(rng))
     target = WORDS_PER_ARTICLE + rng.randint(-40, 40)
     intro_words = rng.randint(90, 140)
     section_count = rng.randint(3, 6)
@@ -163,23 +188,20 @@ def make_article(index: int, seed: int = SEED) -> Article:
     for number in range(section_count):
         faq = folder and number == section_count - 1 and rng.random() < 0.3
         words = per_section + (target - intro_words) % section_count * (number == 0)
-        maker = _faq_body if faq else _section_body
-        sections.append(
-            Section(_heading(rng), maker(rng, words, index, seed), "faq" if faq else "text")
-        )
-    tags = _pick_tags(rng)
+        body = writer.faq(words) if faq else writer.section(words)
+        sections.append(Section(writer.heading(), body, "faq" if faq else "text"))
     return Article(
         index=index,
         slug=_slug(title, index),
         title=title,
-        description=_sentence(rng, rng.randint(14, 22)),
+        description=writer.sentence(rng.randint(14, 22)),
         date=date,
         updated=date + timedelta(days=rng.randint(20, 400)) if rng.random() < 0.3 else None,
         author=rng.choice(sorted(AUTHORS)),
         reviewer=rng.choice(sorted(REVIEWERS)),
-        category=rng.choices(CATEGORIES, CATEGORY_WEIGHTS)[0],
+        category=category,
         tags=tags,
-        intro=_paragraphs(rng, intro_words, index, seed),
+        intro=writer.paragraphs(intro_words),
         sections=tuple(sections),
         folder=folder,
     )
@@ -514,7 +536,7 @@ HUGO_LAYOUTS = {
 
 
 def _title(rng: random.Random) -> str:
-    words = [rng.choice(ADJECTIVES), rng.choice(NOUNS), rng.choice(NOUNS)]
+    words = [rng.choice(ADJECTIVES), rng.choice(TERMS), rng.choice(NOUNS)]
     lead = rng.choice(("How to care for", "What to know about", "A guide to", "Understanding"))
     return f"{lead} {' '.join(words)}"
 
@@ -522,10 +544,6 @@ def _title(rng: random.Random) -> str:
 def _slug(title: str, number: int) -> str:
     words = re.findall(r"[a-z0-9]+", title.lower())
     return "-".join([*words[-4:], f"{number:05d}"])
-
-
-def _heading(rng: random.Random) -> str:
-    return f"{rng.choice(ADJECTIVES).capitalize()} {rng.choice(NOUNS)} and {rng.choice(NOUNS)}"
 
 
 def _pick_tags(rng: random.Random) -> tuple[str, ...]:
@@ -540,106 +558,136 @@ def _pick_tags(rng: random.Random) -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def _sentence(rng: random.Random, words: int) -> str:
-    out = []
-    for position in range(words):
+def _topic_words(category: str, tags: tuple[str, ...], seed: int) -> tuple[str, ...]:
+    """Terms that articles on the same topics share: the topics' own words and a few more."""
+    words: list[str] = []
+    for topic in (category, *tags):
+        topic_rng = random.Random(f"{seed}:topic:{topic}")
+        words += re.findall(r"[a-z]{3,}", topic.lower()) + topic_rng.sample(TERMS, 12)
+    return tuple(words)
+
+
+def _own_terms(rng: random.Random) -> tuple[str, ...]:
+    """The few specialist terms an article keeps coming back to."""
+    return tuple(rng.sample(TERMS, 15))
+
+
+class _Writer:
+    """Writes one article's Markdown from its random generator and vocabulary.
+
+    Most words are everyday clinic language; about one in five comes from the
+    article's topics (shared with articles on the same tags and category) and
+    about one in ten from its own few specialist terms. That gives related
+    posts a realistic signal: similar articles share rarer words, and no word
+    but the everyday ones occurs everywhere.
+    """
+
+    def __init__(self, rng, index: int, seed: int, topic: tuple[str, ...], own: tuple[str, ...]):
+        self.rng, self.index, self.seed = rng, index, seed
+        self.topic, self.own = topic, own
+
+    def word(self, position: int) -> str:
+        roll = self.rng.random()
+        if roll < 0.2:
+            return self.rng.choice(self.topic)
+        if roll < 0.3:
+            return self.rng.choice(self.own)
         if position and position % 7 == 0:
-            out.append(rng.choice(CONNECTORS))
-        else:
-            out.append(rng.choice((NOUNS, NOUNS, VERBS, ADJECTIVES, ADVERBS)[position % 5]))
-    return " ".join(out)[:1].upper() + " ".join(out)[1:] + "."
+            return self.rng.choice(CONNECTORS)
+        return self.rng.choice((NOUNS, NOUNS, VERBS, ADJECTIVES, ADVERBS)[position % 5])
 
+    def sentence(self, words: int) -> str:
+        text = " ".join(self.word(position) for position in range(words))
+        return text[:1].upper() + text[1:] + "."
 
-def _emphasised(rng: random.Random, sentence: str, index: int, seed: int) -> str:
-    """Sprinkle emphasis and a link into a sentence."""
-    words = sentence.split(" ")
-    roll = rng.random()
-    if roll < 0.25 and len(words) > 3:
-        spot = rng.randrange(1, len(words) - 1)
-        words[spot] = f"*{words[spot]}*"
-    elif roll < 0.4 and len(words) > 3:
-        spot = rng.randrange(1, len(words) - 1)
-        words[spot] = f"**{words[spot]}**"
-    elif roll < 0.5 and len(words) > 4 and index > 0:
+    def heading(self) -> str:
+        rng = self.rng
+        adjective = rng.choice(ADJECTIVES).capitalize()
+        return f"{adjective} {rng.choice(self.topic)} and {rng.choice(NOUNS)}"
+
+    def decorated(self, sentence: str) -> str:
+        """Sprinkle emphasis or a link into a sentence."""
+        rng, words = self.rng, sentence.split(" ")
+        roll = rng.random()
+        if len(words) < 5:
+            return sentence
         spot = rng.randrange(1, len(words) - 2)
-        target = slug_of(rng.randrange(index), seed)  # earlier articles: N-prefix stable
-        words[spot] = f"[{words[spot]} {words[spot + 1]}](/posts/{target}/)"
-        del words[spot + 1]
-    elif roll < 0.55 and len(words) > 3:
-        spot = rng.randrange(1, len(words) - 1)
-        words[spot] = f"[{words[spot]}](https://example.org/{words[spot]})"
-    return " ".join(words)
+        if roll < 0.25:
+            words[spot] = f"*{words[spot]}*"
+        elif roll < 0.4:
+            words[spot] = f"**{words[spot]}**"
+        elif roll < 0.5 and self.index > 0:
+            target = slug_of(rng.randrange(self.index), self.seed)  # earlier: N-prefix stable
+            words[spot] = f"[{words[spot]} {words[spot + 1]}](/posts/{target}/)"
+            del words[spot + 1]
+        elif roll < 0.55:
+            words[spot] = f"[{words[spot]}](https://example.org/{words[spot]})"
+        return " ".join(words)
 
+    def paragraph(self, words: int) -> str:
+        sentences = []
+        while words > 0:
+            length = min(words, self.rng.randint(10, 22))
+            sentences.append(self.decorated(self.sentence(length)))
+            words -= length
+        return " ".join(sentences)
 
-def _paragraph(rng: random.Random, words: int, index: int, seed: int) -> str:
-    sentences = []
-    while words > 0:
-        length = min(words, rng.randint(10, 22))
-        sentences.append(_emphasised(rng, _sentence(rng, length), index, seed))
-        words -= length
-    return " ".join(sentences)
+    def paragraphs(self, words: int) -> str:
+        blocks = []
+        while words > 0:
+            length = min(words, self.rng.randint(45, 90))
+            blocks.append(self.paragraph(length))
+            words -= length
+        return "\n\n".join(blocks)
 
+    def bullets(self, words: int) -> str:
+        marker = self.rng.choice(("-", "1."))
+        items = []
+        while words > 0:
+            length = min(words, self.rng.randint(4, 12))
+            items.append(f"{marker} {self.sentence(length)}")
+            words -= length
+        return "\n".join(items)
 
-def _paragraphs(rng: random.Random, words: int, index: int, seed: int) -> str:
-    blocks = []
-    while words > 0:
-        length = min(words, rng.randint(45, 90))
-        blocks.append(_paragraph(rng, length, index, seed))
-        words -= length
-    return "\n\n".join(blocks)
+    def table(self) -> tuple[str, int]:
+        """A small Markdown table and the number of words in it."""
+        rng = self.rng
+        rows = [
+            f"| {rng.choice(self.own).capitalize()} {rng.choice(NOUNS)} | {rng.choice(ADJECTIVES)} "
+            f"{rng.choice(self.topic)} | {rng.choice(ADVERBS)} |"
+            for _ in range(rng.randint(3, 5))
+        ]
+        header = "| Option | Best for | How often |\n|---|---|---|"
+        return header + "\n" + "\n".join(rows), 5 + 5 * len(rows)
 
+    def section(self, words: int) -> str:
+        """Paragraphs with a sub-heading and a list, sometimes a table or a footnote."""
+        rng = self.rng
+        footnote = rng.random() < 0.15
+        table = ""
+        if rng.random() < 0.3:
+            table, used = self.table()
+            words -= used
+        list_words = rng.randint(30, 60)
+        prose = words - list_words - 4  # four words in the sub-heading
+        first = prose // 2
+        blocks = [self.paragraphs(first), self.bullets(list_words), f"### {self.heading()}"]
+        rest = self.paragraphs(prose - first - 6 * footnote)
+        if footnote:
+            rest += "[^1]\n\n[^1]: " + self.sentence(6)
+        blocks.append(rest)
+        if table:  # before or after the first paragraphs
+            blocks.insert(rng.randint(0, 1), table)
+        return "\n\n".join(blocks)
 
-def _list_block(rng: random.Random, words: int) -> str:
-    marker = rng.choice(("-", "1."))
-    items = []
-    while words > 0:
-        length = min(words, rng.randint(4, 12))
-        items.append(f"{marker} {_sentence(rng, length)}")
-        words -= length
-    return "\n".join(items)
-
-
-def _table_block(rng: random.Random) -> tuple[str, int]:
-    header = "| Option | Best for | How often |\n|---|---|---|"
-    rows = [
-        f"| {rng.choice(NOUNS).capitalize()} {rng.choice(NOUNS)} | {rng.choice(ADJECTIVES)} "
-        f"{rng.choice(NOUNS)} | {rng.choice(ADVERBS)} |"
-        for _ in range(rng.randint(3, 5))
-    ]
-    return header + "\n" + "\n".join(rows), 5 + 5 * len(rows)
-
-
-def _section_body(rng: random.Random, words: int, index: int, seed: int) -> str:
-    """A section: paragraphs with a sub-heading, a list, sometimes a table or footnote."""
-    blocks: list[str] = []
-    footnote = rng.random() < 0.15
-    table = ""
-    if rng.random() < 0.3:
-        table, used = _table_block(rng)
-        words -= used
-    list_words = rng.randint(30, 60)
-    prose = words - list_words - 3  # three words in the sub-heading
-    first = prose // 2
-    blocks.append(_paragraphs(rng, first, index, seed))
-    blocks.append(_list_block(rng, list_words))
-    blocks.append(f"### {_heading(rng)}")
-    rest = _paragraphs(rng, prose - first - 6 * footnote, index, seed)
-    if footnote:
-        rest += "[^1]\n\n[^1]: " + _sentence(rng, 6)
-    blocks.append(rest)
-    if table:  # before or after the first paragraphs
-        blocks.insert(rng.randint(0, 1), table)
-    return "\n\n".join(blocks)
-
-
-def _faq_body(rng: random.Random, words: int, index: int, seed: int) -> str:
-    blocks = []
-    while words > 0:
-        question = f"### {_sentence(rng, 6)[:-1]}?"
-        length = min(words - 6, rng.randint(50, 90))
-        blocks.append(question + "\n\n" + _paragraph(rng, max(length, 5), index, seed))
-        words -= 6 + max(length, 5)
-    return "\n\n".join(blocks)
+    def faq(self, words: int) -> str:
+        """Questions as ### headings, each answered by the paragraph below it."""
+        blocks = []
+        while words > 0:
+            length = max(min(words - 6, self.rng.randint(50, 90)), 5)
+            blocks.append(f"### {self.sentence(6)[:-1]}?\n\n{self.paragraph(length)}")
+            words -= 6 + length
+        return "\n\n".join(blocks)
 
 
 # -- command line ------------------------------------------------------------

@@ -16,6 +16,7 @@ matplotlib; sitegen from this checkout), writes the corpus for each size into
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -104,10 +105,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _ensure_venv() -> Path:
-    """Create bench/.venv with the pinned peers; reinstall only when the pins change."""
+    """Create bench/.venv with the pinned peers; reinstall when they or sitegen's change."""
     python = VENV / "bin" / "python"
     stamp = VENV / "bench-requirements.txt"
-    wanted = "\n".join(REQUIREMENTS) + "\n"
+    # sitegen is installed editable: only a change of its own dependencies needs a reinstall.
+    project = hashlib.sha256((REPO / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = "\n".join([*REQUIREMENTS, f"# pyproject.toml {project}"]) + "\n"
     if python.exists() and stamp.exists() and stamp.read_text() == wanted:
         return python
     print(f"Setting up the bench environment in {VENV} ...", flush=True)
