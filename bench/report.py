@@ -156,11 +156,16 @@ def _version(executable, flag: str) -> str:
 
 
 def _git_revision() -> str:
+    """The commit measured, marked when sitegen's own files differ from it."""
     repo = Path(__file__).resolve().parent.parent
-    done = subprocess.run(
-        ["git", "describe", "--always", "--dirty"], cwd=repo, capture_output=True, text=True
-    )
-    return done.stdout.strip() or "unknown revision"
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    revision = git("rev-parse", "--short", "HEAD") or "unknown revision"
+    changed = git("status", "--porcelain", "--", "generator", "templates", "pyproject.toml")
+    return f"{revision}, with uncommitted changes to sitegen" if changed else revision
 
 
 def chart(results, path: Path) -> None:

@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(report.table(results))
     if args.write:
-        command = "python3 bench/run.py " + " ".join(sys.argv[1:])
+        command = shlex.join(["python3", "bench/run.py", *sys.argv[1:]])
         report.write_docs(results, REPO / "docs", command, args.note, tools, load_at_start)
         print(f"Wrote {REPO / 'docs' / 'benchmarks.md'} and benchmarks.svg")
     (WORK / "results.json").write_text(json.dumps([asdict(r) for r in results], indent=1))
