@@ -8,20 +8,27 @@ published, and the tag and category listings.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 from generator.config import Config
 from generator.discover import SourceFile
 from generator.errors import ModelError
-from generator.model import Article, Asset, Listing, Page, Person, Section, Site, Term
+from generator.model import Article, Asset, Comment, Listing, Page, Person, Section, Site, Term
 from generator.parse import ParsedFile
+from generator.related import merge_term_counts
 from generator.slugs import slugify
 
 # Top-level names that the site's own listings and files use.
-RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "categories", "page", "static", "404"})
+RESERVED_PAGE_SLUGS = frozenset(
+    {"posts", "tags", "categories", "page", "static", "404", "comments", "search", "pagefind"}
+)
+# Folder names some systems refuse (Windows devices): the output must copy anywhere.
+RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)]
+)
 
 
 @dataclass(frozen=True)
@@ -82,16 +89,17 @@ def _articles(config: Config, parsed: list[ParsedFile], assets: list[SourceFile]
                 folder,
                 "an article folder needs an index.md with the article's front matter",
                 hint="add index.md with title, description and date",
+                rule="content-layout",
             )
         sections = sorted(
             (item for item in files if item.kind == "section"), key=lambda s: (s.order, s.src_path)
         )
         articles.append(_article(config, index, sections, assets_by_folder.get(folder, [])))
-    return articles
+    return _with_comments(config, articles, [p for p in parsed if p.kind == "comment"])
 
 
 def _article(
-    config: Config, index: ParsedFile, sections: Iterable[ParsedFile], assets: list[SourceFile]
+    config: Config, index: ParsedFile, sections: Sequence[ParsedFile], assets: list[SourceFile]
 ) -> Article:
     meta = index.meta
     folder = index.article_dir or index.src_path.removesuffix(".md")
@@ -128,7 +136,43 @@ def _article(
         text=text,
         word_count=len(text.split()),
         assets=copied,
+        terms=merge_term_counts([index.terms, *(section.terms for section in sections)]),
     )
+
+
+def _with_comments(
+    config: Config, articles: list[Article], comments: list[ParsedFile]
+) -> list[Article]:
+    """Attach each comment file to its article, oldest first (ties by file name)."""
+    by_folder: dict[str, list[Comment]] = defaultdict(list)
+    for item in comments:
+        published = _moment(item.meta["date"], config).astimezone(config.zone)
+        by_folder[item.article_dir].append(
+            Comment(item.src_path, item.meta["name"], published, item.html)
+        )
+    folders = {_folder(article): article for article in articles}
+    for folder, found in sorted(by_folder.items()):
+        if folder not in folders:
+            raise ModelError(
+                found[0].src_path,
+                f"this comment belongs to {folder}, which is no article",
+                hint="move the comment beside its article, or delete it",
+            )
+    return [
+        replace(article, comments=tuple(sorted(by_folder[folder], key=_comment_order)))
+        if folder in by_folder
+        else article
+        for folder, article in folders.items()
+    ]
+
+
+def _folder(article: Article) -> str:
+    """``content/posts/<name>``, whether the article is a folder or ``<name>.md``."""
+    return article.src_path.removesuffix("/index.md").removesuffix(".md")
+
+
+def _comment_order(comment: Comment) -> tuple[datetime, str]:
+    return comment.published, comment.src_path
 
 
 def _intro_section(index: ParsedFile) -> Section:
@@ -165,6 +209,15 @@ def _slug(item: ParsedFile, fallback: str) -> str:
             f"cannot make a URL name from {item.meta['slug'] or fallback!r}",
             line=item.line_of("slug"),
             hint="set 'slug:' to letters, digits and dashes, like slug: acne-treatment",
+            rule="slug",
+        )
+    if slug in RESERVED_NAMES:
+        raise ModelError(
+            item.src_path,
+            f"the URL name {slug!r} is reserved on some systems and cannot be a folder",
+            line=item.line_of("slug"),
+            hint="set another 'slug:' in the front matter",
+            rule="slug",
         )
     return slug
 
@@ -191,6 +244,7 @@ def _person(people: dict[str, Person], item: ParsedFile, field: str, table: str)
             line=item.line_of(field),
             column=1,
             hint=f'add [{table}.{key}] with name = "..." to site.toml, or fix the key',
+            rule="unknown-person",
         )
     return people[key]
 
@@ -213,6 +267,7 @@ def _image_url(index: ParsedFile, article_url: str, assets: tuple[Asset, ...]) -
             line=index.line_of("image"),
             column=1,
             hint="put the file beside index.md, or give a /static/... path or a full URL",
+            rule="image-beside",
         )
     return article_url + image
 
@@ -225,6 +280,7 @@ def _check_unique(items: list[Article] | list[Page], what: str) -> None:
                 item.src_path,
                 f"this {what} has the URL {item.url}, like {owners[item.url]}",
                 hint="give one of them another 'slug:' in its front matter",
+                rule="duplicate-url",
             )
         owners[item.url] = item.src_path
 
@@ -241,6 +297,7 @@ def _check_pins(articles: list[Article], parsed: list[ParsedFile]) -> None:
                     line=lines.get(article.src_path),
                     column=1,
                     hint="use the slug from the other article's URL: /posts/<slug>/",
+                    rule="related-missing",
                 )
 
 
@@ -256,6 +313,7 @@ def _pages(config: Config, parsed: list[ParsedFile], visibility: Visibility) -> 
                 f"the page URL /{slug}/ is used by the site itself",
                 line=item.line_of("slug"),
                 hint="set another 'slug:' in the page's front matter",
+                rule="slug",
             )
         updated = item.meta["updated"]
         pages.append(

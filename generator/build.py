@@ -18,11 +18,13 @@ from generator.assets import static_outputs
 from generator.config import load_config
 from generator.discover import SiteSources, discover
 from generator.errors import SiteWarning
+from generator.lint import validate
 from generator.model import Site
 from generator.parse import ParsedFile, parse_source
 from generator.plan import plan_site
 from generator.related import related_slugs
 from generator.render import default_theme_dir, make_environment, render_jobs
+from generator.search import search_outputs
 from generator.write import CACHE_DIR, WriteReport, write_outputs
 
 
@@ -78,8 +80,11 @@ def render_site(
     outputs = render_jobs(env, plan_site(config, site))
     outputs.update(static)
     outputs.update(_article_assets(site, sources))
-    warnings = [warning for item in parsed for warning in item.warnings]
-    return outputs, site, warnings
+    index, search_warnings = search_outputs(outputs)
+    outputs.update(index)  # before the checks, so that the link checker knows the index
+    # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
+    warnings = validate(config, sources, parsed, site, outputs, visibility)
+    return outputs, site, warnings + search_warnings
 
 
 def parse_sources(sources: SiteSources) -> list[ParsedFile]:

@@ -7,6 +7,7 @@ Lines in messages are the file's own, counting the opening ``---`` as line 1.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 from dataclasses import dataclass
@@ -18,9 +19,11 @@ from markdown import Markdown
 from markdown.extensions.footnotes import FootnoteExtension
 from markupsafe import Markup
 
+from generator.comments.text import render_comment
 from generator.discover import SourceFile
 from generator.errors import ContentError, SiteWarning
 from generator.model import Question, TocEntry
+from generator.related import term_counts
 from generator.schema import FIELDS_BY_KIND, Field, FieldValueError, coerce
 from generator.slugs import slugify
 
@@ -30,6 +33,9 @@ _FRONT_MATTER = YAMLHandler()
 # so YAML's zero-based line numbers plus one are the file's own line numbers.
 _FRONT_MATTER_OFFSET = 1
 _FAQ_QUESTION = re.compile(r"^###[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# Far beyond any article (the sample's longest is 8 KB); a bigger file is a mistake,
+# like a video saved as .md, and would only make the build slow.
+MAX_CONTENT_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class ParsedFile:
     toc: tuple[TocEntry, ...]
     questions: tuple[Question, ...]
     text: str
+    terms: bytes = b""  # word counts for related posts; articles and sections only
     warnings: tuple[SiteWarning, ...] = ()
 
     def line_of(self, name: str) -> int | None:
@@ -54,6 +61,7 @@ class ParsedFile:
 
 def parse_source(source: SourceFile) -> ParsedFile:
     """Parse one content file; raise :class:`ContentError` naming the file and line."""
+    _check_size(source)
     text = _decode(source)
     front_matter, body = _split(source.src_path, text)
     raw_meta, field_lines = _load_front_matter(source.src_path, front_matter)
@@ -62,8 +70,20 @@ def parse_source(source: SourceFile) -> ParsedFile:
     anchor = _section_anchor(source.kind, meta)
     if anchor is not None:
         meta["id"] = anchor
-    html, toc = render_markdown(body, footnote_prefix=anchor or "")
-    questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
+    try:
+        if source.kind == "comment":  # a reader's text: no raw HTML, images or odd links
+            html, toc = render_comment(body), ()
+        else:
+            html, toc = render_markdown(body, footnote_prefix=anchor or "")
+        questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
+    except RecursionError:
+        raise ContentError(
+            source.src_path,
+            "the Markdown is nested too deeply to convert (lists or quotes inside each other)",
+            hint="flatten the deepest nested lists or block quotes",
+            rule="markdown",
+        ) from None
+    text = plain_text(html)
     return ParsedFile(
         src_path=source.src_path,
         kind=source.kind,
@@ -74,7 +94,8 @@ def parse_source(source: SourceFile) -> ParsedFile:
         html=html,
         toc=toc,
         questions=questions,
-        text=plain_text(html),
+        text=text,
+        terms=_terms(source.kind, meta, text),
         warnings=tuple(warnings),
     )
 
@@ -120,20 +141,46 @@ def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
     return _MARKDOWN
 
 
+def _check_size(source: SourceFile) -> None:
+    if len(source.data) > MAX_CONTENT_BYTES:
+        megabytes = len(source.data) / 1024 / 1024
+        raise ContentError(
+            source.src_path,
+            f"the file is {megabytes:.1f} MB; a content file may be at most "
+            f"{MAX_CONTENT_BYTES // 1024 // 1024} MB",
+            hint="split the article into section files; put media beside it, not in Markdown",
+            rule="file-too-large",
+        )
+
+
 def _decode(source: SourceFile) -> str:
     try:
         text = source.data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        # The codec counts from after a byte order mark; the offset is the file's own.
+        offset = error.start + (3 if source.data.startswith(codecs.BOM_UTF8) else 0)
+        before = source.data[:offset]
         raise ContentError(
             source.src_path,
-            f"the file is not UTF-8 text (invalid byte at offset {error.start})",
+            f"the file is not UTF-8 text (invalid byte 0x{source.data[offset]:02x} "
+            f"at offset {offset})",
+            line=before.count(b"\n") + 1,
+            column=offset - (before.rfind(b"\n") + 1) + 1,
             hint="save the file with UTF-8 encoding",
+            rule="encoding",
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _split(src_path: str, text: str) -> tuple[str, str]:
     """Return (front matter, body)."""
+    if not text.strip():
+        raise ContentError(
+            src_path,
+            "the file is empty",
+            hint="add front matter (---, title: ..., ---) and text, or delete the file",
+            rule="empty-file",
+        )
     if not _FRONT_MATTER.detect(text):
         raise ContentError(
             src_path,
@@ -141,6 +188,7 @@ def _split(src_path: str, text: str) -> tuple[str, str]:
             line=1,
             column=1,
             hint="start the file with a line '---', the fields (title: ...), and another '---'",
+            rule="front-matter-syntax",
         )
     try:
         front_matter, body = _FRONT_MATTER.split(text)
@@ -151,6 +199,7 @@ def _split(src_path: str, text: str) -> tuple[str, str]:
             line=1,
             column=1,
             hint="add a line '---' after the last front matter field",
+            rule="front-matter-syntax",
         ) from None
     return front_matter, body
 
@@ -161,12 +210,24 @@ def _load_front_matter(src_path: str, front_matter: str) -> tuple[dict[str, Any]
         meta = _FRONT_MATTER.load(front_matter) if node is not None else {}
     except yaml.YAMLError as error:
         raise _yaml_error(src_path, error) from None
+    except (ValueError, OverflowError) as error:
+        # PyYAML's constructors raise these for values that look right but are not,
+        # such as the date 2024-13-45.
+        raise ContentError(
+            src_path,
+            f"the front matter holds an impossible value: {error}",
+            line=_bad_value_line(node, error),
+            column=1,
+            hint="dates are written year-month-day, like 2024-05-01",
+            rule="front-matter-type",
+        ) from None
     if not isinstance(meta, dict):
         raise ContentError(
             src_path,
             "the front matter must be fields like 'title: ...', one per line",
             line=2,
             column=1,
+            rule="front-matter-syntax",
         )
     return {str(key): value for key, value in meta.items()}, _field_lines(node)
 
@@ -178,15 +239,32 @@ def _field_lines(node: yaml.Node | None) -> dict[str, int]:
     return {str(key.value): key.start_mark.line + _FRONT_MATTER_OFFSET for key, _ in node.value}
 
 
+def _bad_value_line(node: yaml.Node | None, error: Exception) -> int | None:
+    """The line of the first date-like scalar PyYAML refused: its constructors keep no mark."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for _key, value in node.value:
+        if isinstance(value, yaml.ScalarNode) and value.tag.endswith(":timestamp"):
+            try:
+                yaml.safe_load(value.value)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                return value.start_mark.line + _FRONT_MATTER_OFFSET
+    return None
+
+
 def _yaml_error(src_path: str, error: yaml.YAMLError) -> ContentError:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and context_mark and mark and context_mark.line != mark.line:
+        problem += f" ({context} that starts on line {context_mark.line + _FRONT_MATTER_OFFSET})"
     return ContentError(
         src_path,
         f"the front matter is not valid YAML: {problem}",
         line=mark.line + _FRONT_MATTER_OFFSET if mark else None,
         column=mark.column + 1 if mark else None,
         hint="values with ':' or '#' need quotes, like title: \"Acne: causes\"",
+        rule="front-matter-syntax",
     )
 
 
@@ -195,8 +273,15 @@ def _validate(
 ) -> tuple[dict[str, Any], list[SiteWarning]]:
     known = {field.name: field for field in fields}
     meta: dict[str, Any] = {}
+    warnings: list[SiteWarning] = []
+    # A draft may leave required text empty: it is not published until it is filled in.
+    draft = raw.get("draft") is True
     for field in fields:
         value = raw.get(field.name)
+        if draft and field.required and field.kind == "text" and value in (None, ""):
+            meta[field.name] = ""
+            warnings.append(_empty_in_draft(src_path, field, lines))
+            continue
         if value is None:
             if field.required:
                 raise ContentError(
@@ -205,21 +290,46 @@ def _validate(
                     line=lines.get(field.name, 2),
                     column=1,
                     hint=f"add a line '{field.name}: ...' to the front matter ({field.doc})",
+                    rule="front-matter-required",
                 )
             meta[field.name] = field.default
             continue
         try:
             meta[field.name] = coerce(field, value)
         except FieldValueError as error:
-            raise ContentError(src_path, str(error), line=lines.get(field.name), column=1) from None
-    warnings = [_unknown_key(src_path, key, lines, known) for key in raw if key not in known]
+            raise ContentError(
+                src_path,
+                str(error),
+                line=lines.get(field.name),
+                column=1,
+                rule="front-matter-type",
+            ) from None
+    warnings += [_unknown_key(src_path, key, lines, known) for key in raw if key not in known]
     return meta, warnings
+
+
+def _empty_in_draft(src_path: str, field: Field, lines: dict[str, int]) -> SiteWarning:
+    return SiteWarning(
+        src_path,
+        f"'{field.name}' is still empty",
+        line=lines.get(field.name),
+        column=1,
+        hint=f"fill it in before you publish the article with draft: false ({field.doc})",
+        rule="draft-empty",
+    )
 
 
 def _unknown_key(src_path: str, key: str, lines: dict[str, int], known: dict) -> SiteWarning:
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(known)
-    return SiteWarning(src_path, f"unknown field '{key}'", line=lines.get(key), column=1, hint=hint)
+    return SiteWarning(
+        src_path,
+        f"unknown field '{key}'",
+        line=lines.get(key),
+        column=1,
+        hint=hint,
+        rule="unknown-field",
+    )
 
 
 def _section_anchor(kind: str, meta: dict[str, Any]) -> str | None:
@@ -237,6 +347,12 @@ def _questions(body: str, prefix: str) -> tuple[Question, ...]:
         answer_html, _ = render_markdown(answer, footnote_prefix=prefix)
         questions.append(Question(question.strip(), answer_html, plain_text(answer_html)))
     return tuple(questions)
+
+
+def _terms(kind: str, meta: dict[str, Any], text: str) -> bytes:
+    if kind not in ("article", "article_index", "section"):
+        return b""
+    return term_counts(" ".join([meta["title"], meta.get("description") or "", text]))
 
 
 def _toc_entries(tokens: list[dict]) -> tuple[TocEntry, ...]:
