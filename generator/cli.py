@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     serve.add_argument("--drafts", action="store_true", help="include articles marked draft")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serve.add_argument(
+        "--output", "-o", type=Path, help="output folder (default: SITE/.sitegen-cache/serve)"
+    )
     serve.set_defaults(command=_serve)
 
     new_site = commands.add_parser("new-site", help="create a new site folder that builds at once")
@@ -103,7 +106,7 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from generator.serve import ServeOptions, serve  # the web server loads only when needed
 
-    serve(args.site, ServeOptions(args.host, args.port, args.drafts, args.open))
+    serve(args.site, ServeOptions(args.host, args.port, args.drafts, args.open, args.output))
     return 0
 
 

@@ -58,6 +58,7 @@ class ServeOptions:
     port: int = 8000
     drafts: bool = False
     open_browser: bool = False
+    output_dir: Path | None = None  # default: SITE/.sitegen-cache/serve
 
 
 class Preview:
@@ -91,7 +92,7 @@ class Preview:
 def serve(site_dir: Path, options: ServeOptions | None = None) -> None:
     """Build and serve ``site_dir`` until interrupted; rebuild and reload on every change."""
     options = options or ServeOptions()
-    preview = Preview(site_dir, options.drafts)
+    preview = Preview(site_dir, options.drafts, options.output_dir)
     print(preview.rebuild(), flush=True)
     base_path = _base_path(preview.site_dir)
     loop = IOLoop.current()

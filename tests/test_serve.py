@@ -32,16 +32,17 @@ def free_port() -> int:
 class Server:
     """A ``sitegen serve`` process; stopped by its pid at the end."""
 
-    def __init__(self, site: Path, port: int) -> None:
+    def __init__(self, site: Path, port: int, output: Path | None = None) -> None:
         self.site, self.port = site, port
+        chosen = ["--output", str(output)] if output else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", str(site), "--port", str(port)],
+            [sys.executable, "-m", "generator", "serve", str(site), "--port", str(port), *chosen],
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
-        self.output = site / ".sitegen-cache" / "serve"
+        self.output = output or site / ".sitegen-cache" / "serve"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.process.stdout.read()
@@ -158,6 +159,20 @@ def test_a_stylesheet_edit_is_served_under_the_old_name(server):
         assert time.monotonic() < deadline, "the old stylesheet URL never gave the new CSS"
         time.sleep(0.1)
     assert server.get("/")[1].count(b'rel="stylesheet"') == 1
+
+
+def test_output_folder_can_be_chosen(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    server = Server(site, free_port(), output=tmp_path / "preview")
+    try:
+        page = tmp_path / "preview/posts/what-is-micro-needling/index.html"
+        assert page.is_file() and not (site / "build").exists()
+        section = site / "content/posts/what-is-micro-needling/01-what-is-micro-needling.md"
+        section.write_text(section.read_text() + "\nWritten where asked.\n")
+        server.wait_for("/posts/what-is-micro-needling/", "Written where asked.")
+        assert "Written where asked." in page.read_text()
+    finally:
+        server.stop()
 
 
 def test_the_error_page_escapes_the_message():
