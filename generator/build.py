@@ -15,12 +15,14 @@ from pathlib import Path
 
 from generator.assemble import Visibility, assemble
 from generator.assets import static_outputs
-from generator.config import load_config
+from generator.config import Config, load_config
 from generator.discover import SiteSources, discover
 from generator.errors import SiteWarning
+from generator.images import convert_images, image_sources, responsive_pages
 from generator.model import Site
 from generator.parse import ParsedFile, parse_source
 from generator.plan import plan_site
+from generator.privacy import check_hosts
 from generator.related import related_slugs
 from generator.render import default_theme_dir, make_environment, render_jobs
 from generator.write import CACHE_DIR, WriteReport, write_outputs
@@ -74,10 +76,16 @@ def render_site(
     site = assemble(config, parsed, assets, visibility)
     site = replace(site, related=related_slugs(site.articles, config.related_count))
     static, asset_urls = static_outputs(config.base_path, sources.static)
-    env = make_environment(config, site, asset_urls, theme_dir)
+    images = convert_images(
+        image_sources(config, site, sources.posts + sources.static), site_dir / CACHE_DIR
+    )
+    env = make_environment(config, site, asset_urls, theme_dir, images)
     outputs = render_jobs(env, plan_site(config, site))
     outputs.update(static)
     outputs.update(_article_assets(site, sources))
+    outputs = responsive_pages(outputs, images, config, _vector_images(config, outputs))
+    check_hosts(config, outputs, sources.posts + sources.pages + sources.static)
+    outputs.update(images.outputs)
     warnings = [warning for item in parsed for warning in item.warnings]
     return outputs, site, warnings
 
@@ -86,6 +94,13 @@ def parse_sources(sources: SiteSources) -> list[ParsedFile]:
     return [
         parse_source(source) for source in sources.posts + sources.pages if source.kind != "asset"
     ]
+
+
+def _vector_images(config: Config, outputs: dict[str, bytes]) -> dict[str, bytes]:
+    """SVG files by site URL: their size goes into the <img> that shows them."""
+    return {
+        config.base_path + dest: data for dest, data in outputs.items() if dest.endswith(".svg")
+    }
 
 
 def _article_assets(site: Site, sources: SiteSources) -> dict[str, bytes]:

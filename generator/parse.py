@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from generator.discover import SourceFile
 from generator.errors import ContentError, SiteWarning
+from generator.images import AltTextExtension, MissingAltText
 from generator.model import Question, TocEntry
 from generator.schema import FIELDS_BY_KIND, Field, FieldValueError, coerce
 from generator.slugs import slugify
@@ -62,8 +63,11 @@ def parse_source(source: SourceFile) -> ParsedFile:
     anchor = _section_anchor(source.kind, meta)
     if anchor is not None:
         meta["id"] = anchor
-    html, toc = render_markdown(body, footnote_prefix=anchor or "")
-    questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
+    try:
+        html, toc = render_markdown(body, footnote_prefix=anchor or "")
+        questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
+    except MissingAltText as error:
+        raise _missing_alt(source.src_path, text, body, error.src) from None
     return ParsedFile(
         src_path=source.src_path,
         kind=source.kind,
@@ -112,6 +116,7 @@ def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
                 "tables",
                 "sane_lists",
                 "toc",
+                AltTextExtension(),
             ],
             extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
             output_format="html",
@@ -220,6 +225,19 @@ def _unknown_key(src_path: str, key: str, lines: dict[str, int], known: dict) ->
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(known)
     return SiteWarning(src_path, f"unknown field '{key}'", line=lines.get(key), column=1, hint=hint)
+
+
+def _missing_alt(src_path: str, text: str, body: str, image: str) -> ContentError:
+    body_start = text.count("\n", 0, len(text) - len(body))
+    lines = body.splitlines()
+    line = next((n for n, content in enumerate(lines, 1) if image and image in content), None)
+    return ContentError(
+        src_path,
+        f"the image {image!r} has no alt text",
+        line=body_start + line if line else None,
+        hint=f"say what it shows: ![A nurse applying numbing cream]({image}), "
+        f"or mark a purely decorative image: ![]({image}){{decorative}}",
+    )
 
 
 def _section_anchor(kind: str, meta: dict[str, Any]) -> str | None:

@@ -18,6 +18,7 @@ import jinja2
 from generator import structured_data
 from generator.config import Config
 from generator.errors import TemplateError
+from generator.images import ImageCatalog
 from generator.model import Site
 from generator.plan import RenderJob
 
@@ -47,7 +48,11 @@ def default_theme_dir() -> Path:
 
 
 def make_environment(
-    config: Config, site: Site, asset_urls: dict[str, str], theme_dir: Path
+    config: Config,
+    site: Site,
+    asset_urls: dict[str, str],
+    theme_dir: Path,
+    images: ImageCatalog | None = None,
 ) -> jinja2.Environment:
     search_path = [str(config.site_dir / "templates"), str(theme_dir)]
     env = jinja2.Environment(
@@ -61,6 +66,8 @@ def make_environment(
     env.filters["date"] = human_date
     env.filters["isodate"] = iso_date
     env.filters["absolute"] = lambda url: structured_data.absolute(config, url)
+    # The 1200-wide copy of an image, for social cards; None when it was not converted.
+    env.filters["og_image"] = lambda url: (images or ImageCatalog()).og_image(url, config.origin)
     env.globals["site"] = config
     env.globals["clinic"] = config.clinic
     env.globals["menu_pages"] = lambda menu: [page for page in site.pages if page.menu == menu]

@@ -1,0 +1,419 @@
+"""Responsive images: convert each raster image once, then point every ``<img>`` at the results.
+
+Three steps, each plain data in and out:
+
+1. :func:`image_sources` lists the images a build may use: files beside
+   articles and raster files of ``static/``, each with the URL pages use for it.
+2. :func:`convert_images` makes, with Pillow, a few widths of each (480, 960
+   and 1440 pixels, never wider than the original) in WebP and in the original
+   format, plus a 1200-wide copy for ``og:image``. Results are cached under
+   ``SITE/.sitegen-cache/images/`` by the source's content hash and the
+   conversion recipe, so an unchanged image is never converted twice.
+3. :func:`responsive_pages` rewrites rendered pages: an ``<img>`` whose ``src``
+   is a converted image becomes a ``<picture>`` with ``srcset``, ``sizes``,
+   ``width`` and ``height`` (no layout shift) and ``loading="lazy"`` unless the
+   template asked for ``fetchpriority`` or ``loading`` itself. An ``<img>``
+   with no ``alt`` at all is an error; a decorative image says ``alt=""``.
+
+Markdown images get their ``alt`` from the brackets, ``![What it shows](x.jpg)``;
+empty brackets are an error unless the image is marked ``{decorative}``
+(:class:`AltTextCheck`, run inside Python-Markdown by ``parse``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import urljoin, urlsplit
+from xml.etree import ElementTree
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import escape
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from generator.config import Config
+from generator.discover import SourceFile
+from generator.errors import ContentError, TemplateError
+from generator.model import Site
+
+WIDTHS = (480, 960, 1440)
+OG_WIDTH = 1200
+# The <img> fallback: sharp on most phones at 2x, small enough for old browsers.
+FALLBACK_WIDTH = 960
+# Pillow's name and the file suffix each raster format is written with.
+FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+SAVE_OPTIONS: dict[str, dict] = {
+    "JPEG": {"quality": 80, "optimize": True, "progressive": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 78, "method": 6},
+}
+# Part of every cache key: change it whenever the conversion changes.
+RECIPE = "v1:" + repr(sorted((name, sorted(opts.items())) for name, opts in SAVE_OPTIONS.items()))
+# What an image in an article's text is drawn at: the article column, or the screen less margins.
+DEFAULT_SIZES = "(min-width: 45rem) 42rem, calc(100vw - 2.5rem)"
+DECORATIVE = "decorative"
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """A raster image a page may show: where it comes from and the URL pages use for it."""
+
+    src_path: str
+    url: str  # site-relative, like /posts/microneedling/hero.jpg
+    dest_path: str  # the original's output path
+    data: bytes
+    digest: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    url: str
+    dest_path: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ResponsiveImage:
+    """Every converted copy of one image; ``fallback`` is the ``<img src>``."""
+
+    width: int
+    height: int
+    webp: tuple[Variant, ...]
+    original: tuple[Variant, ...]
+    og: Variant
+
+    @property
+    def fallback(self) -> Variant:
+        fitting = [v for v in self.original if v.width <= FALLBACK_WIDTH]
+        return fitting[-1] if fitting else self.original[0]
+
+
+@dataclass
+class ImageCatalog:
+    """The converted images by site-relative URL, their bytes by output path, and what was new."""
+
+    images: dict[str, ResponsiveImage] = field(default_factory=dict)
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    converted: list[str] = field(default_factory=list)  # output paths not found in the cache
+
+    def og_image(self, url: str, origin: str) -> Variant | None:
+        """The 1200-wide copy of an image given by absolute URL, for ``og:image``."""
+        found = self.images.get(url.removeprefix(origin))
+        if found is None:
+            return None
+        return Variant(origin + found.og.url, found.og.dest_path, found.og.width, found.og.height)
+
+
+def image_sources(config: Config, site: Site, sources: Iterable[SourceFile]) -> list[ImageSource]:
+    """The raster images beside published articles and in ``static/``, in a stable order."""
+    by_src = {source.src_path: source for source in sources}
+    found = []
+    for article in site.articles:
+        for asset in article.assets:
+            if _is_raster(asset.src_path):
+                source = by_src[asset.src_path]
+                url = config.base_path + asset.dest_path
+                found.append(
+                    ImageSource(asset.src_path, url, asset.dest_path, source.data, source.digest)
+                )
+    for source in by_src.values():
+        if source.kind == "static" and _is_raster(source.static_name):
+            dest_path = "static/" + source.static_name
+            url = config.base_path + dest_path
+            found.append(ImageSource(source.src_path, url, dest_path, source.data, source.digest))
+    return sorted(found, key=lambda image: image.url)
+
+
+def convert_images(images: Iterable[ImageSource], cache_dir: Path) -> ImageCatalog:
+    """Convert every image (or take it from ``cache_dir``); raise ContentError for a broken file."""
+    catalog = ImageCatalog()
+    for image in images:
+        catalog.images[image.url] = _convert(image, cache_dir / "images", catalog)
+    return catalog
+
+
+def target_widths(width: int) -> tuple[int, ...]:
+    """``2000 -> (480, 960, 1440)``, ``1200 -> (480, 960, 1200)``, ``300 -> (300,)``."""
+    return tuple(sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])}))
+
+
+def _convert(image: ImageSource, cache_dir: Path, catalog: ImageCatalog) -> ResponsiveImage:
+    picture = _open(image)
+    width, height = picture.size
+    suffix = PurePosixPath(image.dest_path).suffix.lower()
+
+    def variant(target: int, extension: str) -> Variant:
+        size = (target, max(1, round(height * target / width)))
+        made = _variant(image, size, extension)
+        if made.dest_path not in catalog.outputs:
+            catalog.outputs[made.dest_path] = _cached(
+                picture, image, size, extension, cache_dir, catalog, made
+            )
+        return made
+
+    widths = target_widths(width)
+    return ResponsiveImage(
+        width=width,
+        height=height,
+        webp=tuple(variant(w, ".webp") for w in widths),
+        original=tuple(variant(w, suffix) for w in widths),
+        og=variant(min(width, OG_WIDTH), suffix),
+    )
+
+
+def _open(image: ImageSource) -> Image.Image:
+    try:
+        picture = Image.open(io.BytesIO(image.data))
+        picture.load()
+    except (UnidentifiedImageError, OSError) as error:
+        raise ContentError(
+            image.src_path,
+            f"not a readable image: {error}",
+            hint="save it again as JPEG, PNG or WebP, or remove it",
+        ) from None
+    # Phones store photos sideways with an orientation tag; turn the pixels instead.
+    return ImageOps.exif_transpose(picture)
+
+
+def _variant(image: ImageSource, size: tuple[int, int], extension: str) -> Variant:
+    path = PurePosixPath(image.dest_path)
+    name = f"{path.stem}-{size[0]}.{image.digest[:8]}{extension}"
+    dest_path = str(path.with_name(name))
+    url = image.url.rsplit("/", 1)[0] + "/" + name
+    return Variant(url, dest_path, size[0], size[1])
+
+
+def _cached(
+    picture: Image.Image,
+    image: ImageSource,
+    size: tuple[int, int],
+    extension: str,
+    cache_dir: Path,
+    catalog: ImageCatalog,
+    made: Variant,
+) -> bytes:
+    key = hashlib.blake2b(f"{image.digest}:{size}:{extension}:{RECIPE}".encode(), digest_size=16)
+    path = cache_dir / f"{key.hexdigest()}{extension}"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = _encode(picture, size, FORMATS[extension])
+    catalog.converted.append(made.dest_path)
+    _store(path, data)
+    return data
+
+
+def _encode(picture: Image.Image, size: tuple[int, int], format_name: str) -> bytes:
+    resized = picture if picture.size == size else picture.resize(size, Image.Resampling.LANCZOS)
+    if format_name == "JPEG" and resized.mode not in ("RGB", "L"):
+        resized = resized.convert("RGB")
+    out = io.BytesIO()
+    # No EXIF is passed on: it can hold the camera owner's name and the place a photo was taken.
+    icc = picture.info.get("icc_profile")
+    resized.save(
+        out, format_name, **SAVE_OPTIONS[format_name], **({"icc_profile": icc} if icc else {})
+    )
+    return out.getvalue()
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Cache a conversion; a cache that cannot be written only costs time next build."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def _is_raster(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() in FORMATS
+
+
+# --- Pages: <img> -> <picture> --------------------------------------------------------------
+
+
+def responsive_pages(
+    pages: dict[str, bytes], catalog: ImageCatalog, config: Config, vector: dict[str, bytes]
+) -> dict[str, bytes]:
+    """Rewrite the ``<img>`` of every HTML page; ``vector`` holds SVG files by site URL.
+
+    >>> # <img src="hero.jpg" alt="A jar"> on /posts/jar/ becomes
+    >>> # <picture><source type="image/webp" srcset="..." sizes="..."><img src="hero-960...jpg"
+    >>> #   srcset="..." sizes="..." width="960" height="540" alt="A jar" loading="lazy"></picture>
+    """
+    rewritten = {}
+    for dest_path, data in pages.items():
+        if dest_path.endswith(".html"):
+            page_url = config.base_path + dest_path.removesuffix("index.html")
+            html = data.decode("utf-8")
+            data = _rewrite(html, dest_path, page_url, catalog, config, vector).encode("utf-8")
+        rewritten[dest_path] = data
+    return rewritten
+
+
+class _ImageFinder(HTMLParser):
+    """Where each ``<img>`` tag is in a page, and whether it sits in a ``<picture>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[tuple[int, int], str, dict[str, str | None], bool]] = []
+        self.pictures = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "picture":
+            self.pictures += 1
+        elif tag == "img":
+            self.found.append(
+                (self.getpos(), self.get_starttag_text() or "", dict(attrs), self.pictures > 0)
+            )
+
+    def handle_endtag(self, tag):
+        if tag == "picture":
+            self.pictures = max(0, self.pictures - 1)
+
+
+def _rewrite(
+    html: str,
+    dest_path: str,
+    page_url: str,
+    catalog: ImageCatalog,
+    config: Config,
+    vector: dict[str, bytes],
+) -> str:
+    finder = _ImageFinder()
+    finder.feed(html)
+    finder.close()
+    line_starts = [0]
+    for line in html.splitlines(keepends=True):
+        line_starts.append(line_starts[-1] + len(line))
+    pieces, last = [], 0
+    for (line, column), text, attrs, in_picture in finder.found:
+        start = line_starts[line - 1] + column
+        if attrs.get("alt") is None:
+            raise TemplateError(
+                dest_path,
+                f"an image has no alt text: {text}",
+                line=line,
+                hint='describe the image in alt="...", or write alt="" if it is only decoration',
+            )
+        replacement = _responsive(attrs, page_url, catalog, config, vector, in_picture)
+        if replacement is not None:
+            pieces += [html[last:start], replacement]
+            last = start + len(text)
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
+def _responsive(
+    attrs: dict[str, str | None],
+    page_url: str,
+    catalog: ImageCatalog,
+    config: Config,
+    vector: dict[str, bytes],
+    in_picture: bool,
+) -> str | None:
+    url = _site_url(attrs.get("src") or "", page_url, config)
+    if in_picture or attrs.get("srcset") is not None or url is None:
+        return None
+    attrs = dict(attrs)
+    if "loading" not in attrs and "fetchpriority" not in attrs:
+        attrs["loading"] = "lazy"
+    image = catalog.images.get(url)
+    if image is None:
+        size = _svg_size(vector[url]) if url in vector else None
+        if size is None or "width" in attrs:
+            return _tag("img", attrs)
+        attrs["width"], attrs["height"] = str(size[0]), str(size[1])
+        return _tag("img", attrs)
+    sizes = attrs.pop("sizes", None) or DEFAULT_SIZES
+    fallback = image.fallback
+    attrs.update(
+        src=fallback.url,
+        srcset=_srcset(image.original),
+        sizes=sizes,
+        width=str(fallback.width),
+        height=str(fallback.height),
+    )
+    source = _tag("source", {"type": "image/webp", "srcset": _srcset(image.webp), "sizes": sizes})
+    return f"<picture>{source}{_tag('img', attrs)}</picture>"
+
+
+def _site_url(src: str, page_url: str, config: Config) -> str | None:
+    """The site-relative path of an image URL, or None for another host or a data: URL."""
+    if not src or src.startswith("data:"):
+        return None
+    parts = urlsplit(urljoin(config.origin + page_url, src))
+    if f"{parts.scheme}://{parts.netloc}" != config.origin:
+        return None
+    return parts.path
+
+
+def _srcset(variants: tuple[Variant, ...]) -> str:
+    return ", ".join(f"{variant.url} {variant.width}w" for variant in variants)
+
+
+def _tag(name: str, attrs: dict[str, str | None]) -> str:
+    parts = [name]
+    for key, value in attrs.items():
+        parts.append(key if value is None else f'{key}="{escape(value)}"')
+    return "<" + " ".join(parts) + ">"
+
+
+def _svg_size(data: bytes) -> tuple[int, int] | None:
+    """An SVG's drawing size from its ``width``/``height`` or ``viewBox``, for the ``<img>``."""
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return None
+    try:
+        width, height = (
+            float(root.get(name, "").removesuffix("px")) for name in ("width", "height")
+        )
+    except ValueError:
+        box = (root.get("viewBox") or "").replace(",", " ").split()
+        if len(box) != 4:
+            return None
+        width, height = float(box[2]), float(box[3])
+    return (round(width), round(height)) if width > 0 and height > 0 else None
+
+
+# --- Markdown: alt text is required ---------------------------------------------------------
+
+
+class MissingAltText(ValueError):
+    """Raised inside Python-Markdown; ``parse`` turns it into a ContentError with the line."""
+
+    def __init__(self, src: str) -> None:
+        super().__init__(src)
+        self.src = src
+
+
+class AltTextCheck(Treeprocessor):
+    """Every Markdown image says what it shows, or is marked ``{decorative}`` (then ``alt=""``)."""
+
+    def run(self, root):
+        for image in root.iter("img"):
+            decorative = image.attrib.pop(DECORATIVE, None) is not None
+            if not (image.get("alt") or "").strip() and not decorative:
+                raise MissingAltText(image.get("src", ""))
+            if decorative:
+                image.set("alt", "")
+
+
+class AltTextExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        # After attr_list (priority 8), which turns {decorative} into an attribute.
+        md.treeprocessors.register(AltTextCheck(md), "sitegen_alt_text", 4)
