@@ -325,20 +325,20 @@ def _responsive(
     vector: dict[str, bytes],
     in_picture: bool,
 ) -> str | None:
-    url = _site_url(attrs.get("src") or "", page_url, config)
-    if in_picture or attrs.get("srcset") is not None or url is None:
+    if in_picture or attrs.get("srcset") is not None:
         return None
     attrs = dict(attrs)
+    # A template asks for a layout width with `sizes`; it only means something with srcset.
+    sizes = attrs.pop("sizes", None) or DEFAULT_SIZES
+    url = _site_url(attrs.get("src") or "", page_url, config)
     if "loading" not in attrs and "fetchpriority" not in attrs:
         attrs["loading"] = "lazy"
-    image = catalog.images.get(url)
+    image = catalog.images.get(url or "")
     if image is None:
         size = _svg_size(vector[url]) if url in vector else None
-        if size is None or "width" in attrs:
-            return _tag("img", attrs)
-        attrs["width"], attrs["height"] = str(size[0]), str(size[1])
+        if size is not None and "width" not in attrs:
+            attrs["width"], attrs["height"] = str(size[0]), str(size[1])
         return _tag("img", attrs)
-    sizes = attrs.pop("sizes", None) or DEFAULT_SIZES
     fallback = image.fallback
     attrs.update(
         src=fallback.url,
