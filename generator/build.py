@@ -18,7 +18,7 @@ from generator.assets import static_outputs
 from generator.config import Config, load_config
 from generator.discover import SiteSources, discover
 from generator.errors import SiteWarning
-from generator.images import convert_images, image_sources, responsive_pages
+from generator.images import ImageCatalog, convert_images, image_sources, responsive_pages
 from generator.model import Site
 from generator.parse import ParsedFile, parse_source
 from generator.plan import plan_site
@@ -83,9 +83,7 @@ def render_site(
     outputs = render_jobs(env, plan_site(config, site))
     outputs.update(static)
     outputs.update(_article_assets(site, sources))
-    outputs = responsive_pages(outputs, images, config, _vector_images(config, outputs))
-    check_hosts(config, outputs, sources.posts + sources.pages + sources.static)
-    outputs.update(images.outputs)
+    outputs = _finish_pages(config, outputs, images, sources)
     warnings = [warning for item in parsed for warning in item.warnings]
     return outputs, site, warnings
 
@@ -96,11 +94,16 @@ def parse_sources(sources: SiteSources) -> list[ParsedFile]:
     ]
 
 
-def _vector_images(config: Config, outputs: dict[str, bytes]) -> dict[str, bytes]:
-    """SVG files by site URL: their size goes into the <img> that shows them."""
-    return {
-        config.base_path + dest: data for dest, data in outputs.items() if dest.endswith(".svg")
-    }
+def _finish_pages(
+    config: Config, outputs: dict[str, bytes], images: ImageCatalog, sources: SiteSources
+) -> dict[str, bytes]:
+    """Responsive <img> markup, the privacy check, and the converted images themselves."""
+    content = sources.posts + sources.pages + sources.static
+    # SVG files by site URL: their drawing size goes into the <img> that shows them.
+    svg = {config.base_path + dest: data for dest, data in outputs.items() if dest.endswith(".svg")}
+    outputs = responsive_pages(outputs, images, config, svg, content)
+    check_hosts(config, outputs, content)
+    return outputs | images.outputs
 
 
 def _article_assets(site: Site, sources: SiteSources) -> dict[str, bytes]:

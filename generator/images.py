@@ -41,7 +41,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from generator.config import Config
 from generator.discover import SourceFile
-from generator.errors import ContentError, TemplateError
+from generator.errors import ContentError, SiteError, TemplateError
 from generator.model import Site
 
 WIDTHS = (480, 960, 1440)
@@ -246,9 +246,16 @@ def _is_raster(name: str) -> bool:
 
 
 def responsive_pages(
-    pages: dict[str, bytes], catalog: ImageCatalog, config: Config, vector: dict[str, bytes]
+    pages: dict[str, bytes],
+    catalog: ImageCatalog,
+    config: Config,
+    vector: dict[str, bytes],
+    sources: tuple[SourceFile, ...] = (),
 ) -> dict[str, bytes]:
     """Rewrite the ``<img>`` of every HTML page; ``vector`` holds SVG files by site URL.
+
+    ``sources`` (the content files) only serve to name the file an ``<img>`` without
+    ``alt`` comes from.
 
     >>> # <img src="hero.jpg" alt="A jar"> on /posts/jar/ becomes
     >>> # <picture><source type="image/webp" srcset="..." sizes="..."><img src="hero-960...jpg"
@@ -259,7 +266,8 @@ def responsive_pages(
         if dest_path.endswith(".html"):
             page_url = config.base_path + dest_path.removesuffix("index.html")
             html = data.decode("utf-8")
-            data = _rewrite(html, dest_path, page_url, catalog, config, vector).encode("utf-8")
+            found = _rewrite(html, dest_path, page_url, catalog, config, vector, sources)
+            data = found.encode("utf-8")
         rewritten[dest_path] = data
     return rewritten
 
@@ -292,6 +300,7 @@ def _rewrite(
     catalog: ImageCatalog,
     config: Config,
     vector: dict[str, bytes],
+    sources: tuple[SourceFile, ...],
 ) -> str:
     finder = _ImageFinder()
     finder.feed(html)
@@ -303,18 +312,25 @@ def _rewrite(
     for (line, column), text, attrs, in_picture in finder.found:
         start = line_starts[line - 1] + column
         if attrs.get("alt") is None:
-            raise TemplateError(
-                dest_path,
-                f"an image has no alt text: {text}",
-                line=line,
-                hint='describe the image in alt="...", or write alt="" if it is only decoration',
-            )
+            raise _missing_alt(dest_path, text, line, sources)
         replacement = _responsive(attrs, page_url, catalog, config, vector, in_picture)
         if replacement is not None:
             pieces += [html[last:start], replacement]
             last = start + len(text)
     pieces.append(html[last:])
     return "".join(pieces)
+
+
+def _missing_alt(dest_path: str, tag: str, line: int, sources: tuple[SourceFile, ...]) -> SiteError:
+    """Name the content file that holds the tag when there is one, else the built page."""
+    message = f"an image has no alt text: {tag}"
+    hint = 'describe the image in alt="...", or write alt="" if it is only decoration'
+    for source in sources:
+        text = source.data.decode("utf-8", "replace")
+        if tag in text:
+            where = text.count("\n", 0, text.index(tag)) + 1
+            return ContentError(source.src_path, message, line=where, hint=hint)
+    return TemplateError(dest_path, message, line=line, hint=hint + " (in a template)")
 
 
 def _responsive(

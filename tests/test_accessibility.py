@@ -92,9 +92,19 @@ def test_the_skip_link_shows_on_focus_and_leads_to_main(browser, sample_origin):
     page.keyboard.press("Tab")
     focused = page.evaluate(
         "(() => { const a = document.activeElement, r = a.getBoundingClientRect();"
-        " return {href: a.getAttribute('href'), top: r.top, outline: getComputedStyle(a).outlineStyle}; })()"
+        " return {href: a.getAttribute('href'), top: r.top,"
+        " outline: getComputedStyle(a).outlineStyle}; })()"
     )
     page.close()
     assert focused["href"] == "#main"
     assert focused["top"] >= 0, "visible when focused"
     assert focused["outline"] != "none", "focus is visible"
+
+
+@pytest.mark.parametrize("kind", sorted(PAGES))
+def test_pages_fit_a_small_phone_without_sideways_scrolling(browser, sample_origin, kind):
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    page.goto(sample_origin + PAGES[kind])
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    page.close()
+    assert overflow <= 0
