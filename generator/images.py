@@ -422,7 +422,9 @@ class AltTextCheck(Treeprocessor):
 
     def run(self, root):
         for image in root.iter("img"):
-            decorative = image.attrib.pop(DECORATIVE, None) is not None
+            # attr_list turns a bare word into an attribute whose value is None.
+            decorative = DECORATIVE in image.attrib
+            image.attrib.pop(DECORATIVE, None)
             if not (image.get("alt") or "").strip() and not decorative:
                 raise MissingAltText(image.get("src", ""))
             if decorative:
