@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -305,13 +306,12 @@ def _rewrite(
     finder = _ImageFinder()
     finder.feed(html)
     finder.close()
-    line_starts = [0]
-    for line in html.splitlines(keepends=True):
-        line_starts.append(line_starts[-1] + len(line))
+    # HTMLParser counts lines at "\n" only (str.splitlines would also split at U+2028).
+    line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
     pieces, last = [], 0
     for (line, column), text, attrs, in_picture in finder.found:
         start = line_starts[line - 1] + column
-        if attrs.get("alt") is None:
+        if "alt" not in attrs:  # a bare `alt` is alt="", which is fine
             raise _missing_alt(dest_path, text, line, sources)
         replacement = _responsive(attrs, page_url, catalog, config, vector, in_picture)
         if replacement is not None:

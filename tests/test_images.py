@@ -210,3 +210,18 @@ def test_the_sample_site_images_are_converted(sample_build):
     stem = "posts/what-is-micro-needling/hero"
     assert any(name.startswith(stem + "-480.") and name.endswith(".webp") for name in names)
     assert any(name.startswith("static/images/dry-fruits-960.") for name in names)
+
+
+def test_images_after_unusual_line_breaks_are_still_found(copy_site, tmp_path):
+    site = with_photo(copy_site("basic"))
+    about = site / "content/pages/about.md"
+    about.write_text(
+        about.read_text()
+        + "\nA line\u2028with a separator.\n\n"
+        + "![A dermatologist](/blog/posts/faq-article/photo.jpg)\n"
+    )
+    page = Page(build(site, tmp_path / "out").output_dir / "about/index.html")
+    img = page.find_all("img", within="picture")[0]
+    assert img.attrs["alt"] == "A dermatologist" and img.attrs["width"] == "960"
+    assert "<p>A line\u2028with a separator.</p>\n<p><picture>" in page.html
+    assert page.html.count("<img") == 1
