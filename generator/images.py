@@ -38,7 +38,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import escape
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from generator.config import Config
 from generator.discover import SourceFile
@@ -148,17 +148,29 @@ def target_widths(width: int) -> tuple[int, ...]:
 
 
 def _convert(image: ImageSource, cache_dir: Path, catalog: ImageCatalog) -> ResponsiveImage:
-    picture = _open(image)
-    width, height = picture.size
+    # Only the header is read here; pixels are decoded when a size is missing from the cache.
+    original = _open(image)
+    width, height = _upright_size(original)
     suffix = PurePosixPath(image.dest_path).suffix.lower()
+    upright: list[Image.Image] = []
+
+    def pixels() -> Image.Image:
+        if not upright:
+            upright.append(_decode(image, original))
+        return upright[0]
 
     def variant(target: int, extension: str) -> Variant:
         size = (target, max(1, round(height * target / width)))
         made = _variant(image, size, extension)
         if made.dest_path not in catalog.outputs:
-            catalog.outputs[made.dest_path] = _cached(
-                picture, image, size, extension, cache_dir, catalog, made
-            )
+            key = f"{image.digest}:{size}:{extension}:{RECIPE}".encode()
+            path = cache_dir / (hashlib.blake2b(key, digest_size=16).hexdigest() + extension)
+            data = _read_cache(path)
+            if data is None:
+                data = _encode(pixels(), size, FORMATS[extension])
+                catalog.converted.append(made.dest_path)
+                _store(path, data)
+            catalog.outputs[made.dest_path] = data
         return made
 
     widths = target_widths(width)
@@ -173,16 +185,33 @@ def _convert(image: ImageSource, cache_dir: Path, catalog: ImageCatalog) -> Resp
 
 def _open(image: ImageSource) -> Image.Image:
     try:
-        picture = Image.open(io.BytesIO(image.data))
-        picture.load()
+        return Image.open(io.BytesIO(image.data))
     except (UnidentifiedImageError, OSError) as error:
-        raise ContentError(
-            image.src_path,
-            f"not a readable image: {error}",
-            hint="save it again as JPEG, PNG or WebP, or remove it",
-        ) from None
+        raise _unreadable(image, error) from None
+
+
+def _upright_size(picture: Image.Image) -> tuple[int, int]:
+    """The size once the EXIF orientation is applied: tags 5 to 8 turn the picture a quarter."""
+    width, height = picture.size
+    orientation = picture.getexif().get(ExifTags.Base.Orientation, 1)
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def _decode(image: ImageSource, picture: Image.Image) -> Image.Image:
+    try:
+        picture.load()
+    except OSError as error:
+        raise _unreadable(image, error) from None
     # Phones store photos sideways with an orientation tag; turn the pixels instead.
     return ImageOps.exif_transpose(picture)
+
+
+def _unreadable(image: ImageSource, error: Exception) -> ContentError:
+    return ContentError(
+        image.src_path,
+        f"not a readable image: {error}",
+        hint="save it again as JPEG, PNG or WebP, or remove it",
+    )
 
 
 def _variant(image: ImageSource, size: tuple[int, int], extension: str) -> Variant:
@@ -193,25 +222,11 @@ def _variant(image: ImageSource, size: tuple[int, int], extension: str) -> Varia
     return Variant(url, dest_path, size[0], size[1])
 
 
-def _cached(
-    picture: Image.Image,
-    image: ImageSource,
-    size: tuple[int, int],
-    extension: str,
-    cache_dir: Path,
-    catalog: ImageCatalog,
-    made: Variant,
-) -> bytes:
-    key = hashlib.blake2b(f"{image.digest}:{size}:{extension}:{RECIPE}".encode(), digest_size=16)
-    path = cache_dir / f"{key.hexdigest()}{extension}"
+def _read_cache(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError:
-        pass
-    data = _encode(picture, size, FORMATS[extension])
-    catalog.converted.append(made.dest_path)
-    _store(path, data)
-    return data
+        return None
 
 
 def _encode(picture: Image.Image, size: tuple[int, int], format_name: str) -> bytes:

@@ -92,9 +92,10 @@ def test_location_data_is_not_published(tmp_path):
         assert not Image.open(io.BytesIO(data)).getexif()
 
 
-def test_a_broken_image_names_its_file(tmp_path):
+@pytest.mark.parametrize("data", [b"not an image", jpeg(800, 600)[:400]], ids=["junk", "truncated"])
+def test_a_broken_image_names_its_file(tmp_path, data):
     with pytest.raises(ContentError) as caught:
-        convert_images([source(b"not an image")], tmp_path)
+        convert_images([source(data)], tmp_path)
     assert caught.value.path == "content/posts/a/hero.jpg"
 
 
