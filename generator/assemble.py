@@ -8,20 +8,23 @@ published, and the tag and category listings.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 from generator.config import Config
 from generator.discover import SourceFile
 from generator.errors import ModelError
-from generator.model import Article, Asset, Listing, Page, Person, Section, Site, Term
+from generator.model import Article, Asset, Comment, Listing, Page, Person, Section, Site, Term
 from generator.parse import ParsedFile
+from generator.related import merge_term_counts
 from generator.slugs import slugify
 
 # Top-level names that the site's own listings and files use.
-RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "categories", "page", "static", "404"})
+RESERVED_PAGE_SLUGS = frozenset(
+    {"posts", "tags", "categories", "page", "static", "404", "comments"}
+)
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,11 @@ def _articles(config: Config, parsed: list[ParsedFile], assets: list[SourceFile]
             (item for item in files if item.kind == "section"), key=lambda s: (s.order, s.src_path)
         )
         articles.append(_article(config, index, sections, assets_by_folder.get(folder, [])))
-    return articles
+    return _with_comments(config, articles, [p for p in parsed if p.kind == "comment"])
 
 
 def _article(
-    config: Config, index: ParsedFile, sections: Iterable[ParsedFile], assets: list[SourceFile]
+    config: Config, index: ParsedFile, sections: Sequence[ParsedFile], assets: list[SourceFile]
 ) -> Article:
     meta = index.meta
     folder = index.article_dir or index.src_path.removesuffix(".md")
@@ -128,7 +131,43 @@ def _article(
         text=text,
         word_count=len(text.split()),
         assets=copied,
+        terms=merge_term_counts([index.terms, *(section.terms for section in sections)]),
     )
+
+
+def _with_comments(
+    config: Config, articles: list[Article], comments: list[ParsedFile]
+) -> list[Article]:
+    """Attach each comment file to its article, oldest first (ties by file name)."""
+    by_folder: dict[str, list[Comment]] = defaultdict(list)
+    for item in comments:
+        published = _moment(item.meta["date"], config).astimezone(config.zone)
+        by_folder[item.article_dir].append(
+            Comment(item.src_path, item.meta["name"], published, item.html)
+        )
+    folders = {_folder(article): article for article in articles}
+    for folder, found in sorted(by_folder.items()):
+        if folder not in folders:
+            raise ModelError(
+                found[0].src_path,
+                f"this comment belongs to {folder}, which is no article",
+                hint="move the comment beside its article, or delete it",
+            )
+    return [
+        replace(article, comments=tuple(sorted(by_folder[folder], key=_comment_order)))
+        if folder in by_folder
+        else article
+        for folder, article in folders.items()
+    ]
+
+
+def _folder(article: Article) -> str:
+    """``content/posts/<name>``, whether the article is a folder or ``<name>.md``."""
+    return article.src_path.removesuffix("/index.md").removesuffix(".md")
+
+
+def _comment_order(comment: Comment) -> tuple[datetime, str]:
+    return comment.published, comment.src_path
 
 
 def _intro_section(index: ParsedFile) -> Section:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import BuildOptions, BuildResult, build_site
+from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
 
 
@@ -41,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include articles marked draft")
     build.add_argument("--future", action="store_true", help="include articles dated later")
     build.set_defaults(command=_build)
+
+    add_comments_parser(commands)
     return parser
 
 

@@ -39,6 +39,7 @@ SITE_SETTINGS: dict[str, tuple[type, Any]] = {
     "clinic": (dict, None),
     "authors": (dict, None),
     "reviewers": (dict, None),
+    "comments": (dict, None),
 }
 CLINIC_SETTINGS: dict[str, tuple[type, Any]] = {
     "name": (str, ...),
@@ -65,6 +66,28 @@ PERSON_SETTINGS: dict[str, tuple[type, Any]] = {
     "bio": (str, ""),
     "url": (str, ""),
 }
+COMMENT_SETTINGS: dict[str, tuple[type, Any]] = {
+    "endpoint": (str, ...),
+    "allowed_origins": (list, []),
+    "rate_limit": (int, 5),
+    "rate_window": (int, 3600),
+    "max_length": (int, 4000),
+}
+
+
+@dataclass(frozen=True)
+class CommentSettings:
+    """``[comments]``: where the form posts and what the receiver accepts.
+
+    ``rate_limit`` posts per client address within ``rate_window`` seconds;
+    ``max_length`` characters of comment text.
+    """
+
+    endpoint: str
+    allowed_origins: tuple[str, ...] = ()
+    rate_limit: int = 5
+    rate_window: int = 3600
+    max_length: int = 4000
 
 
 @dataclass(frozen=True)
@@ -82,6 +105,7 @@ class Config:
     clinic: Clinic = field(default_factory=lambda: Clinic(name=""))
     authors: dict[str, Person] = field(default_factory=dict)
     reviewers: dict[str, Person] = field(default_factory=dict)
+    comments: CommentSettings | None = None  # None: comments are off
 
     @property
     def base_path(self) -> str:
@@ -165,6 +189,7 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         clinic=clinic,
         authors=_people(values["authors"], "authors", where),
         reviewers=_people(values["reviewers"], "reviewers", where),
+        comments=_comments(values["comments"], where),
     )
 
 
@@ -262,3 +287,41 @@ def _people(raw: dict[str, Any] | None, table: str, where: _Locator) -> dict[str
         values = _settings(fields, PERSON_SETTINGS, f"{table}.{key}.", where)
         people[key] = Person(key=key, **values)
     return dict(sorted(people.items()))
+
+
+def _comments(raw: dict[str, Any] | None, where: _Locator) -> CommentSettings | None:
+    if raw is None:
+        return None
+    values = _settings(raw, COMMENT_SETTINGS, "comments.", where)
+    values["endpoint"] = _comment_endpoint(values["endpoint"], where)
+    values["allowed_origins"] = tuple(
+        _origin(origin, where) for origin in values["allowed_origins"]
+    )
+    for name in ("rate_limit", "rate_window", "max_length"):
+        _check_at_least(values, name, 1, where)
+    return CommentSettings(**values)
+
+
+def _comment_endpoint(value: str, where: _Locator) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            CONFIG_NAME,
+            f"'comments.endpoint' must be an absolute http(s) URL, got {value!r}",
+            line=where.line_of("endpoint"),
+            hint='the address of `sitegen comments serve`: "https://comments.example.com/comments"',
+        )
+    return value
+
+
+def _origin(value: str, where: _Locator) -> str:
+    """``"http://127.0.0.1:8000/"`` -> ``"http://127.0.0.1:8000"``: browsers send no path."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise ConfigError(
+            CONFIG_NAME,
+            f"'comments.allowed_origins' holds {value!r}, which is not an origin",
+            line=where.line_of("allowed_origins"),
+            hint='an origin is scheme, host and port only: "http://127.0.0.1:8000"',
+        )
+    return f"{parts.scheme}://{parts.netloc}".lower()

@@ -6,6 +6,8 @@ The site folder layout::
     content/posts/<name>.md                 a single-file article
     content/posts/<name>/index.md           an article's front matter and intro
     content/posts/<name>/01-<section>.md    its sections, ordered by number
+    content/posts/<name>/comments/<n>.md    approved reader comments (`sitegen comments export`)
+    content/posts/<name>.comments/<n>.md    the same for a single-file article
     content/posts/<name>/<anything else>    assets copied beside the article
     content/pages/<name>.md                 a standalone page
     static/...                              the site's own static files
@@ -26,6 +28,8 @@ from pathlib import Path
 from generator.errors import ContentError
 
 SECTION_NAME = re.compile(r"^(\d+)[-_].+\.md$")
+COMMENTS_FOLDER = "comments"  # inside an article folder
+COMMENTS_SUFFIX = ".comments"  # beside a single-file article: <name>.comments/
 IGNORED_NAMES = re.compile(r"^(\.|_|~)|~$|\.(swp|swx|tmp|bak)$")
 
 
@@ -34,7 +38,8 @@ class SourceFile:
     """One file of the site, with its role in the content tree.
 
     ``kind`` is one of ``article`` (single-file article), ``article_index``,
-    ``section``, ``asset`` (a file beside an article), ``page`` or ``static``.
+    ``section``, ``comment``, ``asset`` (a file beside an article), ``page`` or
+    ``static``.
     ``article_dir`` names the article folder (``content/posts/<name>``) for the
     files that belong to one, ``order`` is a section's number.
     """
@@ -119,6 +124,9 @@ def _classify(src_path: str) -> tuple[str, str, int]:
                 hint="put images and other files inside the article's folder",
             )
         return "article", "", 0
+    comment = _comment_of(parts)
+    if comment:
+        return "comment", comment, 0
     article_dir = "/".join(parts[:3])
     name = parts[-1]
     if len(parts) > 4 or not name.endswith(".md"):
@@ -133,6 +141,21 @@ def _classify(src_path: str) -> tuple[str, str, int]:
             hint=f"rename it to 01-{name}, numbering the sections in reading order",
         )
     return "section", article_dir, int(match.group(1))
+
+
+def _comment_of(parts: list[str]) -> str:
+    """The article folder a comment file belongs to, or ``""`` if it is no comment file.
+
+    ``content/posts/<name>/comments/<n>.md`` and ``content/posts/<name>.comments/<n>.md``
+    both belong to ``content/posts/<name>`` (a folder, or ``<name>.md``).
+    """
+    if not parts[-1].endswith(".md"):
+        return ""
+    if len(parts) == 5 and parts[3] == COMMENTS_FOLDER:
+        return "/".join(parts[:3])
+    if len(parts) == 4 and parts[2].endswith(COMMENTS_SUFFIX):
+        return "/".join(parts[:2] + [parts[2].removesuffix(COMMENTS_SUFFIX)])
+    return ""
 
 
 def _reject_misplaced_pages(pages: list[SourceFile]) -> None:

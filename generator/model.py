@@ -118,6 +118,20 @@ class Asset:
 
 
 @dataclass(frozen=True)
+class Comment:
+    """A reader's comment under an article, approved by the clinic and exported to a file.
+
+    ``html`` comes from Markdown with raw HTML escaped, images dropped and links
+    marked ``rel="nofollow ugc"``; the commenter's email is never part of it.
+    """
+
+    src_path: str
+    name: str
+    published: datetime
+    html: str
+
+
+@dataclass(frozen=True)
 class Article:
     src_path: str
     slug: str
@@ -138,9 +152,11 @@ class Article:
     pinned_related: tuple[str, ...]
     intro_html: str
     sections: tuple[Section, ...]
-    text: str  # plain words of title, description and body, for related posts
+    text: str  # plain words of title, description and body
     word_count: int
     assets: tuple[Asset, ...] = ()
+    terms: bytes = b""  # packed word counts for related posts (see related.term_counts)
+    comments: tuple[Comment, ...] = ()  # approved ones, oldest first
 
     @property
     def modified(self) -> datetime:

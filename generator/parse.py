@@ -18,10 +18,12 @@ from markdown import Markdown
 from markdown.extensions.footnotes import FootnoteExtension
 from markupsafe import Markup
 
+from generator.comments.text import render_comment
 from generator.discover import SourceFile
 from generator.errors import ContentError, SiteWarning
 from generator.images import AltTextExtension, MissingAltText
 from generator.model import Question, TocEntry
+from generator.related import term_counts
 from generator.schema import FIELDS_BY_KIND, Field, FieldValueError, coerce
 from generator.slugs import slugify
 
@@ -47,6 +49,7 @@ class ParsedFile:
     toc: tuple[TocEntry, ...]
     questions: tuple[Question, ...]
     text: str
+    terms: bytes = b""  # word counts for related posts; articles and sections only
     warnings: tuple[SiteWarning, ...] = ()
 
     def line_of(self, name: str) -> int | None:
@@ -63,11 +66,20 @@ def parse_source(source: SourceFile) -> ParsedFile:
     anchor = _section_anchor(source.kind, meta)
     if anchor is not None:
         meta["id"] = anchor
+<<<<<<< HEAD
     try:
         html, toc = render_markdown(body, footnote_prefix=anchor or "")
         questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
     except MissingAltText as error:
         raise _missing_alt(source.src_path, text, body, error.src) from None
+=======
+    if source.kind == "comment":  # a reader's text: no raw HTML, images or odd links
+        html, toc = render_comment(body), ()
+    else:
+        html, toc = render_markdown(body, footnote_prefix=anchor or "")
+    questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
+    text = plain_text(html)
+>>>>>>> main
     return ParsedFile(
         src_path=source.src_path,
         kind=source.kind,
@@ -78,7 +90,8 @@ def parse_source(source: SourceFile) -> ParsedFile:
         html=html,
         toc=toc,
         questions=questions,
-        text=plain_text(html),
+        text=text,
+        terms=_terms(source.kind, meta, text),
         warnings=tuple(warnings),
     )
 
@@ -255,6 +268,12 @@ def _questions(body: str, prefix: str) -> tuple[Question, ...]:
         answer_html, _ = render_markdown(answer, footnote_prefix=prefix)
         questions.append(Question(question.strip(), answer_html, plain_text(answer_html)))
     return tuple(questions)
+
+
+def _terms(kind: str, meta: dict[str, Any], text: str) -> bytes:
+    if kind not in ("article", "article_index", "section"):
+        return b""
+    return term_counts(" ".join([meta["title"], meta.get("description") or "", text]))
 
 
 def _toc_entries(tokens: list[dict]) -> tuple[TocEntry, ...]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from generator import structured_data as ld
+from generator.comments import THANKS_PATH
 from generator.config import Config
 from generator.model import Article, Listing, Site
 
@@ -64,6 +65,8 @@ def plan_site(config: Config, site: Site) -> list[RenderJob]:
     jobs += _taxonomy_jobs(config, site.tags, "tags", "Topics")
     jobs += _taxonomy_jobs(config, site.categories, "categories", "Categories")
     jobs.append(_not_found_job(config))
+    if config.comments:
+        jobs.append(_comment_thanks_job(config))
     jobs.append(_feed_job(config, site))
     jobs.append(_sitemap_job(config, jobs))
     jobs.append(RenderJob("robots.txt", "robots.txt", {"sitemap_url": _abs(config, "sitemap.xml")}))
@@ -219,6 +222,21 @@ def _not_found_job(config: Config) -> RenderJob:
         indexable=False,
     )
     return RenderJob("404.html", "404.html", {"meta": meta})
+
+
+def _comment_thanks_job(config: Config) -> RenderJob:
+    """Where the comment receiver sends a reader after a post (see comments/receiver.py)."""
+    url = config.base_path + THANKS_PATH
+    meta = PageMeta(
+        title=f"Thank you for your comment | {config.title}",
+        description="Your comment will appear under the article once the clinic has read it.",
+        url=url,
+        canonical=config.origin + url,
+        crumbs=(),
+        jsonld=ld.home_graph(config),
+        indexable=False,
+    )
+    return RenderJob(THANKS_PATH + "index.html", "comment_thanks.html", {"meta": meta})
 
 
 def _feed_job(config: Config, site: Site) -> RenderJob:

@@ -75,11 +75,18 @@ PAGE_FIELDS = (
     Field("draft", "bool", default=False, doc="Drafts are built only with --drafts."),
 )
 
+# Written by `sitegen comments export`, one file per approved comment.
+COMMENT_FIELDS = (
+    Field("name", "text", required=True, doc="The commenter's name as they gave it."),
+    Field("date", "date", required=True, doc="When the comment was received (UTC)."),
+)
+
 FIELDS_BY_KIND = {
     "article": ARTICLE_FIELDS,
     "article_index": ARTICLE_FIELDS,
     "section": SECTION_FIELDS,
     "page": PAGE_FIELDS,
+    "comment": COMMENT_FIELDS,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from generator.model import Article, Term
-from generator.related import related_slugs
+from generator.related import related_slugs, term_counts
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -33,6 +33,7 @@ def article(slug, tags=(), category=None, text="", day=0, pinned=()) -> Article:
         sections=(),
         text=text or slug,
         word_count=0,
+        terms=term_counts(text or slug),
     )
 
 
@@ -99,3 +100,24 @@ def test_count_limits_the_list():
     corpus = [article(f"a{n}", tags=["x"], day=n) for n in range(10)]
     assert all(len(slugs) == 4 for slugs in related_slugs(corpus, 4).values())
     assert related_slugs(corpus, 0)["a1"] == ()
+
+
+def test_block_size_and_dense_split_do_not_change_the_ranking(monkeypatch):
+    import generator.related as related
+
+    corpus = [
+        article(
+            f"a{n}",
+            tags=[f"t{n % 3}", f"t{n % 5}"],
+            category=f"c{n % 2}",
+            text=" ".join(f"word{chr(97 + n * k % 11)} common{chr(97 + k % 3)}" for k in range(30)),
+            day=n % 7,
+        )
+        for n in range(40)
+    ]
+    expected = related_slugs(corpus, 5)
+    monkeypatch.setattr(related, "_BLOCK_ROWS", 3)
+    monkeypatch.setattr(related, "_DENSE_SHARE", 1_000_000)  # everything sparse
+    assert related_slugs(corpus, 5) == expected
+    monkeypatch.setattr(related, "_DENSE_SHARE", 1)  # everything shared is dense
+    assert related_slugs(corpus, 5) == expected

@@ -1,0 +1,110 @@
+"""The ``sitegen comments ...`` commands, added to the main parser by ``cli.py``.
+
+sitegen comments serve [SITE] [--host 127.0.0.1] [--port 8090] [--db comments.sqlite3]
+sitegen comments list [--db FILE]
+sitegen comments approve ID [--db FILE]
+sitegen comments reject ID [--db FILE]
+sitegen comments export [SITE] [--db FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.comments import moderate
+from generator.comments.export import export_comments
+from generator.comments.receiver import serve
+from generator.comments.store import CommentsError, CommentStore
+
+DEFAULT_DB = Path("comments.sqlite3")
+
+
+def add_comments_parser(commands: argparse._SubParsersAction) -> None:
+    comments = commands.add_parser("comments", help="receive, moderate and export reader comments")
+    actions = comments.add_subparsers(title="actions", required=True, metavar="ACTION")
+
+    receive = actions.add_parser("serve", help="run the receiver the comment form posts to")
+    _site_argument(receive)
+    receive.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    receive.add_argument("--port", type=int, default=8090, help="port (default: 8090; 0: any)")
+    _db_argument(receive)
+    receive.set_defaults(command=_serve)
+
+    listing = actions.add_parser("list", help="print the pending comments, one per line")
+    _db_argument(listing)
+    listing.set_defaults(command=_list)
+
+    for name, verb in (("approve", "publish"), ("reject", "never publish")):
+        action = actions.add_parser(name, help=f"{verb} a comment (at the next export)")
+        action.add_argument("id", type=int, help="the comment's id, from `sitegen comments list`")
+        _db_argument(action)
+        action.set_defaults(command=_moderate, action=getattr(moderate, name))
+
+    export = actions.add_parser("export", help="write approved comments beside their articles")
+    _site_argument(export)
+    _db_argument(export)
+    export.set_defaults(command=_export)
+
+
+def _site_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
+
+
+def _db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, default=DEFAULT_DB, help=f"comment database (default: {DEFAULT_DB})"
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    serve(args.site, args.host, args.port, args.db, announce=lambda line: print(line, flush=True))
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    store = _open(args.db)
+    for line in moderate.pending_lines(store):
+        print(line)
+    store.close()
+    return 0
+
+
+def _moderate(args: argparse.Namespace) -> int:
+    store = _open(args.db)
+    try:
+        print(args.action(store, args.id))
+    finally:
+        store.close()
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    store = _open(args.db)
+    try:
+        report = export_comments(args.site, store)
+    finally:
+        store.close()
+    for comment in report.orphans:
+        print(
+            f"{args.db}: warning: comment {comment.id} is for '{comment.article}', "
+            "which is no article of the site; not exported",
+            file=sys.stderr,
+        )
+    print(
+        f"Exported comments: {len(report.written)} written, {report.unchanged} unchanged, "
+        f"{len(report.removed)} removed"
+    )
+    return 0
+
+
+def _open(path: Path) -> CommentStore:
+    """The moderation commands need an existing database: a typo must not create one."""
+    if not path.is_file():
+        raise CommentsError(
+            str(path),
+            "no comment database here",
+            hint="give the file `sitegen comments serve` uses: --db path/to/comments.sqlite3",
+        )
+    return CommentStore(path)
