@@ -66,20 +66,15 @@ def parse_source(source: SourceFile) -> ParsedFile:
     anchor = _section_anchor(source.kind, meta)
     if anchor is not None:
         meta["id"] = anchor
-<<<<<<< HEAD
     try:
-        html, toc = render_markdown(body, footnote_prefix=anchor or "")
+        if source.kind == "comment":  # a reader's text: no raw HTML, images or odd links
+            html, toc = render_comment(body), ()
+        else:
+            html, toc = render_markdown(body, footnote_prefix=anchor or "")
         questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
     except MissingAltText as error:
         raise _missing_alt(source.src_path, text, body, error.src) from None
-=======
-    if source.kind == "comment":  # a reader's text: no raw HTML, images or odd links
-        html, toc = render_comment(body), ()
-    else:
-        html, toc = render_markdown(body, footnote_prefix=anchor or "")
-    questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
     text = plain_text(html)
->>>>>>> main
     return ParsedFile(
         src_path=source.src_path,
         kind=source.kind,
