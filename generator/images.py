@@ -273,9 +273,12 @@ def responsive_pages(
     ``sources`` (the content files) only serve to name the file an ``<img>`` without
     ``alt`` comes from.
 
-    >>> # <img src="hero.jpg" alt="A jar"> on /posts/jar/ becomes
-    >>> # <picture><source type="image/webp" srcset="..." sizes="..."><img src="hero-960...jpg"
-    >>> #   srcset="..." sizes="..." width="960" height="540" alt="A jar" loading="lazy"></picture>
+    On ``/posts/jar/``, ``<img src="hero.jpg" alt="A jar">`` becomes::
+
+        <picture><source type="image/webp" srcset="/posts/jar/hero-480.3f2a9c1e.webp 480w, ..."
+        sizes="..."><img src="/posts/jar/hero-960.3f2a9c1e.jpg" alt="A jar" loading="lazy"
+        srcset="/posts/jar/hero-480.3f2a9c1e.jpg 480w, ..." sizes="..." width="960"
+        height="540"></picture>
     """
     rewritten = {}
     for dest_path, data in pages.items():
