@@ -25,6 +25,10 @@ from generator.slugs import slugify
 RESERVED_PAGE_SLUGS = frozenset(
     {"posts", "tags", "categories", "page", "static", "404", "comments"}
 )
+# Folder names some systems refuse (Windows devices): the output must copy anywhere.
+RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)]
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ def _articles(config: Config, parsed: list[ParsedFile], assets: list[SourceFile]
                 folder,
                 "an article folder needs an index.md with the article's front matter",
                 hint="add index.md with title, description and date",
+                rule="content-layout",
             )
         sections = sorted(
             (item for item in files if item.kind == "section"), key=lambda s: (s.order, s.src_path)
@@ -204,6 +209,15 @@ def _slug(item: ParsedFile, fallback: str) -> str:
             f"cannot make a URL name from {item.meta['slug'] or fallback!r}",
             line=item.line_of("slug"),
             hint="set 'slug:' to letters, digits and dashes, like slug: acne-treatment",
+            rule="slug",
+        )
+    if slug in RESERVED_NAMES:
+        raise ModelError(
+            item.src_path,
+            f"the URL name {slug!r} is reserved on some systems and cannot be a folder",
+            line=item.line_of("slug"),
+            hint="set another 'slug:' in the front matter",
+            rule="slug",
         )
     return slug
 
@@ -230,6 +244,7 @@ def _person(people: dict[str, Person], item: ParsedFile, field: str, table: str)
             line=item.line_of(field),
             column=1,
             hint=f'add [{table}.{key}] with name = "..." to site.toml, or fix the key',
+            rule="unknown-person",
         )
     return people[key]
 
@@ -252,6 +267,7 @@ def _image_url(index: ParsedFile, article_url: str, assets: tuple[Asset, ...]) -
             line=index.line_of("image"),
             column=1,
             hint="put the file beside index.md, or give a /static/... path or a full URL",
+            rule="image-beside",
         )
     return article_url + image
 
@@ -264,6 +280,7 @@ def _check_unique(items: list[Article] | list[Page], what: str) -> None:
                 item.src_path,
                 f"this {what} has the URL {item.url}, like {owners[item.url]}",
                 hint="give one of them another 'slug:' in its front matter",
+                rule="duplicate-url",
             )
         owners[item.url] = item.src_path
 
@@ -280,6 +297,7 @@ def _check_pins(articles: list[Article], parsed: list[ParsedFile]) -> None:
                     line=lines.get(article.src_path),
                     column=1,
                     hint="use the slug from the other article's URL: /posts/<slug>/",
+                    rule="related-missing",
                 )
 
 
@@ -295,6 +313,7 @@ def _pages(config: Config, parsed: list[ParsedFile], visibility: Visibility) -> 
                 f"the page URL /{slug}/ is used by the site itself",
                 line=item.line_of("slug"),
                 hint="set another 'slug:' in the page's front matter",
+                rule="slug",
             )
         updated = item.meta["updated"]
         pages.append(

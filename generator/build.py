@@ -19,6 +19,7 @@ from generator.config import Config, load_config
 from generator.discover import SiteSources, discover
 from generator.errors import SiteWarning
 from generator.images import ImageCatalog, convert_images, image_sources, responsive_pages
+from generator.lint import validate
 from generator.model import Site
 from generator.parse import ParsedFile, parse_source
 from generator.plan import plan_site
@@ -84,7 +85,8 @@ def render_site(
     outputs.update(static)
     outputs.update(_article_assets(site, sources))
     outputs = _finish_pages(config, outputs, images, sources)
-    warnings = [warning for item in parsed for warning in item.warnings]
+    # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
+    warnings = validate(config, sources, parsed, site, outputs, visibility)
     return outputs, site, warnings
 
 

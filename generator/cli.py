@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import BuildOptions, BuildResult, build_site
+from generator.check import check_site, format_json, format_text
 from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
 
@@ -43,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--future", action="store_true", help="include articles dated later")
     build.set_defaults(command=_build)
 
+    check = commands.add_parser("check", help="report every problem of the site; write nothing")
+    check.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    check.set_defaults(command=_check)
     add_comments_parser(commands)
     return parser
 
@@ -54,6 +61,12 @@ def _build(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     print(_summary(result))
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    report = check_site(args.site)
+    print(format_json(report) if args.format == "json" else format_text(report))
+    return 1 if report.errors else 0
 
 
 def _summary(result: BuildResult) -> str:

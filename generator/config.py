@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from generator.errors import ConfigError
 from generator.model import Address, Clinic, Person
+from generator.rules import CheckSettings, SettingError, check_settings
 
 CONFIG_NAME = "site.toml"
 
@@ -39,6 +40,7 @@ SITE_SETTINGS: dict[str, tuple[type, Any]] = {
     "clinic": (dict, None),
     "authors": (dict, None),
     "reviewers": (dict, None),
+    "check": (dict, None),  # rule severities and medical review settings: see rules.py
     "comments": (dict, None),
 }
 CLINIC_SETTINGS: dict[str, tuple[type, Any]] = {
@@ -105,6 +107,7 @@ class Config:
     clinic: Clinic = field(default_factory=lambda: Clinic(name=""))
     authors: dict[str, Person] = field(default_factory=dict)
     reviewers: dict[str, Person] = field(default_factory=dict)
+    check: CheckSettings = field(default_factory=CheckSettings)
     comments: CommentSettings | None = None  # None: comments are off
 
     @property
@@ -189,6 +192,7 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         clinic=clinic,
         authors=_people(values["authors"], "authors", where),
         reviewers=_people(values["reviewers"], "reviewers", where),
+        check=_check(values["check"], where),
         comments=_comments(values["comments"], where),
     )
 
@@ -272,6 +276,14 @@ def _clinic(raw: dict[str, Any] | None, site_title: str, where: _Locator) -> Cli
     values = _settings(raw, CLINIC_SETTINGS, "clinic.", where)
     address = _settings(values.pop("address") or {}, ADDRESS_SETTINGS, "clinic.address.", where)
     return Clinic(address=Address(**address), **values)
+
+
+def _check(raw: dict[str, Any] | None, where: _Locator) -> CheckSettings:
+    try:
+        return check_settings(raw)
+    except SettingError as error:
+        line = where.line_of(error.key) or where.line_of("check")
+        raise ConfigError(CONFIG_NAME, str(error), line=line, hint=error.hint) from None
 
 
 def _people(raw: dict[str, Any] | None, table: str, where: _Locator) -> dict[str, Person]:

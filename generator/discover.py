@@ -107,6 +107,7 @@ def _source(site_dir: Path, path: Path, kind: str | None = None) -> SourceFile:
             src_path,
             f"cannot read the file: {error.strerror or error}",
             hint="check that the file exists and that you may read it",
+            rule="unreadable",
         ) from None
     kind, article_dir, order = (kind, "", 0) if kind else _classify(src_path)
     return SourceFile(src_path, kind, data, digest_of(data), article_dir, order)
@@ -122,6 +123,7 @@ def _classify(src_path: str) -> tuple[str, str, int]:
                 src_path,
                 "only Markdown files (.md) and article folders belong directly in content/posts",
                 hint="put images and other files inside the article's folder",
+                rule="content-layout",
             )
         return "article", "", 0
     comment = _comment_of(parts)
@@ -139,6 +141,7 @@ def _classify(src_path: str) -> tuple[str, str, int]:
             src_path,
             "a section file's name must start with its number, like 01-what-is-it.md",
             hint=f"rename it to 01-{name}, numbering the sections in reading order",
+            rule="content-layout",
         )
     return "section", article_dir, int(match.group(1))
 
@@ -165,4 +168,5 @@ def _reject_misplaced_pages(pages: list[SourceFile]) -> None:
                 source.src_path,
                 "content/pages holds only Markdown pages",
                 hint="put images and other files for pages in static/",
+                rule="content-layout",
             )

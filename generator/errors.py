@@ -5,6 +5,12 @@ into messages and exit codes, so a user's mistake never ends in a traceback::
 
     >>> str(ContentError("content/posts/a.md", "'date' is required", line=1, column=1))
     "content/posts/a.md:1:1: error: 'date' is required"
+
+An error may name the rule it breaks (the ids ``sitegen check`` reports and
+``site.toml``'s ``[check.rules]`` refers to); it is shown after the message::
+
+    >>> str(SiteWarning("a.md", "unknown field 'titel'", line=2, column=1, rule="unknown-field"))
+    "a.md:2:1: warning: unknown field 'titel' [unknown-field]"
 """
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ from __future__ import annotations
 
 class SiteError(Exception):
     """A problem in the user's site, located as ``path:line:column``."""
+
+    severity = "error"
+    rule: str | None = None  # a rule id of generator.rules; subclasses set a default
 
     def __init__(
         self,
@@ -21,6 +30,7 @@ class SiteError(Exception):
         line: int | None = None,
         column: int | None = None,
         hint: str | None = None,
+        rule: str | None = None,
     ) -> None:
         super().__init__(message)
         self.path = path
@@ -28,6 +38,8 @@ class SiteError(Exception):
         self.line = line
         self.column = column
         self.hint = hint
+        if rule is not None:
+            self.rule = rule
 
     @property
     def location(self) -> str:
@@ -39,7 +51,9 @@ class SiteError(Exception):
         return ":".join(parts)
 
     def __str__(self) -> str:
-        text = f"{self.location}: error: {self.message}"
+        text = f"{self.location}: {self.severity}: {self.message}"
+        if self.rule:
+            text += f" [{self.rule}]"
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
@@ -47,6 +61,8 @@ class SiteError(Exception):
 
 class ConfigError(SiteError):
     """``site.toml`` is missing, malformed or holds a wrong value."""
+
+    rule = "config"
 
 
 class ContentError(SiteError):
@@ -60,6 +76,8 @@ class ModelError(SiteError):
 class TemplateError(SiteError):
     """A template fails to load or render."""
 
+    rule = "template"
+
 
 class OutputError(SiteError):
     """The output folder cannot be written."""
@@ -68,5 +86,4 @@ class OutputError(SiteError):
 class SiteWarning(SiteError):
     """Something worth fixing that does not stop the build; reported, never raised."""
 
-    def __str__(self) -> str:
-        return super().__str__().replace(": error: ", ": warning: ", 1)
+    severity = "warning"

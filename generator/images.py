@@ -211,6 +211,7 @@ def _unreadable(image: ImageSource, error: Exception) -> ContentError:
         image.src_path,
         f"not a readable image: {error}",
         hint="save it again as JPEG, PNG or WebP, or remove it",
+        rule="image-unreadable",
     )
 
 
@@ -347,8 +348,10 @@ def _missing_alt(dest_path: str, tag: str, line: int, sources: tuple[SourceFile,
         text = source.data.decode("utf-8", "replace")
         if tag in text:
             where = text.count("\n", 0, text.index(tag)) + 1
-            return ContentError(source.src_path, message, line=where, hint=hint)
-    return TemplateError(dest_path, message, line=line, hint=hint + " (in a template)")
+            return ContentError(source.src_path, message, line=where, hint=hint, rule="alt-text")
+    return TemplateError(
+        dest_path, message, line=line, hint=hint + " (in a template)", rule="alt-text"
+    )
 
 
 def _responsive(

@@ -7,6 +7,7 @@ Lines in messages are the file's own, counting the opening ``---`` as line 1.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ _FRONT_MATTER = YAMLHandler()
 # so YAML's zero-based line numbers plus one are the file's own line numbers.
 _FRONT_MATTER_OFFSET = 1
 _FAQ_QUESTION = re.compile(r"^###[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# Far beyond any article (the sample's longest is 8 KB); a bigger file is a mistake,
+# like a video saved as .md, and would only make the build slow.
+MAX_CONTENT_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class ParsedFile:
 
 def parse_source(source: SourceFile) -> ParsedFile:
     """Parse one content file; raise :class:`ContentError` naming the file and line."""
+    _check_size(source)
     text = _decode(source)
     front_matter, body = _split(source.src_path, text)
     raw_meta, field_lines = _load_front_matter(source.src_path, front_matter)
@@ -74,6 +79,13 @@ def parse_source(source: SourceFile) -> ParsedFile:
         questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
     except MissingAltText as error:
         raise _missing_alt(source.src_path, text, body, error.src) from None
+    except RecursionError:
+        raise ContentError(
+            source.src_path,
+            "the Markdown is nested too deeply to convert (lists or quotes inside each other)",
+            hint="flatten the deepest nested lists or block quotes",
+            rule="markdown",
+        ) from None
     text = plain_text(html)
     return ParsedFile(
         src_path=source.src_path,
@@ -133,20 +145,46 @@ def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
     return _MARKDOWN
 
 
+def _check_size(source: SourceFile) -> None:
+    if len(source.data) > MAX_CONTENT_BYTES:
+        megabytes = len(source.data) / 1024 / 1024
+        raise ContentError(
+            source.src_path,
+            f"the file is {megabytes:.1f} MB; a content file may be at most "
+            f"{MAX_CONTENT_BYTES // 1024 // 1024} MB",
+            hint="split the article into section files; put media beside it, not in Markdown",
+            rule="file-too-large",
+        )
+
+
 def _decode(source: SourceFile) -> str:
     try:
         text = source.data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        # The codec counts from after a byte order mark; the offset is the file's own.
+        offset = error.start + (3 if source.data.startswith(codecs.BOM_UTF8) else 0)
+        before = source.data[:offset]
         raise ContentError(
             source.src_path,
-            f"the file is not UTF-8 text (invalid byte at offset {error.start})",
+            f"the file is not UTF-8 text (invalid byte 0x{source.data[offset]:02x} "
+            f"at offset {offset})",
+            line=before.count(b"\n") + 1,
+            column=offset - (before.rfind(b"\n") + 1) + 1,
             hint="save the file with UTF-8 encoding",
+            rule="encoding",
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _split(src_path: str, text: str) -> tuple[str, str]:
     """Return (front matter, body)."""
+    if not text.strip():
+        raise ContentError(
+            src_path,
+            "the file is empty",
+            hint="add front matter (---, title: ..., ---) and text, or delete the file",
+            rule="empty-file",
+        )
     if not _FRONT_MATTER.detect(text):
         raise ContentError(
             src_path,
@@ -154,6 +192,7 @@ def _split(src_path: str, text: str) -> tuple[str, str]:
             line=1,
             column=1,
             hint="start the file with a line '---', the fields (title: ...), and another '---'",
+            rule="front-matter-syntax",
         )
     try:
         front_matter, body = _FRONT_MATTER.split(text)
@@ -164,6 +203,7 @@ def _split(src_path: str, text: str) -> tuple[str, str]:
             line=1,
             column=1,
             hint="add a line '---' after the last front matter field",
+            rule="front-matter-syntax",
         ) from None
     return front_matter, body
 
@@ -174,12 +214,24 @@ def _load_front_matter(src_path: str, front_matter: str) -> tuple[dict[str, Any]
         meta = _FRONT_MATTER.load(front_matter) if node is not None else {}
     except yaml.YAMLError as error:
         raise _yaml_error(src_path, error) from None
+    except (ValueError, OverflowError) as error:
+        # PyYAML's constructors raise these for values that look right but are not,
+        # such as the date 2024-13-45.
+        raise ContentError(
+            src_path,
+            f"the front matter holds an impossible value: {error}",
+            line=_bad_value_line(node, error),
+            column=1,
+            hint="dates are written year-month-day, like 2024-05-01",
+            rule="front-matter-type",
+        ) from None
     if not isinstance(meta, dict):
         raise ContentError(
             src_path,
             "the front matter must be fields like 'title: ...', one per line",
             line=2,
             column=1,
+            rule="front-matter-syntax",
         )
     return {str(key): value for key, value in meta.items()}, _field_lines(node)
 
@@ -191,15 +243,32 @@ def _field_lines(node: yaml.Node | None) -> dict[str, int]:
     return {str(key.value): key.start_mark.line + _FRONT_MATTER_OFFSET for key, _ in node.value}
 
 
+def _bad_value_line(node: yaml.Node | None, error: Exception) -> int | None:
+    """The line of the first date-like scalar PyYAML refused: its constructors keep no mark."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for _key, value in node.value:
+        if isinstance(value, yaml.ScalarNode) and value.tag.endswith(":timestamp"):
+            try:
+                yaml.safe_load(value.value)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                return value.start_mark.line + _FRONT_MATTER_OFFSET
+    return None
+
+
 def _yaml_error(src_path: str, error: yaml.YAMLError) -> ContentError:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and context_mark and mark and context_mark.line != mark.line:
+        problem += f" ({context} that starts on line {context_mark.line + _FRONT_MATTER_OFFSET})"
     return ContentError(
         src_path,
         f"the front matter is not valid YAML: {problem}",
         line=mark.line + _FRONT_MATTER_OFFSET if mark else None,
         column=mark.column + 1 if mark else None,
         hint="values with ':' or '#' need quotes, like title: \"Acne: causes\"",
+        rule="front-matter-syntax",
     )
 
 
@@ -218,13 +287,20 @@ def _validate(
                     line=lines.get(field.name, 2),
                     column=1,
                     hint=f"add a line '{field.name}: ...' to the front matter ({field.doc})",
+                    rule="front-matter-required",
                 )
             meta[field.name] = field.default
             continue
         try:
             meta[field.name] = coerce(field, value)
         except FieldValueError as error:
-            raise ContentError(src_path, str(error), line=lines.get(field.name), column=1) from None
+            raise ContentError(
+                src_path,
+                str(error),
+                line=lines.get(field.name),
+                column=1,
+                rule="front-matter-type",
+            ) from None
     warnings = [_unknown_key(src_path, key, lines, known) for key in raw if key not in known]
     return meta, warnings
 
@@ -232,7 +308,14 @@ def _validate(
 def _unknown_key(src_path: str, key: str, lines: dict[str, int], known: dict) -> SiteWarning:
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(known)
-    return SiteWarning(src_path, f"unknown field '{key}'", line=lines.get(key), column=1, hint=hint)
+    return SiteWarning(
+        src_path,
+        f"unknown field '{key}'",
+        line=lines.get(key),
+        column=1,
+        hint=hint,
+        rule="unknown-field",
+    )
 
 
 def _missing_alt(src_path: str, text: str, body: str, image: str) -> ContentError:
@@ -245,6 +328,7 @@ def _missing_alt(src_path: str, text: str, body: str, image: str) -> ContentErro
         line=body_start + line if line else None,
         hint=f"say what it shows: ![A nurse applying numbing cream]({image}), "
         f"or mark a purely decorative image: ![]({image}){{decorative}}",
+        rule="alt-text",
     )
 
 

@@ -47,6 +47,7 @@ LOADING_RELS = frozenset(
         "apple-touch-icon",
     }
 )
+RULE = "third-party"
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
 
 
@@ -123,7 +124,10 @@ def _foreign(dest_path: str, url: str, host: str, sources: tuple[SourceFile, ...
         text = source.data.decode("utf-8", "replace")
         if url in text and not source.src_path.startswith("/"):
             line = text.count("\n", 0, text.index(url)) + 1
-            return ContentError(source.src_path, message, line=line, hint=hint)
+            return ContentError(source.src_path, message, line=line, hint=hint, rule=RULE)
     return TemplateError(
-        dest_path, message, hint=hint + " (the URL comes from a template, in the built page)"
+        dest_path,
+        message,
+        hint=hint + " (the URL comes from a template, in the built page)",
+        rule=RULE,
     )

@@ -39,7 +39,7 @@ TERMS_PER_ARTICLE = 24
 
 TERM_BITS = 20  # words are hashed into 2**20 ids: collisions are rare and harmless
 _QUANTUM = 2.0**14  # feature values are multiples of 1/_QUANTUM
-_RANK_BITS = 20  # tie-break ranks packed below the score: at most 2**20 articles
+_SLACK = 8  # candidates looked at beyond the ones kept, so that ties are seen
 _DENSE_FEATURES = 256  # at most this many features are multiplied densely
 _DENSE_SHARE = 64  # ... those shared by more than 1/64 of the articles
 _BLOCK_ROWS = 256
@@ -249,17 +249,26 @@ def _sparse_block(rows, values, starts, ends, first, last, count) -> np.ndarray:
 
 
 def _best(scores: np.ndarray, ranks: np.ndarray, first: int, keep: int) -> list[list[int]]:
-    """Pack (exact score, newness) into one integer per cell and take each row's largest."""
-    scaled = np.rint(scores * _QUANTUM * _QUANTUM).astype(np.int64)
-    keys = (scaled << _RANK_BITS) | ((1 << _RANK_BITS) - 1 - ranks)[None, :]
-    keys[scaled <= 0] = -1
-    keys[np.arange(len(scores)), np.arange(first, first + len(scores))] = -1
-    take = min(keep + 1, keys.shape[1])
-    top = np.argpartition(keys, -take, axis=1)[:, -take:]
-    top_keys = np.take_along_axis(keys, top, axis=1)
-    order = np.argsort(-top_keys, axis=1, kind="stable")
-    top, top_keys = (
-        np.take_along_axis(top, order, axis=1),
-        np.take_along_axis(top_keys, order, axis=1),
-    )
-    return [row[row_keys >= 0].tolist() for row, row_keys in zip(top, top_keys, strict=True)]
+    """Each row's ``keep`` highest positive scores, ties to the newer article.
+
+    A partial sort finds a few more than ``keep`` candidates per row; only when
+    the last one chosen ties with a cell left out is the whole row ranked.
+    """
+    rows = np.arange(len(scores))
+    scores[rows, rows + first] = -1.0  # never the article itself
+    take = min(keep + _SLACK, scores.shape[1])
+    top = np.argpartition(scores, -take, axis=1)[:, -take:]
+    ranked = []
+    for row, columns in enumerate(top):
+        chosen, boundary = _ranked(scores[row, columns], columns, ranks, keep)
+        if chosen and take < scores.shape[1] and scores[row, chosen[-1]] == boundary:
+            chosen, _ = _ranked(scores[row], np.arange(scores.shape[1]), ranks, keep)
+        ranked.append(chosen)
+    return ranked
+
+
+def _ranked(values: np.ndarray, columns: np.ndarray, ranks: np.ndarray, keep: int):
+    """The ``keep`` best positive (value, newness) among ``columns``, and the lowest value seen."""
+    order = np.lexsort((ranks[columns], -values))
+    best = [int(columns[i]) for i in order[:keep] if values[i] > 0]
+    return best, values.min()

@@ -89,22 +89,28 @@ def render_job(env: jinja2.Environment, job: RenderJob) -> str:
             _template_name(env, error.filename or error.name),
             f"template syntax error: {error.message}",
             line=error.lineno,
-            hint=f"while rendering {job.dest_path}",
+            hint=_rendering(job),
         ) from None
     except jinja2.TemplateNotFound as error:
-        raise TemplateError(
-            error.name, "template not found", hint=f"while rendering {job.dest_path}"
-        ) from None
+        raise TemplateError(error.name, "template not found", hint=_rendering(job)) from None
     except TemplateError:
         raise
     except Exception as error:  # noqa: BLE001 - any failure inside a template is the template's
         filename, line = _template_frame(env, error)
+        kind = "undefined" if isinstance(error, jinja2.UndefinedError) else type(error).__name__
         raise TemplateError(
             filename or job.template,
-            f"{type(error).__name__}: {error}",
+            f"{kind}: {error}",
             line=line,
-            hint=f"while rendering {job.dest_path}",
+            hint=_rendering(job),
         ) from None
+
+
+def _rendering(job: RenderJob) -> str:
+    """Which page was being rendered, and from which content file, for error hints."""
+    item = job.context.get("article") or job.context.get("page")
+    source = f" from {item.src_path}" if getattr(item, "src_path", None) else ""
+    return f"while rendering {job.dest_path}{source}"
 
 
 def human_date(value: date | datetime | None) -> str:

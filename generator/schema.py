@@ -12,9 +12,12 @@ reference is written from them. A field's ``kind`` says what YAML value it takes
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,9 @@ def _text(field: Field, value: Any) -> str:
     text = str(value).strip()
     if field.required and not text:
         raise FieldValueError(f"'{field.name}' must not be empty")
+    if _CONTROL.search(text):
+        # They cannot appear in XML at all, so the feed and sitemap would break.
+        raise FieldValueError(f"'{field.name}' holds an invisible control character")
     return text
 
 

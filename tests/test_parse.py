@@ -66,7 +66,8 @@ def test_faq_sections_split_into_questions():
 def test_unknown_fields_warn_with_a_suggestion():
     parsed = parse_source(source(ARTICLE.replace("---\n", "---\ntitel: x\n", 1)))
     assert [str(w) for w in parsed.warnings] == [
-        "content/posts/a.md:2:1: warning: unknown field 'titel'\n  hint: did you mean 'title'?"
+        "content/posts/a.md:2:1: warning: unknown field 'titel' [unknown-field]\n"
+        "  hint: did you mean 'title'?"
     ]
 
 
@@ -96,8 +97,16 @@ def test_bad_files_name_the_line(text, message, line):
 
 
 def test_non_utf8_names_the_byte_offset():
-    with pytest.raises(ContentError, match="offset 9"):
+    with pytest.raises(ContentError, match="offset 9") as caught:
         parse_source(source(b"---\ntitle\xff: x\n---\n"))
+    assert (caught.value.line, caught.value.column) == (2, 6)
+    assert "invalid byte 0xff" in caught.value.message
+
+
+def test_the_byte_offset_counts_a_byte_order_mark():
+    with pytest.raises(ContentError, match="offset 12") as caught:
+        parse_source(source(b"\xef\xbb\xbf---\ntitle\xff: x\n---\n"))
+    assert caught.value.line == 2
 
 
 def test_section_kind_must_be_known():

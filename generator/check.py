@@ -1,0 +1,131 @@
+"""``sitegen check``: every problem of a site at once, as text or JSON.
+
+A build stops at the first file it cannot read or parse; ``check`` parses
+every content file and reports all of them, then (when the site can be
+assembled) renders it in memory and runs the lints of :mod:`generator.lint`,
+exactly as a build does. Nothing is written.
+
+The JSON report (``--format json``) has this shape::
+
+    {
+      "version": 1,
+      "site": "path/to/site",
+      "summary": {"error": 1, "warning": 2, "info": 0},
+      "findings": [
+        {"path": "content/posts/acne/index.md", "line": 4, "column": 1,
+         "severity": "error", "rule": "front-matter-type",
+         "message": "'date' must be a date like 2024-05-01, got 'yesterday'",
+         "hint": null}
+      ]
+    }
+
+``line`` and ``column`` are ``null`` where a finding has no place in a file;
+``path`` is relative to the site folder (or names a built page for a link
+the templates make).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.build import BuildOptions, render_site
+from generator.config import Config, load_config
+from generator.discover import discover
+from generator.errors import SiteError
+from generator.lint import CheckFailed, Finding, summary
+from generator.parse import parse_source
+from generator.render import default_theme_dir
+
+JSON_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    site: str
+    findings: tuple[SiteError, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity == "error")
+
+
+def check_site(site_dir: Path, options: BuildOptions | None = None) -> CheckReport:
+    """Check the site in ``site_dir`` as a build with ``options`` would see it."""
+    options = options or BuildOptions()
+    return CheckReport(str(site_dir), tuple(_findings(site_dir.resolve(), options)))
+
+
+def _findings(site_dir: Path, options: BuildOptions) -> list[SiteError]:
+    try:
+        config = load_config(site_dir)
+        sources = discover(site_dir, default_theme_dir())
+    except SiteError as error:
+        return [error]
+    errors: list[SiteError] = []
+    warnings: list[SiteError] = []
+    for source in sources.posts + sources.pages:
+        if source.kind == "asset":
+            continue
+        try:
+            warnings += [_as_finding(config, w) for w in parse_source(source).warnings]
+        except SiteError as error:
+            errors.append(error)
+    warnings = [warning for warning in warnings if warning.severity != "off"]
+    if errors:
+        return errors + warnings
+    try:
+        _, _, found = render_site(site_dir, options)
+    except CheckFailed as failed:
+        return list(failed.findings)
+    except SiteError as error:  # the site cannot be assembled or rendered
+        return [error, *warnings]
+    return list(found)
+
+
+def _as_finding(config: Config, warning: SiteError) -> SiteError:
+    """A parse warning with the severity ``site.toml`` gives its rule."""
+    if warning.rule is None:
+        return warning
+    finding = Finding(
+        warning.rule,
+        warning.path or "",
+        warning.message,
+        line=warning.line,
+        column=warning.column,
+        hint=warning.hint,
+    )
+    finding.severity = config.check.severity(warning.rule)
+    return finding
+
+
+def format_text(report: CheckReport) -> str:
+    """Compiler-style lines, ``path:line:col: severity: message [rule]``, then a summary."""
+    lines = [str(finding) for finding in report.findings]
+    lines.append(f"{report.site}: {summary(report.findings)}")
+    return "\n".join(lines)
+
+
+def format_json(report: CheckReport) -> str:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for finding in report.findings:
+        counts[finding.severity] += 1
+    data = {
+        "version": JSON_VERSION,
+        "site": report.site,
+        "summary": counts,
+        "findings": [
+            {
+                "path": finding.path,
+                "line": finding.line,
+                "column": finding.column,
+                "severity": finding.severity,
+                "rule": finding.rule,
+                "message": finding.message,
+                "hint": finding.hint,
+            }
+            for finding in report.findings
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -1,0 +1,540 @@
+"""LINT: look at the whole site for mistakes no single file shows.
+
+The lints read what the build already has, as plain data: the parsed files
+(front matter with the line of each field), the source text (to point at the
+line of a link or heading), the assembled :class:`~generator.model.Site` and
+the rendered output pages (to follow every internal link and ``#anchor``,
+including the tag, category, pagination and feed pages the build generates).
+Each finding names its rule of :mod:`generator.rules`; ``site.toml`` decides
+its severity.
+
+``build`` calls :func:`validate`, which raises :class:`CheckFailed` when a
+finding is an error, before anything is written; ``sitegen check`` reports
+the same findings.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from urllib.parse import unquote, urljoin, urlsplit
+
+from generator.assemble import Visibility
+from generator.config import Config
+from generator.discover import SiteSources
+from generator.errors import SiteError, SiteWarning
+from generator.model import Site
+from generator.parse import ParsedFile
+from generator.rules import DESCRIPTION_RANGE, RULES, TITLE_MAX
+
+ARTICLE_KINDS = ("article", "article_index")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BOUNDARY = re.compile(r"^-{3,}\s*$")
+
+
+class Finding(SiteWarning):
+    """One rule broken at one place; its ``severity`` comes from the site's settings."""
+
+    def __init__(self, rule: str, path: str, message: str, **where) -> None:
+        super().__init__(path, message, rule=rule, **where)
+        self.severity = RULES[rule].severity if rule in RULES else "warning"
+
+
+class CheckFailed(SiteError):
+    """Findings of severity ``error``: the build stops. ``str()`` lists every finding."""
+
+    def __init__(self, findings: list[SiteError]) -> None:
+        self.findings = findings
+        errors = [finding for finding in findings if finding.severity == "error"]
+        super().__init__(errors[0].path, errors[0].message, rule=errors[0].rule)
+
+    def __str__(self) -> str:
+        return "\n".join(str(finding) for finding in self.findings) + "\n" + summary(self.findings)
+
+
+def summary(findings: Iterable[SiteError]) -> str:
+    """``2 errors, 1 warning, 0 info`` for a list of findings."""
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for finding in findings:
+        counts[finding.severity] += 1
+    error, warning = counts["error"], counts["warning"]
+    return (
+        f"{error} error{'s' * (error != 1)}, {warning} warning{'s' * (warning != 1)}, "
+        f"{counts['info']} info"
+    )
+
+
+def validate(
+    config: Config,
+    sources: SiteSources,
+    parsed: list[ParsedFile],
+    site: Site,
+    outputs: dict[str, bytes],
+    visibility: Visibility,
+) -> list[SiteWarning]:
+    """Every finding that is not an error; raise :class:`CheckFailed` if any is."""
+    findings = lint_site(config, sources, parsed, site, outputs, visibility)
+    if any(finding.severity == "error" for finding in findings):
+        raise CheckFailed(findings)
+    return list(findings)
+
+
+def lint_site(
+    config: Config,
+    sources: SiteSources,
+    parsed: list[ParsedFile],
+    site: Site,
+    outputs: dict[str, bytes],
+    visibility: Visibility,
+) -> list[Finding]:
+    """All findings of the site, sorted by place, with the severities of ``site.toml``."""
+    texts = {
+        source.src_path: _text(source.data)
+        for source in sources.posts + sources.pages
+        if source.kind != "asset"
+    }
+    found: list[Finding] = [
+        *unknown_fields(parsed),
+        *lengths(parsed),
+        *images(config, parsed, outputs),
+        *headings(parsed, texts),
+        *empty_sections(parsed),
+        *duplicate_titles(parsed),
+        *reviews(config, parsed, visibility),
+        *unpublished(config, parsed, visibility),
+        *links(config, site, outputs, texts),
+    ]
+    readers = {comment.src_path for article in site.articles for comment in article.comments}
+    for finding in found:
+        finding.severity = config.check.severity(finding.rule)
+        if finding.path in readers and finding.severity == "error":
+            finding.severity = "warning"  # what a reader wrote must never stop the clinic's build
+    kept = [finding for finding in found if finding.severity != "off"]
+    return sorted(kept, key=_place)
+
+
+def _place(finding: SiteError) -> tuple:
+    return (finding.path or "", finding.line or 0, finding.column or 0, finding.rule or "")
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Front matter ------------------------------------------------------------------------------
+
+
+def unknown_fields(parsed: list[ParsedFile]) -> Iterator[Finding]:
+    for item in parsed:
+        for warning in item.warnings:
+            yield Finding(
+                warning.rule or "unknown-field",
+                warning.path or item.src_path,
+                warning.message,
+                line=warning.line,
+                column=warning.column,
+                hint=warning.hint,
+            )
+
+
+def lengths(parsed: list[ParsedFile]) -> Iterator[Finding]:
+    """Titles search engines cut, descriptions they replace."""
+    low, high = DESCRIPTION_RANGE
+    for item in _documents(parsed):
+        title = item.meta["title"]
+        if len(title) > TITLE_MAX:
+            yield Finding(
+                "title-length",
+                item.src_path,
+                f"the title is {len(title)} characters; search results show about {TITLE_MAX}",
+                line=item.line_of("title"),
+                column=1,
+                hint="shorten it so that the first words say what the page is about",
+            )
+        description = item.meta.get("description") or ""
+        if description and not low <= len(description) <= high:
+            yield Finding(
+                "description-length",
+                item.src_path,
+                f"the description is {len(description)} characters; "
+                f"search results use {low} to {high}",
+                line=item.line_of("description"),
+                column=1,
+                hint="one or two sentences that make a reader want to open the page",
+            )
+
+
+def images(
+    config: Config, parsed: list[ParsedFile], outputs: dict[str, bytes]
+) -> Iterator[Finding]:
+    """Hero images need a description, and a site path must name a file the build writes."""
+    for item in parsed:
+        if item.kind not in ARTICLE_KINDS or not item.meta["image"]:
+            continue
+        image = item.meta["image"]
+        if not item.meta["image_alt"]:
+            yield Finding(
+                "image-alt",
+                item.src_path,
+                "the article has an image but no 'image_alt'",
+                line=item.line_of("image"),
+                column=1,
+                hint="add image_alt: a short description of what the image shows",
+            )
+        if image.startswith("/") and not image.startswith("//"):
+            path = unquote(urlsplit(image).path)
+            if _output_for(config, path, outputs) is None:
+                yield Finding(
+                    "image-missing",
+                    item.src_path,
+                    f"the image {image!r} is not a file of the site",
+                    line=item.line_of("image"),
+                    column=1,
+                    hint=f"put the file in static/ and write {config.base_path}static/<name>, "
+                    "or put it beside the article and give just its name",
+                )
+
+
+def reviews(config: Config, parsed: list[ParsedFile], visibility: Visibility) -> Iterator[Finding]:
+    """Medical articles name their reviewer and are reviewed again every ``review_interval``."""
+    settings = config.check
+    today = visibility.now.astimezone(config.zone).date()
+    for item in parsed:
+        meta = item.meta
+        if item.kind not in ARTICLE_KINDS or meta["draft"]:
+            continue
+        if not settings.is_medical(meta["category"], meta["tags"]):
+            continue
+        missing = [name for name in ("reviewed_by", "last_reviewed") if not meta[name]]
+        if missing:
+            yield Finding(
+                "medical-review",
+                item.src_path,
+                "a medical article needs " + " and ".join(f"'{name}'" for name in missing),
+                line=item.line_of("reviewed_by") or item.line_of("title"),
+                column=1,
+                hint="add reviewed_by: <a key under [reviewers]> and last_reviewed: 2024-05-01",
+            )
+        reviewed = meta["last_reviewed"]
+        if reviewed:
+            reviewed = reviewed.date() if isinstance(reviewed, datetime) else reviewed
+            if _add_months(reviewed, settings.review_interval) < today:
+                yield Finding(
+                    "review-age",
+                    item.src_path,
+                    f"the medical review of {reviewed.isoformat()} is older than "
+                    f"{settings.review_interval} months",
+                    line=item.line_of("last_reviewed"),
+                    column=1,
+                    hint="have the reviewer check the article again, then update last_reviewed",
+                )
+
+
+def unpublished(
+    config: Config, parsed: list[ParsedFile], visibility: Visibility
+) -> Iterator[Finding]:
+    """Articles and pages this build leaves out, so that nobody wonders where they went."""
+    for item in parsed:
+        if item.kind not in (*ARTICLE_KINDS, "page"):
+            continue
+        if item.meta["draft"] and not visibility.drafts:
+            yield Finding(
+                "unpublished",
+                item.src_path,
+                "a draft: not published",
+                line=item.line_of("draft"),
+                column=1,
+                hint="remove 'draft: true' to publish it; --drafts shows drafts in a build",
+            )
+        elif item.kind != "page" and not visibility.future:
+            published = _moment(item.meta["date"], config)
+            if published > visibility.now:
+                yield Finding(
+                    "unpublished",
+                    item.src_path,
+                    f"dated {published.date().isoformat()}: not published before that day",
+                    line=item.line_of("date"),
+                    column=1,
+                    hint="--future shows future-dated articles in a build",
+                )
+
+
+def duplicate_titles(parsed: list[ParsedFile]) -> Iterator[Finding]:
+    first: dict[str, str] = {}
+    for item in _documents(parsed):
+        key = " ".join(item.meta["title"].casefold().split())
+        if key in first:
+            yield Finding(
+                "duplicate-title",
+                item.src_path,
+                f"the title is the same as that of {first[key]}",
+                line=item.line_of("title"),
+                column=1,
+                hint="readers and search engines tell pages apart by their titles",
+            )
+        else:
+            first[key] = item.src_path
+
+
+def _documents(parsed: list[ParsedFile]) -> Iterator[ParsedFile]:
+    """Files that become a page of their own: articles and pages, not sections."""
+    return (item for item in parsed if item.kind in (*ARTICLE_KINDS, "page"))
+
+
+# Markdown bodies --------------------------------------------------------------------------
+
+
+def empty_sections(parsed: list[ParsedFile]) -> Iterator[Finding]:
+    for item in parsed:
+        if item.kind != "section":
+            continue
+        if not item.html.strip():
+            yield Finding(
+                "empty-section",
+                item.src_path,
+                f"the section '{item.meta['title']}' has no text",
+                line=item.line_of("title"),
+                column=1,
+                hint="write the section below its front matter, or delete the file",
+            )
+        elif item.meta["kind"] == "faq" and not item.questions:
+            yield Finding(
+                "empty-section",
+                item.src_path,
+                "the FAQ section has no questions",
+                line=item.line_of("kind"),
+                column=1,
+                hint="write each question as a '### ' heading with its answer below",
+            )
+
+
+def headings(parsed: list[ParsedFile], texts: dict[str, str]) -> Iterator[Finding]:
+    """Headings go down one level at a time; the page's title is its only ``<h1>``.
+
+    A section's title is its ``<h2>``, so its own headings start at ``###``;
+    an article or page starts below its ``<h1>`` title.
+    """
+    for item in parsed:
+        if item.kind not in (*ARTICLE_KINDS, "section", "page") or item.src_path not in texts:
+            continue
+        previous = 2 if item.kind == "section" else 1
+        for line, column, level in _body_headings(texts[item.src_path]):
+            if level == 1:
+                yield Finding(
+                    "heading-order",
+                    item.src_path,
+                    "a '#' heading makes a second <h1>: the title is the page's <h1>",
+                    line=line,
+                    column=column,
+                    hint="start with '##' (or '###' in a section file)",
+                )
+            elif level > previous + 1:
+                yield Finding(
+                    "heading-order",
+                    item.src_path,
+                    f"the heading skips from level {previous} to level {level}",
+                    line=line,
+                    column=column,
+                    hint=f"use {'#' * (previous + 1)} here; screen readers navigate by level",
+                )
+            previous = max(level, 1)
+
+
+def _body_headings(text: str) -> Iterator[tuple[int, int, int]]:
+    """(line, column, level) of each ATX heading of the body, outside fenced code."""
+    lines = text.split("\n")
+    start = next(
+        (number for number, line in enumerate(lines[1:], start=1) if _BOUNDARY.match(line)),
+        len(lines),
+    )
+    fence = ""
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        match = _HEADING.match(line)
+        if match and match.group(2):
+            yield number + 1, match.start(1) + 1, len(match.group(1))
+
+
+# Links ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """The ids a page defines and the links it holds (tag, attribute value)."""
+
+    ids: frozenset[str]
+    refs: tuple[tuple[str, str], ...]
+
+
+# Start tags only: text in code blocks has its '<' escaped and JSON-LD has it as
+# \u003c, so neither is mistaken for a tag. A regex scan is about 4 times faster
+# than html.parser, which matters because every page of the site is scanned.
+_TAG = re.compile(
+    r"""<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*/?>"""
+)
+_ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_LINKING = {"a": "href", "link": "href", "img": "src", "script": "src"}
+
+
+def links(
+    config: Config, site: Site, outputs: dict[str, bytes], texts: dict[str, str]
+) -> Iterator[Finding]:
+    """Every internal link and ``#anchor`` of every built page must lead somewhere.
+
+    A link found in a content file is reported at its line there; one the
+    templates make is reported once, at the first built page that has it.
+    """
+    scans = {dest: _scan(outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")}
+    origin = urlsplit(config.base_url)
+    sources = _sources_of_pages(site)
+    reported: set[tuple[str, str]] = set()
+    for dest, scan in scans.items():
+        page_url = config.base_url + (dest.removesuffix("index.html"))
+        for tag, ref in scan.refs:
+            problem = _link_problem(config, origin, scans, outputs, urljoin(page_url, ref))
+            if problem is None:
+                continue
+            message, hint = problem
+            rule = "image-missing" if tag == "img" else "broken-link"
+            path, line, column = _locate(ref, sources.get(dest, ()), texts)
+            if (path or dest, ref) in reported:
+                continue
+            reported.add((path or dest, ref))
+            if path is None:
+                path, message = dest, f"{message} (a link the templates make, in the built page)"
+            yield Finding(rule, path, message, line=line, column=column, hint=hint)
+
+
+def _scan(data: bytes) -> _Scan:
+    ids: set[str] = set()
+    refs: list[tuple[str, str]] = []
+    for match in _TAG.finditer(data.decode("utf-8", errors="replace")):
+        tag, text = match.group(1).lower(), match.group(2)
+        if not text or ("=" not in text):
+            continue
+        values = {
+            name.lower(): html.unescape(first or second or bare or "")
+            for name, first, second, bare in _ATTRIBUTE.findall(text)
+        }
+        for name in ("id", "name") if tag == "a" else ("id",):
+            if values.get(name):
+                ids.add(values[name])
+        attribute = _LINKING.get(tag)
+        if attribute and values.get(attribute):
+            refs.append((tag, values[attribute]))
+    return _Scan(frozenset(ids), tuple(refs))
+
+
+def _link_problem(config: Config, origin, scans, outputs, url: str) -> tuple[str, str] | None:
+    """``(message, hint)`` if ``url`` is a link into the site that leads nowhere."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.netloc != origin.netloc:
+        return None
+    path = unquote(parts.path)
+    shown = parts.path + (f"#{parts.fragment}" if parts.fragment else "")
+    target = _output_for(config, path, outputs)
+    if target is None:
+        if not path.startswith(config.base_path):
+            inside = config.base_path + path.lstrip("/")
+            if _output_for(config, inside, outputs) is not None:
+                return (
+                    f"the link {shown} leaves the site, which lives under {config.base_path}",
+                    f"write {inside}",
+                )
+            return None  # another part of the same host: not this site's business
+        return (f"the link {shown} leads to no page of the site", _nearest(path, scans))
+    fragment = unquote(parts.fragment)
+    if fragment and target in scans and fragment not in scans[target].ids:
+        known = sorted(scans[target].ids)
+        listed = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
+        return (
+            f"the link {shown} names the anchor #{fragment}, which the page does not have",
+            f"anchors on that page: {listed}" if known else "the page has no anchors",
+        )
+    return None
+
+
+def _output_for(config: Config, path: str, outputs: dict[str, bytes]) -> str | None:
+    """The output file a URL path is served from, if the build writes one."""
+    if not path.startswith(config.base_path):
+        return None
+    dest = path[len(config.base_path) :]
+    if not dest or dest.endswith("/"):
+        dest += "index.html"
+    # /posts/a is served as /posts/a/index.html by common web servers, too.
+    return next((name for name in (dest, dest + "/index.html") if name in outputs), None)
+
+
+def _nearest(path: str, scans: dict[str, _Scan]) -> str:
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    pages = sorted(dest.removesuffix("index.html") for dest in scans if name and name in dest)
+    return (
+        f"pages with a similar name: {', '.join(pages[:4])}"
+        if pages
+        else ("check the spelling, and that the page is not a draft or dated in the future")
+    )
+
+
+def _sources_of_pages(site: Site) -> dict[str, tuple[str, ...]]:
+    """Output page -> the content files whose text it shows."""
+    sources = {
+        article.dest_path: (
+            article.src_path,
+            *dict.fromkeys(s.src_path for s in article.sections if s.src_path),
+            *(comment.src_path for comment in article.comments),
+        )
+        for article in site.articles
+    }
+    sources.update({page.dest_path: (page.src_path,) for page in site.pages})
+    return sources
+
+
+def _locate(
+    ref: str, candidates: Iterable[str], texts: dict[str, str]
+) -> tuple[str | None, int | None, int | None]:
+    for src_path in candidates:
+        text = texts.get(src_path, "")
+        offset = text.find(ref)
+        if offset < 0:
+            offset = text.find(ref.replace("&", "&amp;"))
+        if offset >= 0:
+            line = text.count("\n", 0, offset) + 1
+            return src_path, line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return None, None, None
+
+
+# Dates ------------------------------------------------------------------------------------
+
+
+def _moment(value: date | datetime, config: Config) -> datetime:
+    """Like the build: a date without a time is midnight in the site's timezone."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=config.zone)
+    return datetime.combine(value, time(), tzinfo=config.zone)
+
+
+def _add_months(day: date, months: int) -> date:
+    """``day`` plus ``months``, on the month's last day when it has fewer days."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    if year > date.max.year:
+        return date.max
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
