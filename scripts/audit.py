@@ -115,7 +115,7 @@ def _build(work: Path, origin: str) -> Path:
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, site / folder)
     toml = (REPO / "site.toml").read_text("utf-8")
-    toml = re.sub(r'(?m)^base_url\s*=.*$', f'base_url = "{origin}/"', toml)
+    toml = re.sub(r"(?m)^base_url\s*=.*$", f'base_url = "{origin}/"', toml)
     (site / "site.toml").write_text(toml, "utf-8")
     result = build_site(site, BuildOptions())
     print(f"Built {result.page_count} pages into {result.output_dir}, serving at {origin}")
@@ -145,8 +145,13 @@ def _lighthouse(url: str, work: Path) -> dict[str, int]:
     ]
     if failed:
         print(f"{url}: audits below full marks: {', '.join(sorted(failed))}")
-    metrics = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-               "cumulative-layout-shift", "speed-index")
+    metrics = (
+        "first-contentful-paint",
+        "largest-contentful-paint",
+        "total-blocking-time",
+        "cumulative-layout-shift",
+        "speed-index",
+    )
     print(f"{url}: " + ", ".join(f"{m} {data['audits'][m]['displayValue']}" for m in metrics))
     return {key: round(category["score"] * 100) for key, category in data["categories"].items()}
 
