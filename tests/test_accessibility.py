@@ -40,8 +40,10 @@ def sample_origin(sample_build):
         yield origin
 
 
-def axe_violations(browser, url: str, scheme: str) -> list[str]:
-    page = browser.new_page(color_scheme=scheme)
+def axe_violations(browser, url: str, scheme: str, viewport: dict | None = None) -> list[str]:
+    page = browser.new_page(
+        color_scheme=scheme, viewport=viewport or {"width": 1280, "height": 720}
+    )
     try:
         response = page.goto(url)
         assert response is not None and response.ok, url
@@ -65,6 +67,13 @@ def axe_violations(browser, url: str, scheme: str) -> list[str]:
 @pytest.mark.parametrize("kind", sorted(PAGES))
 def test_no_wcag_violations(browser, sample_origin, kind, scheme):
     assert axe_violations(browser, sample_origin + PAGES[kind], scheme) == []
+
+
+@pytest.mark.parametrize("kind", sorted(PAGES))
+def test_no_wcag_violations_on_a_phone(browser, sample_origin, kind):
+    """The phone layout, where tap targets and wrapping differ."""
+    phone = {"width": 390, "height": 844}
+    assert axe_violations(browser, sample_origin + PAGES[kind], "light", phone) == []
 
 
 def test_axe_finds_a_real_violation(browser, tmp_path):
