@@ -23,7 +23,7 @@ from generator.slugs import slugify
 
 # Top-level names that the site's own listings and files use.
 RESERVED_PAGE_SLUGS = frozenset(
-    {"posts", "tags", "categories", "page", "static", "404", "comments"}
+    {"posts", "tags", "categories", "page", "static", "404", "comments", "search", "pagefind"}
 )
 # Folder names some systems refuse (Windows devices): the output must copy anywhere.
 RESERVED_NAMES = frozenset(

@@ -26,6 +26,7 @@ from generator.plan import plan_site
 from generator.privacy import check_hosts
 from generator.related import related_slugs
 from generator.render import default_theme_dir, make_environment, render_jobs
+from generator.search import search_outputs
 from generator.write import CACHE_DIR, WriteReport, write_outputs
 
 
@@ -85,9 +86,11 @@ def render_site(
     outputs.update(static)
     outputs.update(_article_assets(site, sources))
     outputs = _finish_pages(config, outputs, images, sources)
+    index, search_warnings = search_outputs(outputs)
+    outputs.update(index)  # before the checks, so that the link checker knows the index
     # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
     warnings = validate(config, sources, parsed, site, outputs, visibility)
-    return outputs, site, warnings
+    return outputs, site, warnings + search_warnings
 
 
 def parse_sources(sources: SiteSources) -> list[ParsedFile]:

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, scaffold
 from generator.build import BuildOptions, BuildResult, build_site
 from generator.check import check_site, format_json, format_text
 from generator.comments.commands import add_comments_parser
+from generator.config import load_config
 from generator.errors import SiteError
+from generator.importers import import_files
+from generator.importers.writer import import_summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +48,26 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--future", action="store_true", help="include articles dated later")
     build.set_defaults(command=_build)
 
+    new_site = commands.add_parser("new-site", help="create a new site folder that builds at once")
+    new_site.add_argument("directory", type=Path, help="the folder to create (new or empty)")
+    new_site.set_defaults(command=_new_site)
+
+    new = commands.add_parser("new", help="start a draft article in section files")
+    new.add_argument("title", help='the article\'s title, like "What is micro needling?"')
+    new.add_argument(
+        "--sections", default="", help='section titles, comma-separated: "What is it, Benefits"'
+    )
+    new.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    new.set_defaults(command=_new)
+
+    imports = commands.add_parser(
+        "import", help="import articles from text, HTML pages or a WordPress export"
+    )
+    imports.add_argument("files", nargs="+", type=Path, help="files to import")
+    imports.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    imports.add_argument("--force", action="store_true", help="replace articles that exist")
+    imports.set_defaults(command=_import)
+
     check = commands.add_parser("check", help="report every problem of the site; write nothing")
     check.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
     check.add_argument(
@@ -60,6 +84,30 @@ def _build(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(_summary(result))
+    return 0
+
+
+def _new_site(args: argparse.Namespace) -> int:
+    written = scaffold.new_site(args.directory, date.today())
+    print(f"Created a site in {args.directory} ({len(written)} files).")
+    print(f"Next: cd {args.directory} && sitegen build   (then open build/index.html)")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    sections = args.sections.split(",")
+    today = datetime.now(load_config(args.site).zone).date()
+    written = scaffold.new_article(args.site, args.title, sections, today)
+    print(f"Created a draft article: {Path(written[0]).parent}/")
+    for path in written:
+        print(f"  {path}")
+    print("Fill in its fields and sections, then set draft: false to publish it.")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    report = import_files(args.files, args.site, force=args.force)
+    print(import_summary(report))
     return 0
 
 

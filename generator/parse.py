@@ -277,8 +277,15 @@ def _validate(
 ) -> tuple[dict[str, Any], list[SiteWarning]]:
     known = {field.name: field for field in fields}
     meta: dict[str, Any] = {}
+    warnings: list[SiteWarning] = []
+    # A draft may leave required text empty: it is not published until it is filled in.
+    draft = raw.get("draft") is True
     for field in fields:
         value = raw.get(field.name)
+        if draft and field.required and field.kind == "text" and value in (None, ""):
+            meta[field.name] = ""
+            warnings.append(_empty_in_draft(src_path, field, lines))
+            continue
         if value is None:
             if field.required:
                 raise ContentError(
@@ -301,8 +308,19 @@ def _validate(
                 column=1,
                 rule="front-matter-type",
             ) from None
-    warnings = [_unknown_key(src_path, key, lines, known) for key in raw if key not in known]
+    warnings += [_unknown_key(src_path, key, lines, known) for key in raw if key not in known]
     return meta, warnings
+
+
+def _empty_in_draft(src_path: str, field: Field, lines: dict[str, int]) -> SiteWarning:
+    return SiteWarning(
+        src_path,
+        f"'{field.name}' is still empty",
+        line=lines.get(field.name),
+        column=1,
+        hint=f"fill it in before you publish the article with draft: false ({field.doc})",
+        rule="draft-empty",
+    )
 
 
 def _unknown_key(src_path: str, key: str, lines: dict[str, int], known: dict) -> SiteWarning:

@@ -65,6 +65,7 @@ def plan_site(config: Config, site: Site) -> list[RenderJob]:
     jobs += _taxonomy_jobs(config, site.tags, "tags", "Topics")
     jobs += _taxonomy_jobs(config, site.categories, "categories", "Categories")
     jobs.append(_not_found_job(config))
+    jobs.append(_search_job(config, site))
     if config.comments:
         jobs.append(_comment_thanks_job(config))
     jobs.append(_feed_job(config, site))
@@ -222,6 +223,27 @@ def _not_found_job(config: Config) -> RenderJob:
         indexable=False,
     )
     return RenderJob("404.html", "404.html", {"meta": meta})
+
+
+def _search_job(config: Config, site: Site) -> RenderJob:
+    """The search page; its script reads the Pagefind index that the build adds.
+
+    Its ``modified`` is the newest article's, as the index changes with them.
+    """
+    url = f"{config.base_path}search/"
+    crumbs = [("Home", config.base_path), ("Search", url)]
+    meta = PageMeta(
+        title=f"Search | {config.title}",
+        description=f"Search the articles of {config.clinic.name}.",
+        url=url,
+        canonical=config.origin + url,
+        crumbs=tuple(crumbs),
+        jsonld=ld.listing_graph(
+            config, config.origin + url, "Search", _absolute_crumbs(config, crumbs)
+        ),
+        modified=max((article.modified for article in site.articles), default=None),
+    )
+    return RenderJob("search/index.html", "search.html", {"meta": meta})
 
 
 def _comment_thanks_job(config: Config) -> RenderJob:

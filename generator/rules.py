@@ -64,6 +64,7 @@ RULES = {
         Rule("third-party", "error", "A page loads from a host not in allowed_hosts.", True),
         # Lints: found by looking at the whole site; their severity can be changed.
         Rule("unknown-field", "warning", "A front matter field that no schema knows."),
+        Rule("draft-empty", "warning", "A draft leaves its title or description empty."),
         Rule("title-length", "warning", "A title over 60 characters (search results cut it)."),
         Rule("description-length", "warning", "A description outside 50-160 characters."),
         Rule("image-alt", "error", "An article image without image_alt."),

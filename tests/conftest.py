@@ -10,7 +10,12 @@ from generator.build import BuildOptions, BuildResult, build_site
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
-SHARED = REPO.parent / "shared"
+# Outside fixtures live in shared/ beside the checkout (as in CI); a git worktree
+# one folder deeper finds the same folder one level up.
+SHARED = next(
+    (p / "shared" for p in (REPO.parent, REPO.parent.parent) if (p / "shared").is_dir()),
+    REPO.parent / "shared",
+)
 FIXED_NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
 

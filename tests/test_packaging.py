@@ -43,3 +43,5 @@ def test_the_wheel_carries_the_theme(tmp_path):
     ):
         assert f"generator/theme/{theme_file}" in names
     assert "generator/build.py" in names
+    for starter_file in ("site.toml", "gitignore", "content/posts/choosing-a-sunscreen/index.md"):
+        assert f"generator/starter/{starter_file}" in names

@@ -1,0 +1,61 @@
+"""``sitegen import``: bring articles written elsewhere into a site's content folder.
+
+Each importer reads one kind of file into plain data (:mod:`.model`), and one
+writer turns that data into files (:mod:`.writer`)::
+
+    text.py       plain text: a title line, short heading lines, bullets
+    html.py       a saved HTML page: the article without the page's furniture
+    wordpress.py  a WordPress export (WXR): every post and page
+
+For example ``import_files([Path("seeds/what-is-micro-needling.txt")], Path("."))``
+writes ``content/posts/what-is-micro-needling/`` and returns what it did.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from generator.config import load_config
+from generator.importers.html import import_html
+from generator.importers.model import ImportedFile, ImportFileError
+from generator.importers.text import import_text
+from generator.importers.wordpress import import_wordpress, is_wordpress_export
+from generator.importers.writer import ImportReport, write_imports
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+def import_files(
+    paths: list[Path], site_dir: Path, *, force: bool = False, today: date | None = None
+) -> ImportReport:
+    """Import every file of ``paths`` into the site at ``site_dir``; nothing is written
+    until every file has been read, so a broken file leaves the site as it was."""
+    config = load_config(site_dir)
+    today = today or datetime.now(config.zone).date()
+    files = [read_file(path, config.zone, today) for path in paths]
+    return write_imports(site_dir, files, force=force)
+
+
+def read_file(path: Path, zone, today: date) -> ImportedFile:
+    """One file's articles, by what the file holds (WordPress XML, HTML or plain text)."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFileError(name, f"cannot read the file: {error.strerror or error}") from None
+    if is_wordpress_export(data):
+        return import_wordpress(name, data, zone, today)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            name,
+            f"the file is not UTF-8 text (invalid byte at offset {error.start})",
+            hint="save it as UTF-8 (in a word processor: Save as > Plain text, UTF-8)",
+        ) from None
+    if path.suffix.lower() in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(
+        "<!doctype html"
+    ):
+        return import_html(name, text, today)
+    return import_text(name, text, today)

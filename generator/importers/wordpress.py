@@ -1,0 +1,395 @@
+"""WordPress exports (WXR): every post and page of a blog, with its metadata.
+
+WXR is RSS with WordPress's own elements. Its ``wp`` namespace is
+``http://wordpress.org/export/1.2/`` in most exports and ``https://...`` in
+some (the theme unit test data): both are accepted, as are versions 1.0-1.2.
+
+- Published posts become articles at ``/posts/<their WordPress slug>/``; pages
+  go to ``content/pages/``, a child page's slug prefixed with its parents'.
+- Drafts, pending, private and scheduled posts, and posts without a title or
+  content, are imported with ``draft: true`` and a warning. A password-protected
+  post is imported as a draft *without* its content, so it can never be published.
+- Gutenberg block comments are dropped with all other comments; shortcodes are
+  converted (``[caption]``, ``[embed]``, ``[code]``, media) or removed.
+- Attachments, menu items and other item types are left out and counted.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from datetime import UTC, date, datetime
+from io import BytesIO
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo
+
+from markupsafe import escape
+
+from generator.assemble import RESERVED_PAGE_SLUGS
+from generator.importers.markup import (
+    Context,
+    heading_depths,
+    lead_text,
+    parse_html,
+    plain,
+    section_level,
+    split_sections,
+    to_markdown,
+)
+from generator.importers.model import (
+    ImportedArticle,
+    ImportedFile,
+    ImportedSection,
+    ImportFileError,
+    describe,
+)
+from generator.slugs import slugify
+
+WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.\d+/$")
+EXCERPT_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.\d+/excerpt/$")
+CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
+DC_NAMESPACE = "http://purl.org/dc/elements/1.1/"
+NO_DATE = "0000-00-00 00:00:00"
+DRAFT_STATES = {
+    "draft": "a draft",
+    "pending": "pending review",
+    "private": "private",
+    "future": "scheduled",
+}
+LEFT_OUT_STATES = {"trash", "auto-draft", "inherit"}
+
+SELF_CLOSING_BLOCK = re.compile(r"<!--\s*wp:([a-z][a-z0-9/-]*)[^>]*?/-->")
+CAPTION = re.compile(r"\[(?:wp_)?caption\b[^\]]*\](.*?)\[/(?:wp_)?caption\]", re.DOTALL)
+CAPTION_MEDIA = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL)
+EMBED = re.compile(r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.DOTALL)
+CODE = re.compile(r"\[(code|sourcecode)\b[^\]]*\](.*?)\[/\1\]", re.DOTALL)
+MEDIA_SHORTCODE = re.compile(r"\[(video|audio|youtube|vimeo|playlist)\b([^\]]*)\](?:.*?\[/\1\])?")
+URL_IN_ATTRIBUTES = re.compile(r"""(?:=\s*["']?)?(https?://[^\s"'\]]+)""")
+GALLERY = re.compile(r"\[gallery\b[^\]]*\]")
+# A shortcode: [name attr="x"], [name /], or [name]...[/name]; plain "[sic]" is left alone.
+CLOSING_SHORTCODE = re.compile(r"\[/([a-z][a-z0-9_-]*)\]")
+ATTRIBUTE_SHORTCODE = re.compile(r"\[([a-z][a-z0-9_-]*)(\s+[^\]]*=[^\]]*|\s*/)\]")
+
+
+def import_wordpress(path: str, data: bytes, zone: ZoneInfo, today: date) -> ImportedFile:
+    """Read a WXR export; every post and page becomes an :class:`ImportedArticle`."""
+    namespaces = _namespaces(path, data)
+    channel = ET.fromstring(data).find("channel")
+    if channel is None:
+        raise ImportFileError(path, "not a WordPress export: no <channel> in the RSS")
+    reader = _Reader(path, namespaces, zone, today)
+    return reader.read(channel)
+
+
+def is_wordpress_export(data: bytes) -> bool:
+    head = data[:4096].decode("utf-8", "replace")
+    return "<rss" in head and "wordpress.org/export/" in head
+
+
+def _namespaces(path: str, data: bytes) -> dict[str, str]:
+    """The export's namespace URIs by role, read from its own declarations."""
+    found = {"content": CONTENT_NAMESPACE, "dc": DC_NAMESPACE, "wp": "", "excerpt": ""}
+    try:
+        for _event, (_prefix, uri) in ET.iterparse(BytesIO(data), events=("start-ns",)):
+            if WP_NAMESPACE.match(uri):
+                found["wp"] = uri
+            elif EXCERPT_NAMESPACE.match(uri):
+                found["excerpt"] = uri
+    except ET.ParseError as error:
+        line, column = error.position
+        raise ImportFileError(
+            path,
+            f"not well-formed XML: {str(error).split(':')[0]}",
+            line=line,
+            column=column + 1,
+            hint="export the file again from WordPress (Tools > Export)",
+        ) from None
+    if not found["wp"]:
+        raise ImportFileError(
+            path,
+            "not a WordPress export: no wordpress.org/export/1.x namespace",
+            hint="export the file from WordPress with Tools > Export > All content",
+        )
+    return found
+
+
+class _Reader:
+    def __init__(self, path: str, namespaces: dict[str, str], zone: ZoneInfo, today: date):
+        self.path = path
+        self.ns = namespaces
+        self.zone = zone
+        self.today = today
+        self.slugs: dict[str, set[str]] = {"post": set(), "page": set()}
+
+    def read(self, channel: ET.Element) -> ImportedFile:
+        names = self._author_names(channel)
+        items = channel.findall("item")
+        pages = {
+            self._wp(item, "post_id"): (self._wp(item, "post_name"), self._wp(item, "post_parent"))
+            for item in items
+            if self._wp(item, "post_type") == "page"
+        }
+        articles, authors, left_out, skipped = [], {}, Counter(), []
+        for item in items:
+            kind = self._wp(item, "post_type")
+            status = self._wp(item, "status")
+            if kind not in ("post", "page"):
+                left_out[kind or "unknown"] += 1
+                continue
+            if status in LEFT_OUT_STATES:
+                skipped.append(f"{self._where(item)}: left out ({status})")
+                continue
+            article, author = self._article(item, kind, pages)
+            articles.append(article)
+            if author:
+                authors[author] = names.get(author, author)
+        if left_out:
+            counts = ", ".join(f"{n} {kind}" for kind, n in sorted(left_out.items()))
+            skipped.append(f"{self.path}: left out items that are not posts or pages: {counts}")
+        keys = {slugify(login) or "author": name for login, name in authors.items()}
+        return ImportedFile(self.path, tuple(articles), keys, (), tuple(skipped))
+
+    def _author_names(self, channel: ET.Element) -> dict[str, str]:
+        names = {}
+        for author in channel.findall(f"{{{self.ns['wp']}}}author"):
+            login = self._wp(author, "author_login")
+            names[login] = self._wp(author, "author_display_name") or login
+        return names
+
+    # -- one item ---------------------------------------------------------------------------
+
+    def _article(
+        self, item: ET.Element, kind: str, pages: dict[str, tuple[str, str]]
+    ) -> tuple[ImportedArticle, str]:
+        where = self._where(item)
+        protected = bool(self._wp(item, "post_password"))
+        raw = "" if protected else self._text(item, f"{{{self.ns['content']}}}encoded")
+        html, notes = _clean_content(raw)
+        document = parse_html(html)
+        title = " ".join(self._text(item, "title").split())
+        draft_reasons = self._draft_reasons(item, title, document, protected)
+        title = title or f"Untitled {kind} {self._wp(item, 'post_id')}"
+        warnings = [f"{where}: {note}" for note in notes]
+        slug = self._slug(item, kind, title, pages, warnings)
+        fields = self._front_matter(item, kind, title, document, draft_reasons)
+        context = Context(autop="<!-- wp:" not in raw)  # classic posts: blank lines are <p>s
+        intro, sections = self._body(kind, document, context)
+        if draft_reasons:
+            warnings.append(f"{where}: imported as a draft: " + ", ".join(draft_reasons))
+        warnings += [f"{where}: embedded media kept as a link: {url}" for url in context.media]
+        article = ImportedArticle(
+            source=where,
+            kind=kind,
+            slug=slug,
+            front_matter=fields,
+            intro=intro,
+            sections=sections,
+            warnings=tuple(warnings),
+            images=tuple(dict.fromkeys(context.images)),
+        )
+        return article, self._text(item, f"{{{DC_NAMESPACE}}}creator").strip()
+
+    def _draft_reasons(self, item: ET.Element, title: str, document, protected: bool) -> list[str]:
+        """Why the post must not be published as it is (none for a finished post)."""
+        reasons = []
+        status = self._wp(item, "status")
+        if status in DRAFT_STATES:
+            reasons.append(DRAFT_STATES[status])
+        if protected:
+            reasons.append("password-protected (its content was not imported)")
+        if not title:
+            reasons.append("untitled")
+        empty = not plain(document) and not any(n.tag == "img" for n in document.iter())
+        if empty and not protected:
+            reasons.append("empty")
+        return reasons
+
+    def _front_matter(
+        self, item: ET.Element, kind: str, title: str, document, draft_reasons: list[str]
+    ) -> dict:
+        protected = bool(self._wp(item, "post_password"))
+        excerpt = "" if protected else self._text(item, f"{{{self.ns['excerpt']}}}encoded")
+        excerpt = plain(parse_html(excerpt))
+        description = describe(excerpt or lead_text(document)) or title
+        published = self._date(item, "post_date") or self.today
+        modified = self._date(item, "post_modified")
+        if kind == "page":
+            fields = {"title": title, "description": description, "menu": "none"}
+            if modified:
+                fields["updated"] = modified
+        else:
+            fields = {"title": title, "description": description, "date": published}
+            if modified and _later(modified, published):
+                fields["updated"] = modified
+            author = self._text(item, f"{{{DC_NAMESPACE}}}creator").strip()
+            if author:
+                fields["author"] = slugify(author) or "author"
+            categories = self._terms(item, "category")
+            tags = _unique(categories[1:] + self._terms(item, "post_tag"), categories[:1])
+            if categories:
+                fields["category"] = categories[0]
+            if tags:
+                fields["tags"] = tags
+        if draft_reasons:
+            fields["draft"] = True
+        return fields
+
+    def _body(
+        self, kind: str, document, context: Context
+    ) -> tuple[str, tuple[ImportedSection, ...]]:
+        if kind == "page":
+            context.depths = heading_depths(document, 1, 2)  # no sections: headings from ##
+            context.first_depth = 2
+            return to_markdown(document, context), ()
+        level = section_level(document)
+        context.depths = heading_depths(document, level, 3)
+        intro, sections = split_sections(document, level)
+        return to_markdown(intro, context), tuple(
+            ImportedSection(title, to_markdown(body, context)) for title, body in sections
+        )
+
+    def _slug(
+        self,
+        item: ET.Element,
+        kind: str,
+        title: str,
+        pages: dict[str, tuple[str, str]],
+        warnings: list[str],
+    ) -> str:
+        where = self._where(item)
+        name = unquote(self._wp(item, "post_name"))
+        if kind == "page":
+            name = "-".join(self._page_path(self._wp(item, "post_id"), pages)) or name
+        slug = slugify(name) or slugify(title) or f"{kind}-{self._wp(item, 'post_id')}"
+        if name and slug != name:
+            warnings.append(f"{where}: the slug {name!r} became {slug!r} (URLs are ASCII)")
+        if kind == "page" and slug in RESERVED_PAGE_SLUGS:
+            warnings.append(
+                f"{where}: /{slug}/ is used by the site itself; the page is /{slug}-page/"
+            )
+            slug += "-page"
+        taken = self.slugs[kind]
+        if slug in taken:
+            number = 2
+            while f"{slug}-{number}" in taken:
+                number += 1
+            warnings.append(
+                f"{where}: the slug {slug!r} is taken by another {kind}; using {slug}-{number}"
+            )
+            slug = f"{slug}-{number}"
+        taken.add(slug)
+        return slug
+
+    def _page_path(self, post_id: str, pages: dict[str, tuple[str, str]]) -> list[str]:
+        """A page's slug and its parents', outermost first (a cycle stops the walk)."""
+        names, seen = [], set()
+        while post_id in pages and post_id not in seen:
+            seen.add(post_id)
+            name, post_id = pages[post_id]
+            names.insert(0, unquote(name))
+        return [name for name in names if name]
+
+    def _terms(self, item: ET.Element, domain: str) -> list[str]:
+        names = [
+            " ".join((c.text or "").split())
+            for c in item.findall("category")
+            if c.get("domain") == domain
+        ]
+        return list(dict.fromkeys(name for name in names if name))
+
+    def _date(self, item: ET.Element, name: str) -> datetime | None:
+        """``post_date_gmt`` in the site's timezone where set, else the blog's local time."""
+        gmt = self._wp(item, f"{name}_gmt")
+        if gmt and gmt != NO_DATE:
+            moment = _parse_date(gmt)
+            if moment:
+                return moment.replace(tzinfo=UTC).astimezone(self.zone)
+        local = self._wp(item, name)
+        return _parse_date(local) if local and local != NO_DATE else None
+
+    def _where(self, item: ET.Element) -> str:
+        return f"{self.path}: {self._wp(item, 'post_type') or 'item'} {self._wp(item, 'post_id')}"
+
+    def _wp(self, element: ET.Element, name: str) -> str:
+        return self._text(element, f"{{{self.ns['wp']}}}{name}").strip()
+
+    @staticmethod
+    def _text(element: ET.Element, tag: str) -> str:
+        found = element.find(tag)
+        return (found.text or "") if found is not None else ""
+
+
+def _unique(names: list[str], taken: list[str]) -> list[str]:
+    """``names`` without repeats, comparing as URLs do ("Acne" and "acne" are one tag)."""
+    seen = {slugify(name) for name in taken}
+    unique = []
+    for name in names:
+        if slugify(name) not in seen:
+            seen.add(slugify(name))
+            unique.append(name)
+    return unique
+
+
+def _parse_date(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _later(modified: datetime, published: datetime | date) -> bool:
+    if not isinstance(published, datetime):
+        return modified.date() > published
+    if (modified.tzinfo is None) != (published.tzinfo is None):
+        return modified.replace(tzinfo=None) > published.replace(tzinfo=None)
+    return modified > published
+
+
+# -- content ------------------------------------------------------------------------------------
+
+
+def _clean_content(html: str) -> tuple[str, list[str]]:
+    """Convert or remove shortcodes; note what could not be carried over."""
+    notes = []
+    dynamic = sorted(set(SELF_CLOSING_BLOCK.findall(html)) - {"more", "nextpage", "spacer"})
+    if dynamic:
+        notes.append("blocks generated by WordPress were dropped: " + ", ".join(dynamic))
+    html = CODE.sub(lambda m: f"<pre><code>{escape(m.group(2).strip())}</code></pre>", html)
+    html = CAPTION.sub(_caption, html)
+    html = EMBED.sub(lambda m: _link_paragraph(m.group(1).strip()), html)
+    html = MEDIA_SHORTCODE.sub(_media_shortcode, html)
+    if GALLERY.search(html):
+        notes.append("a [gallery] was dropped: add its images by hand")
+        html = GALLERY.sub("", html)
+    removed = sorted(set(CLOSING_SHORTCODE.findall(html)) | set(_attribute_shortcodes(html)))
+    for name in removed:
+        html = re.sub(rf"\[/?{re.escape(name)}\b[^\]]*\]", "", html)
+    if removed:
+        notes.append(
+            "shortcodes removed (their text kept): " + ", ".join(f"[{n}]" for n in removed)
+        )
+    return html, notes
+
+
+def _attribute_shortcodes(html: str) -> list[str]:
+    return [m.group(1) for m in ATTRIBUTE_SHORTCODE.finditer(html)]
+
+
+def _caption(match: re.Match) -> str:
+    inner = match.group(1)
+    parts = CAPTION_MEDIA.match(inner)
+    if not parts:
+        return inner
+    return f"<figure>{parts.group(1)}<figcaption>{parts.group(2).strip()}</figcaption></figure>"
+
+
+def _media_shortcode(match: re.Match) -> str:
+    url = URL_IN_ATTRIBUTES.search(match.group(2) or "") or URL_IN_ATTRIBUTES.search(match.group(0))
+    return _link_paragraph(url.group(1)) if url else ""
+
+
+def _link_paragraph(url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        return ""
+    return f'<p><a href="{escape(url)}">{escape(url)}</a></p>'

@@ -1,0 +1,100 @@
+"""``sitegen new-site`` and ``sitegen new``: start a site, or an article inside one.
+
+A new site is a copy of ``generator/starter/``: a commented ``site.toml``, one
+example article in section files, and About and Contact pages. It has no ``templates/``
+folder, so it uses the default theme from the installed package, and it builds
+as it is. ``$today`` in the starter's text files becomes today's date.
+
+A new article is a folder ``content/posts/<slug>/`` with an ``index.md`` whose
+fields are there to fill in, marked ``draft: true`` so that it is not published
+half-written, and one numbered file per section::
+
+    >>> new_article(site, "Acne myths", ["What causes acne", "Treatments"])  # doctest: +SKIP
+    ['content/posts/acne-myths/index.md', 'content/posts/acne-myths/01-what-causes-acne.md', ...]
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from string import Template
+
+from generator.config import load_config
+from generator.errors import SiteError
+from generator.importers.writer import front_matter
+from generator.slugs import slugify
+
+STARTER = Path(__file__).resolve().parent / "starter"
+RENAMED = {"gitignore": ".gitignore"}  # stored without the dot so git does not read it here
+DEFAULT_SECTIONS = ("Overview",)
+
+
+class ScaffoldError(SiteError):
+    """A new site or article cannot be created where asked."""
+
+
+def new_site(site_dir: Path, today: date) -> list[str]:
+    """Create a working site in ``site_dir`` (new or empty); return the files written."""
+    if site_dir.exists() and (not site_dir.is_dir() or any(site_dir.iterdir())):
+        raise ScaffoldError(
+            str(site_dir),
+            "the folder is not empty",
+            hint="give a new folder name: sitegen new-site my-clinic-blog",
+        )
+    written = []
+    for source in sorted(path for path in STARTER.rglob("*") if path.is_file()):
+        relative = source.relative_to(STARTER)
+        relative = relative.with_name(RENAMED.get(relative.name, relative.name))
+        text = Template(source.read_text("utf-8")).safe_substitute(today=today.isoformat())
+        target = site_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+        written.append(relative.as_posix())
+    return written
+
+
+def new_article(site_dir: Path, title: str, sections: list[str], today: date) -> list[str]:
+    """Scaffold a draft article titled ``title`` in the site; return the files written."""
+    load_config(site_dir)  # only inside a site folder
+    slug = slugify(title)
+    if not slug:
+        raise ScaffoldError(
+            None,
+            f"cannot make a URL name from the title {title!r}",
+            hint="use a title with letters or digits",
+        )
+    folder = Path("content/posts") / slug
+    for taken in (folder, folder.with_suffix(".md")):
+        if (site_dir / taken).exists():
+            raise ScaffoldError(
+                taken.as_posix(),
+                "an article with this name already exists",
+                hint="choose another title, or edit the existing article",
+            )
+    titles = [name.strip() for name in sections if name.strip()] or list(DEFAULT_SECTIONS)
+    files = {folder / "index.md": front_matter(_empty_fields(title, today))}
+    for number, name in enumerate(titles, start=1):
+        file_name = f"{number:02d}-{slugify(name)[:60].rstrip('-') or 'section'}.md"
+        files[folder / file_name] = front_matter({"title": name})
+    for relative, text in files.items():
+        (site_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / relative).write_text(text, "utf-8")
+    return [relative.as_posix() for relative in files]
+
+
+def _empty_fields(title: str, today: date) -> dict:
+    """Every article field, empty where the writer has to fill it in."""
+    return {
+        "title": title,
+        "description": "",
+        "date": today,
+        "updated": None,
+        "author": "",
+        "reviewed_by": "",
+        "last_reviewed": None,
+        "category": "",
+        "tags": [],
+        "image": "",
+        "image_alt": "",
+        "draft": True,
+    }
