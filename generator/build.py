@@ -85,11 +85,11 @@ def render_site(
     outputs = render_jobs(env, plan_site(config, site))
     outputs.update(static)
     outputs.update(_article_assets(site, sources))
-    outputs = _finish_pages(config, outputs, images, sources)
+    outputs, page_problems = _finish_pages(config, outputs, images, sources)
     index, search_warnings = search_outputs(outputs)
     outputs.update(index)  # before the checks, so that the link checker knows the index
     # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
-    warnings = validate(config, sources, parsed, site, outputs, visibility)
+    warnings = validate(config, sources, parsed, site, outputs, visibility, page_problems)
     return outputs, site, warnings + search_warnings
 
 
@@ -101,14 +101,14 @@ def parse_sources(sources: SiteSources) -> list[ParsedFile]:
 
 def _finish_pages(
     config: Config, outputs: dict[str, bytes], images: ImageCatalog, sources: SiteSources
-) -> dict[str, bytes]:
-    """Responsive <img> markup, the privacy check, and the converted images themselves."""
+) -> tuple[dict[str, bytes], list[SiteWarning]]:
+    """Responsive <img> markup and the converted images; images without alt, foreign loads."""
     content = sources.posts + sources.pages + sources.static
     # SVG files by site URL: their drawing size goes into the <img> that shows them.
     svg = {config.base_path + dest: data for dest, data in outputs.items() if dest.endswith(".svg")}
-    outputs = responsive_pages(outputs, images, config, svg, content)
-    check_hosts(config, outputs, content)
-    return outputs | images.outputs
+    outputs, problems = responsive_pages(outputs, images, config, svg, content)
+    problems += check_hosts(config, outputs, content)
+    return outputs | images.outputs, problems
 
 
 def _article_assets(site: Site, sources: SiteSources) -> dict[str, bytes]:

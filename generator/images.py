@@ -13,11 +13,13 @@ Three steps, each plain data in and out:
    is a converted image becomes a ``<picture>`` with ``srcset``, ``sizes``,
    ``width`` and ``height`` (no layout shift) and ``loading="lazy"`` unless the
    template asked for ``fetchpriority`` or ``loading`` itself. An ``<img>``
-   with no ``alt`` at all is an error; a decorative image says ``alt=""``.
+   with no ``alt`` at all breaks the rule ``alt-text``; a decorative image says
+   ``alt=""``.
 
 Markdown images get their ``alt`` from the brackets, ``![What it shows](x.jpg)``;
-empty brackets are an error unless the image is marked ``{decorative}``
-(:class:`AltTextCheck`, run inside Python-Markdown by ``parse``).
+empty brackets break the rule ``alt-text`` (an error unless ``site.toml`` says
+otherwise) unless the image is marked ``{decorative}`` (:class:`AltTextCheck`,
+run inside Python-Markdown by ``parse``).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from generator.config import Config
 from generator.discover import SourceFile
-from generator.errors import ContentError, SiteError, TemplateError
+from generator.errors import ContentError, SiteWarning
 from generator.model import Site
 
 WIDTHS = (480, 960, 1440)
@@ -268,11 +270,11 @@ def responsive_pages(
     config: Config,
     vector: dict[str, bytes],
     sources: tuple[SourceFile, ...] = (),
-) -> dict[str, bytes]:
-    """Rewrite the ``<img>`` of every HTML page; ``vector`` holds SVG files by site URL.
+) -> tuple[dict[str, bytes], list[SiteWarning]]:
+    """Rewrite the ``<img>`` of every HTML page; return the pages and the images without alt.
 
-    ``sources`` (the content files) only serve to name the file an ``<img>`` without
-    ``alt`` comes from.
+    ``vector`` holds SVG files by site URL; ``sources`` (the content files) only serve
+    to name the file an ``<img>`` without ``alt`` comes from (rule ``alt-text``).
 
     On ``/posts/jar/``, ``<img src="hero.jpg" alt="A jar">`` becomes::
 
@@ -281,15 +283,15 @@ def responsive_pages(
         srcset="/posts/jar/hero-480.3f2a9c1e.jpg 480w, ..." sizes="..." width="960"
         height="540"></picture>
     """
-    rewritten = {}
+    rewritten, problems = {}, []
     for dest_path, data in pages.items():
         if dest_path.endswith(".html"):
             page_url = config.base_path + dest_path.removesuffix("index.html")
             html = data.decode("utf-8")
-            found = _rewrite(html, dest_path, page_url, catalog, config, vector, sources)
+            found = _rewrite(html, dest_path, page_url, catalog, config, vector, sources, problems)
             data = found.encode("utf-8")
         rewritten[dest_path] = data
-    return rewritten
+    return rewritten, problems
 
 
 class _ImageFinder(HTMLParser):
@@ -321,6 +323,7 @@ def _rewrite(
     config: Config,
     vector: dict[str, bytes],
     sources: tuple[SourceFile, ...],
+    problems: list[SiteWarning],
 ) -> str:
     finder = _ImageFinder()
     finder.feed(html)
@@ -331,7 +334,7 @@ def _rewrite(
     for (line, column), text, attrs, in_picture in finder.found:
         start = line_starts[line - 1] + column
         if "alt" not in attrs:  # a bare `alt` is alt="", which is fine
-            raise _missing_alt(dest_path, text, line, sources)
+            problems.append(_missing_alt(dest_path, text, line, sources))
         replacement = _responsive(attrs, page_url, catalog, config, vector, in_picture)
         if replacement is not None:
             pieces += [html[last:start], replacement]
@@ -340,7 +343,9 @@ def _rewrite(
     return "".join(pieces)
 
 
-def _missing_alt(dest_path: str, tag: str, line: int, sources: tuple[SourceFile, ...]) -> SiteError:
+def _missing_alt(
+    dest_path: str, tag: str, line: int, sources: tuple[SourceFile, ...]
+) -> SiteWarning:
     """Name the content file that holds the tag when there is one, else the built page."""
     message = f"an image has no alt text: {tag}"
     hint = 'describe the image in alt="...", or write alt="" if it is only decoration'
@@ -348,10 +353,9 @@ def _missing_alt(dest_path: str, tag: str, line: int, sources: tuple[SourceFile,
         text = source.data.decode("utf-8", "replace")
         if tag in text:
             where = text.count("\n", 0, text.index(tag)) + 1
-            return ContentError(source.src_path, message, line=where, hint=hint, rule="alt-text")
-    return TemplateError(
-        dest_path, message, line=line, hint=hint + " (in a template)", rule="alt-text"
-    )
+            return SiteWarning(source.src_path, message, line=where, hint=hint, rule="alt-text")
+    hint += " (in a template)"
+    return SiteWarning(dest_path, message, line=line, hint=hint, rule="alt-text")
 
 
 def _responsive(
@@ -430,29 +434,38 @@ def _svg_size(data: bytes) -> tuple[int, int] | None:
 # --- Markdown: alt text is required ---------------------------------------------------------
 
 
-class MissingAltText(ValueError):
-    """Raised inside Python-Markdown; ``parse`` turns it into a ContentError with the line."""
-
-    def __init__(self, src: str) -> None:
-        super().__init__(src)
-        self.src = src
-
-
 class AltTextCheck(Treeprocessor):
-    """Every Markdown image says what it shows, or is marked ``{decorative}`` (then ``alt=""``)."""
+    """Every Markdown image says what it shows, or is marked ``{decorative}`` (then ``alt=""``).
+
+    The ``src`` of each image without either is kept in ``missing`` for ``parse`` to report.
+    """
+
+    def __init__(self, md: Markdown, missing: list[str]) -> None:
+        super().__init__(md)
+        self.missing = missing
 
     def run(self, root):
         for image in root.iter("img"):
             # attr_list turns a bare word into an attribute whose value is None.
             decorative = DECORATIVE in image.attrib
             image.attrib.pop(DECORATIVE, None)
-            if not (image.get("alt") or "").strip() and not decorative:
-                raise MissingAltText(image.get("src", ""))
             if decorative:
                 image.set("alt", "")
+            elif not (image.get("alt") or "").strip():
+                self.missing.append(image.get("src", ""))
 
 
 class AltTextExtension(Extension):
+    """Registers :class:`AltTextCheck`; ``missing`` lists the last conversion's images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.missing: list[str] = []
+
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.registerExtension(self)  # so that Markdown.reset() calls reset() below
         # After attr_list (priority 8), which turns {decorative} into an attribute.
-        md.treeprocessors.register(AltTextCheck(md), "sitegen_alt_text", 4)
+        md.treeprocessors.register(AltTextCheck(md, self.missing), "sitegen_alt_text", 4)
+
+    def reset(self) -> None:
+        self.missing.clear()

@@ -75,9 +75,14 @@ def validate(
     site: Site,
     outputs: dict[str, bytes],
     visibility: Visibility,
+    page_problems: Iterable[SiteWarning] = (),
 ) -> list[SiteWarning]:
-    """Every finding that is not an error; raise :class:`CheckFailed` if any is."""
-    findings = lint_site(config, sources, parsed, site, outputs, visibility)
+    """Every finding that is not an error; raise :class:`CheckFailed` if any is.
+
+    ``page_problems`` are what the build found in rendered pages (images without
+    alt text, loads from other hosts), each carrying its rule.
+    """
+    findings = lint_site(config, sources, parsed, site, outputs, visibility, page_problems)
     if any(finding.severity == "error" for finding in findings):
         raise CheckFailed(findings)
     return list(findings)
@@ -90,6 +95,7 @@ def lint_site(
     site: Site,
     outputs: dict[str, bytes],
     visibility: Visibility,
+    page_problems: Iterable[SiteWarning] = (),
 ) -> list[Finding]:
     """All findings of the site, sorted by place, with the severities of ``site.toml``."""
     texts = {
@@ -107,6 +113,7 @@ def lint_site(
         *reviews(config, parsed, visibility),
         *unpublished(config, parsed, visibility),
         *links(config, site, outputs, texts),
+        *(_finding(problem) for problem in page_problems),
     ]
     readers = {comment.src_path for article in site.articles for comment in article.comments}
     for finding in found:
@@ -131,14 +138,18 @@ def _text(data: bytes) -> str:
 def unknown_fields(parsed: list[ParsedFile]) -> Iterator[Finding]:
     for item in parsed:
         for warning in item.warnings:
-            yield Finding(
-                warning.rule or "unknown-field",
-                warning.path or item.src_path,
-                warning.message,
-                line=warning.line,
-                column=warning.column,
-                hint=warning.hint,
-            )
+            yield _finding(warning, item.src_path)
+
+
+def _finding(warning: SiteWarning, path: str = "") -> Finding:
+    return Finding(
+        warning.rule or "unknown-field",
+        warning.path or path,
+        warning.message,
+        line=warning.line,
+        column=warning.column,
+        hint=warning.hint,
+    )
 
 
 def lengths(parsed: list[ParsedFile]) -> Iterator[Finding]:

@@ -7,6 +7,9 @@ listed in ``site.toml``::
 
     allowed_hosts = ["video.clinic-partner.example"]
 
+A foreign load breaks the rule ``third-party``: an error, unless ``[check.rules]``
+says otherwise (say, while a migrated site still shows images from its old host).
+
 Links (``<a href>``, ``rel="canonical"``, feeds) load nothing and are not checked.
 """
 
@@ -18,7 +21,7 @@ from urllib.parse import urlsplit
 
 from generator.config import Config
 from generator.discover import SourceFile
-from generator.errors import ContentError, TemplateError
+from generator.errors import SiteWarning
 
 # Attributes that make a browser fetch something, by element.
 LOADING_ATTRIBUTES = {
@@ -51,9 +54,16 @@ RULE = "third-party"
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
 
 
-def check_hosts(config: Config, outputs: dict[str, bytes], sources: tuple[SourceFile, ...]) -> None:
-    """Raise an error naming the first page (and source line) that loads a foreign URL."""
+def check_hosts(
+    config: Config, outputs: dict[str, bytes], sources: tuple[SourceFile, ...]
+) -> list[SiteWarning]:
+    """Every foreign URL a page or stylesheet loads, once per source file (rule ``third-party``).
+
+    Each problem names the content file and line that hold the URL, or else the
+    built page (the URL then comes from a template).
+    """
     allowed = {urlsplit(config.base_url).hostname, *config.allowed_hosts}
+    problems: dict[tuple[str, str], SiteWarning] = {}
     for dest_path in sorted(outputs):
         if not dest_path.endswith((".html", ".css")):
             continue
@@ -61,7 +71,9 @@ def check_hosts(config: Config, outputs: dict[str, bytes], sources: tuple[Source
         for url in loaded_urls(text) if dest_path.endswith(".html") else _css_urls(text):
             host = _host(url)
             if host is not None and host not in allowed:
-                raise _foreign(dest_path, url, host, sources)
+                source, problem = _foreign(dest_path, url, host, sources)
+                problems.setdefault((source, url), problem)
+    return list(problems.values())
 
 
 def loaded_urls(html: str) -> list[str]:
@@ -117,15 +129,21 @@ def _host(url: str) -> str | None:
     return None
 
 
-def _foreign(dest_path: str, url: str, host: str, sources: tuple[SourceFile, ...]) -> Exception:
+def _foreign(
+    dest_path: str, url: str, host: str, sources: tuple[SourceFile, ...]
+) -> tuple[str, SiteWarning]:
+    """Where the URL is written (a content file, or "templates") and the problem to report."""
     message = f"loads {url} from {host}, another host: readers' browsers would contact it"
     hint = f'host it on the site instead, or add "{host}" to allowed_hosts in site.toml'
     for source in sources:
         text = source.data.decode("utf-8", "replace")
         if url in text and not source.src_path.startswith("/"):
             line = text.count("\n", 0, text.index(url)) + 1
-            return ContentError(source.src_path, message, line=line, hint=hint, rule=RULE)
-    return TemplateError(
+            return source.src_path, SiteWarning(
+                source.src_path, message, line=line, hint=hint, rule=RULE
+            )
+    # A template's URL is on many pages: it is reported once, at the first of them.
+    return "templates", SiteWarning(
         dest_path,
         message,
         hint=hint + " (the URL comes from a template, in the built page)",

@@ -10,10 +10,19 @@ import pytest
 from PIL import Image
 
 from generator.discover import digest_of
-from generator.errors import ContentError, TemplateError
+from generator.errors import ContentError
 from generator.images import ImageSource, convert_images, target_widths
+from generator.lint import CheckFailed
 from tests.conftest import build
 from tests.htmltools import Page, html_files
+
+
+def only_error(failed: CheckFailed):
+    """The one error finding of a failed build."""
+    errors = [finding for finding in failed.findings if finding.severity == "error"]
+    assert len(errors) == 1, [str(error) for error in errors]
+    return errors[0]
+
 
 ARTICLE = "posts/faq-article/index.html"
 
@@ -152,12 +161,13 @@ def test_a_markdown_image_without_alt_is_an_error(copy_site, tmp_path):
     site = copy_site("basic")
     section = site / "content/posts/faq-article/01-what-is-acne.md"
     section.write_text(section.read_text() + "\nSee below.\n\n![](hero.svg)\n")
-    with pytest.raises(ContentError) as caught:
+    with pytest.raises(CheckFailed) as caught:
         build(site, tmp_path / "out")
-    assert caught.value.path == "content/posts/faq-article/01-what-is-acne.md"
+    error = only_error(caught.value)
+    assert error.path == "content/posts/faq-article/01-what-is-acne.md"
     lines = section.read_text().splitlines()
-    assert lines[caught.value.line - 1] == "![](hero.svg)"
-    assert "alt text" in caught.value.message and "{decorative}" in caught.value.hint
+    assert lines[error.line - 1] == "![](hero.svg)"
+    assert "alt text" in error.message and "{decorative}" in error.hint
 
 
 def test_a_decorative_image_says_so(copy_site, tmp_path):
@@ -176,21 +186,23 @@ def test_raw_html_image_without_alt_names_the_content_file(copy_site, tmp_path):
     site = copy_site("basic")
     page = site / "content/pages/about.md"
     page.write_text(page.read_text() + '\n<img src="/blog/posts/faq-article/hero.svg">\n')
-    with pytest.raises(ContentError) as caught:
+    with pytest.raises(CheckFailed) as caught:
         build(site, tmp_path / "out")
-    assert caught.value.path == "content/pages/about.md"
-    assert page.read_text().splitlines()[caught.value.line - 1].startswith("<img")
+    error = only_error(caught.value)
+    assert error.path == "content/pages/about.md"
+    assert page.read_text().splitlines()[error.line - 1].startswith("<img")
 
 
 def test_template_image_without_alt_names_the_page(copy_site, tmp_path):
     site = copy_site("basic")
     (site / "templates").mkdir()
     (site / "templates/page.html").write_text(
-        '{% extends "base.html" %}{% block content %}<h1>x</h1><img src="a.png">{% endblock %}'
+        '{% extends "base.html" %}{% block content %}<h1>x</h1><img src="/blog/posts/faq-article/hero.svg">{% endblock %}'
     )
-    with pytest.raises(TemplateError) as caught:
+    with pytest.raises(CheckFailed) as caught:
         build(site, tmp_path / "out")
-    assert caught.value.path == "about/index.html"
+    error = only_error(caught.value)
+    assert error.path == "about/index.html"
 
 
 def test_every_image_of_the_sample_site_has_width_height_and_alt(sample_build):
@@ -226,3 +238,13 @@ def test_images_after_unusual_line_breaks_are_still_found(copy_site, tmp_path):
     assert img.attrs["alt"] == "A dermatologist" and img.attrs["width"] == "960"
     assert "<p>A line\u2028with a separator.</p>\n<p><picture>" in page.html
     assert page.html.count("<img") == 1
+
+
+def test_every_image_without_alt_is_reported_at_once(copy_site, tmp_path):
+    site = copy_site("basic")
+    section = site / "content/posts/faq-article/01-what-is-acne.md"
+    section.write_text(section.read_text() + "\n![](hero.svg)\n\n![ ](hero.svg?again)\n")
+    with pytest.raises(CheckFailed) as caught:
+        build(site, tmp_path / "out")
+    found = [f for f in caught.value.findings if f.rule == "alt-text"]
+    assert [f.line for f in found] == [12, 14]
