@@ -197,7 +197,8 @@ def test_template_image_without_alt_names_the_page(copy_site, tmp_path):
     site = copy_site("basic")
     (site / "templates").mkdir()
     (site / "templates/page.html").write_text(
-        '{% extends "base.html" %}{% block content %}<h1>x</h1><img src="/blog/posts/faq-article/hero.svg">{% endblock %}'
+        '{% extends "base.html" %}{% block content %}<h1>x</h1>'
+        '<img src="/blog/posts/faq-article/hero.svg">{% endblock %}'
     )
     with pytest.raises(CheckFailed) as caught:
         build(site, tmp_path / "out")
