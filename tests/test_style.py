@@ -13,7 +13,7 @@ from tests.conftest import REPO
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
 def test_ruff(command):
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", *command, "generator", "tests"],
+        [sys.executable, "-m", "ruff", *command, "generator", "tests", "bench"],
         cwd=REPO,
         capture_output=True,
         text=True,
