@@ -36,6 +36,7 @@ SITE_SETTINGS: dict[str, tuple[type, Any]] = {
     "posts_per_page": (int, 10),
     "related_count": (int, 4),
     "feed_limit": (int, 0),
+    "allowed_hosts": (list, []),
     "clinic": (dict, None),
     "authors": (dict, None),
     "reviewers": (dict, None),
@@ -102,6 +103,7 @@ class Config:
     posts_per_page: int = 10
     related_count: int = 4
     feed_limit: int = 0  # 0: every published article
+    allowed_hosts: tuple[str, ...] = ()  # hosts pages may load resources from (privacy)
     clinic: Clinic = field(default_factory=lambda: Clinic(name=""))
     authors: dict[str, Person] = field(default_factory=dict)
     reviewers: dict[str, Person] = field(default_factory=dict)
@@ -186,6 +188,7 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         posts_per_page=values["posts_per_page"],
         related_count=values["related_count"],
         feed_limit=values["feed_limit"],
+        allowed_hosts=values["allowed_hosts"],
         clinic=clinic,
         authors=_people(values["authors"], "authors", where),
         reviewers=_people(values["reviewers"], "reviewers", where),

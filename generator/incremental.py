@@ -50,10 +50,12 @@ from generator.fingerprint import (
     Rendered,
     digest_of_values,
 )
+from generator.images import ImageCatalog, convert_images, image_sources, responsive_pages
 from generator.lint import LintMemo, validate
 from generator.model import Article, Site
 from generator.parse import ParsedFile, parse_source
 from generator.plan import RenderJob, article_job, plan_site
+from generator.privacy import check_hosts
 from generator.related import related_slugs
 from generator.render import default_theme_dir, make_environment, render_job, set_site_globals
 from generator.search import search_outputs
@@ -145,20 +147,26 @@ class Engine:
         site = self._assemble(config_digest, config, parsed)
         site = replace(site, related=self._related_slugs(site.articles, config.related_count))
         static, asset_urls = static_outputs(config.base_path, self._sources.static)
+        sources = self._sources.as_site_sources()
+        images = convert_images(
+            image_sources(config, site, sources.posts + sources.static), self.site_dir / CACHE_DIR
+        )
         jobs = plan_site(config, site, self._article_job_memo(config_digest))
-        env = self._environment(config, site, asset_urls, templates_changed)
+        env = self._environment(config, site, asset_urls, images, templates_changed)
         globals_digest = digest_of_values(
-            [config_digest, sorted(asset_urls.items()), site.pages, bool(site.tags)]
+            [config_digest, sorted(asset_urls.items()), site.pages, bool(site.tags), images.images]
         )
         fingerprints = self._fingerprinter(env, site, globals_digest, templates_changed)
         pages, rendered = self._render(env, fingerprints, jobs)
         outputs = pages | static | _article_assets(site, self._sources.content())
+        outputs, page_problems = _finish_pages(config, outputs, images, sources)
         index, search_warnings = search_outputs(outputs)
         outputs.update(index)  # before the checks, so that the link checker knows the index
         # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
-        sources = self._sources.as_site_sources()
         visibility = self._visibility()
-        warnings = validate(config, sources, parsed, site, outputs, visibility, self._lint_memo)
+        warnings = validate(
+            config, sources, parsed, site, outputs, visibility, page_problems, self._lint_memo
+        )
         return RenderedSite(site, outputs, warnings + search_warnings, rendered)
 
     # -- config, sources, parse ---------------------------------------------------------
@@ -246,18 +254,28 @@ class Engine:
         return plan_article
 
     def _environment(
-        self, config: Config, site: Site, asset_urls: dict[str, str], templates_changed: bool
+        self,
+        config: Config,
+        site: Site,
+        asset_urls: dict[str, str],
+        images: ImageCatalog,
+        templates_changed: bool,
     ) -> RecordingEnvironment:
         if self._env is None:
             env = make_environment(
-                config, site, asset_urls, self.theme_dir, environment_class=RecordingEnvironment
+                config,
+                site,
+                asset_urls,
+                self.theme_dir,
+                images,
+                environment_class=RecordingEnvironment,
             )
             assert isinstance(env, RecordingEnvironment)
             env.auto_reload = False  # the engine clears the cache itself when templates change
             self._env = env
         elif templates_changed:
             self._env.cache.clear()  # type: ignore[union-attr]
-        set_site_globals(self._env, config, site, asset_urls)
+        set_site_globals(self._env, config, site, asset_urls, images)
         return self._env
 
     def _fingerprinter(
@@ -335,6 +353,18 @@ def _render_recorded(
     finally:
         env.reads = None
     return Rendered(reads, fingerprints.of(job.template, job.context, reads), data)
+
+
+def _finish_pages(
+    config: Config, outputs: dict[str, bytes], images: ImageCatalog, sources: SiteSources
+) -> tuple[dict[str, bytes], list[SiteWarning]]:
+    """Responsive <img> markup and the converted images; images without alt, foreign loads."""
+    content = sources.posts + sources.pages + sources.static
+    # SVG files by site URL: their drawing size goes into the <img> that shows them.
+    svg = {config.base_path + dest: data for dest, data in outputs.items() if dest.endswith(".svg")}
+    outputs, problems = responsive_pages(outputs, images, config, svg, content)
+    problems += check_hosts(config, outputs, content)
+    return outputs | images.outputs, problems
 
 
 def _article_assets(site: Site, sources: list[SourceFile]) -> dict[str, bytes]:

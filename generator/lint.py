@@ -75,14 +75,17 @@ def validate(
     site: Site,
     outputs: dict[str, bytes],
     visibility: Visibility,
+    page_problems: Iterable[SiteWarning] = (),
     memo: LintMemo | None = None,
 ) -> list[SiteWarning]:
     """Every finding that is not an error; raise :class:`CheckFailed` if any is.
 
-    ``memo`` (kept by a long-running build) remembers the link checks of pages
-    whose bytes did not change, so a rebuild checks only what changed.
+    ``page_problems`` are what the build found in rendered pages (images without
+    alt text, loads from other hosts), each carrying its rule. ``memo`` (kept by
+    a long-running build) remembers the link checks of pages whose bytes did not
+    change, so a rebuild checks only what changed.
     """
-    findings = lint_site(config, sources, parsed, site, outputs, visibility, memo)
+    findings = lint_site(config, sources, parsed, site, outputs, visibility, page_problems, memo)
     if any(finding.severity == "error" for finding in findings):
         raise CheckFailed(findings)
     return list(findings)
@@ -95,6 +98,7 @@ def lint_site(
     site: Site,
     outputs: dict[str, bytes],
     visibility: Visibility,
+    page_problems: Iterable[SiteWarning] = (),
     memo: LintMemo | None = None,
 ) -> list[Finding]:
     """All findings of the site, sorted by place, with the severities of ``site.toml``."""
@@ -113,6 +117,7 @@ def lint_site(
         *reviews(config, parsed, visibility),
         *unpublished(config, parsed, visibility),
         *links(config, site, outputs, texts, memo),
+        *(_finding(problem) for problem in page_problems),
     ]
     readers = {comment.src_path for article in site.articles for comment in article.comments}
     for finding in found:
@@ -137,14 +142,18 @@ def _text(data: bytes) -> str:
 def unknown_fields(parsed: list[ParsedFile]) -> Iterator[Finding]:
     for item in parsed:
         for warning in item.warnings:
-            yield Finding(
-                warning.rule or "unknown-field",
-                warning.path or item.src_path,
-                warning.message,
-                line=warning.line,
-                column=warning.column,
-                hint=warning.hint,
-            )
+            yield _finding(warning, item.src_path)
+
+
+def _finding(warning: SiteWarning, path: str = "") -> Finding:
+    return Finding(
+        warning.rule or "unknown-field",
+        warning.path or path,
+        warning.message,
+        line=warning.line,
+        column=warning.column,
+        hint=warning.hint,
+    )
 
 
 def lengths(parsed: list[ParsedFile]) -> Iterator[Finding]:

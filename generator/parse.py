@@ -22,6 +22,7 @@ from markupsafe import Markup
 from generator.comments.text import render_comment
 from generator.discover import SourceFile
 from generator.errors import ContentError, SiteWarning
+from generator.images import AltTextExtension
 from generator.model import Question, TocEntry
 from generator.related import term_counts
 from generator.schema import FIELDS_BY_KIND, Field, FieldValueError, coerce
@@ -75,6 +76,9 @@ def parse_source(source: SourceFile) -> ParsedFile:
             html, toc = render_comment(body), ()
         else:
             html, toc = render_markdown(body, footnote_prefix=anchor or "")
+            warnings += [
+                _missing_alt(source.src_path, text, body, src) for src in _ALT_TEXT.missing
+            ]
         questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
     except RecursionError:
         raise ContentError(
@@ -115,6 +119,8 @@ def plain_text(html: str) -> str:
 
 
 _MARKDOWN: tuple[Markdown, FootnoteExtension] | None = None
+# Lists the images without alt text of the last conversion.
+_ALT_TEXT = AltTextExtension()
 
 
 def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
@@ -133,6 +139,7 @@ def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
                 "tables",
                 "sane_lists",
                 "toc",
+                _ALT_TEXT,
             ],
             extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
             output_format="html",
@@ -329,6 +336,21 @@ def _unknown_key(src_path: str, key: str, lines: dict[str, int], known: dict) ->
         column=1,
         hint=hint,
         rule="unknown-field",
+    )
+
+
+def _missing_alt(src_path: str, text: str, body: str, image: str) -> SiteWarning:
+    """An image without alt text (rule ``alt-text``), at the first body line naming it."""
+    body_start = text.count("\n", 0, len(text) - len(body))
+    lines = body.splitlines()
+    line = next((n for n, content in enumerate(lines, 1) if image and image in content), None)
+    return SiteWarning(
+        src_path,
+        f"the image {image!r} has no alt text",
+        line=body_start + line if line else None,
+        hint=f"say what it shows: ![A nurse applying numbing cream]({image}), "
+        f"or mark a purely decorative image: ![]({image}){{decorative}}",
+        rule="alt-text",
     )
 
 

@@ -18,6 +18,7 @@ import jinja2
 from generator import structured_data
 from generator.config import Config
 from generator.errors import TemplateError
+from generator.images import ImageCatalog
 from generator.model import Site
 from generator.plan import RenderJob
 
@@ -73,6 +74,7 @@ def make_environment(
     site: Site,
     asset_urls: dict[str, str],
     theme_dir: Path,
+    images: ImageCatalog | None = None,
     environment_class: type[jinja2.Environment] = jinja2.Environment,
 ) -> jinja2.Environment:
     search_path = [str(config.site_dir / "templates"), str(theme_dir)]
@@ -88,14 +90,20 @@ def make_environment(
     env.filters["date"] = human_date
     env.filters["isodate"] = iso_date
     env.filters["absolute"] = absolute_url
-    set_site_globals(env, config, site, asset_urls)
+    env.filters["og_image"] = og_image
+    set_site_globals(env, config, site, asset_urls, images)
     return env
 
 
 def set_site_globals(
-    env: jinja2.Environment, config: Config, site: Site, asset_urls: dict[str, str]
+    env: jinja2.Environment,
+    config: Config,
+    site: Site,
+    asset_urls: dict[str, str],
+    images: ImageCatalog | None = None,
 ) -> None:
     """What every template sees about the site; set again when an environment is reused."""
+    env.sitegen_images = images or ImageCatalog()  # type: ignore[attr-defined]
     env.globals["site"] = config
     env.globals["clinic"] = config.clinic
     env.globals["menu_pages"] = lambda menu: [page for page in site.pages if page.menu == menu]
@@ -146,6 +154,15 @@ def absolute_url(context: jinja2.runtime.Context, url: str) -> str:
     closed over them would be folded into the compiled template by Jinja's optimizer
     (``'feed.xml'|absolute`` is a constant), and compiled templates outlive one site."""
     return structured_data.absolute(context["site"], url)
+
+
+@jinja2.pass_context
+def og_image(context: jinja2.runtime.Context, url: str):
+    """The 1200-wide copy of an image, for social cards; None when it was not converted.
+
+    Like :func:`absolute_url`, it reads the image catalog at render time."""
+    catalog = context.environment.sitegen_images  # type: ignore[attr-defined]
+    return catalog.og_image(url, context["site"].origin)
 
 
 def human_date(value: date | datetime | None) -> str:

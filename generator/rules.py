@@ -59,6 +59,7 @@ RULES = {
             "image-beside", "error", "image: names a file that is not in the article folder.", True
         ),
         Rule("template", "error", "A template has a syntax error or fails while rendering.", True),
+        Rule("image-unreadable", "error", "An image file that cannot be decoded.", True),
         # Lints: found by looking at the whole site; their severity can be changed.
         Rule("unknown-field", "warning", "A front matter field that no schema knows."),
         Rule("draft-empty", "warning", "A draft leaves its title or description empty."),
@@ -66,6 +67,8 @@ RULES = {
         Rule("description-length", "warning", "A description outside 50-160 characters."),
         Rule("image-alt", "error", "An article image without image_alt."),
         Rule("image-missing", "error", "An image path that no file of the site provides."),
+        Rule("alt-text", "error", "An image without alt text (decorative ones say so)."),
+        Rule("third-party", "error", "A page loads from a host not in allowed_hosts."),
         Rule("broken-link", "error", "An internal link or #anchor that leads nowhere."),
         Rule("heading-order", "warning", "A heading that skips a level, or a second <h1>."),
         Rule("empty-section", "warning", "A section without text, or a FAQ without questions."),

@@ -23,7 +23,7 @@ def copy_sample_site(destination: Path) -> Path:
     """The repository's own sample site, copied so that builds leave the checkout alone."""
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "site.toml", destination / "site.toml")
-    for folder in ("content", "templates"):
+    for folder in ("content", "static", "templates"):
         shutil.copytree(REPO / folder, destination / folder)
     return destination
 

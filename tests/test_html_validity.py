@@ -1,4 +1,4 @@
-"""The W3C Nu HTML checker finds no error and no warning on any built page."""
+"""The W3C Nu HTML checker finds no error and no warning on any built page or stylesheet."""
 
 from __future__ import annotations
 
@@ -20,7 +20,16 @@ pytestmark = pytest.mark.skipif(
 
 def nu_messages(folder) -> list[dict]:
     result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--skip-non-html", "--format", "json", str(folder)],
+        [
+            "java",
+            "-jar",
+            str(VNU_JAR),
+            "--skip-non-html",
+            "--also-check-css",
+            "--format",
+            "json",
+            str(folder),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -28,12 +37,27 @@ def nu_messages(folder) -> list[dict]:
     return json.loads(result.stderr or '{"messages": []}')["messages"]
 
 
-def test_the_checker_reports_a_broken_page(tmp_path):
+def test_the_checker_reports_errors_warnings_and_bad_css(tmp_path):
     (tmp_path / "bad.html").write_text("<!doctype html><title>x</title><p><div></span>")
-    assert any(message["type"] == "error" for message in nu_messages(tmp_path))
+    (tmp_path / "warn.html").write_text(
+        '<!doctype html><html lang="en"><title>x</title><section><p>no heading</p></section>'
+    )
+    (tmp_path / "bad.css").write_text("body { colour: red; }")
+    by_file: dict[str, set[str]] = {}
+    for message in nu_messages(tmp_path):
+        name = message["url"].rsplit("/", 1)[-1]
+        by_file.setdefault(name, set()).add(message.get("subType", message["type"]))
+    assert "error" in by_file["bad.html"]
+    assert by_file["warn.html"] == {"warning"}
+    assert "error" in by_file["bad.css"]
 
 
 @pytest.mark.parametrize("which", ["sample_build", "basic_build"])
 def test_every_page_is_valid_html(which, request):
+    """Errors and warnings alike (a warning has type "info" and subType "warning")."""
     messages = nu_messages(request.getfixturevalue(which).output_dir)
-    assert [f"{m.get('url')}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
+    found = [
+        f"{m.get('url')}:{m.get('lastLine')}: {m.get('subType', m['type'])}: {m['message']}"
+        for m in messages
+    ]
+    assert found == []

@@ -41,6 +41,11 @@ DRAFTS = [
 ]
 
 
+# What a site does while its imported images still live on the old host and lack alt
+# text (README, "Importing"): the build reports them as warnings instead of stopping.
+MIGRATING = '\n[check.rules]\nalt-text = "warning"\nthird-party = "warning"\n'
+
+
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     site = tmp_path_factory.mktemp("wxr") / "site"
@@ -48,6 +53,7 @@ def imported(tmp_path_factory):
     config = site / "site.toml"
     config.write_text(
         config.read_text("utf-8").replace('timezone = "UTC"', 'timezone = "America/Chicago"')
+        + MIGRATING
     )
     report = import_files([EXPORT], site, today=TODAY)
     return site, report, build(site)
@@ -154,6 +160,7 @@ def test_the_wordpress_theme_unit_test_export_imports_and_builds(tmp_path):
     site = tmp_path / "site"
     new_site(site, TODAY)
     report = import_files([THEME_TEST], site, today=TODAY)
+    (site / "site.toml").write_text((site / "site.toml").read_text("utf-8") + MIGRATING)
     result = build(site)
     slugs = {article.slug for article in result.site.articles}
     # 49 published posts, less the password-protected, untitled and empty ones.

@@ -1,0 +1,471 @@
+"""Responsive images: convert each raster image once, then point every ``<img>`` at the results.
+
+Three steps, each plain data in and out:
+
+1. :func:`image_sources` lists the images a build may use: files beside
+   articles and raster files of ``static/``, each with the URL pages use for it.
+2. :func:`convert_images` makes, with Pillow, a few widths of each (480, 960
+   and 1440 pixels, never wider than the original) in WebP and in the original
+   format, plus a 1200-wide copy for ``og:image``. Results are cached under
+   ``SITE/.sitegen-cache/images/`` by the source's content hash and the
+   conversion recipe, so an unchanged image is never converted twice.
+3. :func:`responsive_pages` rewrites rendered pages: an ``<img>`` whose ``src``
+   is a converted image becomes a ``<picture>`` with ``srcset``, ``sizes``,
+   ``width`` and ``height`` (no layout shift) and ``loading="lazy"`` unless the
+   template asked for ``fetchpriority`` or ``loading`` itself. An ``<img>``
+   with no ``alt`` at all breaks the rule ``alt-text``; a decorative image says
+   ``alt=""``.
+
+Markdown images get their ``alt`` from the brackets, ``![What it shows](x.jpg)``;
+empty brackets break the rule ``alt-text`` (an error unless ``site.toml`` says
+otherwise) unless the image is marked ``{decorative}`` (:class:`AltTextCheck`,
+run inside Python-Markdown by ``parse``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import urljoin, urlsplit
+from xml.etree import ElementTree
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import escape
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from generator.config import Config
+from generator.discover import SourceFile
+from generator.errors import ContentError, SiteWarning
+from generator.model import Site
+
+WIDTHS = (480, 960, 1440)
+OG_WIDTH = 1200
+# The <img> fallback: sharp on most phones at 2x, small enough for old browsers.
+FALLBACK_WIDTH = 960
+# Pillow's name and the file suffix each raster format is written with.
+FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+SAVE_OPTIONS: dict[str, dict] = {
+    "JPEG": {"quality": 80, "optimize": True, "progressive": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 78, "method": 6},
+}
+# Part of every cache key: change it whenever the conversion changes.
+RECIPE = "v1:" + repr(sorted((name, sorted(opts.items())) for name, opts in SAVE_OPTIONS.items()))
+# What an image in an article's text is drawn at: the article column, or the screen less margins.
+DEFAULT_SIZES = "(min-width: 45rem) 42rem, calc(100vw - 2.5rem)"
+DECORATIVE = "decorative"
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """A raster image a page may show: where it comes from and the URL pages use for it."""
+
+    src_path: str
+    url: str  # site-relative, like /posts/microneedling/hero.jpg
+    dest_path: str  # the original's output path
+    data: bytes
+    digest: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    url: str
+    dest_path: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ResponsiveImage:
+    """Every converted copy of one image; ``fallback`` is the ``<img src>``."""
+
+    width: int
+    height: int
+    webp: tuple[Variant, ...]
+    original: tuple[Variant, ...]
+    og: Variant
+
+    @property
+    def fallback(self) -> Variant:
+        fitting = [v for v in self.original if v.width <= FALLBACK_WIDTH]
+        return fitting[-1] if fitting else self.original[0]
+
+
+@dataclass
+class ImageCatalog:
+    """The converted images by site-relative URL, their bytes by output path, and what was new."""
+
+    images: dict[str, ResponsiveImage] = field(default_factory=dict)
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    converted: list[str] = field(default_factory=list)  # output paths not found in the cache
+
+    def og_image(self, url: str, origin: str) -> Variant | None:
+        """The 1200-wide copy of an image given by absolute URL, for ``og:image``."""
+        found = self.images.get(url.removeprefix(origin))
+        if found is None:
+            return None
+        return Variant(origin + found.og.url, found.og.dest_path, found.og.width, found.og.height)
+
+
+def image_sources(config: Config, site: Site, sources: Iterable[SourceFile]) -> list[ImageSource]:
+    """The raster images beside published articles and in ``static/``, in a stable order."""
+    by_src = {source.src_path: source for source in sources}
+    found = []
+    for article in site.articles:
+        for asset in article.assets:
+            if _is_raster(asset.src_path):
+                source = by_src[asset.src_path]
+                url = config.base_path + asset.dest_path
+                found.append(
+                    ImageSource(asset.src_path, url, asset.dest_path, source.data, source.digest)
+                )
+    for source in by_src.values():
+        if source.kind == "static" and _is_raster(source.static_name):
+            dest_path = "static/" + source.static_name
+            url = config.base_path + dest_path
+            found.append(ImageSource(source.src_path, url, dest_path, source.data, source.digest))
+    return sorted(found, key=lambda image: image.url)
+
+
+def convert_images(images: Iterable[ImageSource], cache_dir: Path) -> ImageCatalog:
+    """Convert every image (or take it from ``cache_dir``); raise ContentError for a broken file."""
+    catalog = ImageCatalog()
+    for image in images:
+        catalog.images[image.url] = _convert(image, cache_dir / "images", catalog)
+    return catalog
+
+
+def target_widths(width: int) -> tuple[int, ...]:
+    """``2000 -> (480, 960, 1440)``, ``1200 -> (480, 960, 1200)``, ``300 -> (300,)``."""
+    return tuple(sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])}))
+
+
+def _convert(image: ImageSource, cache_dir: Path, catalog: ImageCatalog) -> ResponsiveImage:
+    # Only the header is read here; pixels are decoded when a size is missing from the cache.
+    original = _open(image)
+    width, height = _upright_size(original)
+    suffix = PurePosixPath(image.dest_path).suffix.lower()
+    upright: list[Image.Image] = []
+
+    def pixels() -> Image.Image:
+        if not upright:
+            upright.append(_decode(image, original))
+        return upright[0]
+
+    def variant(target: int, extension: str) -> Variant:
+        size = (target, max(1, round(height * target / width)))
+        made = _variant(image, size, extension)
+        if made.dest_path not in catalog.outputs:
+            key = f"{image.digest}:{size}:{extension}:{RECIPE}".encode()
+            path = cache_dir / (hashlib.blake2b(key, digest_size=16).hexdigest() + extension)
+            data = _read_cache(path)
+            if data is None:
+                data = _encode(pixels(), size, FORMATS[extension])
+                catalog.converted.append(made.dest_path)
+                _store(path, data)
+            catalog.outputs[made.dest_path] = data
+        return made
+
+    widths = target_widths(width)
+    return ResponsiveImage(
+        width=width,
+        height=height,
+        webp=tuple(variant(w, ".webp") for w in widths),
+        original=tuple(variant(w, suffix) for w in widths),
+        og=variant(min(width, OG_WIDTH), suffix),
+    )
+
+
+def _open(image: ImageSource) -> Image.Image:
+    try:
+        return Image.open(io.BytesIO(image.data))
+    except (UnidentifiedImageError, OSError) as error:
+        raise _unreadable(image, error) from None
+
+
+def _upright_size(picture: Image.Image) -> tuple[int, int]:
+    """The size once the EXIF orientation is applied: tags 5 to 8 turn the picture a quarter."""
+    width, height = picture.size
+    orientation = picture.getexif().get(ExifTags.Base.Orientation, 1)
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def _decode(image: ImageSource, picture: Image.Image) -> Image.Image:
+    try:
+        picture.load()
+    except OSError as error:
+        raise _unreadable(image, error) from None
+    # Phones store photos sideways with an orientation tag; turn the pixels instead.
+    return ImageOps.exif_transpose(picture)
+
+
+def _unreadable(image: ImageSource, error: Exception) -> ContentError:
+    return ContentError(
+        image.src_path,
+        f"not a readable image: {error}",
+        hint="save it again as JPEG, PNG or WebP, or remove it",
+        rule="image-unreadable",
+    )
+
+
+def _variant(image: ImageSource, size: tuple[int, int], extension: str) -> Variant:
+    path = PurePosixPath(image.dest_path)
+    name = f"{path.stem}-{size[0]}.{image.digest[:8]}{extension}"
+    dest_path = str(path.with_name(name))
+    url = image.url.rsplit("/", 1)[0] + "/" + name
+    return Variant(url, dest_path, size[0], size[1])
+
+
+def _read_cache(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _encode(picture: Image.Image, size: tuple[int, int], format_name: str) -> bytes:
+    resized = picture if picture.size == size else picture.resize(size, Image.Resampling.LANCZOS)
+    if format_name == "JPEG" and resized.mode not in ("RGB", "L"):
+        resized = resized.convert("RGB")
+    out = io.BytesIO()
+    # No EXIF is passed on: it can hold the camera owner's name and the place a photo was taken.
+    icc = picture.info.get("icc_profile")
+    resized.save(
+        out, format_name, **SAVE_OPTIONS[format_name], **({"icc_profile": icc} if icc else {})
+    )
+    return out.getvalue()
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Cache a conversion; a cache that cannot be written only costs time next build."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def _is_raster(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() in FORMATS
+
+
+# --- Pages: <img> -> <picture> --------------------------------------------------------------
+
+
+def responsive_pages(
+    pages: dict[str, bytes],
+    catalog: ImageCatalog,
+    config: Config,
+    vector: dict[str, bytes],
+    sources: tuple[SourceFile, ...] = (),
+) -> tuple[dict[str, bytes], list[SiteWarning]]:
+    """Rewrite the ``<img>`` of every HTML page; return the pages and the images without alt.
+
+    ``vector`` holds SVG files by site URL; ``sources`` (the content files) only serve
+    to name the file an ``<img>`` without ``alt`` comes from (rule ``alt-text``).
+
+    On ``/posts/jar/``, ``<img src="hero.jpg" alt="A jar">`` becomes::
+
+        <picture><source type="image/webp" srcset="/posts/jar/hero-480.3f2a9c1e.webp 480w, ..."
+        sizes="..."><img src="/posts/jar/hero-960.3f2a9c1e.jpg" alt="A jar" loading="lazy"
+        srcset="/posts/jar/hero-480.3f2a9c1e.jpg 480w, ..." sizes="..." width="960"
+        height="540"></picture>
+    """
+    rewritten, problems = {}, []
+    for dest_path, data in pages.items():
+        if dest_path.endswith(".html"):
+            page_url = config.base_path + dest_path.removesuffix("index.html")
+            html = data.decode("utf-8")
+            found = _rewrite(html, dest_path, page_url, catalog, config, vector, sources, problems)
+            data = found.encode("utf-8")
+        rewritten[dest_path] = data
+    return rewritten, problems
+
+
+class _ImageFinder(HTMLParser):
+    """Where each ``<img>`` tag is in a page, and whether it sits in a ``<picture>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[tuple[int, int], str, dict[str, str | None], bool]] = []
+        self.pictures = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "picture":
+            self.pictures += 1
+        elif tag == "img":
+            self.found.append(
+                (self.getpos(), self.get_starttag_text() or "", dict(attrs), self.pictures > 0)
+            )
+
+    def handle_endtag(self, tag):
+        if tag == "picture":
+            self.pictures = max(0, self.pictures - 1)
+
+
+def _rewrite(
+    html: str,
+    dest_path: str,
+    page_url: str,
+    catalog: ImageCatalog,
+    config: Config,
+    vector: dict[str, bytes],
+    sources: tuple[SourceFile, ...],
+    problems: list[SiteWarning],
+) -> str:
+    finder = _ImageFinder()
+    finder.feed(html)
+    finder.close()
+    # HTMLParser counts lines at "\n" only (str.splitlines would also split at U+2028).
+    line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
+    pieces, last = [], 0
+    for (line, column), text, attrs, in_picture in finder.found:
+        start = line_starts[line - 1] + column
+        if "alt" not in attrs:  # a bare `alt` is alt="", which is fine
+            problems.append(_missing_alt(dest_path, text, line, sources))
+        replacement = _responsive(attrs, page_url, catalog, config, vector, in_picture)
+        if replacement is not None:
+            pieces += [html[last:start], replacement]
+            last = start + len(text)
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
+def _missing_alt(
+    dest_path: str, tag: str, line: int, sources: tuple[SourceFile, ...]
+) -> SiteWarning:
+    """Name the content file that holds the tag when there is one, else the built page."""
+    message = f"an image has no alt text: {tag}"
+    hint = 'describe the image in alt="...", or write alt="" if it is only decoration'
+    for source in sources:
+        text = source.data.decode("utf-8", "replace")
+        if tag in text:
+            where = text.count("\n", 0, text.index(tag)) + 1
+            return SiteWarning(source.src_path, message, line=where, hint=hint, rule="alt-text")
+    hint += " (in a template)"
+    return SiteWarning(dest_path, message, line=line, hint=hint, rule="alt-text")
+
+
+def _responsive(
+    attrs: dict[str, str | None],
+    page_url: str,
+    catalog: ImageCatalog,
+    config: Config,
+    vector: dict[str, bytes],
+    in_picture: bool,
+) -> str | None:
+    if in_picture or attrs.get("srcset") is not None:
+        return None
+    attrs = dict(attrs)
+    # A template asks for a layout width with `sizes`; it only means something with srcset.
+    sizes = attrs.pop("sizes", None) or DEFAULT_SIZES
+    url = _site_url(attrs.get("src") or "", page_url, config)
+    if "loading" not in attrs and "fetchpriority" not in attrs:
+        attrs["loading"] = "lazy"
+    image = catalog.images.get(url or "")
+    if image is None:
+        size = _svg_size(vector[url]) if url in vector else None
+        if size is not None and "width" not in attrs:
+            attrs["width"], attrs["height"] = str(size[0]), str(size[1])
+        return _tag("img", attrs)
+    fallback = image.fallback
+    attrs.update(
+        src=fallback.url,
+        srcset=_srcset(image.original),
+        sizes=sizes,
+        width=str(fallback.width),
+        height=str(fallback.height),
+    )
+    source = _tag("source", {"type": "image/webp", "srcset": _srcset(image.webp), "sizes": sizes})
+    return f"<picture>{source}{_tag('img', attrs)}</picture>"
+
+
+def _site_url(src: str, page_url: str, config: Config) -> str | None:
+    """The site-relative path of an image URL, or None for another host or a data: URL."""
+    if not src or src.startswith("data:"):
+        return None
+    parts = urlsplit(urljoin(config.origin + page_url, src))
+    if f"{parts.scheme}://{parts.netloc}" != config.origin:
+        return None
+    return parts.path
+
+
+def _srcset(variants: tuple[Variant, ...]) -> str:
+    return ", ".join(f"{variant.url} {variant.width}w" for variant in variants)
+
+
+def _tag(name: str, attrs: dict[str, str | None]) -> str:
+    parts = [name]
+    for key, value in attrs.items():
+        parts.append(key if value is None else f'{key}="{escape(value)}"')
+    return "<" + " ".join(parts) + ">"
+
+
+def _svg_size(data: bytes) -> tuple[int, int] | None:
+    """An SVG's drawing size from its ``width``/``height`` or ``viewBox``, for the ``<img>``."""
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return None
+    try:
+        width, height = (
+            float(root.get(name, "").removesuffix("px")) for name in ("width", "height")
+        )
+    except ValueError:
+        box = (root.get("viewBox") or "").replace(",", " ").split()
+        if len(box) != 4:
+            return None
+        width, height = float(box[2]), float(box[3])
+    return (round(width), round(height)) if width > 0 and height > 0 else None
+
+
+# --- Markdown: alt text is required ---------------------------------------------------------
+
+
+class AltTextCheck(Treeprocessor):
+    """Every Markdown image says what it shows, or is marked ``{decorative}`` (then ``alt=""``).
+
+    The ``src`` of each image without either is kept in ``missing`` for ``parse`` to report.
+    """
+
+    def __init__(self, md: Markdown, missing: list[str]) -> None:
+        super().__init__(md)
+        self.missing = missing
+
+    def run(self, root):
+        for image in root.iter("img"):
+            # attr_list turns a bare word into an attribute whose value is None.
+            decorative = DECORATIVE in image.attrib
+            image.attrib.pop(DECORATIVE, None)
+            if decorative:
+                image.set("alt", "")
+            elif not (image.get("alt") or "").strip():
+                self.missing.append(image.get("src", ""))
+
+
+class AltTextExtension(Extension):
+    """Registers :class:`AltTextCheck`; ``missing`` lists the last conversion's images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.missing: list[str] = []
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.registerExtension(self)  # so that Markdown.reset() calls reset() below
+        # After attr_list (priority 8), which turns {decorative} into an attribute.
+        md.treeprocessors.register(AltTextCheck(md, self.missing), "sitegen_alt_text", 4)
+
+    def reset(self) -> None:
+        self.missing.clear()

@@ -1,0 +1,151 @@
+"""Privacy by default: a built page loads nothing from another host unless the site allows it.
+
+A reader's browser tells every host it fetches from who they are and what they
+read; on a clinic's site that is health information. So fonts, scripts,
+images, frames and stylesheets must come from the site itself, or from a host
+listed in ``site.toml``::
+
+    allowed_hosts = ["video.clinic-partner.example"]
+
+A foreign load breaks the rule ``third-party``: an error, unless ``[check.rules]``
+says otherwise (say, while a migrated site still shows images from its old host).
+
+Links (``<a href>``, ``rel="canonical"``, feeds) load nothing and are not checked.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from generator.config import Config
+from generator.discover import SourceFile
+from generator.errors import SiteWarning
+
+# Attributes that make a browser fetch something, by element.
+LOADING_ATTRIBUTES = {
+    "audio": ("src",),
+    "embed": ("src",),
+    "iframe": ("src",),
+    "img": ("src", "srcset"),
+    "input": ("src",),
+    "object": ("data",),
+    "script": ("src",),
+    "source": ("src", "srcset"),
+    "track": ("src",),
+    "video": ("src", "poster"),
+}
+# <link rel> values that fetch their href when the page loads.
+LOADING_RELS = frozenset(
+    {
+        "stylesheet",
+        "icon",
+        "preload",
+        "prefetch",
+        "modulepreload",
+        "preconnect",
+        "dns-prefetch",
+        "manifest",
+        "apple-touch-icon",
+    }
+)
+RULE = "third-party"
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
+
+
+def check_hosts(
+    config: Config, outputs: dict[str, bytes], sources: tuple[SourceFile, ...]
+) -> list[SiteWarning]:
+    """Every foreign URL a page or stylesheet loads, once per source file (rule ``third-party``).
+
+    Each problem names the content file and line that hold the URL, or else the
+    built page (the URL then comes from a template).
+    """
+    allowed = {urlsplit(config.base_url).hostname, *config.allowed_hosts}
+    problems: dict[tuple[str, str], SiteWarning] = {}
+    for dest_path in sorted(outputs):
+        if not dest_path.endswith((".html", ".css")):
+            continue
+        text = outputs[dest_path].decode("utf-8", "replace")
+        for url in loaded_urls(text) if dest_path.endswith(".html") else _css_urls(text):
+            host = _host(url)
+            if host is not None and host not in allowed:
+                source, problem = _foreign(dest_path, url, host, sources)
+                problems.setdefault((source, url), problem)
+    return list(problems.values())
+
+
+def loaded_urls(html: str) -> list[str]:
+    """Every URL a browser fetches to show this page (``srcset`` candidates one by one)."""
+    finder = _Loads()
+    finder.feed(html)
+    finder.close()
+    return finder.urls
+
+
+class _Loads(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        values = {name: value or "" for name, value in attrs}
+        for name in LOADING_ATTRIBUTES.get(tag, ()):
+            if name in values:
+                self.urls += _srcset_urls(values[name]) if name == "srcset" else [values[name]]
+        rels = set(values.get("rel", "").lower().split())
+        if tag == "link" and rels & LOADING_RELS:
+            self.urls.append(values.get("href", ""))
+        if "style" in values:
+            self.urls += _css_urls(values["style"])
+        self.in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self.in_style = False
+
+    def handle_data(self, data):
+        if self.in_style:
+            self.urls += _css_urls(data)
+
+
+def _srcset_urls(srcset: str) -> list[str]:
+    return [candidate.split()[0] for candidate in srcset.split(",") if candidate.strip()]
+
+
+def _css_urls(css: str) -> list[str]:
+    return [first or second for first, second in CSS_URL.findall(css)]
+
+
+def _host(url: str) -> str | None:
+    """The host a URL points at, or None for a same-site or data: URL."""
+    url = url.strip()
+    if url.startswith("//"):
+        url = "https:" + url
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return parts.hostname
+    return None
+
+
+def _foreign(
+    dest_path: str, url: str, host: str, sources: tuple[SourceFile, ...]
+) -> tuple[str, SiteWarning]:
+    """Where the URL is written (a content file, or "templates") and the problem to report."""
+    message = f"loads {url} from {host}, another host: readers' browsers would contact it"
+    hint = f'host it on the site instead, or add "{host}" to allowed_hosts in site.toml'
+    for source in sources:
+        text = source.data.decode("utf-8", "replace")
+        if url in text and not source.src_path.startswith("/"):
+            line = text.count("\n", 0, text.index(url)) + 1
+            return source.src_path, SiteWarning(
+                source.src_path, message, line=line, hint=hint, rule=RULE
+            )
+    # A template's URL is on many pages: it is reported once, at the first of them.
+    return "templates", SiteWarning(
+        dest_path,
+        message,
+        hint=hint + " (the URL comes from a template, in the built page)",
+        rule=RULE,
+    )
