@@ -112,6 +112,7 @@ class Engine:
         self._articles: dict[tuple, Article] = {}
         self._now = self.options.now or datetime.now(UTC)
         self._lint_memo = LintMemo()
+        self._finishing = _Finishing()
         self._related: tuple[tuple, dict[str, tuple[str, ...]]] | None = None
         self._jobs: dict[tuple, tuple[Article, tuple[Article, ...], RenderJob]] = {}
         self._env: RecordingEnvironment | None = None
@@ -159,7 +160,7 @@ class Engine:
         fingerprints = self._fingerprinter(env, site, globals_digest, templates_changed)
         pages, rendered = self._render(env, fingerprints, jobs)
         outputs = pages | static | _article_assets(site, self._sources.content())
-        outputs, page_problems = _finish_pages(config, outputs, images, sources)
+        outputs, page_problems = self._finishing.finish(config, outputs, images, sources)
         index, search_warnings = search_outputs(outputs)
         outputs.update(index)  # before the checks, so that the link checker knows the index
         # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
@@ -355,16 +356,51 @@ def _render_recorded(
     return Rendered(reads, fingerprints.of(job.template, job.context, reads), data)
 
 
-def _finish_pages(
-    config: Config, outputs: dict[str, bytes], images: ImageCatalog, sources: SiteSources
-) -> tuple[dict[str, bytes], list[SiteWarning]]:
-    """Responsive <img> markup and the converted images; images without alt, foreign loads."""
-    content = sources.posts + sources.pages + sources.static
-    # SVG files by site URL: their drawing size goes into the <img> that shows them.
-    svg = {config.base_path + dest: data for dest, data in outputs.items() if dest.endswith(".svg")}
-    outputs, problems = responsive_pages(outputs, images, config, svg, content)
-    problems += check_hosts(config, outputs, content)
-    return outputs | images.outputs, problems
+class _Finishing:
+    """Main's finishing pass over rendered pages (responsive ``<img>``, foreign hosts),
+    done page by page and remembered for a page whose bytes and inputs are the same.
+
+    A page's markup depends on its bytes, the image catalog, the settings and the
+    SVG files; its problems also on the content files (to name where an ``<img>``
+    or a foreign URL comes from), so a page that had problems is always checked
+    again. Run on the whole site at once the result is the same: problems come in
+    page order and a foreign URL is reported once per (file, URL), at its first page.
+    """
+
+    def __init__(self) -> None:
+        self._pages: dict[str, tuple[bytes, tuple, bytes, list, list]] = {}
+
+    def finish(
+        self, config: Config, outputs: dict[str, bytes], images: ImageCatalog, sources: SiteSources
+    ) -> tuple[dict[str, bytes], list[SiteWarning]]:
+        content = sources.posts + sources.pages + sources.static
+        # SVG files by site URL: their drawing size goes into the <img> that shows them.
+        svg = {config.base_path + d: data for d, data in outputs.items() if d.endswith(".svg")}
+        stamp = (config, images.images, svg)
+        finished, alt_problems, host_problems, used = {}, [], [], {}
+        for dest, data in outputs.items():
+            if not dest.endswith((".html", ".css")):
+                finished[dest] = data
+                continue
+            found = self._pages.get(dest)
+            if found is None or found[0] != data or found[1] != stamp or found[3] or found[4]:
+                page, alts = responsive_pages({dest: data}, images, config, svg, content)
+                foreign = check_hosts(config, page, content)
+                found = (data, stamp, page[dest], alts, foreign)
+            used[dest] = found
+            finished[dest] = found[2]
+            alt_problems += found[3]
+        self._pages = used
+        # check_hosts goes through pages sorted by path and reports a URL once per content
+        # file that holds it, or once for all templates (those problems have no line).
+        seen: set[tuple] = set()
+        for dest in sorted(used):
+            for problem in used[dest][4]:
+                key = (problem.path if problem.line is not None else "", problem.message)
+                if key not in seen:
+                    seen.add(key)
+                    host_problems.append(problem)
+        return finished | images.outputs, alt_problems + host_problems
 
 
 def _article_assets(site: Site, sources: list[SourceFile]) -> dict[str, bytes]:
