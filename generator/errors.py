@@ -41,6 +41,10 @@ class SiteError(Exception):
         if rule is not None:
             self.rule = rule
 
+    def __reduce__(self):
+        # Errors cross process boundaries (parallel parsing); keep every attribute.
+        return (_rebuild, (type(self), dict(self.__dict__), self.args))
+
     @property
     def location(self) -> str:
         parts = [self.path or "<site>"]
@@ -87,3 +91,10 @@ class SiteWarning(SiteError):
     """Something worth fixing that does not stop the build; reported, never raised."""
 
     severity = "warning"
+
+
+def _rebuild(kind: type[SiteError], state: dict, args: tuple) -> SiteError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error

@@ -53,7 +53,8 @@ from generator.fingerprint import (
 from generator.images import ImageCatalog, convert_images, image_sources, responsive_pages
 from generator.lint import LintMemo, validate
 from generator.model import Article, Site
-from generator.parse import ParsedFile, parse_source
+from generator.parallel import parse_many
+from generator.parse import ParsedFile
 from generator.plan import RenderJob, article_job, plan_site
 from generator.privacy import check_hosts
 from generator.related import related_slugs
@@ -183,18 +184,12 @@ class Engine:
 
     def _parse(self, sources: list[SourceFile]) -> list[ParsedFile]:
         """Parse what is new; a file already parsed with these bytes is taken as it was."""
-        parsed, used = [], {}
-        for source in sources:
-            if source.kind == "asset":
-                continue
-            key = (source.src_path, source.digest)
-            item = self._parsed.get(key)
-            if item is None:
-                item = self._parsed[key] = parse_source(source)
-            used[key] = item
-            parsed.append(item)
+        wanted = {(s.src_path, s.digest): s for s in sources if s.kind != "asset"}
+        missing = [source for key, source in wanted.items() if key not in self._parsed]
+        fresh = {(item.src_path, source.digest): item for source, item in _parsed_pairs(missing)}
+        used = {key: self._parsed.get(key) or fresh[key] for key in wanted}
         self._parsed = used
-        return parsed
+        return list(used.values())
 
     # -- model ----------------------------------------------------------------------------
 
@@ -330,6 +325,10 @@ class Engine:
         self._written = outputs
         self.clean = False  # what was written is now known
         return report
+
+
+def _parsed_pairs(sources: list[SourceFile]) -> list[tuple[SourceFile, ParsedFile]]:
+    return list(zip(sources, parse_many(sources), strict=True))
 
 
 def _still_valid(

@@ -129,7 +129,10 @@ def lint_site(
 
 
 def _place(finding: SiteError) -> tuple:
-    return (finding.path or "", finding.line or 0, finding.column or 0, finding.rule or "")
+    """Findings in the writer's own files first, then those only a built page shows."""
+    path = finding.path or ""
+    built_page = not path.startswith(("content/", "site.toml", "templates/", "static/"))
+    return (built_page, path, finding.line or 0, finding.column or 0, finding.rule or "")
 
 
 def _text(data: bytes) -> str:

@@ -1,0 +1,57 @@
+"""Parsing on several processes gives exactly what parsing in one process gives."""
+
+from __future__ import annotations
+
+import filecmp
+
+import pytest
+
+import generator.parallel as parallel
+from bench import corpus
+from generator.discover import SourceFile, digest_of
+from generator.errors import ContentError
+from tests.conftest import build
+
+COUNT = 60  # articles; with their section files well over the pool threshold set below
+
+
+def _files(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):
+    info = corpus.write_corpus(tmp_path / "corpus", COUNT)
+    site = info.root / "sitegen"
+    monkeypatch.setattr(parallel, "MIN_FILES_FOR_POOL", 10**9)
+    serial = build(site, tmp_path / "serial")
+    monkeypatch.setattr(parallel, "MIN_FILES_FOR_POOL", 1)
+    calls = []
+    original = parallel.ProcessPoolExecutor
+    monkeypatch.setattr(
+        parallel, "ProcessPoolExecutor", lambda **kw: calls.append(kw) or original(**kw)
+    )
+    pooled = build(site, tmp_path / "pooled")
+    assert calls, "the parallel path was not taken"
+    names = _files(tmp_path / "serial")
+    assert names == _files(tmp_path / "pooled") and len(names) > COUNT
+    _, mismatch, errors = filecmp.cmpfiles(
+        tmp_path / "serial", tmp_path / "pooled", names, shallow=False
+    )
+    assert mismatch == [] and errors == []
+    assert serial.site.related == pooled.site.related
+
+
+def test_the_first_bad_file_in_order_is_reported(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_FILES_FOR_POOL", 1)
+
+    def source(number: int, text: str) -> SourceFile:
+        data = text.encode()
+        return SourceFile(f"content/posts/a{number:03}.md", "article", data, digest_of(data))
+
+    good = "---\ntitle: T\ndescription: D\ndate: 2024-01-01\n---\nBody.\n"
+    sources = [source(n, good) for n in range(70)]
+    sources[40] = source(40, "---\ntitle: [broken\n---\n")
+    sources[65] = source(65, "no front matter\n")
+    with pytest.raises(ContentError) as caught:
+        parallel.parse_many(sources, workers=2)
+    assert caught.value.path == "content/posts/a040.md"
