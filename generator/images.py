@@ -325,6 +325,8 @@ def _rewrite(
     sources: tuple[SourceFile, ...],
     problems: list[SiteWarning],
 ) -> str:
+    if "<img" not in html.lower():
+        return html  # most pages of a large site show no image: nothing to parse
     finder = _ImageFinder()
     finder.feed(html)
     finder.close()

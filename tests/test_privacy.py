@@ -128,3 +128,30 @@ def test_a_site_may_lower_the_rule_while_it_moves_its_files(copy_site, tmp_path)
     result = build(site, tmp_path / "out")
     found = [w for w in result.warnings if w.rule == "third-party"]
     assert [(w.path, w.severity) for w in found] == [("content/posts/single.md", "warning")]
+
+
+def _parsed_whole(html: str) -> list[str]:
+    from generator.privacy import _Loads
+
+    finder = _Loads()
+    finder.feed(html)
+    finder.close()
+    return finder.urls
+
+
+TRICKY_PAGE = """<html><head><link rel=stylesheet href="https://fonts.x/a.css">
+<style>body{background:url(https://t.x/b.png)}</style></head><body>
+<!-- <img src="https://c.x/commented-out.png"> -->
+<p title="a > b" style="background: url('https://s.x/c.png')">x</p>
+<img alt="1 > 0" src="https://i.x/d.png" srcset="https://i.x/e.png 2x, /f.png 1x">
+<a href="https://ok.x/">a link loads nothing</a><script src="//js.x/t.js"></script>
+<video poster=https://v.x/p.jpg></video><SCRIPT>var x = '<img src=https://no.x/>'</SCRIPT>
+<img src=https://last.x/z.png></body></html>"""
+
+
+def test_reading_only_loading_markup_finds_what_a_whole_parse_finds(sample_build):
+    assert loaded_urls(TRICKY_PAGE) == _parsed_whole(TRICKY_PAGE)
+    assert "https://last.x/z.png" in loaded_urls(TRICKY_PAGE)
+    for path in sorted(sample_build.output_dir.rglob("*.html")):
+        html = path.read_text("utf-8")
+        assert loaded_urls(html) == _parsed_whole(html), path
