@@ -146,6 +146,8 @@ def _listen(server: _Server) -> None:
     try:
         with connect(f"ws://127.0.0.1:{server.port}/livereload", open_timeout=30) as socket_:
             socket_.send(json.dumps(LIVERELOAD_HELLO))
+            # livereload registers a client for reloads only once it says which page it shows
+            socket_.send(json.dumps({"command": "info", "url": f"http://127.0.0.1:{server.port}/"}))
             for message in socket_:
                 if json.loads(message).get("command") == "reload":
                     server.reloads.put(time.perf_counter())
