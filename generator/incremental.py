@@ -120,6 +120,7 @@ class Engine:
         self._fingerprints: Fingerprinter | None = None
         self._rendered: dict[str, tuple[RenderJob, bytes, Rendered]] = {}
         self._written: dict[str, bytes] = {}  # what the last build left in the output folder
+        self._templates_dirty = False
 
     def build(self, changed: Iterable[Path] | None = None) -> BuildResult:
         """Build the site; ``changed`` names the files or folders changed since the last build.
@@ -144,7 +145,9 @@ class Engine:
     def render(self, changed: Iterable[Path] | None = None) -> RenderedSite:
         """Every output's bytes, checked by the lints; nothing is written."""
         config_digest, config = self._load_config()
-        templates_changed = self._sources.refresh(changed)
+        # A template change seen by a build that then failed still counts for the next one.
+        self._templates_dirty |= self._sources.refresh(changed)
+        templates_changed = self._templates_dirty
         parsed = self._parse(self._sources.content())
         site = self._assemble(config_digest, config, parsed)
         site = replace(site, related=self._related_slugs(site.articles, config.related_count))
@@ -159,6 +162,7 @@ class Engine:
             [config_digest, sorted(asset_urls.items()), site.pages, bool(site.tags), images.images]
         )
         fingerprints = self._fingerprinter(env, site, globals_digest, templates_changed)
+        self._templates_dirty = False
         pages, rendered = self._render(env, fingerprints, jobs)
         outputs = pages | static | _article_assets(site, self._sources.content())
         outputs, page_problems = self._finishing.finish(config, outputs, images, sources)

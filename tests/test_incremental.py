@@ -430,3 +430,26 @@ def test_cli_build_clean(tmp_path, capsys):
     assert " 0 files written" in capsys.readouterr().out
     assert main(["build", str(site), "-o", str(out), "--clean"]) == 0
     assert " 0 files written" not in capsys.readouterr().out
+
+
+def test_a_template_change_seen_by_a_failed_build_counts_for_the_next_one():
+    """Found by the property test: builds failed (two articles on one URL) while the
+    site gained its own article.html; the build that succeeded next rendered with the
+    theme's template."""
+    machine = EditSequence()
+    try:
+
+        def set_slug(name: str, slug: str) -> None:
+            machine.articles[name].slug = slug
+            machine._check([machine._write_index(name)])
+
+        set_slug("beta", "alpha")  # collides with the article alpha: every build fails
+        path = machine.site / "templates" / "article.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for edit in (1, 2):
+            path.write_text(f"<!-- edit {edit} -->\n" + (THEME / "article.html").read_text())
+            machine._check([path])
+        set_slug("beta", "custom")  # builds again; _check compares with a clean build
+        assert (machine.out / "posts/custom/index.html").read_text().startswith("<!-- edit 2")
+    finally:
+        machine.teardown()
