@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from generator.build import BuildOptions, BuildResult, build_site
+
+# CI runs the property tests with a fixed seed, so that a red build always
+# reproduces; a developer's run explores new examples every time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
