@@ -17,13 +17,21 @@ HASHED_SUFFIXES = frozenset({".css", ".js"})
 
 def static_outputs(config_base_path: str, files: tuple[SourceFile, ...]) -> tuple[dict, dict]:
     """Return ``(dest_path -> bytes, name -> URL)`` for the site's static files."""
-    outputs: dict[str, bytes] = {}
+    sources, urls = static_sources(config_base_path, files)
+    return {dest: source.data for dest, source in sources.items()}, urls
+
+
+def static_sources(
+    config_base_path: str, files: tuple[SourceFile, ...]
+) -> tuple[dict[str, SourceFile], dict[str, str]]:
+    """Return ``(dest_path -> the file copied there, name -> URL)``; nothing is read."""
+    sources: dict[str, SourceFile] = {}
     urls: dict[str, str] = {}
     for source in files:
         dest_path = "static/" + _hashed_name(source)
-        outputs[dest_path] = source.data
+        sources[dest_path] = source
         urls[source.static_name] = config_base_path + dest_path
-    return outputs, urls
+    return sources, urls
 
 
 def _hashed_name(source: SourceFile) -> str:

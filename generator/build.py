@@ -27,9 +27,13 @@ def build_site(
     """Build the site in ``site_dir``; raise a :class:`~generator.errors.SiteError` on bad input.
 
     Files already in the output folder with the right bytes are left untouched;
-    ``clean=True`` writes every output again.
+    ``clean=True`` writes every output again. The build goes on from what the
+    last one saved in the site's cache folder, and saves what it knows for the next.
     """
-    return Engine(site_dir, options, clean=clean).build()
+    engine = Engine.resume(site_dir, options, clean=clean)
+    result = engine.build()
+    engine.save()
+    return result
 
 
 def render_site(

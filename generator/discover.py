@@ -22,7 +22,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.errors import ContentError
@@ -42,15 +43,42 @@ class SourceFile:
     ``static``.
     ``article_dir`` names the article folder (``content/posts/<name>``) for the
     files that belong to one, ``order`` is a section's number.
+
+    A file found unchanged since the last build (same size, modification time
+    and inode) is known by its digest alone: ``data`` reads it when asked, and
+    raises :class:`SourceChanged` if it no longer has that digest.
     """
 
     src_path: str
     kind: str
-    data: bytes
+    raw: bytes | None = field(repr=False, compare=False)
     digest: str
     article_dir: str = ""
     order: int = 0
     static_name: str = ""  # for static files: the name templates ask for, like "style.css"
+    file: str = field(default="", repr=False, compare=False)  # absolute path, to read it again
+    stat: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def data(self) -> bytes:
+        if self.raw is not None:
+            return self.raw
+        try:
+            data = Path(self.file).read_bytes()
+        except OSError:
+            raise SourceChanged(self.src_path) from None
+        if digest_of(data) != self.digest:
+            raise SourceChanged(self.src_path)
+        object.__setattr__(self, "raw", data)
+        return data
+
+    def without_data(self) -> SourceFile:
+        """The same file known by digest only (what a saved build state keeps)."""
+        return replace(self, raw=None) if self.file else self
+
+
+class SourceChanged(Exception):  # noqa: N818 - not a user's mistake: the build starts over
+    """A file known by its digest changed while the build ran."""
 
 
 @dataclass(frozen=True)
@@ -60,17 +88,30 @@ class SiteSources:
     static: tuple[SourceFile, ...]
 
 
-def discover(site_dir: Path, theme_dir: Path) -> SiteSources:
+@dataclass(frozen=True)
+class KnownFiles:
+    """Files an earlier build read, taken again without reading while their stat is the same.
+
+    A file modified at or after ``before_ns`` is read again all the same: a second
+    write within the file system's timestamp resolution would keep the stat.
+    """
+
+    files: Mapping[str, SourceFile]  # by src_path
+    before_ns: int
+
+
+def discover(site_dir: Path, theme_dir: Path, known: KnownFiles | None = None) -> SiteSources:
     """Read every content and static file of the site, in a stable order.
 
     Static files come from the default theme's ``templates/static``, the site's
     own ``templates/static`` and the site's ``static/``; a later one replaces an
-    earlier one of the same name.
+    earlier one of the same name. Files in ``known`` whose stat did not change
+    are not read (see :class:`SourceFile`).
     """
-    posts = [_source(site_dir, path) for path in _walk(site_dir / "content" / "posts")]
-    pages = [_source(site_dir, path) for path in _walk(site_dir / "content" / "pages")]
+    posts = [_source(site_dir, path, known=known) for path in _walk(site_dir / "content" / "posts")]
+    pages = [_source(site_dir, path, known=known) for path in _walk(site_dir / "content" / "pages")]
     _reject_misplaced_pages(pages)
-    return SiteSources(tuple(posts), tuple(pages), _static(site_dir, theme_dir))
+    return SiteSources(tuple(posts), tuple(pages), _static(site_dir, theme_dir, known))
 
 
 def discover_content(site_dir: Path, path: Path) -> list[SourceFile]:
@@ -99,17 +140,35 @@ def discover_content(site_dir: Path, path: Path) -> list[SourceFile]:
     return sources
 
 
-def discover_static(site_dir: Path, theme_dir: Path) -> tuple[SourceFile, ...]:
+def discover_static(
+    site_dir: Path, theme_dir: Path, known: KnownFiles | None = None
+) -> tuple[SourceFile, ...]:
     """The static files alone (see :func:`discover`)."""
-    return _static(site_dir, theme_dir)
+    return _static(site_dir, theme_dir, known)
 
 
-def _static(site_dir: Path, theme_dir: Path) -> tuple[SourceFile, ...]:
+def template_stamps(site_dir: Path, theme_dir: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The stat of every template file (the site's and the theme's, static files aside):
+    if it is the same as at the last build, no template changed since."""
+    stamps = []
+    for root in (site_dir / "templates", theme_dir):
+        for path in _walk(root):
+            if path.relative_to(root).parts[0] != "static":
+                stamps.append((str(path), _stamp(path.stat())))
+    return tuple(stamps)
+
+
+def _static(
+    site_dir: Path, theme_dir: Path, known: KnownFiles | None = None
+) -> tuple[SourceFile, ...]:
     by_name: dict[str, SourceFile] = {}
     for root in (theme_dir / "static", site_dir / "templates" / "static", site_dir / "static"):
         for path in _walk(root):
             name = path.relative_to(root).as_posix()
-            by_name[name] = replace(_source(site_dir, path, kind="static"), static_name=name)
+            source = _source(site_dir, path, kind="static", known=known)
+            if source.static_name != name:
+                source = replace(source, static_name=name)
+            by_name[name] = source
     return tuple(by_name[name] for name in sorted(by_name))
 
 
@@ -128,10 +187,17 @@ def _walk(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def _source(site_dir: Path, path: Path, kind: str | None = None) -> SourceFile:
+def _source(
+    site_dir: Path, path: Path, kind: str | None = None, known: KnownFiles | None = None
+) -> SourceFile:
     # The default theme may live outside the site folder: name it by its full path.
     src_path = (path.relative_to(site_dir) if path.is_relative_to(site_dir) else path).as_posix()
     try:
+        stat = path.stat()
+        before = known.files.get(src_path) if known is not None else None
+        stamp = _stamp(stat)
+        if before is not None and before.stat == stamp and stat.st_mtime_ns < known.before_ns:
+            return before
         data = path.read_bytes()
     except OSError as error:
         raise ContentError(
@@ -141,7 +207,13 @@ def _source(site_dir: Path, path: Path, kind: str | None = None) -> SourceFile:
             rule="unreadable",
         ) from None
     kind, article_dir, order = (kind, "", 0) if kind else _classify(src_path)
-    return SourceFile(src_path, kind, data, digest_of(data), article_dir, order)
+    return SourceFile(
+        src_path, kind, data, digest_of(data), article_dir, order, file=str(path), stat=stamp
+    )
+
+
+def _stamp(stat: os.stat_result) -> tuple[int, ...]:
+    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
 
 
 def _classify(src_path: str) -> tuple[str, str, int]:

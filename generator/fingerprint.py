@@ -93,15 +93,16 @@ class Rendered:
 class Fingerprinter:
     """Digests of templates, globals and contexts for one state of the site.
 
-    Create a new one whenever templates may have changed; it memoises template
-    digests and article projections for the build it serves.
+    ``epoch`` counts template changes: a new one whenever templates may have
+    changed. It memoises template digests and article projections for the
+    builds it serves.
     """
 
-    def __init__(self, env: jinja2.Environment, globals_digest: bytes) -> None:
+    def __init__(self, env: jinja2.Environment, globals_digest: bytes, epoch: int = 0) -> None:
         self.env = env
         self.globals_digest = globals_digest
         self._templates: dict[str, bytes] = {}
-        self._epoch = 0  # counts template changes
+        self._epoch = epoch
         self._projections: dict[tuple[int, frozenset[str]], tuple[Article, bytes]] = {}
 
     @property
@@ -109,18 +110,22 @@ class Fingerprinter:
         """Stands for the templates and globals this fingerprinter hashes with."""
         return self.globals_digest + str(self._epoch).encode()
 
-    def renewed(
-        self, globals_digest: bytes, templates_changed: bool, alive: set[int]
-    ) -> Fingerprinter:
-        """The fingerprinter for the next build: template digests kept unless templates
-        changed, projections kept for the articles still alive (by ``id``)."""
-        new = Fingerprinter(self.env, globals_digest)
-        if not templates_changed:
-            new._templates, new._epoch = self._templates, self._epoch
-        else:
-            new._epoch = self._epoch + 1
+    def renewed(self, globals_digest: bytes, epoch: int, alive: set[int]) -> Fingerprinter:
+        """The fingerprinter for the next build: template digests kept while the epoch is
+        the same, projections kept for the articles still alive (by ``id``)."""
+        new = Fingerprinter(self.env, globals_digest, epoch)
+        if epoch == self._epoch:
+            new._templates = self._templates
         new._projections = {k: v for k, v in self._projections.items() if k[0] in alive}
         return new
+
+    def projections(self) -> list[tuple[Article, frozenset[str], bytes]]:
+        """The article projections, to keep them past this process (``id`` keys are not)."""
+        return [(article, key[1], digest) for key, (article, digest) in self._projections.items()]
+
+    def add_projections(self, found: Iterable[tuple[Article, frozenset[str], bytes]]) -> None:
+        for article, reads, digest in found:
+            self._projections[(id(article), reads)] = (article, digest)
 
     def of(self, template: str, context: dict[str, Any], reads: Reads) -> bytes:
         """The fingerprint of rendering ``template`` with ``context``, given what it read."""

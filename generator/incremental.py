@@ -22,37 +22,51 @@ build leaves it. Use::
     engine = Engine(Path("my-site"))
     engine.build()                                   # everything
     engine.build([Path("my-site/content/posts/acne.md")])  # after that file changed
+
+``sitegen build`` runs in a new process each time, so the engine saves what it
+keeps after a successful build (:mod:`generator.state`) and the next run
+resumes from it: files whose ``stat`` did not change are known by digest and
+not read, and outputs that need not change are known by digest and not
+rendered (:class:`~generator.outputs.Outputs`)::
+
+    engine = Engine.resume(Path("my-site"))
+    engine.build()
+    engine.save()
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.assemble import Visibility, article_files, build_article, link_site
-from generator.assets import static_outputs
+from generator.assets import static_sources
 from generator.config import CONFIG_NAME, Config, load_config
 from generator.discover import (
+    KnownFiles,
     SiteSources,
+    SourceChanged,
     SourceFile,
     digest_of,
     discover,
     discover_content,
     discover_static,
+    template_stamps,
 )
 from generator.errors import SiteWarning
 from generator.fingerprint import (
     Fingerprinter,
+    Reads,
     RecordingEnvironment,
-    Rendered,
     digest_of_values,
 )
 from generator.images import ImageCatalog, convert_images, image_sources, responsive_pages
 from generator.lint import LintMemo, validate
 from generator.model import Article, Site
+from generator.outputs import Outputs, StaleOutput
 from generator.parallel import parse_many
 from generator.parse import ParsedFile
 from generator.plan import RenderJob, article_job, plan_site
@@ -60,7 +74,7 @@ from generator.privacy import check_hosts
 from generator.related import related_slugs
 from generator.render import default_theme_dir, make_environment, render_job, set_site_globals
 from generator.search import search_outputs
-from generator.write import CACHE_DIR, WriteReport, write_outputs
+from generator.write import CACHE_DIR, WriteReport, WrittenFile, write_outputs, written_files
 
 
 @dataclass(frozen=True)
@@ -74,7 +88,7 @@ class BuildOptions:
 @dataclass
 class RenderedSite:
     site: Site
-    outputs: dict[str, bytes]
+    outputs: Outputs
     warnings: list[SiteWarning]
     rendered: int  # pages whose templates ran (the others were known unchanged)
 
@@ -82,7 +96,7 @@ class RenderedSite:
 @dataclass
 class BuildResult:
     site: Site
-    outputs: dict[str, bytes]
+    outputs: Mapping[str, bytes]
     report: WriteReport
     output_dir: Path
     seconds: float
@@ -107,6 +121,28 @@ class Engine:
         self.output_dir = (self.options.output_dir or self.site_dir / "build").resolve()
         self.theme_dir = default_theme_dir()
         self.clean = clean
+        self._forget()
+
+    @classmethod
+    def resume(
+        cls, site_dir: Path, options: BuildOptions | None = None, *, clean: bool = False
+    ) -> Engine:
+        """An engine that goes on from what the last successful build saved (if anything)."""
+        from generator import state  # noqa: PLC0415 - it imports this module
+
+        engine = cls(site_dir, options, clean=clean)
+        if not clean:
+            state.restore(engine)
+        return engine
+
+    def save(self) -> None:
+        """Keep what this engine knows for the next :meth:`resume` (after a successful build)."""
+        from generator import state  # noqa: PLC0415 - it imports this module
+
+        state.save(self)
+
+    def _forget(self) -> None:
+        """Start from nothing, as a new engine does."""
         self._config: tuple[str, Config] | None = None
         self._sources = _SourceTree(self.site_dir, self.theme_dir)
         self._parsed: dict[tuple[str, str], ParsedFile] = {}
@@ -118,8 +154,10 @@ class Engine:
         self._jobs: dict[tuple, tuple[Article, tuple[Article, ...], RenderJob]] = {}
         self._env: RecordingEnvironment | None = None
         self._fingerprints: Fingerprinter | None = None
-        self._rendered: dict[str, tuple[RenderJob, bytes, Rendered]] = {}
-        self._written: dict[str, bytes] = {}  # what the last build left in the output folder
+        self._epoch = 0  # template generations: a page rendered in another one is checked again
+        self._saved_projections: list = []  # article projections from a saved state
+        self._rendered: dict[str, _Page] = {}
+        self._written: dict[str, WrittenFile] | None = None  # None: ask the manifest
         self._templates_dirty = False
 
     def build(self, changed: Iterable[Path] | None = None) -> BuildResult:
@@ -130,7 +168,12 @@ class Engine:
         """
         started = time.perf_counter()
         rendered = self.render(changed)
-        report = self._write(rendered.outputs)
+        try:
+            report = self._write(rendered.outputs)
+        except (SourceChanged, StaleOutput):
+            self._forget()  # a file known by digest changed under the build: read everything
+            rendered = self.render()
+            report = self._write(rendered.outputs)
         seconds = time.perf_counter() - started
         return BuildResult(
             rendered.site,
@@ -144,6 +187,13 @@ class Engine:
 
     def render(self, changed: Iterable[Path] | None = None) -> RenderedSite:
         """Every output's bytes, checked by the lints; nothing is written."""
+        try:
+            return self._render_site(changed)
+        except (SourceChanged, StaleOutput):
+            self._forget()  # a file known by digest changed under the build: read everything
+            return self._render_site(None)
+
+    def _render_site(self, changed: Iterable[Path] | None) -> RenderedSite:
         config_digest, config = self._load_config()
         # A template change seen by a build that then failed still counts for the next one.
         self._templates_dirty |= self._sources.refresh(changed)
@@ -151,7 +201,7 @@ class Engine:
         parsed = self._parse(self._sources.content())
         site = self._assemble(config_digest, config, parsed)
         site = replace(site, related=self._related_slugs(site.articles, config.related_count))
-        static, asset_urls = static_outputs(config.base_path, self._sources.static)
+        copied, asset_urls = self._copied(config, site)
         sources = self._sources.as_site_sources()
         images = convert_images(
             image_sources(config, site, sources.posts + sources.static), self.site_dir / CACHE_DIR
@@ -163,9 +213,12 @@ class Engine:
         )
         fingerprints = self._fingerprinter(env, site, globals_digest, templates_changed)
         self._templates_dirty = False
-        pages, rendered = self._render(env, fingerprints, jobs)
-        outputs = pages | static | _article_assets(site, self._sources.content())
-        outputs, page_problems = self._finishing.finish(config, outputs, images, sources)
+        finishing = self._finishing.stamp(config_digest, images, copied, config.base_path)
+        outputs, rendered = self._render(env, fingerprints, jobs, finishing)
+        outputs.update(copied)
+        outputs, page_problems = self._finishing.finish(
+            config, outputs, images, sources, finishing, self._known_written(), self._read_output
+        )
         index, search_warnings = search_outputs(outputs)
         outputs.update(index)  # before the checks, so that the link checker knows the index
         # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
@@ -235,6 +288,20 @@ class Engine:
             self._related = (key, related_slugs(articles, count))
         return self._related[1]
 
+    def _copied(self, config: Config, site: Site) -> tuple[Outputs, dict[str, str]]:
+        """Static files and the files beside articles, copied as they are; none is read here."""
+        static, asset_urls = static_sources(config.base_path, self._sources.static)
+        by_src = {source.src_path: source for source in self._sources.content()}
+        copied = static | {
+            asset.dest_path: by_src[asset.src_path]
+            for article in site.articles
+            for asset in article.assets
+        }
+        outputs = Outputs()
+        for dest, source in copied.items():
+            outputs.add_known(dest, source.digest, lambda _dest, source=source: source.data)
+        return outputs, asset_urls
+
     # -- plan and render --------------------------------------------------------------------
 
     def _article_job_memo(self, config_digest: str):
@@ -282,81 +349,158 @@ class Engine:
         self, env: RecordingEnvironment, site: Site, globals_digest: bytes, templates_changed: bool
     ) -> Fingerprinter:
         alive = {id(article) for article in site.articles}
+        if templates_changed:
+            self._epoch += 1
         if self._fingerprints is None:
-            self._fingerprints = Fingerprinter(env, globals_digest)
+            self._fingerprints = Fingerprinter(env, globals_digest, self._epoch)
+            self._fingerprints.add_projections(self._saved_projections)
+            self._saved_projections = []
         else:
-            self._fingerprints = self._fingerprints.renewed(
-                globals_digest, templates_changed, alive
-            )
+            self._fingerprints = self._fingerprints.renewed(globals_digest, self._epoch, alive)
         return self._fingerprints
 
     def _render(
-        self, env: RecordingEnvironment, fingerprints: Fingerprinter, jobs: list[RenderJob]
-    ) -> tuple[dict[str, bytes], int]:
+        self,
+        env: RecordingEnvironment,
+        fingerprints: Fingerprinter,
+        jobs: list[RenderJob],
+        finishing: bytes,
+    ) -> tuple[Outputs, int]:
         """Each job's bytes: rendered again only when its fingerprint changed.
 
         A job planned from the very same objects as last time (an article page
         whose article and related posts did not change) under the same templates
-        and globals is not even fingerprinted.
+        and globals is not even fingerprinted. A page known by digest only (its
+        bytes are in the output folder) is rendered again when the finishing
+        pass must see it again.
         """
-        outputs: dict[str, bytes] = {}
-        done: dict[str, tuple[RenderJob, bytes, Rendered]] = {}
+        outputs = Outputs()
+        done: dict[str, _Page] = {}
         stamp = fingerprints.stamp
+        written = self._known_written()
         count = 0
         for job in jobs:
-            before = self._rendered.get(job.dest_path)
-            if before is not None and (
-                (before[0] is job and before[1] == stamp)
-                or before[2].fingerprint
-                == fingerprints.of(job.template, job.context, before[2].reads)
+            dest, finished = job.dest_path, job.dest_path.endswith(FINISHED)
+            before = self._rendered.get(dest)
+            if (
+                before is not None
+                and _still_valid(before, job, stamp, fingerprints)
+                and (
+                    before.data is not None
+                    or (self._finishing.reusable(dest, before.digest, finishing, written))
+                    or (not finished and _on_disk(written, dest, before.digest))
+                )
             ):
-                rendered = before[2]
+                page = replace(before, job=job, stamp=stamp)
             else:
-                rendered = _render_recorded(env, fingerprints, job)
+                page = _render_recorded(env, fingerprints, job, stamp)
                 count += 1
-            done[job.dest_path] = (job, stamp, rendered)
-            outputs[job.dest_path] = rendered.data
+            done[dest] = page
+            if page.data is not None:
+                outputs.add(dest, page.data, page.digest)
+            else:
+                outputs.add_known(dest, page.digest, _never_read if finished else self._read_output)
         self._rendered = done
         return outputs, count
 
     # -- write ----------------------------------------------------------------------------
 
-    def _write(self, outputs: dict[str, bytes]) -> WriteReport:
-        unchanged = {dest for dest, data in outputs.items() if self._written.get(dest) == data}
+    def _known_written(self) -> dict[str, WrittenFile]:
+        """What the output folder holds from the last build, as far as this engine knows."""
+        if self._written is None:
+            cache = self.site_dir / CACHE_DIR
+            self._written = {} if self.clean else written_files(cache, self.output_dir)
+        return self._written
+
+    def _read_output(self, dest: str) -> bytes:
+        """An output as the last build wrote it (:class:`Outputs` checks its digest)."""
+        try:
+            return (self.output_dir / dest).read_bytes()
+        except OSError:
+            raise StaleOutput(dest) from None
+
+    def _write(self, outputs: Outputs) -> WriteReport:
+        written = self._known_written()
+        unchanged = {
+            dest
+            for dest in outputs
+            if dest in written and written[dest].digest == outputs.digest(dest)
+        }
         report = write_outputs(
-            self.output_dir, outputs, self.site_dir / CACHE_DIR, unchanged, compare=not self.clean
+            self.output_dir,
+            outputs,
+            self.site_dir / CACHE_DIR,
+            unchanged,
+            compare=not self.clean,
+            digest=outputs.digest,
         )
-        self._written = outputs
+        self._written = report.files
         self.clean = False  # what was written is now known
         return report
+
+
+FINISHED = (".html", ".css")  # the outputs the finishing pass looks at
+
+
+@dataclass(frozen=True)
+class _Page:
+    """One output as last rendered: its job, what its template read, its fingerprint and digest.
+
+    ``data`` is None for a page known by digest alone (its bytes are in the output folder).
+    """
+
+    job: RenderJob
+    stamp: bytes
+    reads: Reads
+    fingerprint: bytes
+    digest: str
+    data: bytes | None
+
+    def without_data(self) -> _Page:
+        return replace(self, data=None)
+
+
+def _never_read(dest: str) -> bytes:
+    """A page known by digest that the finishing pass takes as it is: nobody reads it."""
+    raise StaleOutput(dest)
 
 
 def _parsed_pairs(sources: list[SourceFile]) -> list[tuple[SourceFile, ParsedFile]]:
     return list(zip(sources, parse_many(sources), strict=True))
 
 
-def _still_valid(
-    before: tuple[RenderJob, bytes, Rendered],
-    job: RenderJob,
-    stamp: bytes,
-    fingerprints: Fingerprinter,
-) -> bool:
-    previous_job, previous_stamp, rendered = before
-    if previous_job is job and previous_stamp == stamp:
+def _still_valid(before: _Page, job: RenderJob, stamp: bytes, fingerprints: Fingerprinter) -> bool:
+    if before.job is job and before.stamp == stamp:
         return True
-    return rendered.fingerprint == fingerprints.of(job.template, job.context, rendered.reads)
+    return before.fingerprint == fingerprints.of(job.template, job.context, before.reads)
 
 
 def _render_recorded(
-    env: RecordingEnvironment, fingerprints: Fingerprinter, job: RenderJob
-) -> Rendered:
+    env: RecordingEnvironment, fingerprints: Fingerprinter, job: RenderJob, stamp: bytes
+) -> _Page:
     env.reads = {}
     try:
         data = render_job(env, job).encode("utf-8")
         reads = {slug: frozenset(names) for slug, names in env.reads.items()}
     finally:
         env.reads = None
-    return Rendered(reads, fingerprints.of(job.template, job.context, reads), data)
+    fingerprint = fingerprints.of(job.template, job.context, reads)
+    return _Page(job, stamp, reads, fingerprint, digest_of(data), data)
+
+
+@dataclass(frozen=True)
+class _Finished:
+    """A page after the finishing pass, and what it was made from (by digest)."""
+
+    source: str  # digest of the page as rendered
+    stamp: bytes
+    digest: str  # digest of the finished page
+    data: bytes | None  # None: known by digest, in the output folder
+    alts: tuple[SiteWarning, ...]
+    foreign: tuple[SiteWarning, ...]
+
+    def without_data(self) -> _Finished:
+        return replace(self, data=None)
 
 
 class _Finishing:
@@ -371,52 +515,120 @@ class _Finishing:
     """
 
     def __init__(self) -> None:
-        self._pages: dict[str, tuple[bytes, tuple, bytes, list, list]] = {}
+        self._pages: dict[str, _Finished] = {}
+
+    @staticmethod
+    def stamp(config_digest: str, images: ImageCatalog, copied: Outputs, base_path: str) -> bytes:
+        """What the pass reads besides a page: settings, image catalog, SVG files (digests)."""
+        svg = sorted((base_path + d, copied.digest(d)) for d in copied if d.endswith(".svg"))
+        return digest_of_values([config_digest, images.images, svg])
+
+    def reusable(
+        self, dest: str, source: str, stamp: bytes, written: Mapping[str, WrittenFile]
+    ) -> bool:
+        """Whether the finished page is known for this rendered digest, with no bytes needed."""
+        found = self._pages.get(dest)
+        return (
+            found is not None
+            and found.source == source
+            and found.stamp == stamp
+            and not (found.alts or found.foreign)
+            and (found.data is not None or _on_disk(written, dest, found.digest))
+        )
 
     def finish(
-        self, config: Config, outputs: dict[str, bytes], images: ImageCatalog, sources: SiteSources
-    ) -> tuple[dict[str, bytes], list[SiteWarning]]:
+        self,
+        config: Config,
+        outputs: Outputs,
+        images: ImageCatalog,
+        sources: SiteSources,
+        stamp: bytes,
+        written: Mapping[str, WrittenFile],
+        read_output,
+    ) -> tuple[Outputs, list[SiteWarning]]:
         content = sources.posts + sources.pages + sources.static
         # SVG files by site URL: their drawing size goes into the <img> that shows them.
-        svg = {config.base_path + d: data for d, data in outputs.items() if d.endswith(".svg")}
-        stamp = (config, images.images, svg)
-        finished, alt_problems, host_problems, used = {}, [], [], {}
-        for dest, data in outputs.items():
-            if not dest.endswith((".html", ".css")):
-                finished[dest] = data
+        svg = _SvgFiles(config.base_path, outputs)
+        finished, alt_problems, host_problems, used = Outputs(), [], [], {}
+        for dest in outputs:
+            if not dest.endswith(FINISHED):
+                finished.update(_one(outputs, dest))
                 continue
+            source = outputs.digest(dest)
             found = self._pages.get(dest)
-            if found is None or found[0] != data or found[1] != stamp or found[3] or found[4]:
-                page, alts = responsive_pages({dest: data}, images, config, svg, content)
-                foreign = check_hosts(config, page, content)
-                found = (data, stamp, page[dest], alts, foreign)
+            if not self.reusable(dest, source, stamp, written):
+                found = _finish_page(config, dest, outputs[dest], images, svg, content, stamp)
             used[dest] = found
-            finished[dest] = found[2]
-            alt_problems += found[3]
+            if found.data is not None:
+                finished.add(dest, found.data, found.digest)
+            else:
+                finished.add_known(dest, found.digest, read_output)
+            alt_problems += found.alts
         self._pages = used
         # check_hosts goes through pages sorted by path and reports a URL once per content
         # file that holds it, or once for all templates (those problems have no line).
         seen: set[tuple] = set()
         for dest in sorted(used):
-            for problem in used[dest][4]:
+            for problem in used[dest].foreign:
                 key = (problem.path if problem.line is not None else "", problem.message)
                 if key not in seen:
                     seen.add(key)
                     host_problems.append(problem)
-        return finished | images.outputs, alt_problems + host_problems
+        finished.update(images.outputs)
+        return finished, alt_problems + host_problems
 
 
-def _article_assets(site: Site, sources: list[SourceFile]) -> dict[str, bytes]:
-    data = {source.src_path: source.data for source in sources if source.kind == "asset"}
-    return {
-        asset.dest_path: data[asset.src_path]
-        for article in site.articles
-        for asset in article.assets
-    }
+def _finish_page(config, dest, data, images, svg, content, stamp) -> _Finished:
+    page, alts = responsive_pages({dest: data}, images, config, svg, content)
+    foreign = check_hosts(config, page, content)
+    result = page[dest]
+    if result == data:
+        result = data  # one copy in memory, not two
+    digest = digest_of(result)
+    return _Finished(digest_of(data), stamp, digest, result, tuple(alts), tuple(foreign))
+
+
+def _on_disk(written: Mapping[str, WrittenFile], dest: str, digest: str) -> bool:
+    found = written.get(dest)
+    return found is not None and found.digest == digest
+
+
+def _one(outputs: Outputs, dest: str) -> Outputs:
+    single = Outputs()
+    if outputs.in_memory(dest):
+        single.add(dest, outputs[dest], outputs.digest(dest))
+    else:
+        single.add_known(dest, outputs.digest(dest), lambda _dest: outputs[dest])
+    return single
+
+
+class _SvgFiles(Mapping[str, bytes]):
+    """The site's SVG outputs by URL, read only when a page shows one."""
+
+    def __init__(self, base_path: str, outputs: Outputs) -> None:
+        self._dests = {base_path + d: d for d in outputs if d.endswith(".svg")}
+        self._outputs = outputs
+
+    def __getitem__(self, url: str) -> bytes:
+        return self._outputs[self._dests[url]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dests)
+
+    def __len__(self) -> int:
+        return len(self._dests)
 
 
 class _SourceTree:
-    """The site's content and static files, read again only where something changed."""
+    """The site's content and static files, read again only where something changed.
+
+    A full look (``refresh(None)``) takes a file it already knows without reading
+    it when its ``stat`` is what it was (see :class:`~generator.discover.KnownFiles`).
+    """
+
+    # Files modified this long before the last full look are read again all the same:
+    # some file systems keep modification times to the second or coarser.
+    TIMESTAMP_SLACK_NS = 2_000_000_000
 
     def __init__(self, site_dir: Path, theme_dir: Path) -> None:
         self.site_dir = site_dir
@@ -424,6 +636,8 @@ class _SourceTree:
         self._files: dict[str, SourceFile] | None = None  # content files by src_path
         self._order: list[SourceFile] | None = None
         self.static: tuple[SourceFile, ...] = ()
+        self.template_stamps: tuple | None = None
+        self.looked_at_ns = 0  # when the last full look started
 
     def as_site_sources(self) -> SiteSources:
         posts = [
@@ -439,6 +653,17 @@ class _SourceTree:
             self._order = sorted(self._files.values(), key=_walk_order)
         return self._order
 
+    def known(self) -> KnownFiles | None:
+        if self._files is None:
+            return None
+        files = self._files | {source.src_path: source for source in self.static}
+        return KnownFiles(files, self.looked_at_ns - self.TIMESTAMP_SLACK_NS)
+
+    def restore(self, files: dict[str, SourceFile], static, template_stamps, looked_at_ns) -> None:
+        """Take what a saved engine knew; the next full look trusts unchanged ``stat``s."""
+        self._files, self._order = files, None
+        self.static, self.template_stamps, self.looked_at_ns = static, template_stamps, looked_at_ns
+
     def refresh(self, changed: Iterable[Path] | None) -> bool:
         """Read again what changed (everything when ``changed`` is None); True if templates may
         have changed. A failure leaves the tree to be read whole next time."""
@@ -450,22 +675,29 @@ class _SourceTree:
 
     def _refresh(self, changed: Iterable[Path] | None) -> bool:
         if changed is None or self._files is None:
-            sources = discover(self.site_dir, self.theme_dir)
-            self._files = {source.src_path: source for source in sources.posts + sources.pages}
-            self._order = None
-            self.static = sources.static
-            return True
+            return self._look_at_everything()
         templates_changed = static_changed = False
         for path in changed:
             place = self._place(Path(path).absolute())
             if place == "content":
                 self._reread_content(Path(path).absolute())
             elif place == "content-root":
-                return self._refresh(None)
+                return self._look_at_everything()
             static_changed |= place in ("static", "theme-static")
             templates_changed |= place in ("templates", "theme")
         if static_changed:
             self.static = discover_static(self.site_dir, self.theme_dir)
+        return templates_changed
+
+    def _look_at_everything(self) -> bool:
+        started = time.time_ns()
+        sources = discover(self.site_dir, self.theme_dir, self.known())
+        stamps = template_stamps(self.site_dir, self.theme_dir)
+        self._files = {source.src_path: source for source in sources.posts + sources.pages}
+        self._order = None
+        self.static = sources.static
+        templates_changed = stamps != self.template_stamps
+        self.template_stamps, self.looked_at_ns = stamps, started
         return templates_changed
 
     def _place(self, path: Path) -> str:

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.assemble import Visibility
 from generator.config import Config
-from generator.discover import SiteSources
+from generator.discover import SiteSources, SourceFile, digest_of
 from generator.errors import SiteError, SiteWarning
 from generator.model import Site
 from generator.parse import ParsedFile
@@ -102,16 +102,14 @@ def lint_site(
     memo: LintMemo | None = None,
 ) -> list[Finding]:
     """All findings of the site, sorted by place, with the severities of ``site.toml``."""
-    texts = {
-        source.src_path: _text(source.data)
-        for source in sources.posts + sources.pages
-        if source.kind != "asset"
-    }
+    texts = SourceTexts(
+        source for source in sources.posts + sources.pages if source.kind != "asset"
+    )
     found: list[Finding] = [
         *unknown_fields(parsed),
         *lengths(parsed),
         *images(config, parsed, outputs),
-        *headings(parsed, texts),
+        *headings(parsed, texts, memo),
         *empty_sections(parsed),
         *duplicate_titles(parsed),
         *reviews(config, parsed, visibility),
@@ -137,6 +135,28 @@ def _place(finding: SiteError) -> tuple:
 
 def _text(data: bytes) -> str:
     return data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class SourceTexts(Mapping[str, str]):
+    """Each content file's text by ``src_path``, read and decoded only when a lint asks."""
+
+    def __init__(self, sources: Iterable[SourceFile]) -> None:
+        self.sources = {source.src_path: source for source in sources}
+        self._texts: dict[str, str] = {}
+
+    def __getitem__(self, src_path: str) -> str:
+        if src_path not in self._texts:
+            self._texts[src_path] = _text(self.sources[src_path].data)
+        return self._texts[src_path]
+
+    def digest(self, src_path: str) -> str:
+        return self.sources[src_path].digest
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
 
 
 # Front matter ------------------------------------------------------------------------------
@@ -330,36 +350,49 @@ def empty_sections(parsed: list[ParsedFile]) -> Iterator[Finding]:
             )
 
 
-def headings(parsed: list[ParsedFile], texts: dict[str, str]) -> Iterator[Finding]:
+def headings(
+    parsed: list[ParsedFile], texts: Mapping[str, str], memo: LintMemo | None = None
+) -> Iterator[Finding]:
     """Headings go down one level at a time; the page's title is its only ``<h1>``.
 
     A section's title is its ``<h2>``, so its own headings start at ``###``;
-    an article or page starts below its ``<h1>`` title.
+    an article or page starts below its ``<h1>`` title. ``memo`` keeps each
+    file's findings while its digest is the same.
     """
     for item in parsed:
         if item.kind not in (*ARTICLE_KINDS, "section", "page") or item.src_path not in texts:
             continue
-        previous = 2 if item.kind == "section" else 1
-        for line, column, level in _body_headings(texts[item.src_path]):
-            if level == 1:
-                yield Finding(
-                    "heading-order",
-                    item.src_path,
-                    "a '#' heading makes a second <h1>: the title is the page's <h1>",
-                    line=line,
-                    column=column,
-                    hint="start with '##' (or '###' in a section file)",
-                )
-            elif level > previous + 1:
-                yield Finding(
-                    "heading-order",
-                    item.src_path,
-                    f"the heading skips from level {previous} to level {level}",
-                    line=line,
-                    column=column,
-                    hint=f"use {'#' * (previous + 1)} here; screen readers navigate by level",
-                )
-            previous = max(level, 1)
+        if memo is not None and isinstance(texts, SourceTexts):
+            digest = texts.digest(item.src_path)
+            yield from memo.per_file(
+                ("headings", item.src_path), digest, lambda i=item: list(_headings(i, texts))
+            )
+        else:
+            yield from _headings(item, texts)
+
+
+def _headings(item: ParsedFile, texts: Mapping[str, str]) -> Iterator[Finding]:
+    previous = 2 if item.kind == "section" else 1
+    for line, column, level in _body_headings(texts[item.src_path]):
+        if level == 1:
+            yield Finding(
+                "heading-order",
+                item.src_path,
+                "a '#' heading makes a second <h1>: the title is the page's <h1>",
+                line=line,
+                column=column,
+                hint="start with '##' (or '###' in a section file)",
+            )
+        elif level > previous + 1:
+            yield Finding(
+                "heading-order",
+                item.src_path,
+                f"the heading skips from level {previous} to level {level}",
+                line=line,
+                column=column,
+                hint=f"use {'#' * (previous + 1)} here; screen readers navigate by level",
+            )
+        previous = max(level, 1)
 
 
 def _body_headings(text: str) -> Iterator[tuple[int, int, int]]:
@@ -415,14 +448,23 @@ class LintMemo:
     """
 
     def __init__(self) -> None:
-        self._scans: dict[str, tuple[bytes, _Scan]] = {}
+        self._scans: dict[str, tuple[str, _Scan]] = {}
         self._pages: dict[str, tuple[_Scan, tuple, list]] = {}
         self._context: tuple = ()
+        self._files: dict[tuple[str, str], tuple[str, list]] = {}
 
-    def scan(self, dest: str, data: bytes) -> _Scan:
+    def scan(self, dest: str, digest: str, load: Callable[[], bytes]) -> _Scan:
+        """The scan of page ``dest`` whose bytes have ``digest`` (``load()`` gives them)."""
         found = self._scans.get(dest)
-        if found is None or found[0] != data:
-            found = self._scans[dest] = (data, _scan(data))
+        if found is None or found[0] != digest:
+            found = self._scans[dest] = (digest, _scan(load()))
+        return found[1]
+
+    def per_file(self, key: tuple[str, str], digest: str, check: Callable[[], list]) -> list:
+        """``check()``'s findings for one content file, kept while its digest is the same."""
+        found = self._files.get(key)
+        if found is None or found[0] != digest:
+            found = self._files[key] = (digest, check())
         return found[1]
 
     def start(self, config: Config, outputs: dict[str, bytes]) -> None:
@@ -460,7 +502,9 @@ def links(
     memo = memo if memo is not None else LintMemo()
     memo.start(config, outputs)
     scans = {
-        dest: memo.scan(dest, outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")
+        dest: memo.scan(dest, _digest(outputs, dest), lambda dest=dest: outputs[dest])
+        for dest in sorted(outputs)
+        if dest.endswith(".html")
     }
     origin = urlsplit(config.base_url)
     sources = _sources_of_pages(site)
@@ -480,6 +524,12 @@ def links(
             if path is None:
                 path, message = dest, f"{message} (a link the templates make, in the built page)"
             yield Finding(rule, path, message, line=line, column=column, hint=hint)
+
+
+def _digest(outputs: Mapping[str, bytes], dest: str) -> str:
+    """An output's digest: known to the engine's outputs, else computed."""
+    known = getattr(outputs, "digest", None)
+    return known(dest) if known is not None else digest_of(outputs[dest])
 
 
 def _page_problems(config: Config, origin, scans, outputs, dest: str, scan: _Scan):

@@ -6,7 +6,9 @@
   a build with nothing changed writes nothing.
 - Files that an earlier build wrote and this one does not are removed; files
   the build never wrote (put there by hand) are left alone. The list of what
-  was written lives in the site's cache folder, not in the output.
+  was written (each file's digest, size and modification time) lives in the
+  site's cache folder, not in the output: a later build reads it to know,
+  from a ``stat`` alone, which files are still exactly what it wrote.
 - No output path may leave the output folder, whatever a slug says.
 """
 
@@ -16,13 +18,24 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Set
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from generator.discover import digest_of
 from generator.errors import OutputError
 
 CACHE_DIR = ".sitegen-cache"
+_MANIFEST_VERSION = 2
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """An output file as the build left it: its bytes' digest and what ``stat`` said then."""
+
+    digest: str
+    size: int
+    mtime_ns: int
 
 
 @dataclass
@@ -30,43 +43,63 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    files: dict[str, WrittenFile] = field(default_factory=dict)  # the output folder now
 
 
 def write_outputs(
     output_dir: Path,
-    outputs: dict[str, bytes],
+    outputs: Mapping[str, bytes],
     cache_dir: Path,
     unchanged: Set[str] = frozenset(),
     *,
     compare: bool = True,
+    digest: Callable[[str], str] | None = None,
 ) -> WriteReport:
     """Make ``output_dir`` hold ``outputs`` (dest_path -> bytes); return what changed.
 
     ``unchanged`` names outputs known to be on disk already with these bytes
     (the incremental engine wrote them), so they are not even read back;
     ``compare=False`` rewrites every other file without reading it first.
+    ``digest(dest)`` gives an output's digest where the caller knows it already.
     """
     output_dir = output_dir.resolve()
+    manifest = _manifest_path(cache_dir, output_dir)
+    previous = read_manifest(manifest)
     report = WriteReport(unchanged=len(unchanged & outputs.keys()))
+    report.files = {dest: previous[dest] for dest in unchanged if dest in previous}
     # Every path is checked before the first write; known-unchanged ones were checked before.
     targets = {
-        dest: safe_target(output_dir, dest) for dest in sorted(outputs) if dest not in unchanged
+        dest: safe_target(output_dir, dest) for dest in sorted(outputs) if dest not in report.files
     }
-    manifest = _manifest_path(cache_dir, output_dir)
-    previous = _read_manifest(manifest)
     mode = _file_mode()
     for dest, target in targets.items():
-        if compare and _same_bytes(target, outputs[dest]):
+        data = outputs[dest]
+        if not (compare and _same_bytes(target, data)):
+            _write_atomically(target, data, mode)
+            report.written.append(dest)
+        else:
             report.unchanged += 1
-            continue
-        _write_atomically(target, outputs[dest], mode)
-        report.written.append(dest)
-    for dest in sorted(previous - outputs.keys()):
+        report.files[dest] = _written_file(target, digest(dest) if digest else digest_of(data))
+    for dest in sorted(previous.keys() - outputs.keys()):
         if _remove(output_dir, dest):
             report.removed.append(dest)
-    if previous != outputs.keys():
-        _write_manifest(manifest, sorted(outputs))
+    if previous != report.files:
+        _write_manifest(manifest, report.files)
     return report
+
+
+def written_files(cache_dir: Path, output_dir: Path) -> dict[str, WrittenFile]:
+    """What the last build wrote into ``output_dir`` and that is still there as it left it."""
+    output_dir = output_dir.resolve()
+    found = {}
+    for dest, written in read_manifest(_manifest_path(cache_dir, output_dir)).items():
+        try:
+            stat = os.stat(output_dir / dest)
+        except OSError:
+            continue
+        if written.digest and (stat.st_size, stat.st_mtime_ns) == (written.size, written.mtime_ns):
+            found[dest] = written
+    return found
 
 
 def safe_target(output_dir: Path, dest_path: str) -> Path:
@@ -129,18 +162,28 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
+def _written_file(target: Path, digest: str) -> WrittenFile:
+    stat = target.stat()
+    return WrittenFile(digest, stat.st_size, stat.st_mtime_ns)
+
+
 def _manifest_path(cache_dir: Path, output_dir: Path) -> Path:
     key = hashlib.blake2b(str(output_dir).encode(), digest_size=8).hexdigest()
     return cache_dir / f"outputs-{key}.json"
 
 
-def _read_manifest(path: Path) -> set[str]:
+def read_manifest(path: Path) -> dict[str, WrittenFile]:
+    """The files a build wrote; an older manifest names them without digests."""
     try:
-        return set(json.loads(path.read_text("utf-8"))["outputs"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
+        manifest = json.loads(path.read_text("utf-8"))
+        if manifest.get("version") == _MANIFEST_VERSION:
+            return {dest: WrittenFile(*entry) for dest, entry in manifest["files"].items()}
+        return {dest: WrittenFile("", -1, -1) for dest in manifest["outputs"]}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
-def _write_manifest(path: Path, outputs: list[str]) -> None:
-    data = json.dumps({"outputs": outputs}, indent=0).encode("utf-8")
-    _write_atomically(path, data, _file_mode())
+def _write_manifest(path: Path, files: dict[str, WrittenFile]) -> None:
+    entries = {dest: [f.digest, f.size, f.mtime_ns] for dest, f in sorted(files.items())}
+    data = json.dumps({"version": _MANIFEST_VERSION, "files": entries}, indent=0)
+    _write_atomically(path, data.encode("utf-8"), _file_mode())

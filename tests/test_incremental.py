@@ -5,9 +5,11 @@ way writers do (section bodies, titles, tags, slugs, drafts, new, deleted and
 renamed articles and sections, templates, partials, a stylesheet, site.toml),
 tells one long-lived :class:`Engine` which paths changed, as the file watcher
 of ``sitegen serve`` does, and after every step compares the whole output
-folder with the outputs of a clean build of the same files. When the clean
-build fails, the incremental one must fail with the same message and leave the
-output folder as the last good build left it.
+folder with the outputs of a clean build of the same files. Beside it, each
+step is also built the way ``sitegen build`` runs, by an engine resumed from
+what the last successful build saved, which finds the changes itself. When the
+clean build fails, both must fail with the same message and leave their output
+folders as their last good build left them.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class EditSequence(RuleBasedStateMachine):
         self.root = Path(tempfile.mkdtemp(prefix="sitegen-incremental-"))
         self.site = Path(shutil.copytree(SITES / "incremental", self.root / "site"))
         self.out = self.root / "out"
+        self.cli_out = self.root / "cli"
         self.articles: dict[str, Article] = {}
         self.edits = 0
         self.last_good: dict[str, bytes] | None = None
@@ -249,12 +252,27 @@ class EditSequence(RuleBasedStateMachine):
                 assert str(incremental_error) == str(error)
             else:
                 raise AssertionError(f"the clean build failed but not the incremental: {error}")
+            try:
+                self._resumed_build()
+            except SiteError as resumed_error:
+                assert str(resumed_error) == str(error)
+            else:
+                raise AssertionError(f"the clean build failed but not the resumed: {error}")
             if self.last_good is not None:
                 assert _tree(self.out) == self.last_good, "a failed build changed the output"
+                assert _tree(self.cli_out) == self.last_good, "a failed build changed the output"
             return
         self.engine.build(changed)
         assert _tree(self.out) == expected
+        self._resumed_build()
+        assert _tree(self.cli_out) == expected
         self.last_good = expected
+
+    def _resumed_build(self) -> None:
+        """A build as ``sitegen build`` runs it: a new engine, from what the last one saved."""
+        engine = Engine.resume(self.site, BuildOptions(output_dir=self.cli_out, now=FIXED_NOW))
+        engine.build()
+        engine.save()
 
     # -- the files ----------------------------------------------------------------
 
