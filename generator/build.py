@@ -5,20 +5,67 @@
 Everything is read, validated and rendered before the first byte is written,
 so a build that fails leaves the previous output exactly as it was. The stages
 run inside :class:`~generator.incremental.Engine`, which ``sitegen serve``
-keeps between builds to redo only what a change touches.
+keeps between builds to redo only what a change touches, and which
+``sitegen build`` saves in the site's cache folder for the next run
+(:mod:`generator.state`). When nothing the build reads has changed since that
+run (a ``stat`` of every input and output says so), the result is known
+without loading any of it.
+
+This module imports no stage at load time, so that a build with nothing to do
+costs little more than starting Python.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.discover import SiteSources
-from generator.errors import SiteWarning
-from generator.incremental import BuildOptions, BuildResult, Engine
-from generator.model import Site
-from generator.parse import ParsedFile, parse_source
+if TYPE_CHECKING:
+    from generator.discover import SiteSources
+    from generator.errors import SiteWarning
+    from generator.model import Site
+    from generator.parse import ParsedFile
+    from generator.write import WriteReport
 
 __all__ = ["BuildOptions", "BuildResult", "build_site", "parse_sources", "render_site"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    output_dir: Path | None = None  # default: <site>/build
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None  # default: the current time
+
+
+@dataclass
+class BuildResult:
+    """What a build did. ``site`` is the model built; a build that found nothing changed
+    makes it only when asked (``load_site``)."""
+
+    outputs: Mapping[str, bytes]
+    report: WriteReport
+    output_dir: Path
+    seconds: float
+    warnings: list[SiteWarning] = field(default_factory=list)
+    rendered: int = 0  # pages whose templates ran (the others were known unchanged)
+    article_count: int = 0
+    built_site: Site | None = None
+    load_site: Callable[[], Site] | None = None
+
+    @property
+    def site(self) -> Site:
+        if self.built_site is None:
+            assert self.load_site is not None
+            self.built_site = self.load_site()
+        return self.built_site
+
+    @property
+    def page_count(self) -> int:
+        return sum(1 for dest in self.outputs if dest.endswith(".html"))
 
 
 def build_site(
@@ -30,6 +77,15 @@ def build_site(
     ``clean=True`` writes every output again. The build goes on from what the
     last one saved in the site's cache folder, and saves what it knows for the next.
     """
+    from generator import state
+
+    options = options or BuildOptions()
+    if not clean:
+        unchanged = state.unchanged_build(site_dir, options)
+        if unchanged is not None:
+            return unchanged
+    from generator.incremental import Engine
+
     engine = Engine.resume(site_dir, options, clean=clean)
     result = engine.build()
     engine.save()
@@ -38,13 +94,17 @@ def build_site(
 
 def render_site(
     site_dir: Path, options: BuildOptions
-) -> tuple[dict[str, bytes], Site, list[SiteWarning]]:
+) -> tuple[Mapping[str, bytes], Site, list[SiteWarning]]:
     """Every output file's bytes, by destination path; nothing is written."""
+    from generator.incremental import Engine
+
     rendered = Engine(site_dir, options).render()
     return rendered.outputs, rendered.site, rendered.warnings
 
 
 def parse_sources(sources: SiteSources) -> list[ParsedFile]:
+    from generator.parse import parse_source
+
     return [
         parse_source(source) for source in sources.posts + sources.pages if source.kind != "asset"
     ]

@@ -11,14 +11,13 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from generator import __version__, scaffold
+from generator import __version__
 from generator.build import BuildOptions, BuildResult, build_site
-from generator.check import check_site, format_json, format_text
 from generator.comments.commands import add_comments_parser
-from generator.config import load_config
 from generator.errors import SiteError
-from generator.importers import import_files
-from generator.importers.writer import import_summary
+
+# Each command imports what it needs when it runs: `sitegen build` with nothing to do
+# should cost little more than starting Python.
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,6 +110,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _new_site(args: argparse.Namespace) -> int:
+    from generator import scaffold
+
     written = scaffold.new_site(args.directory, date.today())
     print(f"Created a site in {args.directory} ({len(written)} files).")
     print(f"Next: cd {args.directory} && sitegen build   (then open build/index.html)")
@@ -118,6 +119,9 @@ def _new_site(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from generator import scaffold
+    from generator.config import load_config
+
     sections = args.sections.split(",")
     today = datetime.now(load_config(args.site).zone).date()
     written = scaffold.new_article(args.site, args.title, sections, today)
@@ -129,12 +133,17 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from generator.importers import import_files
+    from generator.importers.writer import import_summary
+
     report = import_files(args.files, args.site, force=args.force)
     print(import_summary(report))
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
+    from generator.check import check_site, format_json, format_text
+
     report = check_site(args.site)
     print(format_json(report) if args.format == "json" else format_text(report))
     return 1 if report.errors else 0
@@ -143,7 +152,7 @@ def _check(args: argparse.Namespace) -> int:
 def _summary(result: BuildResult) -> str:
     report = result.report
     return (
-        f"Built {result.page_count} pages ({len(result.site.articles)} articles) "
+        f"Built {result.page_count} pages ({result.article_count} articles) "
         f"into {result.output_dir} in {result.seconds:.2f} s: "
         f"{len(report.written)} files written, {report.unchanged} unchanged, "
         f"{len(report.removed)} removed"

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator.errors import ContentError
+from generator.errors import ContentError, TemplateError
 
 SECTION_NAME = re.compile(r"^(\d+)[-_].+\.md$")
 COMMENTS_FOLDER = "comments"  # inside an article folder
@@ -86,6 +86,11 @@ class SiteSources:
     posts: tuple[SourceFile, ...]
     pages: tuple[SourceFile, ...]
     static: tuple[SourceFile, ...]
+
+
+# A file modified this little before a build started reading is not trusted by its
+# stat next time: a second write within a coarse file system timestamp would keep it.
+TIMESTAMP_SLACK_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,47 @@ def _static(
                 source = replace(source, static_name=name)
             by_name[name] = source
     return tuple(by_name[name] for name in sorted(by_name))
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the installed package, or ``templates/`` of a checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "theme", package.parent / "templates"):
+        if (candidate / "base.html").is_file():
+            return candidate
+    raise TemplateError(None, f"the default theme is missing from {package}")
+
+
+def input_stamps(site_dir: Path, theme_dir: Path) -> dict[str, tuple[int, ...]]:
+    """The ``stat`` of every file a build reads, by path: if none changed, neither did the site.
+
+    Cheaper than :func:`discover` (nothing is read), and a superset of what it
+    reads: ``site.toml``, content, static files and templates of the site and theme.
+    """
+    stamps: dict[str, tuple[int, ...]] = {}
+    config = site_dir / "site.toml"
+    if config.is_file():
+        stamps[str(config)] = _stamp(config.stat())
+    for root in (site_dir / "content", site_dir / "static", site_dir / "templates", theme_dir):
+        _stamp_tree(str(root), stamps)
+    return stamps
+
+
+def _stamp_tree(folder: str, stamps: dict[str, tuple[int, ...]]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if IGNORED_NAMES.search(entry.name):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _stamp_tree(entry.path, stamps)
+        else:
+            try:
+                stamps[entry.path] = _stamp(entry.stat())
+            except OSError:
+                stamps[entry.path] = ()
 
 
 def digest_of(data: bytes) -> str:

@@ -43,7 +43,7 @@ from markupsafe import escape
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from generator.config import Config
-from generator.discover import SourceFile
+from generator.discover import SourceFile, digest_of
 from generator.errors import ContentError, SiteWarning
 from generator.model import Site
 
@@ -67,13 +67,24 @@ DECORATIVE = "decorative"
 
 @dataclass(frozen=True)
 class ImageSource:
-    """A raster image a page may show: where it comes from and the URL pages use for it."""
+    """A raster image a page may show: where it comes from and the URL pages use for it.
+
+    Its bytes are ``raw``, or those of the source ``file`` (read only when a copy
+    must be made)."""
 
     src_path: str
     url: str  # site-relative, like /posts/microneedling/hero.jpg
     dest_path: str  # the original's output path
-    data: bytes
+    raw: bytes | None = field(repr=False, compare=False)
     digest: str
+    file: SourceFile | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def data(self) -> bytes:
+        if self.raw is not None:
+            return self.raw
+        assert self.file is not None
+        return self.file.data
 
 
 @dataclass(frozen=True)
@@ -102,11 +113,20 @@ class ResponsiveImage:
 
 @dataclass
 class ImageCatalog:
-    """The converted images by site-relative URL, their bytes by output path, and what was new."""
+    """The converted images by site-relative URL, their bytes by output path, and what was new.
+
+    ``digests`` and ``cached`` give every copy's digest and the cache file that holds
+    it, so that a later build can take the copies without reading them.
+    """
 
     images: dict[str, ResponsiveImage] = field(default_factory=dict)
     outputs: dict[str, bytes] = field(default_factory=dict)
     converted: list[str] = field(default_factory=list)  # output paths not found in the cache
+    digests: dict[str, str] = field(default_factory=dict)
+    cached: dict[str, Path] = field(default_factory=dict)
+
+    def without_data(self) -> ImageCatalog:
+        return ImageCatalog(self.images, {}, [], self.digests, self.cached)
 
     def og_image(self, url: str, origin: str) -> Variant | None:
         """The 1200-wide copy of an image given by absolute URL, for ``og:image``."""
@@ -126,13 +146,13 @@ def image_sources(config: Config, site: Site, sources: Iterable[SourceFile]) -> 
                 source = by_src[asset.src_path]
                 url = config.base_path + asset.dest_path
                 found.append(
-                    ImageSource(asset.src_path, url, asset.dest_path, source.data, source.digest)
+                    ImageSource(asset.src_path, url, asset.dest_path, None, source.digest, source)
                 )
     for source in by_src.values():
         if source.kind == "static" and _is_raster(source.static_name):
             dest_path = "static/" + source.static_name
             url = config.base_path + dest_path
-            found.append(ImageSource(source.src_path, url, dest_path, source.data, source.digest))
+            found.append(ImageSource(source.src_path, url, dest_path, None, source.digest, source))
     return sorted(found, key=lambda image: image.url)
 
 
@@ -173,6 +193,8 @@ def _convert(image: ImageSource, cache_dir: Path, catalog: ImageCatalog) -> Resp
                 catalog.converted.append(made.dest_path)
                 _store(path, data)
             catalog.outputs[made.dest_path] = data
+            catalog.digests[made.dest_path] = digest_of(data)
+            catalog.cached[made.dest_path] = path
         return made
 
     widths = target_widths(width)

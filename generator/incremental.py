@@ -38,14 +38,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.assemble import Visibility, article_files, build_article, link_site
 from generator.assets import static_sources
+from generator.build import BuildOptions, BuildResult
 from generator.config import CONFIG_NAME, Config, load_config
 from generator.discover import (
+    TIMESTAMP_SLACK_NS,
     KnownFiles,
     SiteSources,
     SourceChanged,
@@ -64,7 +66,7 @@ from generator.fingerprint import (
     digest_of_values,
 )
 from generator.images import ImageCatalog, convert_images, image_sources, responsive_pages
-from generator.lint import LintMemo, validate
+from generator.lint import LintMemo, valid_until, validate
 from generator.model import Article, Site
 from generator.outputs import Outputs, StaleOutput
 from generator.parallel import parse_many
@@ -77,35 +79,13 @@ from generator.search import search_outputs
 from generator.write import CACHE_DIR, WriteReport, WrittenFile, write_outputs, written_files
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    output_dir: Path | None = None  # default: <site>/build
-    drafts: bool = False
-    future: bool = False
-    now: datetime | None = None  # default: the current time
-
-
 @dataclass
 class RenderedSite:
     site: Site
     outputs: Outputs
     warnings: list[SiteWarning]
     rendered: int  # pages whose templates ran (the others were known unchanged)
-
-
-@dataclass
-class BuildResult:
-    site: Site
-    outputs: Mapping[str, bytes]
-    report: WriteReport
-    output_dir: Path
-    seconds: float
-    warnings: list[SiteWarning] = field(default_factory=list)
-    rendered: int = 0  # pages whose templates ran (the others were known unchanged)
-
-    @property
-    def page_count(self) -> int:
-        return sum(1 for dest in self.outputs if dest.endswith(".html"))
+    valid_until: datetime | None = None  # when dates alone change the site (lint.valid_until)
 
 
 class Engine:
@@ -136,10 +116,11 @@ class Engine:
         return engine
 
     def save(self) -> None:
-        """Keep what this engine knows for the next :meth:`resume` (after a successful build)."""
+        """Keep what this engine knows for the next :meth:`resume`; only after a good build."""
         from generator import state  # noqa: PLC0415 - it imports this module
 
-        state.save(self)
+        if self._last_good is not None:
+            state.save(self, *self._last_good)
 
     def _forget(self) -> None:
         """Start from nothing, as a new engine does."""
@@ -151,6 +132,7 @@ class Engine:
         self._lint_memo = LintMemo()
         self._finishing = _Finishing()
         self._related: tuple[tuple, dict[str, tuple[str, ...]]] | None = None
+        self._images: tuple[tuple, ImageCatalog] | None = None
         self._jobs: dict[tuple, tuple[Article, tuple[Article, ...], RenderJob]] = {}
         self._env: RecordingEnvironment | None = None
         self._fingerprints: Fingerprinter | None = None
@@ -159,6 +141,8 @@ class Engine:
         self._rendered: dict[str, _Page] = {}
         self._written: dict[str, WrittenFile] | None = None  # None: ask the manifest
         self._templates_dirty = False
+        # The last successful build's (valid until, article count, warnings), for save().
+        self._last_good: tuple | None = None
 
     def build(self, changed: Iterable[Path] | None = None) -> BuildResult:
         """Build the site; ``changed`` names the files or folders changed since the last build.
@@ -167,6 +151,7 @@ class Engine:
         output folder as it was.
         """
         started = time.perf_counter()
+        self._last_good = None
         rendered = self.render(changed)
         try:
             report = self._write(rendered.outputs)
@@ -175,14 +160,16 @@ class Engine:
             rendered = self.render()
             report = self._write(rendered.outputs)
         seconds = time.perf_counter() - started
+        self._last_good = (rendered.valid_until, len(rendered.site.articles), rendered.warnings)
         return BuildResult(
-            rendered.site,
             rendered.outputs,
             report,
             self.output_dir,
             seconds,
             rendered.warnings,
             rendered.rendered,
+            len(rendered.site.articles),
+            rendered.site,
         )
 
     def render(self, changed: Iterable[Path] | None = None) -> RenderedSite:
@@ -203,9 +190,7 @@ class Engine:
         site = replace(site, related=self._related_slugs(site.articles, config.related_count))
         copied, asset_urls = self._copied(config, site)
         sources = self._sources.as_site_sources()
-        images = convert_images(
-            image_sources(config, site, sources.posts + sources.static), self.site_dir / CACHE_DIR
-        )
+        images = self._convert_images(config, site, sources)
         jobs = plan_site(config, site, self._article_job_memo(config_digest))
         env = self._environment(config, site, asset_urls, images, templates_changed)
         globals_digest = digest_of_values(
@@ -226,7 +211,8 @@ class Engine:
         warnings = validate(
             config, sources, parsed, site, outputs, visibility, page_problems, self._lint_memo
         )
-        return RenderedSite(site, outputs, warnings + search_warnings, rendered)
+        until = valid_until(config, parsed, visibility)
+        return RenderedSite(site, outputs, warnings + search_warnings, rendered, until)
 
     # -- config, sources, parse ---------------------------------------------------------
 
@@ -287,6 +273,14 @@ class Engine:
         if self._related is None or self._related[0] != key:
             self._related = (key, related_slugs(articles, count))
         return self._related[1]
+
+    def _convert_images(self, config: Config, site: Site, sources: SiteSources) -> ImageCatalog:
+        """The image catalog, made again only when an image or where it is shown changed."""
+        found = image_sources(config, site, sources.posts + sources.static)
+        key = tuple((image.src_path, image.url, image.dest_path, image.digest) for image in found)
+        if self._images is None or self._images[0] != key:
+            self._images = (key, convert_images(found, self.site_dir / CACHE_DIR))
+        return self._images[1]
 
     def _copied(self, config: Config, site: Site) -> tuple[Outputs, dict[str, str]]:
         """Static files and the files beside articles, copied as they are; none is read here."""
@@ -574,8 +568,26 @@ class _Finishing:
                 if key not in seen:
                     seen.add(key)
                     host_problems.append(problem)
-        finished.update(images.outputs)
+        finished.update(_image_outputs(images))
         return finished, alt_problems + host_problems
+
+
+def _image_outputs(images: ImageCatalog) -> Outputs:
+    """The converted copies: in memory when just made, else read from the image cache."""
+    outputs = Outputs()
+    for dest, digest in images.digests.items():
+        if dest in images.outputs:
+            outputs.add(dest, images.outputs[dest], digest)
+        else:
+            outputs.add_known(dest, digest, lambda dest: _read_cached(images.cached[dest]))
+    return outputs
+
+
+def _read_cached(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise StaleOutput(str(path)) from None
 
 
 def _finish_page(config, dest, data, images, svg, content, stamp) -> _Finished:
@@ -626,10 +638,6 @@ class _SourceTree:
     it when its ``stat`` is what it was (see :class:`~generator.discover.KnownFiles`).
     """
 
-    # Files modified this long before the last full look are read again all the same:
-    # some file systems keep modification times to the second or coarser.
-    TIMESTAMP_SLACK_NS = 2_000_000_000
-
     def __init__(self, site_dir: Path, theme_dir: Path) -> None:
         self.site_dir = site_dir
         self.theme_dir = theme_dir
@@ -657,7 +665,7 @@ class _SourceTree:
         if self._files is None:
             return None
         files = self._files | {source.src_path: source for source in self.static}
-        return KnownFiles(files, self.looked_at_ns - self.TIMESTAMP_SLACK_NS)
+        return KnownFiles(files, self.looked_at_ns - TIMESTAMP_SLACK_NS)
 
     def restore(self, files: dict[str, SourceFile], static, template_stamps, looked_at_ns) -> None:
         """Take what a saved engine knew; the next full look trusts unchanged ``stat``s."""

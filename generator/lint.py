@@ -19,7 +19,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.assemble import Visibility
@@ -143,6 +143,9 @@ class SourceTexts(Mapping[str, str]):
     def __init__(self, sources: Iterable[SourceFile]) -> None:
         self.sources = {source.src_path: source for source in sources}
         self._texts: dict[str, str] = {}
+
+    def __contains__(self, src_path: object) -> bool:
+        return src_path in self.sources
 
     def __getitem__(self, src_path: str) -> str:
         if src_path not in self._texts:
@@ -270,6 +273,32 @@ def reviews(config: Config, parsed: list[ParsedFile], visibility: Visibility) ->
                     column=1,
                     hint="have the reviewer check the article again, then update last_reviewed",
                 )
+
+
+def valid_until(
+    config: Config, parsed: list[ParsedFile], visibility: Visibility
+) -> datetime | None:
+    """The first moment after ``visibility.now`` at which the passing of time alone changes
+    the build: an article's date comes (it is published) or a medical review falls due.
+
+    Errs early, never late: every dated article and every review counts, whatever
+    its kind, draft state or category.
+    """
+    now = visibility.now
+    moments = []
+    for item in parsed:
+        if item.kind not in ARTICLE_KINDS:
+            continue
+        published = _moment(item.meta["date"], config)
+        if published > now and not visibility.future:
+            moments.append(published)
+        reviewed = item.meta["last_reviewed"]
+        if reviewed:
+            reviewed = reviewed.date() if isinstance(reviewed, datetime) else reviewed
+            due = _add_months(reviewed, config.check.review_interval)
+            if due < date.max:
+                moments.append(_moment(due + timedelta(days=1), config))
+    return min((moment for moment in moments if moment > now), default=None)
 
 
 def unpublished(

@@ -17,6 +17,7 @@ import jinja2
 
 from generator import structured_data
 from generator.config import Config
+from generator.discover import default_theme_dir  # noqa: F401 - where it used to live
 from generator.errors import TemplateError
 from generator.images import ImageCatalog
 from generator.model import Site
@@ -36,15 +37,6 @@ MONTHS = [
     "November",
     "December",
 ]
-
-
-def default_theme_dir() -> Path:
-    """The default theme: inside the installed package, or ``templates/`` of a checkout."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "theme", package.parent / "templates"):
-        if (candidate / "base.html").is_file():
-            return candidate
-    raise TemplateError(None, f"the default theme is missing from {package}")
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

@@ -68,7 +68,7 @@ _LAST: tuple[str, dict[str, bytes]] | None = None
 
 def _indexed_pages(outputs: dict[str, bytes]) -> dict[str, bytes]:
     """The HTML pages Pagefind reads: those marked for indexing, or all if none is marked."""
-    pages = {dest: data for dest, data in sorted(outputs.items()) if dest.endswith(".html")}
+    pages = {dest: outputs[dest] for dest in sorted(outputs) if dest.endswith(".html")}
     marked = {dest: data for dest, data in pages.items() if b"data-pagefind-body" in data}
     return marked or pages
 

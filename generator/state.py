@@ -1,50 +1,185 @@
 """What the build engine knows, kept on disk from one ``sitegen build`` to the next.
 
-After a successful build the engine's memos are pickled into the site's cache
-folder, one file per output folder and set of options
-(``.sitegen-cache/engine-<key>.pickle``), and the next run starts from them:
-parsed files by digest, articles, related posts, each page's fingerprint,
-what the lints found per page. No bytes of sources or outputs are kept: the
-site's files and the output folder hold them, and the engine reads either only
-where it needs to (a source whose ``stat`` changed, a page it must look at
-again), checking it against the digest it knows.
+After a successful build two files go into the site's cache folder, named for
+the output folder and options (``.sitegen-cache/engine-<key>.*``):
 
-The file is ignored, and the build starts from nothing, when it cannot be read,
-or was written by another version of sitegen, its code, or the libraries whose
-output it depends on: a resumed build must give exactly what a clean build
-gives.
+- ``.pickle``: the engine's memos (parsed files by digest, articles, related
+  posts, each page's fingerprint, what the lints found per page). No bytes of
+  sources or outputs are kept: the site's files and the output folder hold
+  them, and the engine reads either only where it needs to (a source whose
+  ``stat`` changed, a page it must look at again), checking the digest it knows.
+- ``.summary``: what the build said (pages, articles, warnings), the ``stat``
+  of every file it read, and until when its result holds (the next article
+  date or medical review due). When every input and output still has that
+  ``stat``, the next build is that result: :func:`unchanged_build` answers
+  without loading the memos or any stage of the pipeline.
+
+Both are ignored, and the build starts from nothing, when they cannot be read
+or were written by another version of sitegen, its code, or the libraries
+whose output it depends on: a resumed build must give exactly what a clean
+build gives. This module imports no stage at load time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import jinja2
-import markdown
-import yaml
-
 from generator import __version__
-from generator.write import CACHE_DIR
+from generator.build import BuildOptions, BuildResult
+from generator.discover import TIMESTAMP_SLACK_NS, default_theme_dir, input_stamps
+from generator.errors import SiteError, SiteWarning
+from generator.outputs import Outputs
+from generator.write import CACHE_DIR, WriteReport, manifest_path, read_manifest, written_files
 
 if TYPE_CHECKING:
     from generator.incremental import Engine
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
+# Libraries whose output ends up in pages: a new version of any makes the state stale.
+LIBRARIES = ("jinja2", "markdown", "markupsafe", "yaml", "frontmatter", "numpy", "PIL")
+LIBRARIES += ("pagefind_bin",)
 
 
-def save(engine: Engine) -> None:
-    """Pickle what ``engine`` knows for the next run; a failure to save is not an error."""
-    path = state_path(engine)
-    data = pickle.dumps(
-        {"format": STATE_FORMAT, "code": code_digest(), "memory": _memory(engine)},
-        protocol=pickle.HIGHEST_PROTOCOL,
+@dataclass(frozen=True)
+class Summary:
+    """A successful build's result and the ``stat`` of everything it read and wrote."""
+
+    code: str
+    inputs: dict[str, tuple[int, ...]]
+    looked_at_ns: int  # when the build started reading
+    outputs: int  # files in the output manifest
+    article_count: int
+    warnings: list
+    valid_until: datetime | None  # the next moment a date makes the site change
+
+
+def save(engine: Engine, valid_until: datetime | None, article_count: int, warnings) -> None:
+    """Keep what ``engine`` knows for the next run; a failure to save is not an error."""
+    code = code_digest()
+    memory = {"format": STATE_FORMAT, "code": code, "memory": _memory(engine)}
+    _write(state_path(engine.site_dir, engine.output_dir, engine.options, ".pickle"), memory)
+    stamps = input_stamps(engine.site_dir, engine.theme_dir)
+    manifest = read_manifest(manifest_path(engine.site_dir / CACHE_DIR, engine.output_dir))
+    summary = Summary(
+        code,
+        stamps,
+        engine._sources.looked_at_ns,
+        len(manifest),
+        article_count,
+        [_plain(warning) for warning in warnings],
+        valid_until,
     )
+    _write(state_path(engine.site_dir, engine.output_dir, engine.options, ".summary"), summary)
+
+
+def _plain(warning: SiteError) -> SiteWarning:
+    """The same warning as a plain :class:`SiteWarning`, whose class loads with no stage."""
+    plain = SiteWarning.__new__(SiteWarning)
+    Exception.__init__(plain, *warning.args)
+    plain.__dict__.update(warning.__dict__)
+    plain.severity = warning.severity
+    return plain
+
+
+def restore(engine: Engine) -> bool:
+    """Give ``engine`` what the last successful build saved; False if there is nothing usable."""
+    path = state_path(engine.site_dir, engine.output_dir, engine.options, ".pickle")
+    saved = _read(path)
+    if not isinstance(saved, dict) or saved.get("format") != STATE_FORMAT:
+        return False
+    if saved.get("code") != code_digest():
+        return False
+    _take(engine, saved["memory"])
+    return True
+
+
+def unchanged_build(site_dir: Path, options: BuildOptions) -> BuildResult | None:
+    """The last build's result if nothing it read or wrote changed since, else None."""
+    started = time.perf_counter()
+    site_dir = site_dir.resolve()
+    output_dir = (options.output_dir or site_dir / "build").resolve()
+    summary = _read(state_path(site_dir, output_dir, options, ".summary"))
+    if not isinstance(summary, Summary) or summary.code != code_digest():
+        return None
+    now = options.now or datetime.now(UTC)
+    if summary.valid_until is not None and now >= summary.valid_until:
+        return None
+    stamps = input_stamps(site_dir, default_theme_dir())
+    trusted_before = summary.looked_at_ns - TIMESTAMP_SLACK_NS
+    if stamps != summary.inputs or any(not s or s[0] >= trusted_before for s in stamps.values()):
+        return None
+    written = written_files(site_dir / CACHE_DIR, output_dir)
+    if len(written) != summary.outputs:
+        return None  # an output was changed or removed by hand
+    return _unchanged_result(site_dir, options, output_dir, summary, written, started)
+
+
+def _unchanged_result(site_dir, options, output_dir, summary, written, started) -> BuildResult:
+    outputs = Outputs()
+    for dest, file in written.items():
+        outputs.add_known(dest, file.digest, lambda d: (output_dir / d).read_bytes())
+
+    def load_site():
+        from generator.incremental import Engine
+
+        return Engine.resume(site_dir, options).render().site
+
+    report = WriteReport(unchanged=len(written), files=written)
+    seconds = time.perf_counter() - started
+    return BuildResult(
+        outputs,
+        report,
+        output_dir,
+        seconds,
+        summary.warnings,
+        0,
+        summary.article_count,
+        load_site=load_site,
+    )
+
+
+def state_path(site_dir: Path, output_dir: Path, options: BuildOptions, suffix: str) -> Path:
+    key = hashlib.blake2b(
+        repr((str(output_dir), options.drafts, options.future)).encode(), digest_size=8
+    ).hexdigest()
+    return site_dir / CACHE_DIR / f"engine-{key}{suffix}"
+
+
+def code_digest() -> str:
+    """Stands for the code that made the state: sitegen's modules and its libraries' files."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((__version__, sys.version)).encode())
+    package = Path(__file__).resolve().parent
+    files = sorted(package.rglob("*.py"))
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            files.append(Path(spec.origin))
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def _read(path: Path):
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - missing, truncated or from elsewhere: start from nothing
+        return None
+
+
+def _write(path: Path, value) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
@@ -58,43 +193,10 @@ def save(engine: Engine) -> None:
         Path(temporary).unlink(missing_ok=True)
 
 
-def restore(engine: Engine) -> bool:
-    """Give ``engine`` what the last successful build saved; False if there is nothing usable."""
-    try:
-        saved = pickle.loads(state_path(engine).read_bytes())
-    except Exception:  # noqa: BLE001 - missing, truncated or from elsewhere: start from nothing
-        return False
-    if not isinstance(saved, dict) or saved.get("format") != STATE_FORMAT:
-        return False
-    if saved.get("code") != code_digest():
-        return False
-    _take(engine, saved["memory"])
-    return True
-
-
-def state_path(engine: Engine) -> Path:
-    options = engine.options
-    key = hashlib.blake2b(
-        repr((str(engine.output_dir), options.drafts, options.future)).encode(), digest_size=8
-    ).hexdigest()
-    return engine.site_dir / CACHE_DIR / f"engine-{key}.pickle"
-
-
-def code_digest() -> str:
-    """Stands for the code that made the state: sitegen's modules and its libraries' versions."""
-    digest = hashlib.blake2b(digest_size=16)
-    libraries = (jinja2.__version__, markdown.__version__, yaml.__version__)
-    digest.update(repr((__version__, sys.version, libraries)).encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(package)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return digest.hexdigest()
-
-
 def _memory(engine: Engine) -> dict:
     sources = engine._sources
     fingerprints = engine._fingerprints
+    finished = engine._finishing._pages
     return {
         "config": engine._config,
         "files": {src: f.without_data() for src, f in (sources._files or {}).items()},
@@ -104,9 +206,10 @@ def _memory(engine: Engine) -> dict:
         "parsed": engine._parsed,
         "articles": engine._articles,
         "related": engine._related,
+        "images": engine._images and (engine._images[0], engine._images[1].without_data()),
         "jobs": [(key[0], *value) for key, value in engine._jobs.items()],
         "rendered": {dest: page.without_data() for dest, page in engine._rendered.items()},
-        "finished": {dest: page.without_data() for dest, page in engine._finishing._pages.items()},
+        "finished": {dest: page.without_data() for dest, page in finished.items()},
         "lint": engine._lint_memo,
         "epoch": engine._epoch,
         "projections": fingerprints.projections() if fingerprints is not None else [],
@@ -121,6 +224,7 @@ def _take(engine: Engine, memory: dict) -> None:
     engine._parsed = memory["parsed"]
     engine._articles = memory["articles"]
     engine._related = memory["related"]
+    engine._images = memory["images"]
     engine._jobs = {
         (config_digest, id(article), tuple(id(other) for other in related)): (
             article,

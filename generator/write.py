@@ -63,7 +63,7 @@ def write_outputs(
     ``digest(dest)`` gives an output's digest where the caller knows it already.
     """
     output_dir = output_dir.resolve()
-    manifest = _manifest_path(cache_dir, output_dir)
+    manifest = manifest_path(cache_dir, output_dir)
     previous = read_manifest(manifest)
     report = WriteReport(unchanged=len(unchanged & outputs.keys()))
     report.files = {dest: previous[dest] for dest in unchanged if dest in previous}
@@ -92,7 +92,7 @@ def written_files(cache_dir: Path, output_dir: Path) -> dict[str, WrittenFile]:
     """What the last build wrote into ``output_dir`` and that is still there as it left it."""
     output_dir = output_dir.resolve()
     found = {}
-    for dest, written in read_manifest(_manifest_path(cache_dir, output_dir)).items():
+    for dest, written in read_manifest(manifest_path(cache_dir, output_dir)).items():
         try:
             stat = os.stat(output_dir / dest)
         except OSError:
@@ -167,7 +167,8 @@ def _written_file(target: Path, digest: str) -> WrittenFile:
     return WrittenFile(digest, stat.st_size, stat.st_mtime_ns)
 
 
-def _manifest_path(cache_dir: Path, output_dir: Path) -> Path:
+def manifest_path(cache_dir: Path, output_dir: Path) -> Path:
+    """Where the list of what a build wrote into ``output_dir`` is kept."""
     key = hashlib.blake2b(str(output_dir).encode(), digest_size=8).hexdigest()
     return cache_dir / f"outputs-{key}.json"
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.comments import moderate
-from generator.comments.export import export_comments
-from generator.comments.receiver import serve
-from generator.comments.store import CommentsError, CommentStore
+if TYPE_CHECKING:  # the commands' modules load when a command runs, not with every `sitegen`
+    from generator.comments.store import CommentStore
 
 DEFAULT_DB = Path("comments.sqlite3")
 
@@ -40,7 +39,7 @@ def add_comments_parser(commands: argparse._SubParsersAction) -> None:
         action = actions.add_parser(name, help=f"{verb} a comment (at the next export)")
         action.add_argument("id", type=int, help="the comment's id, from `sitegen comments list`")
         _db_argument(action)
-        action.set_defaults(command=_moderate, action=getattr(moderate, name))
+        action.set_defaults(command=_moderate, action=name)
 
     export = actions.add_parser("export", help="write approved comments beside their articles")
     _site_argument(export)
@@ -59,11 +58,15 @@ def _db_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from generator.comments.receiver import serve
+
     serve(args.site, args.host, args.port, args.db, announce=lambda line: print(line, flush=True))
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
+    from generator.comments import moderate
+
     store = _open(args.db)
     for line in moderate.pending_lines(store):
         print(line)
@@ -72,15 +75,19 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _moderate(args: argparse.Namespace) -> int:
+    from generator.comments import moderate
+
     store = _open(args.db)
     try:
-        print(args.action(store, args.id))
+        print(getattr(moderate, args.action)(store, args.id))
     finally:
         store.close()
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
+    from generator.comments.export import export_comments
+
     store = _open(args.db)
     try:
         report = export_comments(args.site, store)
@@ -101,6 +108,8 @@ def _export(args: argparse.Namespace) -> int:
 
 def _open(path: Path) -> CommentStore:
     """The moderation commands need an existing database: a typo must not create one."""
+    from generator.comments.store import CommentsError, CommentStore
+
     if not path.is_file():
         raise CommentsError(
             str(path),

@@ -1,0 +1,172 @@
+"""``sitegen build`` goes on from what the last build saved, and is never fooled by it.
+
+Each test builds a copy of a sample site the way the CLI does (``build_site``:
+a new engine resumed from ``.sitegen-cache``), changes something, builds again
+and compares with a clean build of the same files. Source files are dated an
+hour back first, so that their ``stat`` is trusted as it is on a writer's
+machine (a file modified within seconds of a build is always read again).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from generator import state
+from generator.build import BuildOptions, build_site
+from generator.incremental import Engine
+from tests.conftest import FIXED_NOW, copy_sample_site
+
+ARTICLE = "content/posts/what-is-micro-needling"
+SECTION = f"{ARTICLE}/03-micro-needling-devices.md"
+PAGE = "posts/what-is-micro-needling/index.html"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = copy_sample_site(tmp_path / "site")
+    _age(site)
+    return site
+
+
+def _age(folder: Path, seconds: float = 3600) -> None:
+    """Date every file ``seconds`` back, as files are that nobody touched for a while."""
+    moment = time.time() - seconds
+    for path in folder.rglob("*"):
+        os.utime(path, (moment, moment), follow_symlinks=False)
+
+
+def _options(site: Path) -> BuildOptions:
+    return BuildOptions(output_dir=site.parent / "out", now=FIXED_NOW)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _clean_tree(site: Path, options: BuildOptions) -> dict[str, bytes]:
+    clean = BuildOptions(output_dir=site.parent / "clean", now=options.now)
+    Engine(site, clean, clean=True).build()
+    return _tree(site.parent / "clean")
+
+
+def test_a_build_with_nothing_changed_is_known_without_loading_anything(site):
+    options = _options(site)
+    first = build_site(site, options)
+    before = {path: path.stat().st_mtime_ns for path in (site.parent / "out").rglob("*")}
+    again = build_site(site, options)
+    assert again.built_site is None, "the engine was loaded"
+    assert again.rendered == 0 and again.report.written == [] and again.report.removed == []
+    assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+    assert (again.page_count, again.article_count) == (first.page_count, first.article_count)
+    assert {p: p.stat().st_mtime_ns for p in (site.parent / "out").rglob("*")} == before
+    assert dict(again.outputs) == dict(first.outputs)
+    assert [a.slug for a in again.site.articles] == [a.slug for a in first.site.articles]
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(site):
+    options = _options(site)
+    build_site(site, options)
+    section = site / SECTION
+    text = section.read_text()
+    stat = section.stat()
+    section.write_text(text.replace("devices", "DEVICES", 1))
+    os.utime(section, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the change time still moves
+    assert section.stat().st_size == stat.st_size
+    result = build_site(site, options)
+    assert result.report.written and b"DEVICES" in (site.parent / "out" / PAGE).read_bytes()
+    assert _tree(site.parent / "out") == _clean_tree(site, options)
+
+
+def test_a_resumed_build_reads_only_the_files_that_changed(site, monkeypatch):
+    options = _options(site)
+    build_site(site, options)
+    section = site / SECTION
+    section.write_text(section.read_text() + "\nMore about needles and collagen.\n")
+    read: list[str] = []
+    original = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        read.append(str(path))
+        return original(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    result = build_site(site, options)
+    content = [path for path in read if "/content/" in path]
+    assert content == [str(section)]
+    assert result.rendered < result.page_count
+    monkeypatch.undo()
+    assert _tree(site.parent / "out") == _clean_tree(site, options)
+
+
+@pytest.mark.parametrize("tamper", ["delete", "edit"])
+def test_an_output_changed_by_hand_is_written_again(site, tamper):
+    options = _options(site)
+    build_site(site, options)
+    page = site.parent / "out" / PAGE
+    if tamper == "delete":
+        page.unlink()
+    else:
+        page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>mine</p></body>"))
+    result = build_site(site, options)
+    assert PAGE in result.report.written
+    assert _tree(site.parent / "out") == _clean_tree(site, options)
+
+
+def test_a_future_article_appears_when_its_day_comes(site):
+    index = site / ARTICLE / "index.md"
+    text = index.read_text()
+    dated = text.replace("date: 2024-03-12", "date: 2031-02-01")
+    assert dated != text, "the sample article's date moved: update this test"
+    index.write_text(dated)
+    _age(site)
+    before = _options(site)
+    first = build_site(site, before)
+    assert PAGE not in first.outputs
+    assert build_site(site, before).built_site is None  # nothing changed: known as it was
+    later = BuildOptions(output_dir=before.output_dir, now=FIXED_NOW.replace(year=2032))
+    result = build_site(site, later)
+    assert PAGE in result.report.written
+    assert _tree(site.parent / "out") == _clean_tree(site, later)
+
+
+def test_a_medical_review_falls_due_with_time_alone(site):
+    options = _options(site)
+    first = build_site(site, options)
+    due = [w for w in first.warnings if w.rule == "review-age"]
+    later = BuildOptions(output_dir=options.output_dir, now=FIXED_NOW + timedelta(days=3650))
+    result = build_site(site, later)
+    assert len([w for w in result.warnings if w.rule == "review-age"]) > len(due)
+
+
+def test_a_damaged_or_foreign_state_is_ignored(site, monkeypatch):
+    options = _options(site)
+    build_site(site, options)
+    for path in (site / ".sitegen-cache").glob("engine-*"):
+        path.write_bytes(b"not a pickle")
+    build_site(site, options)
+    assert _tree(site.parent / "out") == _clean_tree(site, options)
+    monkeypatch.setattr(state, "code_digest", lambda: "another version of sitegen")
+    (site / SECTION).write_text((site / SECTION).read_text() + "\nAnother line.\n")
+    result = build_site(site, options)
+    assert result.rendered >= result.page_count  # nothing of the old state was used
+    assert _tree(site.parent / "out") == _clean_tree(site, options)
+
+
+def test_a_template_changed_between_runs_renders_again(site):
+    options = _options(site)
+    build_site(site, options)
+    template = site / "templates" / "partials" / "footer.html"  # the site's copy of the theme
+    template.write_text("<!-- the clinic's own footer -->\n" + template.read_text())
+    result = build_site(site, options)
+    assert result.rendered >= result.page_count
+    assert b"the clinic's own footer" in (site.parent / "out" / "index.html").read_bytes()
+    assert _tree(site.parent / "out") == _clean_tree(site, options)
