@@ -69,7 +69,7 @@ from generator.images import ImageCatalog, convert_images, image_sources, respon
 from generator.lint import LintMemo, valid_until, validate
 from generator.model import Article, Site
 from generator.outputs import Outputs, StaleOutput
-from generator.parallel import parse_many
+from generator.parallel import map_forked, parse_many
 from generator.parse import ParsedFile
 from generator.plan import RenderJob, article_job, plan_site
 from generator.privacy import check_hosts
@@ -368,13 +368,11 @@ class Engine:
         bytes are in the output folder) is rendered again when the finishing
         pass must see it again.
         """
-        outputs = Outputs()
-        done: dict[str, _Page] = {}
         stamp = fingerprints.stamp
         written = self._known_written()
-        count = 0
+        kept: dict[str, _Page] = {}
         for job in jobs:
-            dest, finished = job.dest_path, job.dest_path.endswith(FINISHED)
+            dest = job.dest_path
             before = self._rendered.get(dest)
             if (
                 before is not None
@@ -382,20 +380,25 @@ class Engine:
                 and (
                     before.data is not None
                     or (self._finishing.reusable(dest, before.digest, finishing, written))
-                    or (not finished and _on_disk(written, dest, before.digest))
+                    or (not dest.endswith(FINISHED) and _on_disk(written, dest, before.digest))
                 )
             ):
-                page = replace(before, job=job, stamp=stamp)
-            else:
-                page = _render_recorded(env, fingerprints, job, stamp)
-                count += 1
-            done[dest] = page
+                kept[dest] = replace(before, job=job, stamp=stamp)
+        fresh = [job for job in jobs if job.dest_path not in kept]
+        made = map_forked(lambda job: _render_recorded(env, fingerprints, job), fresh)
+        for job, (reads, fingerprint, digest, data) in zip(fresh, made, strict=True):
+            kept[job.dest_path] = _Page(job, stamp, reads, fingerprint, digest, data)
+        outputs = Outputs()
+        for job in jobs:
+            page = kept[job.dest_path]
             if page.data is not None:
-                outputs.add(dest, page.data, page.digest)
+                outputs.add(job.dest_path, page.data, page.digest)
+            elif job.dest_path.endswith(FINISHED):
+                outputs.add_known(job.dest_path, page.digest, _never_read)
             else:
-                outputs.add_known(dest, page.digest, _never_read if finished else self._read_output)
-        self._rendered = done
-        return outputs, count
+                outputs.add_known(job.dest_path, page.digest, self._read_output)
+        self._rendered = {job.dest_path: kept[job.dest_path] for job in jobs}
+        return outputs, len(fresh)
 
     # -- write ----------------------------------------------------------------------------
 
@@ -470,16 +473,16 @@ def _still_valid(before: _Page, job: RenderJob, stamp: bytes, fingerprints: Fing
 
 
 def _render_recorded(
-    env: RecordingEnvironment, fingerprints: Fingerprinter, job: RenderJob, stamp: bytes
-) -> _Page:
+    env: RecordingEnvironment, fingerprints: Fingerprinter, job: RenderJob
+) -> tuple[Reads, bytes, str, bytes]:
+    """``(reads, fingerprint, digest, bytes)`` of one page, rendered now (in any process)."""
     env.reads = {}
     try:
         data = render_job(env, job).encode("utf-8")
         reads = {slug: frozenset(names) for slug, names in env.reads.items()}
     finally:
         env.reads = None
-    fingerprint = fingerprints.of(job.template, job.context, reads)
-    return _Page(job, stamp, reads, fingerprint, digest_of(data), data)
+    return reads, fingerprints.of(job.template, job.context, reads), digest_of(data), data
 
 
 @dataclass(frozen=True)

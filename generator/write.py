@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -68,18 +67,20 @@ def write_outputs(
     report = WriteReport(unchanged=len(unchanged & outputs.keys()))
     report.files = {dest: previous[dest] for dest in unchanged if dest in previous}
     # Every path is checked before the first write; known-unchanged ones were checked before.
-    targets = {
-        dest: safe_target(output_dir, dest) for dest in sorted(outputs) if dest not in report.files
-    }
+    folder = _OutputFolder(output_dir)
+    targets = {dest: folder.target(dest) for dest in sorted(outputs) if dest not in report.files}
     mode = _file_mode()
     for dest, target in targets.items():
         data = outputs[dest]
-        if not (compare and _same_bytes(target, data)):
-            _write_atomically(target, data, mode)
-            report.written.append(dest)
-        else:
+        known = digest(dest) if digest else digest_of(data)
+        if compare and _same_bytes(target, data):
             report.unchanged += 1
-        report.files[dest] = _written_file(target, digest(dest) if digest else digest_of(data))
+            report.files[dest] = _written_file(target, known)
+            continue
+        folder.make_parent(target)
+        size, mtime_ns = _write_atomically(target, data, mode)
+        report.written.append(dest)
+        report.files[dest] = WrittenFile(known, size, mtime_ns)
     for dest in sorted(previous.keys() - outputs.keys()):
         if _remove(output_dir, dest):
             report.removed.append(dest)
@@ -104,17 +105,51 @@ def written_files(cache_dir: Path, output_dir: Path) -> dict[str, WrittenFile]:
 
 def safe_target(output_dir: Path, dest_path: str) -> Path:
     """The file for ``dest_path`` inside ``output_dir``; raise if it would lie outside."""
-    parts = PurePosixPath(dest_path).parts
-    bad = (
-        not parts
-        or PurePosixPath(dest_path).is_absolute()
-        or "\x00" in dest_path
-        or any(part in ("..", ".") for part in parts)
-    )
-    target = output_dir.joinpath(*parts)
-    if bad or not target.resolve().is_relative_to(output_dir):
-        raise OutputError(dest_path, "refusing to write outside the output folder")
-    return target
+    return _OutputFolder(output_dir.resolve()).target(dest_path)
+
+
+class _OutputFolder:
+    """Checks and makes paths inside one output folder, resolving each folder only once.
+
+    A symbolic link anywhere on the way (a folder or the file itself) is followed
+    before the check, so a link cannot lead a write outside.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._resolved: dict[Path, Path] = {}
+        self._made: set[Path] = set()
+
+    def target(self, dest_path: str) -> Path:
+        parts = PurePosixPath(dest_path).parts
+        bad = (
+            not parts
+            or PurePosixPath(dest_path).is_absolute()
+            or "\x00" in dest_path
+            or any(part in ("..", ".") for part in parts)
+        )
+        target = self.root.joinpath(*parts)
+        if bad or not self._resolve(target).is_relative_to(self.root):
+            raise OutputError(dest_path, "refusing to write outside the output folder")
+        return target
+
+    def _resolve(self, target: Path) -> Path:
+        if target.is_symlink():
+            return target.resolve()
+        parent = target.parent
+        if parent not in self._resolved:
+            self._resolved[parent] = parent.resolve()
+        return self._resolved[parent] / target.name
+
+    def make_parent(self, target: Path) -> None:
+        if target.parent not in self._made:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise OutputError(
+                    str(target), f"cannot write the file: {error.strerror or error}"
+                ) from None
+            self._made.add(target.parent)
 
 
 def _same_bytes(target: Path, data: bytes) -> bool:
@@ -124,22 +159,25 @@ def _same_bytes(target: Path, data: bytes) -> bool:
         return False
 
 
-def _write_atomically(target: Path, data: bytes, mode: int) -> None:
+def _write_atomically(target: Path, data: bytes, mode: int) -> tuple[int, int]:
+    """Write through a temporary file renamed over ``target``; return its size and mtime."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
-            os.chmod(temporary, mode)
+                stream.flush()
+                stat = os.fstat(handle)
             os.replace(temporary, target)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
             raise
     except OSError as error:
         raise OutputError(
             str(target), f"cannot write the file: {error.strerror or error}"
         ) from None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _remove(output_dir: Path, dest: str) -> bool:
@@ -187,4 +225,5 @@ def read_manifest(path: Path) -> dict[str, WrittenFile]:
 def _write_manifest(path: Path, files: dict[str, WrittenFile]) -> None:
     entries = {dest: [f.digest, f.size, f.mtime_ns] for dest, f in sorted(files.items())}
     data = json.dumps({"version": _MANIFEST_VERSION, "files": entries}, indent=0)
+    _OutputFolder(path.parent).make_parent(path)
     _write_atomically(path, data.encode("utf-8"), _file_mode())

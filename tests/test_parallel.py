@@ -1,4 +1,4 @@
-"""Parsing on several processes gives exactly what parsing in one process gives."""
+"""Parsing and rendering on several processes give exactly what one process gives."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import generator.parallel as parallel
 from bench import corpus
 from generator.discover import SourceFile, digest_of
-from generator.errors import ContentError
+from generator.errors import ContentError, SiteError
 from tests.conftest import build
 
 COUNT = 60  # articles; with their section files well over the pool threshold set below
@@ -23,15 +23,17 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):
     info = corpus.write_corpus(tmp_path / "corpus", COUNT)
     site = info.root / "sitegen"
     monkeypatch.setattr(parallel, "MIN_FILES_FOR_POOL", 10**9)
+    monkeypatch.setattr(parallel, "MIN_ITEMS_FOR_FORK", 10**9)
     serial = build(site, tmp_path / "serial")
     monkeypatch.setattr(parallel, "MIN_FILES_FOR_POOL", 1)
+    monkeypatch.setattr(parallel, "MIN_ITEMS_FOR_FORK", 1)
     calls = []
     original = parallel.ProcessPoolExecutor
     monkeypatch.setattr(
         parallel, "ProcessPoolExecutor", lambda **kw: calls.append(kw) or original(**kw)
     )
     pooled = build(site, tmp_path / "pooled")
-    assert calls, "the parallel path was not taken"
+    assert len(calls) == 2, "parsing and rendering did not both take the parallel path"
     names = _files(tmp_path / "serial")
     assert names == _files(tmp_path / "pooled") and len(names) > COUNT
     _, mismatch, errors = filecmp.cmpfiles(
@@ -55,3 +57,34 @@ def test_the_first_bad_file_in_order_is_reported(monkeypatch):
     with pytest.raises(ContentError) as caught:
         parallel.parse_many(sources, workers=2)
     assert caught.value.path == "content/posts/a040.md"
+
+
+def test_a_template_error_in_a_worker_is_the_one_a_serial_render_reports(tmp_path, monkeypatch):
+    info = corpus.write_corpus(tmp_path / "corpus", COUNT)
+    site = info.root / "sitegen"
+    templates = site / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "list.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ no_such_thing }}{% endblock %}\n"
+    )
+    errors = []
+    for threshold in (10**9, 1):
+        monkeypatch.setattr(parallel, "MIN_ITEMS_FOR_FORK", threshold)
+        with pytest.raises(SiteError) as caught:
+            build(site, tmp_path / f"out-{threshold}")
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and "no_such_thing" in errors[0]
+    assert not (tmp_path / "out-1").exists()
+
+
+def test_map_forked_keeps_order_and_raises_the_first_error():
+    items = list(range(500))
+    assert parallel.map_forked(lambda n: n * n, items, workers=2) == [n * n for n in items]
+
+    def fails_at_odd_hundreds(n: int) -> int:
+        if n in (450, 150, 350):
+            raise ValueError(f"item {n}")
+        return n
+
+    with pytest.raises(ValueError, match="item 150"):
+        parallel.map_forked(fails_at_odd_hundreds, items, workers=2)
