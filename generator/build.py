@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from generator.errors import SiteWarning
     from generator.model import Site
     from generator.parse import ParsedFile
+    from generator.progress import Progress
     from generator.write import WriteReport
 
 __all__ = ["BuildOptions", "BuildResult", "build_site", "parse_sources", "render_site"]
@@ -69,13 +70,18 @@ class BuildResult:
 
 
 def build_site(
-    site_dir: Path, options: BuildOptions | None = None, *, clean: bool = False
+    site_dir: Path,
+    options: BuildOptions | None = None,
+    *,
+    clean: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site in ``site_dir``; raise a :class:`~generator.errors.SiteError` on bad input.
 
     Files already in the output folder with the right bytes are left untouched;
     ``clean=True`` writes every output again. The build goes on from what the
     last one saved in the site's cache folder, and saves what it knows for the next.
+    ``progress`` is told what the build is doing (see :mod:`generator.progress`).
     """
     from generator import state
 
@@ -86,7 +92,7 @@ def build_site(
             return unchanged
     from generator.incremental import Engine
 
-    engine = Engine.resume(site_dir, options, clean=clean)
+    engine = Engine.resume(site_dir, options, clean=clean, progress=progress)
     result = engine.build()
     engine.save()
     return result

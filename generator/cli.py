@@ -15,6 +15,7 @@ from generator import __version__
 from generator.build import BuildOptions, BuildResult, build_site
 from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
+from generator.progress import for_stream
 
 # Each command imports what it needs when it runs: `sitegen build` with nothing to do
 # should cost little more than starting Python.
@@ -95,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(output_dir=args.output, drafts=args.drafts, future=args.future)
-    result = build_site(args.site, options, clean=args.clean)
+    result = build_site(args.site, options, clean=args.clean, progress=for_stream(sys.stderr))
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(_summary(result))
@@ -151,9 +152,10 @@ def _check(args: argparse.Namespace) -> int:
 
 def _summary(result: BuildResult) -> str:
     report = result.report
+    rate = f" ({result.rendered / result.seconds:,.0f} pages/s)" if result.rendered > 1 else ""
     return (
         f"Built {result.page_count} pages ({result.article_count} articles) "
-        f"into {result.output_dir} in {result.seconds:.2f} s: "
+        f"into {result.output_dir} in {result.seconds:.2f} s{rate}: "
         f"{len(report.written)} files written, {report.unchanged} unchanged, "
         f"{len(report.removed)} removed"
     )

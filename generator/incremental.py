@@ -73,6 +73,7 @@ from generator.parallel import map_forked, parse_many
 from generator.parse import ParsedFile
 from generator.plan import RenderJob, article_job, plan_site
 from generator.privacy import check_hosts
+from generator.progress import Progress
 from generator.related import related_slugs
 from generator.render import default_theme_dir, make_environment, render_job, set_site_globals
 from generator.search import search_outputs
@@ -95,8 +96,16 @@ class Engine:
     written again (stale ones are still removed).
     """
 
-    def __init__(self, site_dir: Path, options: BuildOptions | None = None, *, clean: bool = False):
+    def __init__(
+        self,
+        site_dir: Path,
+        options: BuildOptions | None = None,
+        *,
+        clean: bool = False,
+        progress: Progress | None = None,
+    ):
         self.site_dir = site_dir.resolve()
+        self.progress = progress or Progress()
         self.options = options or BuildOptions()
         self.output_dir = (self.options.output_dir or self.site_dir / "build").resolve()
         self.theme_dir = default_theme_dir()
@@ -105,12 +114,17 @@ class Engine:
 
     @classmethod
     def resume(
-        cls, site_dir: Path, options: BuildOptions | None = None, *, clean: bool = False
+        cls,
+        site_dir: Path,
+        options: BuildOptions | None = None,
+        *,
+        clean: bool = False,
+        progress: Progress | None = None,
     ) -> Engine:
         """An engine that goes on from what the last successful build saved (if anything)."""
         from generator import state  # noqa: PLC0415 - it imports this module
 
-        engine = cls(site_dir, options, clean=clean)
+        engine = cls(site_dir, options, clean=clean, progress=progress)
         if not clean:
             state.restore(engine)
         return engine
@@ -183,7 +197,7 @@ class Engine:
     def _render_site(self, changed: Iterable[Path] | None) -> RenderedSite:
         config_digest, config = self._load_config()
         # A template change seen by a build that then failed still counts for the next one.
-        self._templates_dirty |= self._sources.refresh(changed)
+        self._templates_dirty |= self._stage("Reading", "files", self._sources.refresh, changed)
         templates_changed = self._templates_dirty
         parsed = self._parse(self._sources.content())
         site = self._assemble(config_digest, config, parsed)
@@ -204,15 +218,30 @@ class Engine:
         outputs, page_problems = self._finishing.finish(
             config, outputs, images, sources, finishing, self._known_written(), self._read_output
         )
-        index, search_warnings = search_outputs(outputs)
+        pages = sum(1 for dest in outputs if dest.endswith(".html"))
+        index, search_warnings = self._stage(
+            "Indexing", "pages", search_outputs, outputs, total=pages
+        )
         outputs.update(index)  # before the checks, so that the link checker knows the index
         # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
         visibility = self._visibility()
-        warnings = validate(
-            config, sources, parsed, site, outputs, visibility, page_problems, self._lint_memo
+        warnings = self._stage(
+            "Checking",
+            "pages",
+            validate,
+            *(config, sources, parsed, site, outputs, visibility, page_problems, self._lint_memo),
+            total=pages,
         )
         until = valid_until(config, parsed, visibility)
         return RenderedSite(site, outputs, warnings + search_warnings, rendered, until)
+
+    def _stage(self, name: str, unit: str, work, *args, total: int | None = None):
+        """``work(*args)``, shown as one stage of the build's progress."""
+        self.progress.start(name, total, unit)
+        try:
+            return work(*args)
+        finally:
+            self.progress.finish()
 
     # -- config, sources, parse ---------------------------------------------------------
 
@@ -229,7 +258,10 @@ class Engine:
         """Parse what is new; a file already parsed with these bytes is taken as it was."""
         wanted = {(s.src_path, s.digest): s for s in sources if s.kind != "asset"}
         missing = [source for key, source in wanted.items() if key not in self._parsed]
-        fresh = {(item.src_path, source.digest): item for source, item in _parsed_pairs(missing)}
+        self.progress.start("Parsing", len(missing), "files")
+        pairs = zip(missing, parse_many(missing, progress=self.progress), strict=True)
+        self.progress.finish()
+        fresh = {(item.src_path, source.digest): item for source, item in pairs}
         used = {key: self._parsed.get(key) or fresh[key] for key in wanted}
         self._parsed = used
         return list(used.values())
@@ -385,7 +417,10 @@ class Engine:
             ):
                 kept[dest] = replace(before, job=job, stamp=stamp)
         fresh = [job for job in jobs if job.dest_path not in kept]
-        made = map_forked(lambda job: _render_recorded(env, fingerprints, job), fresh)
+        self.progress.start("Rendering", len(fresh), "pages")
+        render = lambda job: _render_recorded(env, fingerprints, job)  # noqa: E731 - for workers
+        made = map_forked(render, fresh, progress=self.progress)
+        self.progress.finish()
         for job, (reads, fingerprint, digest, data) in zip(fresh, made, strict=True):
             kept[job.dest_path] = _Page(job, stamp, reads, fingerprint, digest, data)
         outputs = Outputs()
@@ -423,6 +458,7 @@ class Engine:
             for dest in outputs
             if dest in written and written[dest].digest == outputs.digest(dest)
         }
+        self.progress.start("Writing", None, "files")
         report = write_outputs(
             self.output_dir,
             outputs,
@@ -431,6 +467,8 @@ class Engine:
             compare=not self.clean,
             digest=outputs.digest,
         )
+        self.progress.advance(len(report.written))
+        self.progress.finish()
         self._written = report.files
         self.clean = False  # what was written is now known
         return report
@@ -460,10 +498,6 @@ class _Page:
 def _never_read(dest: str) -> bytes:
     """A page known by digest that the finishing pass takes as it is: nobody reads it."""
     raise StaleOutput(dest)
-
-
-def _parsed_pairs(sources: list[SourceFile]) -> list[tuple[SourceFile, ParsedFile]]:
-    return list(zip(sources, parse_many(sources), strict=True))
 
 
 def _still_valid(before: _Page, job: RenderJob, stamp: bytes, fingerprints: Fingerprinter) -> bool:

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from generator.discover import SourceFile
 from generator.parse import ParsedFile, parse_source
+from generator.progress import Progress
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -34,38 +35,51 @@ MIN_ITEMS_FOR_FORK = 200
 _BATCH = 32
 
 
-def parse_many(sources: Sequence[SourceFile], workers: int | None = None) -> list[ParsedFile]:
+def parse_many(
+    sources: Sequence[SourceFile], workers: int | None = None, progress: Progress | None = None
+) -> list[ParsedFile]:
     """``[parse_source(s) for s in sources]``, spread over ``workers`` processes.
 
     The first error in file order is raised, as a serial loop would raise it.
     """
+    progress = progress or Progress()
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers < 2 or len(sources) < MIN_FILES_FOR_POOL:
-        return [parse_source(source) for source in sources]
+        return [_counted(parse_source(source), progress, 1) for source in sources]
     batches = [sources[i : i + _BATCH] for i in range(0, len(sources), _BATCH)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(_parse_batch, batches))
+        results = [
+            _counted(result, progress, len(batch))
+            for batch, result in zip(batches, pool.map(_parse_batch, batches), strict=True)
+        ]
     return _flattened(results)
 
 
 def map_forked(
-    function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> list[Result]:
     """``[function(item) for item in items]`` on every core, in forked workers.
 
     ``function`` may be a closure over anything: workers inherit it. The first
     exception in item order is raised, as a serial loop would raise it.
     """
+    progress = progress or Progress()
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers < 2 or len(items) < MIN_ITEMS_FOR_FORK or not _can_fork():
-        return [function(item) for item in items]
+        return [_counted(function(item), progress, 1) for item in items]
     global _TASK
     _TASK = (function, items)
     try:
         context = multiprocessing.get_context("fork")
         spans = [(i, min(i + _BATCH, len(items))) for i in range(0, len(items), _BATCH)]
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = list(pool.map(_run_span, spans))
+            results = [
+                _counted(result, progress, end - start)
+                for (start, end), result in zip(spans, pool.map(_run_span, spans), strict=True)
+            ]
     finally:
         _TASK = None
     return _flattened(results)
@@ -100,6 +114,12 @@ def _parse_batch(batch: Sequence[SourceFile]) -> list[ParsedFile] | BaseExceptio
         except Exception as error:  # noqa: BLE001 - raised again, in order, by the caller
             return error
     return parsed
+
+
+def _counted(result, progress: Progress, count: int):
+    """``result``, once ``progress`` has counted the ``count`` items it stands for."""
+    progress.advance(count)
+    return result
 
 
 def _flattened(results: list) -> list:

@@ -159,6 +159,12 @@ def _same_bytes(target: Path, data: bytes) -> bool:
         return False
 
 
+def write_file(target: Path, data: bytes) -> None:
+    """Write one file atomically, making its folder; for files outside the output folder."""
+    _OutputFolder(target.parent).make_parent(target)
+    _write_atomically(target, data, _file_mode())
+
+
 def _write_atomically(target: Path, data: bytes, mode: int) -> tuple[int, int]:
     """Write through a temporary file renamed over ``target``; return its size and mtime."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -225,5 +231,4 @@ def read_manifest(path: Path) -> dict[str, WrittenFile]:
 def _write_manifest(path: Path, files: dict[str, WrittenFile]) -> None:
     entries = {dest: [f.digest, f.size, f.mtime_ns] for dest, f in sorted(files.items())}
     data = json.dumps({"version": _MANIFEST_VERSION, "files": entries}, indent=0)
-    _OutputFolder(path.parent).make_parent(path)
-    _write_atomically(path, data.encode("utf-8"), _file_mode())
+    write_file(path, data.encode("utf-8"))

@@ -23,7 +23,7 @@ from generator.comments.articles import load_articles
 from generator.comments.store import CommentStore, StoredComment
 from generator.discover import COMMENTS_FOLDER, COMMENTS_SUFFIX
 from generator.model import Article
-from generator.write import _file_mode, _write_atomically
+from generator.write import write_file
 
 COMMENT_FILE = re.compile(r"^comment-(\d+)\.md$")
 
@@ -55,7 +55,7 @@ def export_comments(site_dir: Path, store: CommentStore) -> ExportReport:
             report.unchanged += 1
         else:
             # write.py's helper: a crash never leaves half a file for the build to read.
-            _write_atomically(path, data, _file_mode())
+            write_file(path, data)
             report.written.append(path)
     return report
 
