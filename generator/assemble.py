@@ -136,7 +136,9 @@ def _article(
     )
     body = [_intro_section(index)] if index.html.strip() and not index.article_dir else []
     body += _sections(sections)
-    text = " ".join([meta["title"], meta["description"], index.text, *(s.text for s in sections)])
+    words = [meta["title"], meta["description"]]
+    word_count = sum(len(part.split()) for part in words) + index.words
+    word_count += sum(section.words for section in sections)
     return Article(
         src_path=index.src_path,
         slug=slug,
@@ -157,8 +159,7 @@ def _article(
         pinned_related=tuple(slugify(pin) for pin in meta["related"]),
         intro_html=index.html if index.article_dir else "",
         sections=tuple(body),
-        text=text,
-        word_count=len(text.split()),
+        word_count=word_count,
         assets=copied,
         terms=merge_term_counts([index.terms, *(section.terms for section in sections)]),
     )

@@ -152,8 +152,7 @@ class Article:
     pinned_related: tuple[str, ...]
     intro_html: str
     sections: tuple[Section, ...]
-    text: str  # plain words of title, description and body
-    word_count: int
+    word_count: int  # words of title, description and body
     assets: tuple[Asset, ...] = ()
     terms: bytes = b""  # packed word counts for related posts (see related.term_counts)
     comments: tuple[Comment, ...] = ()  # approved ones, oldest first

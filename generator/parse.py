@@ -41,7 +41,7 @@ MAX_CONTENT_BYTES = 4 * 1024 * 1024
 
 @dataclass(frozen=True)
 class ParsedFile:
-    """A content file after parsing: typed front matter, HTML and plain text."""
+    """A content file after parsing: typed front matter, HTML and what is counted of its text."""
 
     src_path: str
     kind: str
@@ -52,7 +52,7 @@ class ParsedFile:
     html: str
     toc: tuple[TocEntry, ...]
     questions: tuple[Question, ...]
-    text: str
+    words: int  # of the plain text; the text itself is not kept
     terms: bytes = b""  # word counts for related posts; articles and sections only
     warnings: tuple[SiteWarning, ...] = ()
 
@@ -98,7 +98,7 @@ def parse_source(source: SourceFile) -> ParsedFile:
         html=html,
         toc=toc,
         questions=questions,
-        text=text,
+        words=len(text.split()),
         terms=_terms(source.kind, meta, text),
         warnings=tuple(warnings),
     )

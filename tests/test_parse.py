@@ -21,7 +21,7 @@ def test_article_front_matter_is_typed_with_defaults():
     assert parsed.meta["date"] == date(2024, 5, 1)
     assert parsed.meta["tags"] == () and parsed.meta["draft"] is False
     assert parsed.html == "<p>Body <em>text</em>.</p>"
-    assert parsed.text == "Body text."
+    assert parsed.words == 2  # "Body text."
 
 
 def test_bom_and_crlf_just_work():

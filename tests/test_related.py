@@ -31,7 +31,6 @@ def article(slug, tags=(), category=None, text="", day=0, pinned=()) -> Article:
         pinned_related=tuple(pinned),
         intro_html="",
         sections=(),
-        text=text or slug,
         word_count=0,
         terms=term_counts(text or slug),
     )
