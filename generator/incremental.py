@@ -205,7 +205,7 @@ class Engine:
         copied, asset_urls = self._copied(config, site)
         sources = self._sources.as_site_sources()
         images = self._convert_images(config, site, sources)
-        jobs = plan_site(config, site, self._article_job_memo(config_digest))
+        jobs = self._same_jobs(plan_site(config, site, self._article_job_memo(config_digest)))
         env = self._environment(config, site, asset_urls, images, templates_changed)
         globals_digest = digest_of_values(
             [config_digest, sorted(asset_urls.items()), site.pages, bool(site.tags), images.images]
@@ -346,6 +346,15 @@ class Engine:
 
         return plan_article
 
+    def _same_jobs(self, jobs: list[RenderJob]) -> list[RenderJob]:
+        """Each job as the same object as last time when it is equal to last time's, so that
+        rendering knows it unchanged without fingerprinting it (listings are planned anew)."""
+        same = []
+        for job in jobs:
+            before = self._rendered.get(job.dest_path)
+            same.append(before.job if before is not None and before.job == job else job)
+        return same
+
     def _environment(
         self,
         config: Config,
@@ -362,6 +371,7 @@ class Engine:
                 self.theme_dir,
                 images,
                 environment_class=RecordingEnvironment,
+                cache_dir=self.site_dir / CACHE_DIR,
             )
             assert isinstance(env, RecordingEnvironment)
             env.auto_reload = False  # the engine clears the cache itself when templates change

@@ -40,25 +40,37 @@ MONTHS = [
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept for the process, so that a new environment skips compiling.
+    """Compiled templates kept for the process, and in the site's cache folder when there is
+    one, so that a new environment (or a new ``sitegen build``) skips compiling.
 
     Jinja checks a template's source checksum before it uses the stored code;
-    there is one store per environment class, as each class is configured alike.
+    there is one store per environment class (and Jinja version), as the code a
+    template compiles to depends on the environment's settings.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         self._code: dict[str, bytes] = {}
+        self._files = jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+        self._folder = folder
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)
+        elif self._files is not None:
+            self._files.load_bytecode(bucket)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+        if self._files is not None and self._folder is not None:
+            try:
+                self._folder.mkdir(parents=True, exist_ok=True)
+                self._files.dump_bytecode(bucket)
+            except OSError:
+                pass  # a cache that cannot be written only costs time
 
 
-_COMPILED: dict[type, _CompiledTemplates] = {}
+_COMPILED: dict[tuple, _CompiledTemplates] = {}
 
 
 def make_environment(
@@ -68,8 +80,13 @@ def make_environment(
     theme_dir: Path,
     images: ImageCatalog | None = None,
     environment_class: type[jinja2.Environment] = jinja2.Environment,
+    cache_dir: Path | None = None,
 ) -> jinja2.Environment:
+    """The Jinja environment for a site; ``cache_dir`` keeps compiled templates between runs."""
     search_path = [str(config.site_dir / "templates"), str(theme_dir)]
+    folder = None
+    if cache_dir is not None:
+        folder = cache_dir / "templates" / f"{environment_class.__name__}-{jinja2.__version__}"
     env = environment_class(
         loader=jinja2.FileSystemLoader(search_path),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -77,7 +94,9 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_COMPILED.setdefault(environment_class, _CompiledTemplates()),
+        bytecode_cache=_COMPILED.setdefault(
+            (environment_class, folder), _CompiledTemplates(folder)
+        ),
     )
     env.filters["date"] = human_date
     env.filters["isodate"] = iso_date
