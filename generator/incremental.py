@@ -42,7 +42,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.assemble import Visibility, article_files, build_article, link_site
+from generator.assemble import (
+    ArticleFiles,
+    Visibility,
+    article_files,
+    build_article,
+    link_site,
+)
 from generator.assets import static_sources
 from generator.build import BuildOptions, BuildResult
 from generator.config import CONFIG_NAME, Config, load_config
@@ -58,7 +64,7 @@ from generator.discover import (
     discover_static,
     template_stamps,
 )
-from generator.errors import SiteWarning
+from generator.errors import SiteError, SiteWarning
 from generator.fingerprint import (
     Fingerprinter,
     Reads,
@@ -77,7 +83,14 @@ from generator.progress import Progress
 from generator.related import related_slugs
 from generator.render import default_theme_dir, make_environment, render_job, set_site_globals
 from generator.search import search_outputs
-from generator.write import CACHE_DIR, WriteReport, WrittenFile, write_outputs, written_files
+from generator.write import (
+    CACHE_DIR,
+    WriteReport,
+    WrittenFile,
+    write_files,
+    write_outputs,
+    written_files,
+)
 
 
 @dataclass
@@ -157,6 +170,7 @@ class Engine:
         self._templates_dirty = False
         # The last successful build's (valid until, article count, warnings), for save().
         self._last_good: tuple | None = None
+        self._shown: RenderedSite | None = None  # what the output folder holds now
 
     def build(self, changed: Iterable[Path] | None = None) -> BuildResult:
         """Build the site; ``changed`` names the files or folders changed since the last build.
@@ -175,6 +189,7 @@ class Engine:
             report = self._write(rendered.outputs)
         seconds = time.perf_counter() - started
         self._last_good = (rendered.valid_until, len(rendered.site.articles), rendered.warnings)
+        self._shown = rendered
         return BuildResult(
             rendered.outputs,
             report,
@@ -185,6 +200,82 @@ class Engine:
             len(rendered.site.articles),
             rendered.site,
         )
+
+    def write_edited_pages(self, changed: Iterable[Path]) -> list[str]:
+        """Write at once the page of each article whose text alone was edited; return them.
+
+        For the dev server: the writer sees an edit before the build that follows
+        (which decides every other page, the checks and the search index) is done.
+        The page is rendered as the build will render it, with the related posts
+        the build before chose. Anything else (a file new, gone or renamed, a change
+        of what other pages show of the article, templates, settings, a page with
+        problems) writes nothing here and is left to the build.
+        """
+        if self._shown is None or self._env is None:
+            return []
+        try:
+            pages = [page for path in changed for page in self._edited_page(Path(path))]
+        except (SiteError, SourceChanged, StaleOutput):
+            return []  # the build that follows says what is wrong
+        written = write_files(self.output_dir, dict(pages))
+        self._known_written().update(written)
+        return sorted(written)
+
+    def _edited_page(self, path: Path) -> list[tuple[str, bytes]]:
+        assert self._shown is not None and self._env is not None and self._config is not None
+        shown, config = self._shown, self._config[1]
+        src_path = path.absolute().relative_to(self.site_dir).as_posix()
+        known = self._sources.known()
+        before = known.files.get(src_path) if known is not None else None
+        if before is None or before.kind not in ("article", "article_index", "section"):
+            return []
+        fresh = discover_content(self.site_dir, path.absolute())
+        if len(fresh) != 1 or fresh[0].digest == before.digest:
+            return []
+        parsed = parse_many(fresh)[0]
+        self._parsed[(parsed.src_path, fresh[0].digest)] = parsed  # the build takes it as it is
+        article = self._article_with(config, shown.site, fresh[0], parsed)
+        if article is None:
+            return []
+        job = article_job(config, article, shown.site.related_articles(article))
+        data = render_job(self._env, job).encode("utf-8")
+        sources = self._sources.as_site_sources()
+        content = sources.posts + sources.pages + sources.static
+        images = self._images[1] if self._images else ImageCatalog()
+        svg = _SvgFiles(config.base_path, shown.outputs)
+        finished = _finish_page(config, job.dest_path, data, images, svg, content, b"")
+        if finished.alts or finished.foreign or finished.data is None:
+            return []
+        return [(job.dest_path, finished.data)]
+
+    def _article_with(
+        self, config: Config, site: Site, source: SourceFile, parsed: ParsedFile
+    ) -> Article | None:
+        """The published article that ``source`` belongs to, built with its new text, if
+        nothing but its body changed."""
+        folder = source.article_dir or source.src_path.removesuffix(".md")
+        old = next((a for a in site.articles if _folder_of(a) == folder), None)
+        if old is None:
+            return None
+        files = {item.src_path: item for item in self._parsed.values()} | {parsed.src_path: parsed}
+        index = files.get(old.src_path)
+        sections = sorted(
+            (
+                item
+                for item in files.values()
+                if item.kind == "section" and item.article_dir == folder
+            ),
+            key=lambda item: (item.order, item.src_path),
+        )
+        if index is None:
+            return None
+        by_src = {s.src_path: s for s in self._sources.content()}
+        assets = tuple(by_src[asset.src_path] for asset in old.assets if asset.src_path in by_src)
+        article = replace(
+            build_article(config, ArticleFiles(index, tuple(sections), assets)),
+            comments=old.comments,
+        )
+        return article if _shown_elsewhere(article) == _shown_elsewhere(old) else None
 
     def render(self, changed: Iterable[Path] | None = None) -> RenderedSite:
         """Every output's bytes, checked by the lints; nothing is written."""
@@ -503,6 +594,15 @@ class _Page:
 
     def without_data(self) -> _Page:
         return replace(self, data=None)
+
+
+def _folder_of(article: Article) -> str:
+    return article.src_path.removesuffix("/index.md").removesuffix(".md")
+
+
+def _shown_elsewhere(article: Article) -> Article:
+    """The article without its body: what listings, feeds and other pages may show."""
+    return replace(article, sections=(), intro_html="", word_count=0, terms=b"")
 
 
 def _never_read(dest: str) -> bytes:

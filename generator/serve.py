@@ -69,13 +69,22 @@ class Preview:
         self.output_dir = (output_dir or self.site_dir / CACHE_DIR / "serve").resolve()
         self.engine = Engine(self.site_dir, BuildOptions(output_dir=self.output_dir, drafts=drafts))
         self.error: SiteError | None = None
+        self.written: set[str] = set()  # what the last rebuild wrote
         self._lock = threading.Lock()
+
+    def write_edited(self, changed: Iterable[Path]) -> list[str]:
+        """Write the pages of articles whose text alone changed, before the rebuild."""
+        if self.error is not None:
+            return []  # the error page stays until a build succeeds
+        with self._lock:
+            return self.engine.write_edited_pages(changed)
 
     def rebuild(self, changed: Iterable[Path] | None = None) -> str:
         """Build (again); return the line to print: what changed, what was written, how long."""
         started = time.perf_counter()
         what = _describe(self.site_dir, changed)
         with self._lock:
+            self.written = set()
             try:
                 result = self.engine.build(changed)
             except SiteError as error:
@@ -86,6 +95,7 @@ class Preview:
                 self.error = SiteError(None, f"sitegen failed: {type(error).__name__}: {error}")
                 return f"{what}: build failed\n{self.error}"
             self.error = None
+            self.written = set(result.report.written)
         return f"{what}: {_summary(result, time.perf_counter() - started)}"
 
 
@@ -206,8 +216,14 @@ def _watch(preview: Preview, loop: IOLoop, stop: threading.Event) -> None:
     paths = [preview.site_dir / name for name in WATCHED if (preview.site_dir / name).exists()]
     for changes in watchfiles.watch(*paths, stop_event=stop, step=30, raise_interrupt=False):
         changed = sorted({Path(path) for _, path in changes})
+        # An edited article's own page first, so that the writer sees it at once; the
+        # rebuild then decides everything else and reloads again if it wrote more.
+        early = preview.write_edited(changed)
+        if early:
+            loop.add_callback(LiveReloadHandler.reload_waiters, "*")
         print(preview.rebuild(changed), flush=True)
-        loop.add_callback(LiveReloadHandler.reload_waiters, _reload_path(preview, changed))
+        if not early or preview.error is not None or not preview.written <= set(early):
+            loop.add_callback(LiveReloadHandler.reload_waiters, _reload_path(preview, changed))
 
 
 def _reload_path(preview: Preview, changed: list[Path]) -> str:

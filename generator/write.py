@@ -89,6 +89,21 @@ def write_outputs(
     return report
 
 
+def write_files(output_dir: Path, outputs: Mapping[str, bytes]) -> dict[str, WrittenFile]:
+    """Write some outputs now, leaving every other file and the manifest as they are.
+
+    For the dev server's early pages; the build that follows writes the manifest.
+    """
+    folder = _OutputFolder(output_dir.resolve())
+    targets = {dest: folder.target(dest) for dest in sorted(outputs)}
+    written = {}
+    for dest, target in targets.items():
+        folder.make_parent(target)
+        size, mtime_ns = _write_atomically(target, outputs[dest], _file_mode())
+        written[dest] = WrittenFile(digest_of(outputs[dest]), size, mtime_ns)
+    return written
+
+
 def written_files(cache_dir: Path, output_dir: Path) -> dict[str, WrittenFile]:
     """What the last build wrote into ``output_dir`` and that is still there as it left it."""
     output_dir = output_dir.resolve()
