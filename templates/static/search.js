@@ -6,13 +6,35 @@ const status = document.getElementById("search-status");
 const results = document.getElementById("search-results");
 const SHOWN = 10;
 
-let pagefind = null;
+let loading = null;
 let latest = 0;
 
-async function load() {
-  if (!pagefind) {
-    pagefind = await import(form.dataset.bundle);
-    await pagefind.options({ baseUrl: form.dataset.baseUrl });
+// The index is in shards, listed by a manifest beside them (the build changes it, not
+// this page): the first shard's Pagefind searches the others too, ranking all results
+// together. One promise, so that searches started while it loads merge each shard once.
+function load() {
+  loading ??= open().catch((error) => {
+    loading = null; // the next search tries again
+    throw error;
+  });
+  return loading;
+}
+
+async function open() {
+  const manifest = new URL(form.dataset.index, document.baseURI);
+  const response = await fetch(manifest, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`${manifest}: HTTP ${response.status}`);
+  const folders = (await response.json()).shards.map((name) => new URL(name, manifest).pathname);
+  if (folders.length === 0) return null; // nothing is indexed
+  const [first, ...others] = folders;
+  const baseUrl = form.dataset.baseUrl;
+  const pagefind = await import(`${first}pagefind.js`);
+  try {
+    await pagefind.options({ baseUrl });
+    await Promise.all(others.map((folder) => pagefind.mergeIndex(folder, { baseUrl })));
+  } catch (error) {
+    await pagefind.destroy(); // so that trying again does not merge a shard twice
+    throw error;
   }
   return pagefind;
 }
@@ -54,7 +76,8 @@ async function run() {
   status.textContent = "Searching…";
   let found;
   try {
-    const search = await (await load()).search(query);
+    const pagefind = await load();
+    const search = pagefind ? await pagefind.search(query) : { results: [] };
     found = await Promise.all(search.results.slice(0, SHOWN).map((result) => result.data()));
     if (ticket !== latest) return; // a newer search has started
     const count = search.results.length;
@@ -70,6 +93,9 @@ async function run() {
     console.error(error);
   }
 }
+
+// Loading every shard takes a moment: start when the field is first focused.
+input.addEventListener("focus", () => load().catch(() => {}), { once: true });
 
 let timer = 0;
 input.addEventListener("input", () => {
