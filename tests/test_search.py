@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import pickle
-import shutil
-import threading
 from collections import Counter
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass, field
+from pathlib import Path
 
-import pytest
 from playwright import sync_api
 
 from generator import search
 from generator.discover import digest_of
-from tests.browser import CHROMIUM_ARGS, serve
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.conftest import build, copy_sample_site
 from tests.htmltools import Page
-
-# Debian's Chromium, installed by scripts/setup-tests; Playwright's own browsers are not used.
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def _pagefind_files(result) -> dict[str, bytes]:
@@ -58,41 +52,49 @@ def test_the_search_page_works_without_third_parties(sample_build):
     assert "/search/" in nav
 
 
-@pytest.fixture
-def served(sample_build):
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(sample_build.output_dir))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+@dataclass
+class _Searched:
+    """What the search page showed for each query, and what the browser fetched and logged."""
+
+    shown: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # titles, status
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    origin: str = ""
 
 
-def test_typing_a_word_finds_the_matching_article(served):
-    requests: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+def _search_page(folder: Path, queries: list[str]) -> _Searched:
+    """Type each query into the built site's search page in Chromium, one after the other."""
+    searched = _Searched()
+    with serve(folder) as origin, sync_api.sync_playwright() as playwright:
+        searched.origin = origin
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(served + "/search/")
-            page.get_by_label("Words to look for").fill("collagen")
-            results = page.locator("#search-results a")
-            results.first.wait_for(timeout=15_000)
-            titles = results.all_inner_texts()
-            status = page.locator("#search-status").inner_text()
+            page.on("request", lambda request: searched.requests.append(request.url))
+            page.on("console", lambda m: m.type == "error" and searched.errors.append(m.text))
+            page.goto(origin + "/search/")
+            for query in queries:
+                page.get_by_label("Words to look for").fill(query)
+                status = page.locator("#search-status").get_by_text(f"“{query}”")
+                status.wait_for(timeout=15_000)
+                titles = page.locator("#search-results a").all_inner_texts()
+                searched.shown[query] = (titles, status.inner_text())
         finally:
             browser.close()
+    return searched
+
+
+def test_typing_a_word_finds_the_matching_article(sample_build):
+    searched = _search_page(sample_build.output_dir, ["collagen", "sleep teeth"])
+    titles, status = searched.shown["collagen"]
     assert "What is Micro needling? Things to know about Micro Needle Treatment" in titles
     assert "Dental" not in " ".join(titles)  # an article without the word is not listed
     assert "collagen" in status
-    assert all(url.startswith(served) for url in requests)
-    assert not any("collagen" in url for url in requests)
+    # No article has both words (as the sharded search below must also say).
+    assert searched.shown["sleep teeth"] == ([], "No articles match “sleep teeth”.")
+    assert all(url.startswith(searched.origin) for url in searched.requests)
+    assert not any("collagen" in url for url in searched.requests)
+    assert searched.errors == []
 
 
 # -- shards ------------------------------------------------------------------------------
@@ -267,25 +269,14 @@ def test_typing_a_word_searches_every_shard(tmp_path, monkeypatch):
         " about Micro Needle Treatment",
     }
     assert len({search.shard_of(dest, 16) for dest in sleep}) == 3
-    requests: list[str] = []
-    with serve(result.output_dir) as origin, sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("request", lambda request: requests.append(request.url))
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(origin + "/search/")
-            page.get_by_label("Words to look for").fill("sleep")
-            page.locator("#search-status").get_by_text("sleep").wait_for(timeout=15_000)
-            titles = page.locator("#search-results a").all_inner_texts()
-            status = page.locator("#search-status").inner_text()
-        finally:
-            browser.close()
+    searched = _search_page(result.output_dir, ["sleep", "sleep teeth"])
+    titles, status = searched.shown["sleep"]
     assert set(sleep.values()) <= set(titles)
     assert "Dental" not in " ".join(titles)
     assert status.startswith(f"{len(titles)} articles match")
-    assert errors == []
-    assert all(url.startswith(origin) for url in requests)
-    merged = {url.removeprefix(origin + "/pagefind/").split("/")[0] for url in requests}
-    assert {name.rstrip("/") for name in shards} <= merged
+    # The shards without "teeth" would list their pages with "sleep": none has both.
+    assert searched.shown["sleep teeth"] == ([], "No articles match “sleep teeth”.")
+    assert searched.errors == []
+    assert all(url.startswith(searched.origin) for url in searched.requests)
+    fetched = {url.removeprefix(searched.origin + "/pagefind/") for url in searched.requests}
+    assert {name.rstrip("/") for name in shards} <= {url.split("/")[0] for url in fetched}

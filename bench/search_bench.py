@@ -1,0 +1,175 @@
+"""The search index alone: a sharded index from scratch, after a one-page edit, and one index.
+
+Pages are made in memory from the benchmark corpus (``bench/corpus.py``): each
+article's Markdown becomes an article-like page, headings and paragraphs inside
+``data-pagefind-body`` and chrome marked ``data-pagefind-ignore``, like the
+theme's. For each size this measures, in this process:
+
+- ``scratch``: :class:`generator.search.SearchIndex` made from nothing (all shards);
+- ``edit``: the update after one article's body changed (a different article
+  each run, so one shard is indexed again);
+- ``single``: one Pagefind index of every page, as the build made before shards,
+  as the baseline of the same run.
+
+and, per Pagefind run, its wall time and peak RSS (``wait4``'s ``ru_maxrss``)::
+
+    python bench/search_bench.py --sizes 1000 10000 --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # `python bench/search_bench.py` runs from anywhere
+
+from bench.corpus import make_article  # noqa: E402
+from generator import search  # noqa: E402
+from generator.discover import digest_of  # noqa: E402
+from generator.errors import OutputError  # noqa: E402
+
+
+@dataclass
+class Runs:
+    """The Pagefind runs of one measured call: wall seconds and peak RSS in MiB, per run."""
+
+    seconds: list[float] = field(default_factory=list)
+    peak_mib: list[float] = field(default_factory=list)
+
+
+_RUNS = Runs()
+
+
+def _measured_run(command: list[str]) -> None:
+    """``search._run`` with its child's wall time and peak memory recorded."""
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=log, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        _RUNS.seconds.append(time.perf_counter() - started)
+        _RUNS.peak_mib.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        if process.returncode:
+            log.seek(0)
+            raise OutputError(search.SEARCH_FOLDER, log.read().decode(errors="replace")[-500:])
+
+
+def _page(index: int, edits: int = 0) -> bytes:
+    article = make_article(index)
+    body = _html_of(article.markdown() + "\n\nEdited once more.\n" * edits)
+    title = html.escape(article.title)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{title} | Clinic</title></head><body>"
+        '<header data-pagefind-ignore><nav><a href="/">Home</a> <a href="/search/">Search</a>'
+        "</nav></header><main>"
+        f'<article class="article" data-pagefind-body><h1>{title}</h1>'
+        f'<div class="byline" data-pagefind-ignore>By {html.escape(article.author)}</div>'
+        f"{body}"
+        '<footer class="article__footer" data-pagefind-ignore><h2>Related</h2></footer>'
+        "</article></main><footer>The clinic</footer></body></html>"
+    ).encode()
+
+
+def _html_of(markdown: str) -> str:
+    """Enough of Markdown for an index: headings, list items, table rows, paragraphs."""
+    parts = []
+    for block in re.split(r"\n\s*\n", markdown.strip()):
+        text = html.escape(block)
+        text = re.sub(r"\*([^*]+)\*", r"<em>\1</em>", text)
+        if block.startswith("### "):
+            parts.append(f"<h3>{text[4:]}</h3>")
+        elif block.startswith("## "):
+            parts.append(f"<h2>{text[3:]}</h2>")
+        elif block.startswith(("- ", "|")):
+            items = "".join(f"<li>{line.strip('-| ')}</li>" for line in text.splitlines())
+            parts.append(f"<ul>{items}</ul>")
+        else:
+            parts.append(f"<p>{text}</p>")
+    return "".join(parts)
+
+
+def _dest(index: int) -> str:
+    return f"posts/article-{index}/index.html"
+
+
+def _timed(index: search.SearchIndex, pages: dict[str, bytes]) -> tuple[float, Runs, tuple]:
+    global _RUNS
+    _RUNS = Runs()
+    digests = {dest: digest_of(data) for dest, data in pages.items()}
+    started = time.perf_counter()
+    update = index.update(digests, pages.__getitem__)
+    return time.perf_counter() - started, _RUNS, update.rebuilt
+
+
+def _row(size: int, scenario: str, seconds: list[float], runs: list[Runs], note: str) -> str:
+    peaks = [peak for run in runs for peak in run.peak_mib]
+    run_seconds = [second for run in runs for second in run.seconds]
+    return (
+        f"| {size:,} | {scenario} | {statistics.median(seconds):.3f} | {min(seconds):.3f} | "
+        f"{max(seconds):.3f} | {len(runs[0].seconds)} | {statistics.median(run_seconds):.3f} | "
+        f"{statistics.median(peaks):.0f} | {max(peaks):.0f} | {note} |"
+    )
+
+
+def bench_size(size: int, repeats: int, single_runs: int) -> list[str]:
+    pages = {_dest(i): _page(i) for i in range(size)}
+    count = search.shard_count(size)
+    rows = []
+
+    scratch = [_timed(search.SearchIndex(), pages) for _ in range(repeats)]
+    note = f"{count} shards of ~{size // count} pages, {os.cpu_count()} at a time"
+    rows.append(_row(size, "scratch", [s for s, _, _ in scratch], [r for _, r, _ in scratch], note))
+
+    index = search.SearchIndex()
+    _timed(index, pages)
+    edits = []
+    for run in range(repeats):
+        edited = (size // 2 + run * 7) % size
+        pages[_dest(edited)] = _page(edited, edits=run + 1)
+        edits.append(_timed(index, pages))
+        assert len(edits[-1][2]) == 1, "an edit re-indexes one shard"
+    rows.append(_row(size, "edit", [s for s, _, _ in edits], [r for _, r, _ in edits], "1 shard"))
+
+    if single_runs:
+        single = [_timed(search.SearchIndex(shard_size=size), pages) for _ in range(single_runs)]
+        seconds = [s for s, _, _ in single]
+        ratio = statistics.median(seconds) / statistics.median([s for s, _, _ in edits])
+        note = f"baseline; {ratio:.0f}x the edit"
+        rows.append(_row(size, "single", seconds, [r for _, r, _ in single], note))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per scenario")
+    parser.add_argument("--single-runs", type=int, default=1, help="runs of the baseline (0: none)")
+    args = parser.parse_args(argv)
+    if search.pagefind_binary() is None:
+        sys.exit("the Pagefind binary is not installed: pip install 'pagefind[bin]'")
+    search._run = _measured_run
+    print(f"Pagefind {search.pagefind_binary()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
+    print()
+    print(
+        "| pages | scenario | median s | min s | max s | Pagefind runs | run median s "
+        "| run RSS median MiB | run RSS max MiB | note |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for size in args.sizes:
+        for row in bench_size(size, args.runs, args.single_runs):
+            print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
