@@ -11,7 +11,10 @@ theme's. For each size this measures, in this process:
 - ``single``: one Pagefind index of every page, as the build made before shards,
   as the baseline of the same run.
 
-and, per Pagefind run, its wall time and peak RSS (``wait4``'s ``ru_maxrss``)::
+and the wall time of each Pagefind run. Peak RSS is measured in one more
+build from scratch, each Pagefind run started by a small Python process that
+reports its child's ``ru_maxrss``: a child forked straight from this process,
+which holds every page, would count this process's memory as its own::
 
     python bench/search_bench.py --sizes 1000 10000 --runs 5
 """
@@ -25,7 +28,6 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,27 +43,39 @@ from generator.errors import OutputError  # noqa: E402
 
 @dataclass
 class Runs:
-    """The Pagefind runs of one measured call: wall seconds and peak RSS in MiB, per run."""
+    """The Pagefind runs of one measured call: wall seconds, and peak RSS in MiB when measured."""
 
     seconds: list[float] = field(default_factory=list)
     peak_mib: list[float] = field(default_factory=list)
 
 
 _RUNS = Runs()
+_MEASURE_MEMORY = False
+# Runs a command and prints the peak RSS (KiB) of its process on stderr's last line.
+_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+_real_run = search._run
 
 
 def _measured_run(command: list[str]) -> None:
-    """``search._run`` with its child's wall time and peak memory recorded."""
-    with tempfile.TemporaryFile() as log:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=log, stderr=log)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+    """``search._run`` with the run's wall time, and its peak memory when asked, recorded."""
+    started = time.perf_counter()
+    if not _MEASURE_MEMORY:
+        _real_run(command)
         _RUNS.seconds.append(time.perf_counter() - started)
-        _RUNS.peak_mib.append(usage.ru_maxrss / 1024)  # KiB on Linux
-        if process.returncode:
-            log.seek(0)
-            raise OutputError(search.SEARCH_FOLDER, log.read().decode(errors="replace")[-500:])
+        return
+    result = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *command], capture_output=True, text=True, check=False
+    )
+    _RUNS.seconds.append(time.perf_counter() - started)
+    *output, peak_kib = result.stderr.strip().splitlines()
+    _RUNS.peak_mib.append(int(peak_kib) / 1024)
+    if result.returncode:
+        raise OutputError(search.SEARCH_FOLDER, "\n".join(output)[-500:])
 
 
 def _page(index: int, edits: int = 0) -> bytes:
@@ -87,6 +101,7 @@ def _html_of(markdown: str) -> str:
     for block in re.split(r"\n\s*\n", markdown.strip()):
         text = html.escape(block)
         text = re.sub(r"\*([^*]+)\*", r"<em>\1</em>", text)
+        text = re.sub(r"\[([^]]+)\]\(([^)]+)\)", r'<a href="\2">\1</a>', text)
         if block.startswith("### "):
             parts.append(f"<h3>{text[4:]}</h3>")
         elif block.startswith("## "):
@@ -112,24 +127,28 @@ def _timed(index: search.SearchIndex, pages: dict[str, bytes]) -> tuple[float, R
     return time.perf_counter() - started, _RUNS, update.rebuilt
 
 
-def _row(size: int, scenario: str, seconds: list[float], runs: list[Runs], note: str) -> str:
-    peaks = [peak for run in runs for peak in run.peak_mib]
+def _row(size: int, scenario: str, measured: list[tuple[float, Runs, tuple]], note: str) -> str:
+    seconds = [second for second, _, _ in measured]
+    runs = [run for _, run, _ in measured]
     run_seconds = [second for run in runs for second in run.seconds]
+    peaks = [peak for run in runs for peak in run.peak_mib]
+    memory = f"{statistics.median(peaks):.0f} | {max(peaks):.0f}" if peaks else "– | –"
     return (
         f"| {size:,} | {scenario} | {statistics.median(seconds):.3f} | {min(seconds):.3f} | "
         f"{max(seconds):.3f} | {len(runs[0].seconds)} | {statistics.median(run_seconds):.3f} | "
-        f"{statistics.median(peaks):.0f} | {max(peaks):.0f} | {note} |"
+        f"{memory} | {note} |"
     )
 
 
 def bench_size(size: int, repeats: int, single_runs: int) -> list[str]:
+    global _MEASURE_MEMORY
     pages = {_dest(i): _page(i) for i in range(size)}
     count = search.shard_count(size)
     rows = []
 
     scratch = [_timed(search.SearchIndex(), pages) for _ in range(repeats)]
     note = f"{count} shards of ~{size // count} pages, {os.cpu_count()} at a time"
-    rows.append(_row(size, "scratch", [s for s, _, _ in scratch], [r for _, r, _ in scratch], note))
+    rows.append(_row(size, "scratch", scratch, note))
 
     index = search.SearchIndex()
     _timed(index, pages)
@@ -139,14 +158,18 @@ def bench_size(size: int, repeats: int, single_runs: int) -> list[str]:
         pages[_dest(edited)] = _page(edited, edits=run + 1)
         edits.append(_timed(index, pages))
         assert len(edits[-1][2]) == 1, "an edit re-indexes one shard"
-    rows.append(_row(size, "edit", [s for s, _, _ in edits], [r for _, r, _ in edits], "1 shard"))
+    rows.append(_row(size, "edit", edits, "one shard indexed again"))
 
+    _MEASURE_MEMORY = True  # from here on, each run has a wrapper process (~30 ms more)
+    memory = [_timed(search.SearchIndex(), pages)]
+    rows.append(_row(size, "scratch, RSS", memory, "the RSS of each shard's run"))
     if single_runs:
         single = [_timed(search.SearchIndex(shard_size=size), pages) for _ in range(single_runs)]
-        seconds = [s for s, _, _ in single]
-        ratio = statistics.median(seconds) / statistics.median([s for s, _, _ in edits])
-        note = f"baseline; {ratio:.0f}x the edit"
-        rows.append(_row(size, "single", seconds, [r for _, r, _ in single], note))
+        ratio = statistics.median(s for s, _, _ in single) / statistics.median(
+            s for s, _, _ in edits
+        )
+        rows.append(_row(size, "single", single, f"baseline: one index; {ratio:.0f}x the edit"))
+    _MEASURE_MEMORY = False
     return rows
 
 
@@ -169,6 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     for size in args.sizes:
         for row in bench_size(size, args.runs, args.single_runs):
             print(row, flush=True)
+    print(f"\nload at the end {os.getloadavg()}")
 
 
 if __name__ == "__main__":
