@@ -28,6 +28,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,29 +119,35 @@ def _dest(index: int) -> str:
     return f"posts/article-{index}/index.html"
 
 
-def _timed(index: search.SearchIndex, pages: dict[str, bytes]) -> tuple[float, Runs, tuple]:
+@dataclass
+class Measured:
+    seconds: float
+    runs: Runs
+    update: search.SearchUpdate
+
+
+def _timed(index: search.SearchIndex, pages: dict[str, bytes]) -> Measured:
     global _RUNS
     _RUNS = Runs()
     digests = {dest: digest_of(data) for dest, data in pages.items()}
     started = time.perf_counter()
     update = index.update(digests, pages.__getitem__)
-    return time.perf_counter() - started, _RUNS, update.rebuilt
+    return Measured(time.perf_counter() - started, _RUNS, update)
 
 
-def _row(size: int, scenario: str, measured: list[tuple[float, Runs, tuple]], note: str) -> str:
-    seconds = [second for second, _, _ in measured]
-    runs = [run for _, run, _ in measured]
-    run_seconds = [second for run in runs for second in run.seconds]
-    peaks = [peak for run in runs for peak in run.peak_mib]
+def _row(size: int, scenario: str, measured: list[Measured], note: str) -> str:
+    seconds = [m.seconds for m in measured]
+    run_seconds = [second for m in measured for second in m.runs.seconds]
+    peaks = [peak for m in measured for peak in m.runs.peak_mib]
     memory = f"{statistics.median(peaks):.0f} | {max(peaks):.0f}" if peaks else "– | –"
     return (
         f"| {size:,} | {scenario} | {statistics.median(seconds):.3f} | {min(seconds):.3f} | "
-        f"{max(seconds):.3f} | {len(runs[0].seconds)} | {statistics.median(run_seconds):.3f} | "
-        f"{memory} | {note} |"
+        f"{max(seconds):.3f} | {len(measured[0].runs.seconds)} | "
+        f"{statistics.median(run_seconds):.3f} | {memory} | {note} |"
     )
 
 
-def bench_size(size: int, repeats: int, single_runs: int) -> list[str]:
+def bench_size(size: int, repeats: int, single_runs: int, browser: bool) -> list[str]:
     global _MEASURE_MEMORY
     pages = {_dest(i): _page(i) for i in range(size)}
     count = search.shard_count(size)
@@ -157,20 +164,75 @@ def bench_size(size: int, repeats: int, single_runs: int) -> list[str]:
         edited = (size // 2 + run * 7) % size
         pages[_dest(edited)] = _page(edited, edits=run + 1)
         edits.append(_timed(index, pages))
-        assert len(edits[-1][2]) == 1, "an edit re-indexes one shard"
+        assert len(edits[-1].update.rebuilt) == 1, "an edit re-indexes one shard"
     rows.append(_row(size, "edit", edits, "one shard indexed again"))
 
     _MEASURE_MEMORY = True  # from here on, each run has a wrapper process (~30 ms more)
-    memory = [_timed(search.SearchIndex(), pages)]
-    rows.append(_row(size, "scratch, RSS", memory, "the RSS of each shard's run"))
-    if single_runs:
-        single = [_timed(search.SearchIndex(shard_size=size), pages) for _ in range(single_runs)]
-        ratio = statistics.median(s for s, _, _ in single) / statistics.median(
-            s for s, _, _ in edits
+    sharded = _timed(search.SearchIndex(), pages)
+    rows.append(_row(size, "scratch, RSS", [sharded], "the RSS of each shard's run"))
+    single = []
+    if single_runs or browser:
+        single = [
+            _timed(search.SearchIndex(shard_size=size), pages) for _ in range(single_runs or 1)
+        ]
+        ratio = statistics.median(m.seconds for m in single) / statistics.median(
+            m.seconds for m in edits
         )
         rows.append(_row(size, "single", single, f"baseline: one index; {ratio:.0f}x the edit"))
     _MEASURE_MEMORY = False
+    if browser:
+        for name, measured in (("sharded", sharded), ("single", single[0])):
+            first, then = _search_times(pages, measured.update.written, repeats)
+            rows.append(
+                f"| {size:,} | browser, {name} | {first:.3f} | | | | | | | first search; "
+                f"then {then:.3f} s for a two-word search |"
+            )
     return rows
+
+
+# A page with the theme's search form and script, enough for search.js.
+_SEARCH_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Search</title>
+</head><body><form id="search-form" data-index="/pagefind/shards.json" data-base-url="/">
+<label for="search-input">Words to look for</label><input type="search" id="search-input">
+<button type="submit">Search</button></form><p id="search-status" role="status"></p>
+<ol id="search-results"></ol><script type="module" src="/search.js"></script></body></html>"""
+# Time from a submitted query to the status line that reports its results.
+_TIME_QUERY = """(query) => new Promise((resolve) => {
+  const status = document.getElementById("search-status");
+  const started = performance.now();
+  new MutationObserver(() => {
+    if (status.textContent.includes(query)) resolve(performance.now() - started);
+  }).observe(status, { childList: true, characterData: true, subtree: true });
+  document.getElementById("search-input").value = query;
+  document.getElementById("search-form").requestSubmit();
+})"""
+
+
+def _search_times(pages: dict[str, bytes], index: dict[str, bytes], repeats: int) -> tuple:
+    """Median seconds of a first search in a fresh browser page (loading every shard) and
+    of the next one, in the system Chromium, the site served on loopback."""
+    from playwright import sync_api
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
+
+    script = (REPO / "templates/static/search.js").read_bytes()
+    files = pages | index | {"search/index.html": _SEARCH_PAGE, "search.js": script}
+    firsts, thens = [], []
+    with tempfile.TemporaryDirectory(prefix="search-bench-") as folder:
+        for dest, data in files.items():
+            target = Path(folder, dest)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        with serve(Path(folder)) as origin, sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _ in range(repeats):
+                page = browser.new_page()
+                page.goto(origin + "/search/")
+                firsts.append(page.evaluate(_TIME_QUERY, "collagen") / 1000)
+                thens.append(page.evaluate(_TIME_QUERY, "sleep walking") / 1000)
+                page.close()
+            browser.close()
+    return statistics.median(firsts), statistics.median(thens)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -178,6 +240,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5, help="measured runs per scenario")
     parser.add_argument("--single-runs", type=int, default=1, help="runs of the baseline (0: none)")
+    parser.add_argument(
+        "--browser", action="store_true", help="also time searches in Chromium (Playwright)"
+    )
     args = parser.parse_args(argv)
     if search.pagefind_binary() is None:
         sys.exit("the Pagefind binary is not installed: pip install 'pagefind[bin]'")
@@ -190,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for size in args.sizes:
-        for row in bench_size(size, args.runs, args.single_runs):
+        for row in bench_size(size, args.runs, args.single_runs, args.browser):
             print(row, flush=True)
     print(f"\nload at the end {os.getloadavg()}")
 

@@ -37,6 +37,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -71,6 +72,9 @@ _CODE_PREFIX, _CODE_SUFFIX = "wasm.", ".pagefind"
 # Concurrent Pagefind runs share this much memory (an estimate from the size of
 # their shards), so that a machine with many cores does not run out of it.
 _PARALLEL_MEMORY_MB = 1024
+# A memory file system is used for Pagefind's folders when it has this much room
+# (a container's /dev/shm often has 64 MB): a few shards' pages and indexes.
+_MEMORY_FOLDER, _MEMORY_FOLDER_ROOM = "/dev/shm", 512 * 1024 * 1024
 
 
 def shard_count(indexed: int, shard_size: int = SHARD_SIZE) -> int:
@@ -264,25 +268,43 @@ def _build_shards(
 ) -> dict[int, dict[str, bytes]]:
     """Run Pagefind for each of ``groups``, several at a time, each on a folder of its pages.
 
-    The pages are written here, one at a time, while Pagefind indexes the shards
-    already written; ``read`` is only ever called from this thread.
+    The pages are written here while Pagefind indexes the shards already written,
+    at most one shard ahead of the runs, so that the folder holds a few shards at
+    a time; ``read`` is only ever called from this thread.
     """
     if not groups:
         return {}
     largest = max(len(pages) for pages in groups.values())
     workers = max(1, min(os.cpu_count() or 1, len(groups), _parallel_runs(largest)))
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
+    ahead = threading.BoundedSemaphore(workers + 1)  # shards written and not yet indexed
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=_scratch_folder()) as folder:
         root = Path(folder)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             running: dict[int, Future[dict[str, bytes]]] = {}
             for shard, pages in groups.items():
+                ahead.acquire()
                 site = root / f"site-{shard}"
                 for dest_path in pages:
                     target = safe_target(site, dest_path)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(read(dest_path))
                 running[shard] = pool.submit(_index_shard, binary, site, shard, shard == first)
+                running[shard].add_done_callback(lambda _: ahead.release())
             return {shard: future.result() for shard, future in running.items()}
+
+
+def _scratch_folder() -> str | None:
+    """Where the pages and indexes are written for Pagefind, thousands of small files that
+    live for a second: in memory when the system has a memory file system with room
+    (Linux's /dev/shm), so that a busy disk does not slow an edit down; else, or when
+    TMPDIR says where, the usual temporary folder."""
+    if os.environ.get("TMPDIR") or not os.access(_MEMORY_FOLDER, os.W_OK):
+        return None
+    try:
+        stat = os.statvfs(_MEMORY_FOLDER)
+    except OSError:
+        return None
+    return _MEMORY_FOLDER if stat.f_bavail * stat.f_frsize >= _MEMORY_FOLDER_ROOM else None
 
 
 def _parallel_runs(pages: int) -> int:
