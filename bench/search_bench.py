@@ -11,12 +11,15 @@ theme's. For each size this measures, in this process:
 - ``single``: one Pagefind index of every page, as the build made before shards,
   as the baseline of the same run.
 
-and the wall time of each Pagefind run. Peak RSS is measured in one more
-build from scratch, each Pagefind run started by a small Python process that
-reports its child's ``ru_maxrss``: a child forked straight from this process,
-which holds every page, would count this process's memory as its own::
+each with its CPU time (this process's and Pagefind's: on a shared machine it
+says more than the wall time) and the wall time of each Pagefind run. Peak RSS
+is measured in one more build from scratch, each Pagefind run started by a
+small Python process that reports its child's ``ru_maxrss``: a child forked
+straight from this process, which holds every page, would count this process's
+memory as its own. ``--browser`` also times a first and a next search in
+Chromium, the sharded index against one index::
 
-    python bench/search_bench.py --sizes 1000 10000 --runs 5
+    python bench/search_bench.py --sizes 1000 10000 --runs 5 --browser
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import argparse
 import html
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -122,6 +126,7 @@ def _dest(index: int) -> str:
 @dataclass
 class Measured:
     seconds: float
+    cpu_seconds: float  # this process's and its children's, which a busy machine inflates less
     runs: Runs
     update: search.SearchUpdate
 
@@ -130,19 +135,27 @@ def _timed(index: search.SearchIndex, pages: dict[str, bytes]) -> Measured:
     global _RUNS
     _RUNS = Runs()
     digests = {dest: digest_of(data) for dest, data in pages.items()}
+    cpu = _cpu_seconds()
     started = time.perf_counter()
     update = index.update(digests, pages.__getitem__)
-    return Measured(time.perf_counter() - started, _RUNS, update)
+    seconds = time.perf_counter() - started
+    return Measured(seconds, _cpu_seconds() - cpu, _RUNS, update)
+
+
+def _cpu_seconds() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def _row(size: int, scenario: str, measured: list[Measured], note: str) -> str:
     seconds = [m.seconds for m in measured]
+    cpu = statistics.median(m.cpu_seconds for m in measured)
     run_seconds = [second for m in measured for second in m.runs.seconds]
     peaks = [peak for m in measured for peak in m.runs.peak_mib]
     memory = f"{statistics.median(peaks):.0f} | {max(peaks):.0f}" if peaks else "– | –"
     return (
         f"| {size:,} | {scenario} | {statistics.median(seconds):.3f} | {min(seconds):.3f} | "
-        f"{max(seconds):.3f} | {len(measured[0].runs.seconds)} | "
+        f"{max(seconds):.3f} | {cpu:.3f} | {len(measured[0].runs.seconds)} | "
         f"{statistics.median(run_seconds):.3f} | {memory} | {note} |"
     )
 
@@ -184,7 +197,7 @@ def bench_size(size: int, repeats: int, single_runs: int, browser: bool) -> list
         for name, measured in (("sharded", sharded), ("single", single[0])):
             first, then = _search_times(pages, measured.update.written, repeats)
             rows.append(
-                f"| {size:,} | browser, {name} | {first:.3f} | | | | | | | first search; "
+                f"| {size:,} | browser, {name} | {first:.3f} | | | | | | | | first search; "
                 f"then {then:.3f} s for a two-word search |"
             )
     return rows
@@ -250,10 +263,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Pagefind {search.pagefind_binary()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
     print()
     print(
-        "| pages | scenario | median s | min s | max s | Pagefind runs | run median s "
+        "| pages | scenario | median s | min s | max s | CPU s | Pagefind runs | run median s "
         "| run RSS median MiB | run RSS max MiB | note |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for size in args.sizes:
         for row in bench_size(size, args.runs, args.single_runs, args.browser):
             print(row, flush=True)

@@ -53,13 +53,16 @@ MARK = b"data-pagefind-body"
 
 # How big shards are: a trade between the writer and the reader, measured with
 # bench/search_bench.py. An edit re-indexes one shard, at about 1 ms a page (plus
-# 10 ms a run); a reader's first search fetches, merges and searches every shard,
-# at about 16-20 ms each in Chromium on this machine. Up to 8 * SHARD_SIZE pages
-# (1,024) a shard holds at most SHARD_SIZE, so that an edit costs at most ~0.15 s
-# and the browser merges at most 8 indexes; sites up to SHARD_SIZE pages (the
-# sample site, the tests) keep one. Beyond, the sum of both costs is least when a
-# shard holds about 16 pages per shard there are (1 ms * size = 16 ms * count), so
-# shards grow as the square root of the site: 10,000 pages are 32 shards of ~310.
+# 10 ms a run) on a quiet machine; a reader's first search fetches, merges and
+# searches every shard, about 15-25 ms a shard in Chromium (1,000 pages: 0.56 s in
+# 8 shards, 0.35 s in one index; 10,000: 1.0 s in 32, 0.56 s in one). Up to
+# 8 * SHARD_SIZE pages (1,024) a shard holds at most SHARD_SIZE, so that an edit
+# costs ~0.15 s and the browser merges at most 8 indexes; sites up to SHARD_SIZE
+# pages (the sample site, the tests) keep one. Beyond, the sum of both costs is
+# least when a shard holds about 16 pages per shard there are (1 ms * size =
+# 16 ms * count), so shards grow as the square root of the site: 10,000 pages
+# are 32 shards of ~310. Smaller shards would also rank less like one index, as
+# each scores words by its own statistics.
 SHARD_SIZE = 128
 
 # Pagefind also writes ready-made search interfaces; the theme has its own page.

@@ -136,13 +136,16 @@ def _article(words: str) -> bytes:
     ).encode()
 
 
+_UNMARKED = b"<!doctype html><html lang=en><title>t</title><p>tags</p></html>"
+
+
 def _site(count: int) -> dict[str, bytes]:
     """Article-like pages with words of their own, plus a page that is not indexed."""
     pages = {
         f"posts/article-{i}/index.html": _article(f"article{i} shared words about skin care")
         for i in range(count)
     }
-    pages["tags/index.html"] = b"<!doctype html><html lang=en><title>t</title><p>tags</p></html>"
+    pages["tags/index.html"] = _UNMARKED
     pages["static/site.css"] = b"body { margin: 0 }"  # not HTML: never read
     return pages
 
@@ -195,6 +198,7 @@ def test_an_incremental_update_gives_the_files_of_a_build_from_scratch():
             [],
         ),
         ("removed pages", {}, ["posts/article-5/index.html", "posts/article-6/index.html"]),
+        ("a page no longer marked", {"posts/article-7/index.html": _UNMARKED}, []),
         ("more shards", more, []),
         ("fewer shards", {}, list(more)),
     ]
@@ -203,6 +207,16 @@ def test_an_incremental_update_gives_the_files_of_a_build_from_scratch():
         update = folder.update(index, outputs)
         assert folder.files == _from_scratch(outputs, 4), what
         assert len(update.rebuilt) < 8 or what.endswith("shards"), what
+
+    # With the first shard's pages gone, the next shard carries Pagefind's code.
+    first = [
+        dest for dest in outputs if dest.startswith("posts/") and _shard(dest, outputs, 4) == 0
+    ]
+    outputs = {dest: data for dest, data in outputs.items() if dest not in first}
+    assert search.shard_count(len(outputs) - 2, 4) == 8  # the same shards, but for the first
+    update = folder.update(index, outputs)
+    assert folder.files == _from_scratch(outputs, 4)
+    assert "pagefind/1/pagefind.js" in update.written and update.rebuilt == (1,)
 
 
 def test_only_the_shard_of_a_changed_page_is_indexed_again(monkeypatch):
