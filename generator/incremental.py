@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from generator import search
 from generator.assemble import (
     ArticleFiles,
     Visibility,
@@ -82,7 +83,7 @@ from generator.privacy import check_hosts
 from generator.progress import Progress
 from generator.related import related_slugs
 from generator.render import default_theme_dir, make_environment, render_job, set_site_globals
-from generator.search import search_outputs
+from generator.search import SearchIndex
 from generator.write import (
     CACHE_DIR,
     WriteReport,
@@ -160,6 +161,8 @@ class Engine:
         self._finishing = _Finishing()
         self._related: tuple[tuple, dict[str, tuple[str, ...]]] | None = None
         self._images: tuple[tuple, ImageCatalog] | None = None
+        self._search = SearchIndex(shard_size=search.SHARD_SIZE)
+        self._unwritten_index: dict[str, bytes] = {}  # index files made, not yet written
         self._jobs: dict[tuple, tuple[Article, tuple[Article, ...], RenderJob]] = {}
         self._env: RecordingEnvironment | None = None
         self._fingerprints: Fingerprinter | None = None
@@ -310,9 +313,7 @@ class Engine:
             config, outputs, images, sources, finishing, self._known_written(), self._read_output
         )
         pages = sum(1 for dest in outputs if dest.endswith(".html"))
-        index, search_warnings = self._stage(
-            "Indexing", "pages", search_outputs, outputs, total=pages
-        )
+        index, search_warnings = self._stage("Indexing", "pages", self._index, outputs, total=pages)
         outputs.update(index)  # before the checks, so that the link checker knows the index
         # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
         visibility = self._visibility()
@@ -325,6 +326,26 @@ class Engine:
         )
         until = valid_until(config, parsed, visibility)
         return RenderedSite(site, outputs, warnings + search_warnings, rendered, until)
+
+    def _index(self, outputs: Outputs) -> tuple[Outputs, list[SiteWarning]]:
+        """The search index of the pages, made again only for the shards whose pages changed.
+
+        Index files made by a build that then failed are kept in memory until a
+        build writes them; a shard with a file that is neither there nor in the
+        output folder is made again.
+        """
+        written, made = self._known_written(), self._unwritten_index
+        self._search.forget(lambda dest, d: not (_on_disk(written, dest, d) or dest in made))
+        pages = {dest: outputs.digest(dest) for dest in outputs if dest.endswith(".html")}
+        update = self._search.update(pages, outputs.__getitem__)
+        made.update(update.written)
+        index = Outputs()
+        for dest, digest in update.files.items():
+            if dest in made:
+                index.add(dest, made[dest], digest)
+            else:
+                index.add_known(dest, digest, self._read_output)
+        return index, update.warnings
 
     def _stage(self, name: str, unit: str, work, *args, total: int | None = None):
         """``work(*args)``, shown as one stage of the build's progress."""
@@ -571,6 +592,7 @@ class Engine:
         self.progress.advance(len(report.written))
         self.progress.finish()
         self._written = report.files
+        self._unwritten_index = {}
         self.clean = False  # what was written is now known
         return report
 

@@ -1,89 +1,237 @@
-"""On-site search: a Pagefind index of the rendered pages, produced as more outputs.
+"""On-site search: a Pagefind index of the rendered pages, in shards, produced as more outputs.
 
 Pagefind (the ``pagefind[bin]`` package ships its binary) reads the HTML the
-build rendered and writes a static index under ``pagefind/``; the search page's
-script loads it from the site itself, so search terms never leave the browser.
+build rendered and writes a static index; the search page's script loads it
+from the site itself, so search terms never leave the browser.
 
-The index is made from the rendered bytes, not from the output folder: the
+The indexed pages are split into shards, each its own Pagefind index in
+``pagefind/<shard>/``, and ``pagefind/shards.json`` lists them. The search page
+loads the first shard's ``pagefind.js`` and merges the others into it with
+Pagefind's ``mergeIndex``, which ranks the results of all shards together. A
+page's shard depends only on its ``dest_path`` and the number of indexed pages,
+so after an edit only the shard holding the page is indexed again::
+
+    index = SearchIndex()
+    update = index.update(pages, read)  # pages: dest_path -> digest; read(dest_path) -> bytes
+    update.files     # every file of the index: dest_path -> digest
+    update.written   # the bytes of the files this call made
+    update.rebuilt   # the shards Pagefind ran for
+
+The index is made from the rendered bytes, not from the output folder: a shard's
 pages are put in a temporary folder, Pagefind indexes it, and its files come
 back as ``dest_path -> bytes`` like every other output. So the writer decides
 what changed, a failed build writes nothing, and the same pages give the same
-index, byte for byte.
+index, byte for byte, whether it was made at once or shard by shard.
 
 Only what templates mark with ``data-pagefind-body`` (articles and pages) is
 indexed, and only those pages are handed to Pagefind; chrome inside them
-carries ``data-pagefind-ignore``.
+carries ``data-pagefind-ignore``. When no page is marked, every page is.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import math
+import os
 import shutil
 import subprocess
 import tempfile
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.discover import digest_of
 from generator.errors import OutputError, SiteWarning
 from generator.write import safe_target
 
 SEARCH_FOLDER = "pagefind"
+MANIFEST = f"{SEARCH_FOLDER}/shards.json"
+MARK = b"data-pagefind-body"
+
+# How big shards are: a trade between the writer and the reader, measured with
+# bench/search_bench.py. An edit re-indexes one shard, at about 1 ms a page (plus
+# 10 ms a run) on a quiet machine; a reader's first search fetches, merges and
+# searches every shard, about 15-25 ms a shard in Chromium (1,000 pages: 0.56 s in
+# 8 shards, 0.35 s in one index; 10,000: 1.0 s in 32, 0.56 s in one). Up to
+# 8 * SHARD_SIZE pages (1,024) a shard holds at most SHARD_SIZE, so that an edit
+# costs ~0.15 s and the browser merges at most 8 indexes; sites up to SHARD_SIZE
+# pages (the sample site, the tests) keep one. Beyond, the sum of both costs is
+# least when a shard holds about 16 pages per shard there are (1 ms * size =
+# 16 ms * count), so shards grow as the square root of the site: 10,000 pages
+# are 32 shards of ~310. Smaller shards would also rank less like one index, as
+# each scores words by its own statistics.
+SHARD_SIZE = 128
+
 # Pagefind also writes ready-made search interfaces; the theme has its own page.
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+# Merged indexes are searched with the first index's script, worker and
+# WebAssembly, so only the first shard keeps them.
+_CODE = ("pagefind.js", "pagefind-worker.js")
+_CODE_PREFIX, _CODE_SUFFIX = "wasm.", ".pagefind"
+
+# Concurrent Pagefind runs share this much memory (an estimate from the size of
+# their shards), so that a machine with many cores does not run out of it.
+_PARALLEL_MEMORY_MB = 1024
+# A memory file system is used for Pagefind's folders when it has this much room
+# (a container's /dev/shm often has 64 MB): a few shards' pages and indexes.
+_MEMORY_FOLDER, _MEMORY_FOLDER_ROOM = "/dev/shm", 512 * 1024 * 1024
+
+
+def shard_count(indexed: int, shard_size: int = SHARD_SIZE) -> int:
+    """How many shards ``indexed`` pages are split into: a power of two.
+
+    It doubles only when the average shard would hold more than ``shard_size``
+    pages, or beyond ``8 * shard_size`` pages more than the square root of
+    ``indexed * shard_size / 8`` (see ``SHARD_SIZE``), so it changes rarely; and
+    when it does, every shard splits in two (a page of shard ``k`` of ``n`` goes
+    to ``k`` or ``k + n``)::
+
+        >>> [shard_count(n) for n in (9, 128, 129, 1_000, 10_000, 100_000)]
+        [1, 1, 2, 8, 32, 128]
+    """
+    largest = max(shard_size, math.isqrt(indexed * shard_size // 8))
+    count = 1
+    while indexed > count * largest:
+        count *= 2
+    return count
+
+
+def shard_of(dest_path: str, count: int) -> int:
+    """The shard of a page, from a hash of its ``dest_path`` that is the same in every process."""
+    digest = hashlib.blake2b(dest_path.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count
+
+
+@dataclass(frozen=True)
+class SearchUpdate:
+    """What :meth:`SearchIndex.update` made.
+
+    ``files`` lists every file of the index, the manifest included, by digest
+    (:func:`generator.discover.digest_of`); ``written`` holds the bytes of the
+    files of the shards rebuilt in this call and of the manifest.
+    """
+
+    files: dict[str, str]
+    written: dict[str, bytes]
+    warnings: list[SiteWarning]
+    rebuilt: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Shard:
+    """One shard as it was last made: its pages and its files, both by digest."""
+
+    pages: dict[str, str]
+    first: bool  # the shard the search page loads Pagefind's code from
+    files: dict[str, str]
+
+
+@dataclass
+class SearchIndex:
+    """The search index across builds: re-runs Pagefind only for the shards whose pages changed.
+
+    It keeps digests only (of pages, of files, and whether a page is marked for
+    indexing), so it is small and can be pickled with the rest of a build's state.
+    """
+
+    shard_size: int = SHARD_SIZE
+    _binary: str = ""  # the Pagefind binary the shards were made with
+    _marked: dict[str, bool] = field(default_factory=dict)  # page digest -> has MARK
+    _shards: dict[int, _Shard] = field(default_factory=dict)
+
+    def update(self, pages: Mapping[str, str], read: Callable[[str], bytes]) -> SearchUpdate:
+        """The index of ``pages`` (every output's ``dest_path -> digest``).
+
+        ``read(dest_path)`` returns a page's bytes. It is called for pages with a
+        digest not seen before (to see whether they are marked for indexing) and
+        for the pages of the shards being rebuilt.
+        """
+        binary = pagefind_binary()
+        if binary is None:
+            self._binary, self._shards = "", {}
+            return SearchUpdate({}, {}, [_missing_binary()], ())
+        binary_id = _binary_id(binary)
+        if binary_id != self._binary:
+            self._binary, self._shards = binary_id, {}
+        groups = self._groups(pages, read)
+        first = min(groups, default=None)
+        dirty = [k for k, group in groups.items() if self._stale(k, group, k == first)]
+        made = _build_shards(binary, {k: groups[k] for k in dirty}, first, read)
+        self._shards = {
+            k: self._shards[k] if k not in made else _Shard(group, k == first, _digests(made[k]))
+            for k, group in groups.items()
+        }
+        manifest = _manifest(sorted(groups))
+        written = {name: data for k in dirty for name, data in made[k].items()}
+        written[MANIFEST] = manifest
+        files = {name: d for k in sorted(self._shards) for name, d in self._shards[k].files.items()}
+        files[MANIFEST] = digest_of(manifest)
+        return SearchUpdate(files, written, [], tuple(dirty))
+
+    def forget(self, missing: Callable[[str, str], bool]) -> None:
+        """Make again, at the next update, each shard with a file that ``missing(dest_path,
+        digest)`` says is not where the last build left it."""
+        self._shards = {
+            k: shard
+            for k, shard in self._shards.items()
+            if not any(missing(dest, digest) for dest, digest in shard.files.items())
+        }
+
+    def _groups(
+        self, pages: Mapping[str, str], read: Callable[[str], bytes]
+    ) -> dict[int, dict[str, str]]:
+        """The indexed pages by shard, each as ``dest_path -> digest``, sorted."""
+        html = {dest: pages[dest] for dest in sorted(pages) if dest.endswith(".html")}
+        marked = {}
+        for dest, digest in html.items():
+            if digest not in marked:
+                known = self._marked.get(digest)
+                marked[digest] = MARK in read(dest) if known is None else known
+        self._marked = marked  # only the digests of current pages, so it does not grow
+        indexed = {dest: digest for dest, digest in html.items() if marked[digest]} or html
+        count = shard_count(len(indexed), self.shard_size)
+        groups: dict[int, dict[str, str]] = {}
+        for dest, digest in indexed.items():
+            groups.setdefault(shard_of(dest, count), {})[dest] = digest
+        return dict(sorted(groups.items()))
+
+    def _stale(self, shard: int, pages: dict[str, str], first: bool) -> bool:
+        known = self._shards.get(shard)
+        return known is None or known.pages != pages or known.first != first
 
 
 def search_outputs(outputs: dict[str, bytes]) -> tuple[dict[str, bytes], list[SiteWarning]]:
-    """The Pagefind index of the HTML among ``outputs``, as ``dest_path -> bytes``.
+    """The Pagefind index of the HTML among ``outputs`` as ``dest_path -> bytes``, from scratch.
 
     Returns no files and a warning when the Pagefind binary is not installed,
     so a site still builds (without search) where Pagefind has no binary.
     """
-    binary = pagefind_binary()
-    if binary is None:
-        warning = SiteWarning(
-            None,
-            "the search index was not built: the Pagefind binary is not installed",
-            hint="pip install 'pagefind[bin]'",
-        )
-        return {}, [warning]
-    pages = _indexed_pages(outputs)
-    key = _digest(binary, pages)
+    global _LAST
+    pages = {dest: digest_of(data) for dest, data in outputs.items() if dest.endswith(".html")}
+    key = _key(pages)
     if _LAST is not None and _LAST[0] == key:
         return dict(_LAST[1]), []
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
-        root = Path(folder)
-        for dest_path, data in pages.items():
-            target = safe_target(root, dest_path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        _run(binary, root)
-        files = _collect(root / SEARCH_FOLDER)
-    _remember(key, files)
-    return files, []
+    update = SearchIndex(shard_size=SHARD_SIZE).update(pages, outputs.__getitem__)
+    if not update.warnings:
+        _LAST = (key, dict(update.written))
+    return update.written, update.warnings
 
 
-# The last index made in this process, by a digest of what it was made from: a dev
-# server rebuilding after a change that no indexed page shows reuses it.
+# The last index search_outputs made in this process, by a digest of what it was
+# made from: a dev server rebuilding after a change that no page shows reuses it.
 _LAST: tuple[str, dict[str, bytes]] | None = None
 
 
-def _indexed_pages(outputs: dict[str, bytes]) -> dict[str, bytes]:
-    """The HTML pages Pagefind reads: those marked for indexing, or all if none is marked."""
-    pages = {dest: outputs[dest] for dest in sorted(outputs) if dest.endswith(".html")}
-    marked = {dest: data for dest, data in pages.items() if b"data-pagefind-body" in data}
-    return marked or pages
-
-
-def _digest(binary: Path, pages: dict[str, bytes]) -> str:
-    digest = hashlib.blake2b(str(binary).encode(), digest_size=16)
-    for dest, data in pages.items():
-        digest.update(f"\0{dest}\0{len(data)}\0".encode())
-        digest.update(data)
+def _key(pages: dict[str, str]) -> str:
+    binary = pagefind_binary()
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{binary and _binary_id(binary)}\0{SHARD_SIZE}".encode())
+    for dest in sorted(pages):
+        digest.update(f"\0{dest}\0{pages[dest]}".encode())
     return digest.hexdigest()
-
-
-def _remember(key: str, files: dict[str, bytes]) -> None:
-    global _LAST
-    _LAST = (key, dict(files))
 
 
 def pagefind_binary() -> Path | None:
@@ -98,8 +246,107 @@ def pagefind_binary() -> Path | None:
         return None
 
 
-def _run(binary: Path, root: Path) -> None:
-    command = [str(binary), "--site", str(root), "--output-subdir", SEARCH_FOLDER, "--silent"]
+def _binary_id(binary: Path) -> str:
+    """Changes when the binary is replaced (an upgrade), which may change every index file."""
+    try:
+        stat = binary.stat()
+    except OSError:
+        return str(binary)
+    return f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _missing_binary() -> SiteWarning:
+    return SiteWarning(
+        None,
+        "the search index was not built: the Pagefind binary is not installed",
+        hint="pip install 'pagefind[bin]'",
+    )
+
+
+def _manifest(shards: list[int]) -> bytes:
+    """The shards' folders, relative to the manifest, the first one's code to load."""
+    return json.dumps({"shards": [f"{k}/" for k in shards]}).encode() + b"\n"
+
+
+def _digests(files: dict[str, bytes]) -> dict[str, str]:
+    return {name: digest_of(data) for name, data in files.items()}
+
+
+def _build_shards(
+    binary: Path,
+    groups: dict[int, dict[str, str]],
+    first: int | None,
+    read: Callable[[str], bytes],
+) -> dict[int, dict[str, bytes]]:
+    """Run Pagefind for each of ``groups``, several at a time, each on a folder of its pages.
+
+    The pages are written here while Pagefind indexes the shards already written,
+    at most one shard ahead of the runs, so that the folder holds a few shards at
+    a time; ``read`` is only ever called from this thread.
+    """
+    if not groups:
+        return {}
+    largest = max(len(pages) for pages in groups.values())
+    workers = max(1, min(os.cpu_count() or 1, len(groups), _parallel_runs(largest)))
+    ahead = threading.BoundedSemaphore(workers + 1)  # shards written and not yet indexed
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=_scratch_folder()) as folder:
+        root = Path(folder)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            running: dict[int, Future[dict[str, bytes]]] = {}
+            for shard, pages in groups.items():
+                ahead.acquire()
+                site = root / f"site-{shard}"
+                for dest_path in pages:
+                    target = safe_target(site, dest_path)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(read(dest_path))
+                running[shard] = pool.submit(_index_shard, binary, site, shard, shard == first)
+                running[shard].add_done_callback(lambda _: ahead.release())
+            return {shard: future.result() for shard, future in running.items()}
+
+
+def _scratch_folder() -> str | None:
+    """Where the pages and indexes are written for Pagefind, thousands of small files that
+    live for a second: in memory when the system has a memory file system with room
+    (Linux's /dev/shm), so that a busy disk does not slow an edit down; else, or when
+    TMPDIR says where, the usual temporary folder."""
+    if os.environ.get("TMPDIR") or not os.access(_MEMORY_FOLDER, os.W_OK):
+        return None
+    try:
+        stat = os.statvfs(_MEMORY_FOLDER)
+    except OSError:
+        return None
+    return _MEMORY_FOLDER if stat.f_bavail * stat.f_frsize >= _MEMORY_FOLDER_ROOM else None
+
+
+def _parallel_runs(pages: int) -> int:
+    """How many Pagefind runs of ``pages`` fit in the memory they share (10 MB + 0.25 MB a page)."""
+    return _PARALLEL_MEMORY_MB // (10 + pages // 4 + 1)
+
+
+def _index_shard(binary: Path, site: Path, shard: int, first: bool) -> dict[str, bytes]:
+    """Index the pages in ``site``; the files as ``pagefind/<shard>/...`` -> bytes."""
+    out = site.parent / f"index-{shard}"
+    command = [str(binary), "--site", str(site), "--output-path", str(out), "--silent"]
+    _run(command)
+    files = {
+        f"{SEARCH_FOLDER}/{shard}/{path.relative_to(out).as_posix()}": path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and _kept(path.relative_to(out).as_posix(), first)
+    }
+    shutil.rmtree(site)
+    shutil.rmtree(out)
+    return files
+
+
+def _kept(name: str, first: bool) -> bool:
+    if name.startswith(_UNUSED):
+        return False
+    code = name in _CODE or (name.startswith(_CODE_PREFIX) and name.endswith(_CODE_SUFFIX))
+    return first or not code
+
+
+def _run(command: list[str]) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise OutputError(
@@ -107,11 +354,3 @@ def _run(binary: Path, root: Path) -> None:
             "Pagefind could not build the search index: "
             + (result.stderr or result.stdout).strip()[-500:],
         )
-
-
-def _collect(folder: Path) -> dict[str, bytes]:
-    return {
-        f"{SEARCH_FOLDER}/{path.relative_to(folder).as_posix()}": path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and not path.name.startswith(_UNUSED)
-    }

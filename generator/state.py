@@ -211,6 +211,7 @@ def _memory(engine: Engine) -> dict:
         "rendered": {dest: page.without_data() for dest, page in engine._rendered.items()},
         "finished": {dest: page.without_data() for dest, page in finished.items()},
         "lint": engine._lint_memo,
+        "search": engine._search,
         "epoch": engine._epoch,
         "projections": fingerprints.projections() if fingerprints is not None else [],
     }
@@ -236,5 +237,6 @@ def _take(engine: Engine, memory: dict) -> None:
     engine._rendered = memory["rendered"]
     engine._finishing._pages = memory["finished"]
     engine._lint_memo = memory["lint"]
+    engine._search = memory["search"]
     engine._epoch = memory["epoch"]
     engine._saved_projections = memory["projections"]

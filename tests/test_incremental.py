@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
+from generator import search
 from generator.cli import main
 from generator.errors import SiteError
 from generator.incremental import BuildOptions, Engine
@@ -73,6 +74,8 @@ def section_text(title: str, body: str) -> str:
 class EditSequence(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
+        # A few pages per search shard, so that edits move pages between several indexes.
+        self.shard_size, search.SHARD_SIZE = search.SHARD_SIZE, 2
         self.root = Path(tempfile.mkdtemp(prefix="sitegen-incremental-"))
         self.site = Path(shutil.copytree(SITES / "incremental", self.root / "site"))
         self.out = self.root / "out"
@@ -92,6 +95,7 @@ class EditSequence(RuleBasedStateMachine):
         self._check(None)
 
     def teardown(self) -> None:
+        search.SHARD_SIZE = self.shard_size
         shutil.rmtree(self.root, ignore_errors=True)
 
     # -- edits --------------------------------------------------------------------

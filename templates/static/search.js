@@ -6,15 +6,39 @@ const status = document.getElementById("search-status");
 const results = document.getElementById("search-results");
 const SHOWN = 10;
 
-let pagefind = null;
+let loading = null;
 let latest = 0;
 
-async function load() {
-  if (!pagefind) {
-    pagefind = await import(form.dataset.bundle);
-    await pagefind.options({ baseUrl: form.dataset.baseUrl });
+// The index is in shards, listed by a manifest beside them (the build changes it, not
+// this page): the first shard's Pagefind searches the others too, ranking all results
+// together. Loading gives a function from a query to its results, best first. One
+// promise, so that searches started while it loads merge each shard once.
+function load() {
+  loading ??= open().catch((error) => {
+    loading = null; // the next search tries again
+    throw error;
+  });
+  return loading;
+}
+
+async function open() {
+  const manifest = new URL(form.dataset.index, document.baseURI);
+  const response = await fetch(manifest, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`${manifest}: HTTP ${response.status}`);
+  const folders = (await response.json()).shards.map((name) => new URL(name, manifest).pathname);
+  if (folders.length === 0) return async () => []; // nothing is indexed
+  const [first, ...others] = folders;
+  const baseUrl = form.dataset.baseUrl;
+  const pagefind = await import(`${first}pagefind.js`);
+  try {
+    await pagefind.options({ baseUrl });
+    await Promise.all(others.map((folder) => pagefind.mergeIndex(folder, { baseUrl })));
+  } catch (error) {
+    await pagefind.destroy(); // so that trying again does not merge a shard twice
+    throw error;
   }
-  return pagefind;
+  if (others.length === 0) return async (query) => (await pagefind.search(query)).results;
+  return (query) => matching(pagefind, query);
 }
 
 // Pagefind's excerpt is text with <mark> around the matches: keep exactly that.
@@ -43,6 +67,21 @@ function item(data) {
   return li;
 }
 
+// Pagefind leaves out of a query the words that an index does not hold at all, so a
+// shard without one of the words would list its pages that have only the others,
+// which one index of the whole site would not. Keep the results that every word
+// found anywhere matches; a word no shard holds is left out, as one index does.
+// Results stay in Pagefind's order, by relevance across all shards.
+async function matching(pagefind, query) {
+  const { results } = await pagefind.search(query);
+  const words = query.split(/\s+/);
+  if (words.length < 2 || query.includes('"')) return results; // a quoted phrase needs every word
+  const found = await Promise.all(words.map((word) => pagefind.search(word)));
+  const sets = found.map((search) => new Set(search.results.map((result) => result.id)));
+  const held = sets.filter((ids) => ids.size > 0);
+  return results.filter((result) => held.every((ids) => ids.has(result.id)));
+}
+
 async function run() {
   const query = input.value.trim();
   const ticket = ++latest;
@@ -54,10 +93,10 @@ async function run() {
   status.textContent = "Searching…";
   let found;
   try {
-    const search = await (await load()).search(query);
-    found = await Promise.all(search.results.slice(0, SHOWN).map((result) => result.data()));
+    const matches = await (await load())(query);
+    found = await Promise.all(matches.slice(0, SHOWN).map((result) => result.data()));
     if (ticket !== latest) return; // a newer search has started
-    const count = search.results.length;
+    const count = matches.length;
     results.replaceChildren(...found.map(item));
     status.textContent =
       count === 0 ? `No articles match “${query}”.`
@@ -70,6 +109,9 @@ async function run() {
     console.error(error);
   }
 }
+
+// Loading every shard takes a moment: start when the field is first focused.
+input.addEventListener("focus", () => load().catch(() => {}), { once: true });
 
 let timer = 0;
 input.addEventListener("input", () => {
