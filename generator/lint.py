@@ -472,14 +472,17 @@ class LintMemo:
     """Link checks remembered between builds of one site, keyed by exactly what they read.
 
     A page's scan is kept while its bytes are the same; its link problems while
-    its scan, the settings, the set of output files and the scans of the pages
-    its ``#anchors`` point into are the same.
+    its scan, the settings, the scans of the pages its ``#anchors`` point into
+    and the output files it asked about (whether ``x/index.html`` exists) are
+    the same. A page with problems is checked again whenever the site gains or
+    loses a file, as the hints name pages with a similar name.
     """
 
     def __init__(self) -> None:
         self._scans: dict[str, tuple[str, _Scan]] = {}
-        self._pages: dict[str, tuple[_Scan, tuple, list]] = {}
-        self._context: tuple = ()
+        self._pages: dict[str, tuple[_Scan, tuple, list, frozenset[str]]] = {}
+        self._config: Config | None = None
+        self._names: frozenset[str] = frozenset()
         self._files: dict[tuple[str, str], tuple[str, list]] = {}
 
     def scan(self, dest: str, digest: str, load: Callable[[], bytes]) -> _Scan:
@@ -496,24 +499,55 @@ class LintMemo:
             found = self._files[key] = (digest, check())
         return found[1]
 
-    def start(self, config: Config, outputs: dict[str, bytes]) -> None:
-        context = (config, frozenset(outputs))
-        if self._context[:1] != (config,) or self._context[1:] != context[1:]:
+    def start(self, config: Config, outputs: Mapping[str, bytes]) -> None:
+        names = frozenset(outputs)
+        if config != self._config:
             self._pages.clear()
-        self._context = context
+        elif names != self._names:
+            changed = names ^ self._names
+            self._pages = {
+                dest: found
+                for dest, found in self._pages.items()
+                if not found[2] and found[3].isdisjoint(changed)
+            }
+        self._config, self._names = config, names
         for dest in [dest for dest in self._scans if dest not in outputs]:
             del self._scans[dest]
 
     def problems(self, dest: str, scan: _Scan, scans: dict[str, _Scan], check) -> list:
+        """The link problems of one page; ``check(asked)`` finds them, noting in the set
+        ``asked`` the output files it looked for."""
         found = self._pages.get(dest)
         if (
             found is None
             or found[0] is not scan
             or any(scans.get(target) is not seen for target, seen in found[1])
         ):
-            problems, targets = check()
-            found = self._pages[dest] = (scan, targets, problems)
+            asked: set[str] = set()
+            problems, targets = check(asked)
+            found = self._pages[dest] = (scan, targets, problems, frozenset(asked))
         return found[2]
+
+
+class _Asking(Mapping[str, bytes]):
+    """The outputs, noting every name a check asks about (``name in outputs``)."""
+
+    def __init__(self, outputs: Mapping[str, bytes], asked: set[str]) -> None:
+        self._outputs, self._asked = outputs, asked
+
+    def __contains__(self, name: object) -> bool:
+        self._asked.add(name)  # type: ignore[arg-type]
+        return name in self._outputs
+
+    def __getitem__(self, name: str) -> bytes:
+        self._asked.add(name)
+        return self._outputs[name]
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("a page's link check must ask for names, not list them all")
+
+    def __len__(self) -> int:
+        return len(self._outputs)
 
 
 def links(
@@ -540,8 +574,8 @@ def links(
     reported: set[tuple[str, str]] = set()
     for dest, scan in scans.items():
 
-        def check(dest=dest, scan=scan):
-            return _page_problems(config, origin, scans, outputs, dest, scan)
+        def check(asked, dest=dest, scan=scan):
+            return _page_problems(config, origin, scans, _Asking(outputs, asked), dest, scan)
 
         for tag, ref, problem in memo.problems(dest, scan, scans, check):
             message, hint = problem
