@@ -11,7 +11,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, progress
 from generator.build import BuildOptions, BuildResult, build_site
 from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
@@ -152,7 +152,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _summary(result: BuildResult) -> str:
     report = result.report
-    rate = f" ({result.rendered / result.seconds:,.0f} pages/s)" if result.rendered > 1 else ""
+    many = result.rendered >= progress.MANY  # a rate says little about a rebuild of a few pages
+    rate = f" ({result.rendered / result.seconds:,.0f} pages/s)" if many else ""
     return (
         f"Built {result.page_count} pages ({result.article_count} articles) "
         f"into {result.output_dir} in {result.seconds:.2f} s{rate}: "

@@ -12,8 +12,8 @@ the default one shows nothing. The CLI picks one for its standard error::
 On a terminal (:class:`TerminalProgress`) one line is redrawn in place,
 ``Parsing  1,216/2,400 files  51%``, and cleared when the stage ends. Elsewhere,
 a CI log say (:class:`LogProgress`), each long stage ends with one line,
-``Parsed 2,400 files in 3.1 s (770 files/s)``. Short stages show nothing in
-either: a small site builds as quietly as before.
+``Parsed 2,400 files in 3.1 s (770 files/s)``. Quick stages show nothing in
+either: a small site, or a rebuild with little to do, is as quiet as before.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-# A stage with fewer items than this, done in less than SLOW seconds, is not shown.
+# A stage is shown when it takes SLOW seconds, or BRIEF seconds for MANY items or more.
 MANY = 200
 SLOW = 1.0
+BRIEF = 0.2
 _REDRAW = 0.1  # seconds between redraws on a terminal
 _PAST = {"Reading": "Read", "Parsing": "Parsed", "Rendering": "Rendered"}
 _PAST |= {"Checking": "Checked", "Indexing": "Indexed", "Writing": "Wrote"}
@@ -62,7 +63,8 @@ class _Counting(Progress):
         self.done += count
 
     def _worth_showing(self, seconds: float) -> bool:
-        return (self.total or self.done) >= MANY or seconds >= SLOW
+        many = (self.total or self.done) >= MANY
+        return seconds >= SLOW or (many and seconds >= BRIEF)
 
 
 class LogProgress(_Counting):

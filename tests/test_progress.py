@@ -18,7 +18,9 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_a_log_gets_one_line_per_long_stage_and_nothing_for_short_ones():
+def test_a_log_gets_one_line_per_long_stage_and_nothing_for_short_ones(monkeypatch):
+    clock = iter([0.0, 0.5, 10.0, 10.01])  # parsing takes half a second, rendering 10 ms
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: next(clock))
     stream = io.StringIO()
     log = LogProgress(stream)
     log.start("Parsing", 2400, "files")
@@ -59,6 +61,7 @@ def test_the_kind_of_output_decides_the_kind_of_progress():
 
 def test_a_long_build_logs_its_stages_and_its_rate(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(progress, "MANY", 20)
+    monkeypatch.setattr(progress, "BRIEF", 0)
     site = corpus.write_corpus(tmp_path / "corpus", 30).root / "sitegen"
     assert main(["build", str(site), "-o", str(tmp_path / "out")]) == 0
     captured = capsys.readouterr()
