@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.assemble import Visibility
@@ -396,14 +397,33 @@ class _Scan:
     refs: tuple[tuple[str, str], ...]
 
 
-# Start tags only: text in code blocks has its '<' escaped and JSON-LD has it as
-# \u003c, so neither is mistaken for a tag. A regex scan is about 4 times faster
-# than html.parser, which matters because every page of the site is scanned.
+# Start tags with attributes: text in code blocks has its '<' escaped and JSON-LD
+# has it as \u003c, so neither is mistaken for a tag. A regex scan is many times
+# faster than html.parser, which matters because every page of the site is scanned.
+# A tag without attributes holds no id or link (and no '<' that could start
+# another tag), so it is not matched. Every part of a tag can end only where it
+# ends greedily (a name cut short is followed by a name's character, which no
+# later part accepts, and so on), so the possessive quantifiers, which never
+# give characters back, find the same tags as plain ones, without the retries.
 _TAG = re.compile(
-    r"""<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*/?>"""
+    r"""<(
+        [a-zA-Z][a-zA-Z0-9-]*+                                  # the tag's name
+        (?:\s++[^\s=/>"']++                                     # each attribute's name
+            (?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'>]++))?+     # and its value
+        )++
+    )\s*+/?+>""",
+    re.VERBOSE,
 )
+_TAG_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _LINKING = {"a": "href", "link": "href", "img": "src", "script": "src"}
+_ID_ATTRIBUTES = {"a": ("id", "name")}
+_NOTHING: tuple[tuple[str, ...], None] = ((), None)  # what most tags hold
+_FINE: tuple[None, None] = (None, None)  # what most links lead to: no problem, no anchor read
+# How many distinct tags a memo remembers before it starts again (a few MB).
+_TAGS_KEPT = 1 << 16
+# urlsplit drops these wherever they are in a URL.
+_DROPPED = str.maketrans("", "", "\t\r\n")
 
 
 class LintMemo:
@@ -418,11 +438,14 @@ class LintMemo:
         self._scans: dict[str, tuple[bytes, _Scan]] = {}
         self._pages: dict[str, tuple[_Scan, tuple, list]] = {}
         self._context: tuple = ()
+        self._tags: dict[str, tuple] = {}
 
     def scan(self, dest: str, data: bytes) -> _Scan:
         found = self._scans.get(dest)
         if found is None or found[0] != data:
-            found = self._scans[dest] = (data, _scan(data))
+            if len(self._tags) > _TAGS_KEPT:
+                self._tags.clear()
+            found = self._scans[dest] = (data, _scan(data, self._tags))
         return found[1]
 
     def start(self, config: Config, outputs: dict[str, bytes]) -> None:
@@ -462,13 +485,13 @@ def links(
     scans = {
         dest: memo.scan(dest, outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")
     }
-    origin = urlsplit(config.base_url)
+    resolved = _Links(config, scans, outputs)
     sources = _sources_of_pages(site)
     reported: set[tuple[str, str]] = set()
     for dest, scan in scans.items():
 
         def check(dest=dest, scan=scan):
-            return _page_problems(config, origin, scans, outputs, dest, scan)
+            return _page_problems(resolved, dest, scan)
 
         for tag, ref, problem in memo.problems(dest, scan, scans, check):
             message, hint = problem
@@ -482,69 +505,158 @@ def links(
             yield Finding(rule, path, message, line=line, column=column, hint=hint)
 
 
-def _page_problems(config: Config, origin, scans, outputs, dest: str, scan: _Scan):
+def _page_problems(resolved: _Links, dest: str, scan: _Scan):
     """``([(tag, ref, (message, hint))], [(target page, its scan)])`` for one page: its
     broken links, and the pages whose anchors the answer depended on."""
-    page_url = config.base_url + (dest.removesuffix("index.html"))
+    page_url = resolved.config.base_url + dest.removesuffix("index.html")
     problems, targets = [], []
+    anywhere, verdict = resolved.anywhere, resolved.verdict
     for tag, ref in scan.refs:
-        url = urljoin(page_url, ref)
-        problem = _link_problem(config, origin, scans, outputs, url)
+        found = anywhere.get(ref) or verdict(page_url, ref)
+        if found is _FINE:
+            continue
+        problem, target = found
         if problem is not None:
             problems.append((tag, ref, problem))
-        fragment_target = _output_for(config, unquote(urlsplit(url).path), outputs)
-        if urlsplit(url).fragment and fragment_target in scans:
-            targets.append((fragment_target, scans[fragment_target]))
+        if target is not None:
+            targets.append((target, resolved.scans[target]))
     return problems, tuple(targets)
 
 
-def _scan(data: bytes) -> _Scan:
+def _scan(data: bytes, tags: dict[str, tuple] | None = None) -> _Scan:
+    """The ids and links of a page; ``tags`` remembers what each distinct start tag holds,
+    since most tags of a page (its navigation, tag and category links) are on every page."""
+    tags = {} if tags is None else tags
     ids: set[str] = set()
     refs: list[tuple[str, str]] = []
-    for match in _TAG.finditer(data.decode("utf-8", errors="replace")):
-        tag, text = match.group(1).lower(), match.group(2)
-        if not text or ("=" not in text):
-            continue
-        values = {
-            name.lower(): html.unescape(first or second or bare or "")
-            for name, first, second, bare in _ATTRIBUTE.findall(text)
-        }
-        for name in ("id", "name") if tag == "a" else ("id",):
-            if values.get(name):
-                ids.add(values[name])
-        attribute = _LINKING.get(tag)
-        if attribute and values.get(attribute):
-            refs.append((tag, values[attribute]))
+    for tag in _TAG.findall(data.decode("utf-8", errors="replace")):
+        found = tags.get(tag)
+        if found is None:
+            found = tags[tag] = _tag_links(tag)
+        if found is not _NOTHING:
+            ids.update(found[0])
+            if found[1] is not None:
+                refs.append(found[1])
     return _Scan(frozenset(ids), tuple(refs))
 
 
-def _link_problem(config: Config, origin, scans, outputs, url: str) -> tuple[str, str] | None:
-    """``(message, hint)`` if ``url`` is a link into the site that leads nowhere."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.netloc != origin.netloc:
+def _tag_links(tag: str) -> tuple[tuple[str, ...], tuple[str, str] | None]:
+    """The ids a start tag (``a href="/x/" id=y``) defines and the ``(name, URL)`` it
+    links to, if any."""
+    name = _TAG_NAME.match(tag).group()
+    text, name = tag[len(name) :], name.lower()
+    attribute = _LINKING.get(name)
+    if "=" not in text or (attribute is None and "id" not in text.lower()):
+        return _NOTHING  # most tags: no link, and no attribute whose name is "id"
+    wanted = _ID_ATTRIBUTES.get(name, ("id",))
+    values = {}
+    for key, first, second, bare in _ATTRIBUTE.findall(text):
+        key = key.lower()
+        if key == attribute or key in wanted:
+            values[key] = first or second or bare
+    values = {key: html.unescape(value) for key, value in values.items()}
+    ids = tuple(values[key] for key in wanted if values.get(key))
+    link = (name, values[attribute]) if values.get(attribute) else None
+    return (ids, link) if ids or link else _NOTHING
+
+
+class _Links:
+    """Where the links of one build lead, each distinct link worked out once.
+
+    Most links of a page are the site's navigation, tag and category links,
+    the same on every page: a link that ``urljoin`` resolves without the page's
+    path (``/posts/x/``, ``https://...``, ``tel:...``) is judged once for the
+    whole site (``anywhere``), and an ``#anchor`` is its page's URL with a fragment.
+    """
+
+    def __init__(self, config: Config, scans: dict[str, _Scan], outputs: dict[str, bytes]):
+        self.config, self.scans, self.outputs = config, scans, outputs
+        self.origin = urlsplit(config.base_url)
+        self.anywhere: dict[str, tuple] = {}  # ref -> verdict, for refs alike on every page
+        self._pages: dict[str, _Place] = {}  # page URL -> where its own URL leads
+        self._verdicts: dict[str, tuple] = {}  # URL -> verdict
+        self._places: dict[str, _Place] = {}  # URL before its '#' -> where it leads
+
+    def verdict(self, page_url: str, ref: str) -> tuple[tuple[str, str] | None, str | None]:
+        """``(message, hint)`` if ``ref`` on ``page_url`` leads nowhere, and the page whose
+        anchors the answer read (when the link has a ``#fragment`` and leads to a page)."""
+        found = self.anywhere.get(ref)
+        if found is not None:
+            return found
+        if ref[:1] == "#" and len(ref) > 1 and ref == ref.translate(_DROPPED):
+            # urljoin keeps all of the page's URL but its fragment, then adds this one.
+            page = self._pages.get(page_url)
+            if page is None:
+                page = self._pages[page_url] = self._place(urljoin(page_url, "#"))
+            return self._judge(page, ref[1:])
+        found = self._verdict(urljoin(page_url, ref))
+        if _same_on_every_page(ref, self.origin.scheme):
+            self.anywhere[ref] = found
+        return found
+
+    def _verdict(self, url: str) -> tuple[tuple[str, str] | None, str | None]:
+        found = self._verdicts.get(url)
+        if found is None:
+            base, _, fragment = url.partition("#")
+            fragment = fragment.translate(_DROPPED)  # as urlsplit(url).fragment
+            found = self._verdicts[url] = self._judge(self._place(base), fragment)
+        return found
+
+    def _judge(self, place: _Place, fragment: str) -> tuple[tuple[str, str] | None, str | None]:
+        problem = self._problem(place, fragment) if place.ours else None
+        target = place.target if fragment and place.target in self.scans else None
+        return _FINE if problem is None and target is None else (problem, target)
+
+    def _place(self, base: str) -> _Place:
+        """Where a URL without a fragment leads."""
+        place = self._places.get(base)
+        if place is None:
+            parts = urlsplit(base)
+            path = unquote(parts.path)
+            ours = parts.scheme in ("http", "https") and parts.netloc == self.origin.netloc
+            place = _Place(parts.path, path, _output_for(self.config, path, self.outputs), ours)
+            self._places[base] = place
+        return place
+
+    def _problem(self, place: _Place, fragment: str) -> tuple[str, str] | None:
+        """``(message, hint)`` if a link to this site's host leads nowhere."""
+        config, path, target = self.config, place.path, place.target
+        shown = place.raw_path + (f"#{fragment}" if fragment else "")
+        if target is None:
+            if not path.startswith(config.base_path):
+                inside = config.base_path + path.lstrip("/")
+                if _output_for(config, inside, self.outputs) is not None:
+                    return (
+                        f"the link {shown} leaves the site, which lives under {config.base_path}",
+                        f"write {inside}",
+                    )
+                return None  # another part of the same host: not this site's business
+            return (f"the link {shown} leads to no page of the site", _nearest(path, self.scans))
+        fragment = unquote(fragment)
+        if fragment and target in self.scans and fragment not in self.scans[target].ids:
+            known = sorted(self.scans[target].ids)
+            listed = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
+            return (
+                f"the link {shown} names the anchor #{fragment}, which the page does not have",
+                f"anchors on that page: {listed}" if known else "the page has no anchors",
+            )
         return None
-    path = unquote(parts.path)
-    shown = parts.path + (f"#{parts.fragment}" if parts.fragment else "")
-    target = _output_for(config, path, outputs)
-    if target is None:
-        if not path.startswith(config.base_path):
-            inside = config.base_path + path.lstrip("/")
-            if _output_for(config, inside, outputs) is not None:
-                return (
-                    f"the link {shown} leaves the site, which lives under {config.base_path}",
-                    f"write {inside}",
-                )
-            return None  # another part of the same host: not this site's business
-        return (f"the link {shown} leads to no page of the site", _nearest(path, scans))
-    fragment = unquote(parts.fragment)
-    if fragment and target in scans and fragment not in scans[target].ids:
-        known = sorted(scans[target].ids)
-        listed = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
-        return (
-            f"the link {shown} names the anchor #{fragment}, which the page does not have",
-            f"anchors on that page: {listed}" if known else "the page has no anchors",
-        )
-    return None
+
+
+class _Place(NamedTuple):
+    """Where a URL without its fragment leads."""
+
+    raw_path: str  # as written, for messages
+    path: str  # unquoted
+    target: str | None  # the output file served at that path
+    ours: bool  # on the site's own host
+
+
+def _same_on_every_page(ref: str, scheme: str) -> bool:
+    """Whether ``urljoin`` resolves ``ref`` without the page's path and query: it names
+    another scheme (``tel:``), a host, or a path from the root (``/posts/x/``)."""
+    parts = urlsplit(ref)
+    return parts.scheme not in ("", scheme) or bool(parts.netloc) or parts.path.startswith("/")
 
 
 def _output_for(config: Config, path: str, outputs: dict[str, bytes]) -> str | None:
