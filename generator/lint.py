@@ -35,6 +35,7 @@ ARTICLE_KINDS = ("article", "article_index")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BOUNDARY = re.compile(r"^-{3,}\s*$")
+_MARKS = ("#", "`", "~")  # what a heading or a fence starts with, after up to 3 spaces
 
 
 class Finding(SiteWarning):
@@ -373,6 +374,8 @@ def _body_headings(text: str) -> Iterator[tuple[int, int, int]]:
     fence = ""
     for number in range(start + 1, len(lines)):
         line = lines[number]
+        if line.lstrip(" ")[:1] not in _MARKS:
+            continue  # most lines: neither a heading nor a fence
         opening = _FENCE.match(line)
         if fence:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
@@ -422,6 +425,11 @@ _NOTHING: tuple[tuple[str, ...], None] = ((), None)  # what most tags hold
 _FINE: tuple[None, None] = (None, None)  # what most links lead to: no problem, no anchor read
 # How many distinct tags a memo remembers before it starts again (a few MB).
 _TAGS_KEPT = 1 << 16
+# A path from the root (not "//", no "." or ".." segment) or a http(s) URL with a plain
+# host, of characters urljoin leaves as they are.
+_PLAIN_REF = re.compile(
+    r"(?:https?://[A-Za-z0-9.-]+)?/(?!/)[A-Za-z0-9_~!$&'()*+,=@%/.-]*|https?://[A-Za-z0-9.-]+"
+)
 # urlsplit drops these wherever they are in a URL.
 _DROPPED = str.maketrans("", "", "\t\r\n")
 
@@ -572,6 +580,7 @@ class _Links:
     def __init__(self, config: Config, scans: dict[str, _Scan], outputs: dict[str, bytes]):
         self.config, self.scans, self.outputs = config, scans, outputs
         self.origin = urlsplit(config.base_url)
+        self.root = f"{self.origin.scheme}://{self.origin.netloc}"
         self.anywhere: dict[str, tuple] = {}  # ref -> verdict, for refs alike on every page
         self._pages: dict[str, _Place] = {}  # page URL -> where its own URL leads
         self._verdicts: dict[str, tuple] = {}  # URL -> verdict
@@ -589,6 +598,10 @@ class _Links:
             if page is None:
                 page = self._pages[page_url] = self._place(urljoin(page_url, "#"))
             return self._judge(page, ref[1:])
+        if _PLAIN_REF.fullmatch(ref) and "/." not in ref:
+            # What urljoin gives for a plain path from the root or a plain http(s) URL.
+            found = self.anywhere[ref] = self._verdict(self.root + ref if ref[0] == "/" else ref)
+            return found
         found = self._verdict(urljoin(page_url, ref))
         if _same_on_every_page(ref, self.origin.scheme):
             self.anywhere[ref] = found
@@ -620,27 +633,32 @@ class _Links:
 
     def _problem(self, place: _Place, fragment: str) -> tuple[str, str] | None:
         """``(message, hint)`` if a link to this site's host leads nowhere."""
-        config, path, target = self.config, place.path, place.target
+        if place.target is not None:
+            return self._anchor_problem(place, fragment) if fragment else None
+        config, path = self.config, place.path
         shown = place.raw_path + (f"#{fragment}" if fragment else "")
-        if target is None:
-            if not path.startswith(config.base_path):
-                inside = config.base_path + path.lstrip("/")
-                if _output_for(config, inside, self.outputs) is not None:
-                    return (
-                        f"the link {shown} leaves the site, which lives under {config.base_path}",
-                        f"write {inside}",
-                    )
-                return None  # another part of the same host: not this site's business
-            return (f"the link {shown} leads to no page of the site", _nearest(path, self.scans))
-        fragment = unquote(fragment)
-        if fragment and target in self.scans and fragment not in self.scans[target].ids:
-            known = sorted(self.scans[target].ids)
-            listed = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
-            return (
-                f"the link {shown} names the anchor #{fragment}, which the page does not have",
-                f"anchors on that page: {listed}" if known else "the page has no anchors",
-            )
-        return None
+        if not path.startswith(config.base_path):
+            inside = config.base_path + path.lstrip("/")
+            if _output_for(config, inside, self.outputs) is not None:
+                return (
+                    f"the link {shown} leaves the site, which lives under {config.base_path}",
+                    f"write {inside}",
+                )
+            return None  # another part of the same host: not this site's business
+        return (f"the link {shown} leads to no page of the site", _nearest(path, self.scans))
+
+    def _anchor_problem(self, place: _Place, fragment: str) -> tuple[str, str] | None:
+        anchor = unquote(fragment)
+        scan = self.scans.get(place.target)
+        if not anchor or scan is None or anchor in scan.ids:
+            return None
+        known = sorted(scan.ids)
+        listed = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
+        return (
+            f"the link {place.raw_path}#{fragment} names the anchor #{anchor}, "
+            "which the page does not have",
+            f"anchors on that page: {listed}" if known else "the page has no anchors",
+        )
 
 
 class _Place(NamedTuple):

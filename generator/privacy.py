@@ -78,36 +78,70 @@ def check_hosts(
 
 def loaded_urls(html: str) -> list[str]:
     """Every URL a browser fetches to show this page (``srcset`` candidates one by one)."""
+    pieces = _loading_markup(html)
+    plain = [_PLAIN_TAG.fullmatch(piece) for piece in pieces]
+    if all(plain):  # most pages: only the template's own <link> and <script> tags
+        return [url for tag in plain for url in _urls_of(tag[1], _plain_attributes(tag[2]))]
     finder = _Loads()
-    finder.feed(_loading_markup(html))
+    # A lone <script> start tag would make the parser read the rest as script text.
+    finder.feed("\n".join(p + "</script>" if p[:7].lower() == "<script" else p for p in pieces))
     finder.close()
     return finder.urls
 
 
 # Comments and script text load nothing by themselves (a script's src is kept).
+# Possessive quantifiers never give characters back; here no part of a match
+# could end anywhere but where it ends greedily, so they match what plain ones
+# would, without retrying. A script's text runs to the first "</script>".
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_QUOTED_OR_NOT = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+"""  # a tag's text up to its ">"
 _SCRIPT_TEXT = re.compile(
-    r"""(<script\b(?:[^>"']|"[^"]*"|'[^']*')*>).*?(</script\s*>)""", re.DOTALL | re.IGNORECASE
+    rf"""(<script\b{_QUOTED_OR_NOT}>)[^<]*+(?:<(?!/script\s*>)[^<]*+)*+(</script\s*>)""",
+    re.IGNORECASE,
 )
 # Start tags that may load something, <style> blocks, and any tag with a style
-# attribute; quoted attribute values may hold ">".
+# attribute; quoted attribute values may hold ">". Looking for "style=" skips
+# over everything but an "s" that starts it, so that a tag is read once.
 _LOADING_TAGS = "|".join([*LOADING_ATTRIBUTES, "link"])
+_FIRST_LETTERS = "".join(sorted({name[0] for name in [*LOADING_ATTRIBUTES, "link"]}))
 _LOADING_MARKUP = re.compile(
-    rf"""<(?:(?:{_LOADING_TAGS})\b|[a-z][a-z0-9-]*\s(?:[^>"']|"[^"]*"|'[^']*')*?\bstyle\s*=)"""
-    r"""(?:[^>"']|"[^"]*"|'[^']*')*>|<style\b.*?</style\s*>""",
+    rf"""<(?=[{_FIRST_LETTERS}])(?:{_LOADING_TAGS})\b{_QUOTED_OR_NOT}>"""
+    rf"""|<[a-z][a-z0-9-]*+\s(?:[^>"'s]++|"[^"]*+"|'[^']*+'|\Bs|s(?!tyle\s*=))*+"""
+    rf"""\bstyle\s*={_QUOTED_OR_NOT}>"""
+    r"""|<style\b.*?</style\s*>""",
     re.IGNORECASE | re.DOTALL,
 )
+# A start tag html.parser reads exactly as written: a loading tag's lowercase name,
+# then lowercase attributes, each bare or with a double-quoted value that holds
+# no character reference (no "&") and no "<" or ">".
+_PLAIN_TAG = re.compile(rf"""<({_LOADING_TAGS})((?: [a-z][a-z-]*(?:="[^"&<>]*")?)*)>""")
+_PLAIN_ATTRIBUTE = re.compile(r' ([a-z][a-z-]*)(?:="([^"]*)")?')
 
 
-def _loading_markup(html: str) -> str:
+def _loading_markup(html: str) -> list[str]:
     """Only the parts of a page that can load something: the parser then reads a tenth.
 
     Parsing whole pages with ``html.parser`` was the slowest step of a large build.
     """
-    quiet = _SCRIPT_TEXT.sub(r"\1\2", _COMMENT.sub("", html))
-    pieces = _LOADING_MARKUP.findall(quiet)
-    # A lone <script> start tag would make the parser read the rest as script text.
-    return "\n".join(p + "</script>" if p[:7].lower() == "<script" else p for p in pieces)
+    return _LOADING_MARKUP.findall(_SCRIPT_TEXT.sub(r"\1\2", _COMMENT.sub("", html)))
+
+
+def _plain_attributes(text: str) -> dict[str, str]:
+    return {name: value for name, value in _PLAIN_ATTRIBUTE.findall(text)}
+
+
+def _urls_of(tag: str, values: dict[str, str]) -> list[str]:
+    """The URLs a start tag loads, given its attributes (a bare one has the value "")."""
+    urls = []
+    for name in LOADING_ATTRIBUTES.get(tag, ()):
+        if name in values:
+            urls += _srcset_urls(values[name]) if name == "srcset" else [values[name]]
+    rels = set(values.get("rel", "").lower().split())
+    if tag == "link" and rels & LOADING_RELS:
+        urls.append(values.get("href", ""))
+    if "style" in values:
+        urls += _css_urls(values["style"])
+    return urls
 
 
 class _Loads(HTMLParser):
@@ -117,15 +151,7 @@ class _Loads(HTMLParser):
         self.in_style = False
 
     def handle_starttag(self, tag, attrs):
-        values = {name: value or "" for name, value in attrs}
-        for name in LOADING_ATTRIBUTES.get(tag, ()):
-            if name in values:
-                self.urls += _srcset_urls(values[name]) if name == "srcset" else [values[name]]
-        rels = set(values.get("rel", "").lower().split())
-        if tag == "link" and rels & LOADING_RELS:
-            self.urls.append(values.get("href", ""))
-        if "style" in values:
-            self.urls += _css_urls(values["style"])
+        self.urls += _urls_of(tag, {name: value or "" for name, value in attrs})
         self.in_style = tag == "style"
 
     def handle_endtag(self, tag):

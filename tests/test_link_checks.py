@@ -166,6 +166,7 @@ PIECES = [
     "/", "/blog/", "blog/", "posts/", "older/", "../", "./", ".", "..", "#", "#first-heading",
     "?", "?a=1", ";v", "%20", "%C3%A9", ":", "//", "https:", "http:", "tel:", "example.org",
     "EXAMPLE.org", "other.example", "\t", "\n", " ", "&", "#x", "index.html", "feed.xml",
+    "@", "~", "'", "+", ",", "=", "-", "_",
 ]  # fmt: skip
 refs = st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join)
 
