@@ -1,10 +1,11 @@
-"""The link lint's shortcuts give exactly what following every link the plain way gives.
+"""The lints' shortcuts give exactly what following every link and reading every line gives.
 
 The references below are the straightforward versions: every tag of a page
-parsed on its own, ``urljoin`` and ``urlsplit`` for every link of every page.
-They are compared with :mod:`generator.lint` on the pages of real sites (the
-sample site, ``tests/sites/*``, the invalid cases about links, and a site whose
-article holds every kind of tricky link) and on generated pages and links.
+parsed on its own, ``urljoin`` and ``urlsplit`` for every link of every page,
+every line of a body matched for a heading. They are compared with
+:mod:`generator.lint` on the pages of real sites (the sample site,
+``tests/sites/*``, the invalid cases about links, and a site whose article holds
+every kind of tricky link) and on generated pages, links and Markdown.
 """
 
 from __future__ import annotations
@@ -185,12 +186,29 @@ def test_any_link_is_judged_as_following_it_plainly_would(sites, links):
         assert lint._page_problems(resolved, dest, scan) == expected, (dest, ref)
 
 
-TAG_PIECES = [
-    "<a", "<A", "<img", "<link", "<script", "<p", "<h2", "<br", "</a>", ">", "/>", "/", " ", "\n",
-    "\t", "\xa0", "=", '"', "'", "href", "HREF", "src", "id", "ID", "name", "x", "/y/", "#z",
-    "&amp;", "&#1;", "&quot;", "<", "a b", "-",
-]  # fmt: skip
-markup = st.lists(st.sampled_from(TAG_PIECES), max_size=40).map("".join)
+TAG_NAMES = ["a", "A", "img", "link", "script", "h2", "H2", "p", "br", "li", "/a", "a-b"]
+ATTRIBUTE_NAMES = ["href", "HREF", "src", "id", "ID", "Id", "name", "NAME", "class", "idx", "x-id"]
+ATTRIBUTE_VALUES = ["/y/", "#z", "a&amp;b", "&#1;", "", "a b", "<", ">", "x", "/", "=", "'"]
+TEXT = ["x", "<", ">", '"', "'", "</a>", "=", " ", "\n", "id=", "<a", "&amp;"]
+tag_value = st.sampled_from(ATTRIBUTE_VALUES)
+attribute = st.tuples(
+    st.sampled_from([" ", "  ", "\n", "\t", "\xa0", "\x1c", "/"]),
+    st.sampled_from(ATTRIBUTE_NAMES),
+    st.one_of(
+        st.just(""),
+        tag_value.map(lambda v: f'="{v}"'),
+        tag_value.map(lambda v: f"='{v}'"),
+        tag_value.map(lambda v: "=" + v.replace(" ", "")),
+        tag_value.map(lambda v: f' =\t"{v}"'),
+    ),
+).map("".join)
+tag = st.tuples(
+    st.just("<"),
+    st.sampled_from(TAG_NAMES),
+    st.lists(attribute, max_size=4).map("".join),
+    st.sampled_from([">", "/>", " />", " >", ""]),
+).map("".join)
+markup = st.lists(st.one_of(tag, st.sampled_from(TEXT)), max_size=30).map("".join)
 
 
 @settings(max_examples=500, deadline=None)
@@ -200,6 +218,17 @@ def test_any_markup_is_scanned_as_parsing_every_tag_would(pages):
     for page in pages:
         data = page.encode("utf-8")
         assert lint._scan(data, tags) == _reference_scan(data), page
+
+
+LINES = ["# A", "## B", "  ### C", "    #### D", "#E", "###### F #", "####### G", "```", " ~~~"]
+LINES += ["````", "~~~~ x", "   ```py", "text", "", "---", "- list", "\t# tab", "  ##"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.sampled_from(LINES), max_size=30))
+def test_headings_are_those_of_reading_every_line(lines):
+    text = "\n".join(["---", "title: T", "---", *lines])
+    assert list(lint._body_headings(text)) == list(_reference_body_headings(text))
 
 
 def _shown(finding) -> tuple:
@@ -235,6 +264,28 @@ def _reference_scan(data: bytes) -> lint._Scan:
         if attribute and values.get(attribute):
             refs.append((tag, values[attribute]))
     return lint._Scan(frozenset(ids), tuple(refs))
+
+
+def _reference_body_headings(text: str):
+    lines = text.split("\n")
+    start = next(
+        (number for number, line in enumerate(lines[1:], start=1) if lint._BOUNDARY.match(line)),
+        len(lines),
+    )
+    fence = ""
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        opening = lint._FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        match = lint._HEADING.match(line)
+        if match and match.group(2):
+            yield number + 1, match.start(1) + 1, len(match.group(1))
 
 
 def _reference_page_problems(config: Config, scans, outputs, dest: str, scan):
