@@ -5,7 +5,8 @@ the link lint (``lint.validate``) and the finishing pass (``_Finishing.finish``:
 responsive ``<img>`` and foreign hosts) is kept, and each is then timed cold
 (fresh memos) with this checkout's modules and with ``lint.py``, ``images.py``
 and ``privacy.py`` as they were at ``--baseline``, loaded from git into
-modules of their own. Both must give the same findings and the same bytes::
+modules of their own, the two in turn. Both must give the same findings and
+the same bytes::
 
     python bench/corpus.py 1000 /tmp/lintc1k
     python bench/checks_bench.py /tmp/lintc1k/sitegen --runs 5
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import statistics
 import subprocess
 import sys
@@ -60,16 +62,18 @@ def main(argv: list[str] | None = None) -> None:
 
     assert _findings(lint_now()) == _findings(lint_then()), "the link lint differs"
     assert _finished(finish_now()) == _finished(finish_then()), "the finishing pass differs"
+    print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
     for label, then, now in (
         ("lint.validate", lint_then, lint_now),
         ("finishing pass", finish_then, finish_now),
     ):
-        before, after = _median(then, args.runs), _median(now, args.runs)
+        before, after = _medians(then, now, args.runs)
         print(
             f"{label:15} baseline {before:7.3f} s  now {after:7.3f} s  "
             f"{before / after:5.1f}x faster",
             flush=True,
         )
+    print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
 
 
 def _module_at(revision: str, name: str):
@@ -110,13 +114,15 @@ def _captured_inputs(site: Path) -> tuple[tuple, tuple]:
     return kept["validate"], kept["finish"]
 
 
-def _median(run, runs: int) -> float:
-    seconds = []
+def _medians(then, now, runs: int) -> tuple[float, float]:
+    """Median seconds of each, run in turn so that both see the same load."""
+    seconds: dict = {then: [], now: []}
     for _ in range(runs):
-        started = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds)
+        for run in (then, now):
+            started = time.perf_counter()
+            run()
+            seconds[run].append(time.perf_counter() - started)
+    return statistics.median(seconds[then]), statistics.median(seconds[now])
 
 
 def _findings(findings) -> list[tuple]:
