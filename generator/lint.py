@@ -423,8 +423,8 @@ _LINKING = {"a": "href", "link": "href", "img": "src", "script": "src"}
 _ID_ATTRIBUTES = {"a": ("id", "name")}
 _NOTHING: tuple[tuple[str, ...], None] = ((), None)  # what most tags hold
 _FINE: tuple[None, None] = (None, None)  # what most links lead to: no problem, no anchor read
-# How many distinct tags a memo remembers before it starts again (a few MB).
-_TAGS_KEPT = 1 << 16
+# How many distinct tags a memo remembers before it starts again (about 10 MB).
+_TAGS_KEPT = 1 << 15
 # A path from the root (not "//", no "." or ".." segment) or a http(s) URL with a plain
 # host, of characters urljoin leaves as they are.
 _PLAIN_REF = re.compile(
@@ -671,8 +671,9 @@ class _Place(NamedTuple):
 
 
 def _same_on_every_page(ref: str, scheme: str) -> bool:
-    """Whether ``urljoin`` resolves ``ref`` without the page's path and query: it names
-    another scheme (``tel:``), a host, or a path from the root (``/posts/x/``)."""
+    """Whether ``urljoin`` resolves ``ref`` alike on every page of a site whose pages
+    share ``scheme`` (http or https) and host: ``ref`` names another scheme
+    (``tel:``), a host, or a path from the root (``/posts/x/``)."""
     parts = urlsplit(ref)
     return parts.scheme not in ("", scheme) or bool(parts.netloc) or parts.path.startswith("/")
 
