@@ -417,7 +417,6 @@ _TAG = re.compile(
     )\s*+/?+>""",
     re.VERBOSE,
 )
-_TAG_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _LINKING = {"a": "href", "link": "href", "img": "src", "script": "src"}
 _ID_ATTRIBUTES = {"a": ("id", "name")}
@@ -551,8 +550,8 @@ def _scan(data: bytes, tags: dict[str, tuple] | None = None) -> _Scan:
 def _tag_links(tag: str) -> tuple[tuple[str, ...], tuple[str, str] | None]:
     """The ids a start tag (``a href="/x/" id=y``) defines and the ``(name, URL)`` it
     links to, if any."""
-    name = _TAG_NAME.match(tag).group()
-    text, name = tag[len(name) :], name.lower()
+    name, text = tag.split(None, 1)  # str.split and the regex's \s agree on what a space is
+    name = name.lower()
     attribute = _LINKING.get(name)
     if "=" not in text or (attribute is None and "id" not in text.lower()):
         return _NOTHING  # most tags: no link, and no attribute whose name is "id"

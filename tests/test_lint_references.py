@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import sys
 from pathlib import Path
 from unittest import mock
 
@@ -218,6 +219,11 @@ def test_any_markup_is_scanned_as_parsing_every_tag_would(pages):
     for page in pages:
         data = page.encode("utf-8")
         assert lint._scan(data, tags) == _reference_scan(data), page
+
+
+def test_str_split_and_the_tag_regex_agree_on_spaces():
+    spaces = re.compile(r"\s")
+    assert all(chr(c).isspace() == bool(spaces.match(chr(c))) for c in range(sys.maxunicode + 1))
 
 
 LINES = ["# A", "## B", "  ### C", "    #### D", "#E", "###### F #", "####### G", "```", " ~~~"]
