@@ -230,10 +230,13 @@ LINES = ["# A", "## B", "  ### C", "    #### D", "#E", "###### F #", "####### G"
 LINES += ["````", "~~~~ x", "   ```py", "text", "", "---", "- list", "\t# tab", "  ##"]
 
 
-@settings(max_examples=300, deadline=None)
-@given(lines=st.lists(st.sampled_from(LINES), max_size=30))
-def test_headings_are_those_of_reading_every_line(lines):
-    text = "\n".join(["---", "title: T", "---", *lines])
+FRONT = ["---\ntitle: T\n---", "---\ntitle: T", "---\n---", "---", "", "# T\n----  "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(front=st.sampled_from(FRONT), lines=st.lists(st.sampled_from(LINES), max_size=30))
+def test_headings_are_those_of_reading_every_line(front, lines):
+    text = "\n".join([front, *lines])
     assert list(lint._body_headings(text)) == list(_reference_body_headings(text))
 
 
