@@ -140,9 +140,12 @@ def _loading_markup(html: str, data: bytes) -> list[str]:
 
 
 def _may_style(data: bytes) -> bool:
-    """Whether a page in UTF-8 may hold "style=" or "<style" in any case (an "s" may
-    be "ſ", which matches in a case-blind search): whether some "tyle" comes after
-    "<s" or "<ſ", or before "=" with only spaces between."""
+    """Whether a page (its UTF-8 bytes) may have a style attribute or a <style> block.
+
+    Both need "style" in any case, and a case-blind search also takes "ſ" for "s":
+    so some "tyle" must come after "<s" or "<ſ", or before "=" with only spaces
+    between.
+    """
     low = data.lower()
     at = low.find(b"tyle")
     while at >= 0:
