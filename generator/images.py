@@ -308,12 +308,20 @@ def responsive_pages(
     rewritten, problems = {}, []
     for dest_path, data in pages.items():
         if dest_path.endswith(".html"):
-            page_url = config.base_path + dest_path.removesuffix("index.html")
-            html = data.decode("utf-8")
-            found = _rewrite(html, dest_path, page_url, catalog, config, vector, sources, problems)
-            data = found.encode("utf-8")
+            html = data.decode("utf-8")  # raises for a page that is not UTF-8
+            if _IMG.search(data):  # most pages of a large site show no image: nothing to do
+                page_url = config.base_path + dest_path.removesuffix("index.html")
+                found = _rewrite(
+                    html, dest_path, page_url, catalog, config, vector, sources, problems
+                )
+                data = found.encode("utf-8")
         rewritten[dest_path] = data
     return rewritten, problems
+
+
+# "<img" in any case. Searching the bytes finds what str.lower() would: only ASCII
+# letters lower to "i", "m" or "g" (U+0130 lowers to "i" and a combining dot).
+_IMG = re.compile(rb"<img", re.IGNORECASE)
 
 
 class _ImageFinder(HTMLParser):
@@ -347,8 +355,6 @@ def _rewrite(
     sources: tuple[SourceFile, ...],
     problems: list[SiteWarning],
 ) -> str:
-    if "<img" not in html.lower():
-        return html  # most pages of a large site show no image: nothing to parse
     finder = _ImageFinder()
     finder.feed(html)
     finder.close()

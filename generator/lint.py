@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.assemble import Visibility
@@ -34,6 +35,7 @@ ARTICLE_KINDS = ("article", "article_index")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BOUNDARY = re.compile(r"^-{3,}\s*$")
+_MARKS = ("#", "`", "~")  # what a heading or a fence starts with, after up to 3 spaces
 
 
 class Finding(SiteWarning):
@@ -434,6 +436,8 @@ def _body_headings(text: str) -> Iterator[tuple[int, int, int]]:
     fence = ""
     for number in range(start + 1, len(lines)):
         line = lines[number]
+        if line.lstrip(" ")[:1] not in _MARKS:
+            continue  # most lines: neither a heading nor a fence
         opening = _FENCE.match(line)
         if fence:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
@@ -458,14 +462,39 @@ class _Scan:
     refs: tuple[tuple[str, str], ...]
 
 
-# Start tags only: text in code blocks has its '<' escaped and JSON-LD has it as
-# \u003c, so neither is mistaken for a tag. A regex scan is about 4 times faster
-# than html.parser, which matters because every page of the site is scanned.
+# Start tags with attributes: text in code blocks has its '<' escaped and JSON-LD
+# has it as \u003c, so neither is mistaken for a tag. A regex scan is many times
+# faster than html.parser, which matters because every page of the site is scanned.
+# A tag without attributes holds no id or link (and no '<' that could start
+# another tag), so it is not matched. Every part of a tag can end only where it
+# ends greedily (a name cut short is followed by a name's character, which no
+# later part accepts, and so on), so the possessive quantifiers, which never
+# give characters back, find the same tags as plain ones, without the retries.
 _TAG = re.compile(
-    r"""<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*/?>"""
+    r"""<(
+        [a-zA-Z][a-zA-Z0-9-]*+                                  # the tag's name
+        (?:\s++[^\s=/>"']++                                     # each attribute's name
+            (?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'>]++))?+     # and its value
+        )++
+    )\s*+/?+>""",
+    re.VERBOSE,
 )
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _LINKING = {"a": "href", "link": "href", "img": "src", "script": "src"}
+_ID_ATTRIBUTES = {"a": ("id", "name")}
+_NOTHING: tuple[tuple[str, ...], None] = ((), None)  # what most tags hold
+# Where a link leads: (message, hint) if nowhere, the page whose anchors the answer read,
+# and the output names looked up to know it.
+_Verdict = tuple[tuple[str, str] | None, str | None, tuple[str, ...]]
+# How many distinct tags a memo remembers before it starts again (about 10 MB).
+_TAGS_KEPT = 1 << 15
+# A path from the root (not "//", no "." or ".." segment) or a http(s) URL with a plain
+# host, of characters urljoin leaves as they are.
+_PLAIN_REF = re.compile(
+    r"(?:https?://[A-Za-z0-9.-]+)?/(?!/)[A-Za-z0-9_~!$&'()*+,=@%/.-]*|https?://[A-Za-z0-9.-]+"
+)
+# urlsplit drops these wherever they are in a URL.
+_DROPPED = str.maketrans("", "", "\t\r\n")
 
 
 class LintMemo:
@@ -484,12 +513,19 @@ class LintMemo:
         self._config: Config | None = None
         self._names: frozenset[str] = frozenset()
         self._files: dict[tuple[str, str], tuple[str, list]] = {}
+        self._tags: dict[str, tuple] = {}
+
+    def __getstate__(self) -> dict:
+        # What each distinct tag holds only saves time within a build: not worth saving.
+        return {**self.__dict__, "_tags": {}}
 
     def scan(self, dest: str, digest: str, load: Callable[[], bytes]) -> _Scan:
         """The scan of page ``dest`` whose bytes have ``digest`` (``load()`` gives them)."""
         found = self._scans.get(dest)
         if found is None or found[0] != digest:
-            found = self._scans[dest] = (digest, _scan(load()))
+            if len(self._tags) > _TAGS_KEPT:
+                self._tags.clear()
+            found = self._scans[dest] = (digest, _scan(load(), self._tags))
         return found[1]
 
     def per_file(self, key: tuple[str, str], digest: str, check: Callable[[], list]) -> list:
@@ -569,13 +605,13 @@ def links(
         for dest in sorted(outputs)
         if dest.endswith(".html")
     }
-    origin = urlsplit(config.base_url)
+    resolved = _Links(config, scans, outputs)
     sources = _sources_of_pages(site)
     reported: set[tuple[str, str]] = set()
     for dest, scan in scans.items():
 
         def check(asked, dest=dest, scan=scan):
-            return _page_problems(config, origin, scans, _Asking(outputs, asked), dest, scan)
+            return _page_problems(resolved, dest, scan, asked)
 
         for tag, ref, problem in memo.problems(dest, scan, scans, check):
             message, hint = problem
@@ -595,69 +631,175 @@ def _digest(outputs: Mapping[str, bytes], dest: str) -> str:
     return known(dest) if known is not None else digest_of(outputs[dest])
 
 
-def _page_problems(config: Config, origin, scans, outputs, dest: str, scan: _Scan):
+def _page_problems(resolved: _Links, dest: str, scan: _Scan, asked: set[str]):
     """``([(tag, ref, (message, hint))], [(target page, its scan)])`` for one page: its
     broken links, and the pages whose anchors the answer depended on."""
-    page_url = config.base_url + (dest.removesuffix("index.html"))
+    page_url = resolved.config.base_url + dest.removesuffix("index.html")
     problems, targets = [], []
+    anywhere, verdict = resolved.anywhere, resolved.verdict
     for tag, ref in scan.refs:
-        url = urljoin(page_url, ref)
-        problem = _link_problem(config, origin, scans, outputs, url)
+        problem, target, names = anywhere.get(ref) or verdict(page_url, ref)
+        asked.update(names)
+        if problem is None and target is None:
+            continue
         if problem is not None:
             problems.append((tag, ref, problem))
-        fragment_target = _output_for(config, unquote(urlsplit(url).path), outputs)
-        if urlsplit(url).fragment and fragment_target in scans:
-            targets.append((fragment_target, scans[fragment_target]))
+        if target is not None:
+            targets.append((target, resolved.scans[target]))
     return problems, tuple(targets)
 
 
-def _scan(data: bytes) -> _Scan:
+def _scan(data: bytes, tags: dict[str, tuple] | None = None) -> _Scan:
+    """The ids and links of a page; ``tags`` remembers what each distinct start tag holds,
+    since most tags of a page (its navigation, tag and category links) are on every page."""
+    tags = {} if tags is None else tags
     ids: set[str] = set()
     refs: list[tuple[str, str]] = []
-    for match in _TAG.finditer(data.decode("utf-8", errors="replace")):
-        tag, text = match.group(1).lower(), match.group(2)
-        if not text or ("=" not in text):
-            continue
-        values = {
-            name.lower(): html.unescape(first or second or bare or "")
-            for name, first, second, bare in _ATTRIBUTE.findall(text)
-        }
-        for name in ("id", "name") if tag == "a" else ("id",):
-            if values.get(name):
-                ids.add(values[name])
-        attribute = _LINKING.get(tag)
-        if attribute and values.get(attribute):
-            refs.append((tag, values[attribute]))
+    for tag in _TAG.findall(data.decode("utf-8", errors="replace")):
+        found = tags.get(tag)
+        if found is None:
+            found = tags[tag] = _tag_links(tag)
+        if found is not _NOTHING:
+            ids.update(found[0])
+            if found[1] is not None:
+                refs.append(found[1])
     return _Scan(frozenset(ids), tuple(refs))
 
 
-def _link_problem(config: Config, origin, scans, outputs, url: str) -> tuple[str, str] | None:
-    """``(message, hint)`` if ``url`` is a link into the site that leads nowhere."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.netloc != origin.netloc:
-        return None
-    path = unquote(parts.path)
-    shown = parts.path + (f"#{parts.fragment}" if parts.fragment else "")
-    target = _output_for(config, path, outputs)
-    if target is None:
+def _tag_links(tag: str) -> tuple[tuple[str, ...], tuple[str, str] | None]:
+    """The ids a start tag (``a href="/x/" id=y``) defines and the ``(name, URL)`` it
+    links to, if any."""
+    name, text = tag.split(None, 1)  # str.split and the regex's \s agree on what a space is
+    name = name.lower()
+    attribute = _LINKING.get(name)
+    if "=" not in text or (attribute is None and "id" not in text.lower()):
+        return _NOTHING  # most tags: no link, and no attribute whose name is "id"
+    wanted = _ID_ATTRIBUTES.get(name, ("id",))
+    values = {}
+    for key, first, second, bare in _ATTRIBUTE.findall(text):
+        key = key.lower()
+        if key == attribute or key in wanted:
+            values[key] = first or second or bare
+    values = {key: html.unescape(value) for key, value in values.items()}
+    ids = tuple(values[key] for key in wanted if values.get(key))
+    link = (name, values[attribute]) if values.get(attribute) else None
+    return (ids, link) if ids or link else _NOTHING
+
+
+class _Links:
+    """Where the links of one build lead, each distinct link worked out once.
+
+    Most links of a page are the site's navigation, tag and category links,
+    the same on every page: a link that ``urljoin`` resolves without the page's
+    path (``/posts/x/``, ``https://...``, ``tel:...``) is judged once for the
+    whole site (``anywhere``), and an ``#anchor`` is its page's URL with a fragment.
+    """
+
+    def __init__(self, config: Config, scans: dict[str, _Scan], outputs: dict[str, bytes]):
+        self.config, self.scans, self.outputs = config, scans, outputs
+        self.origin = urlsplit(config.base_url)
+        self.root = f"{self.origin.scheme}://{self.origin.netloc}"
+        self.anywhere: dict[str, _Verdict] = {}  # ref -> verdict, for refs alike on every page
+        self._pages: dict[str, _Place] = {}  # page URL -> where its own URL leads
+        self._verdicts: dict[str, _Verdict] = {}  # URL -> verdict
+        self._places: dict[str, _Place] = {}  # URL before its '#' -> where it leads
+
+    def verdict(self, page_url: str, ref: str) -> _Verdict:
+        """``(message, hint)`` if ``ref`` on ``page_url`` leads nowhere, and the page whose
+        anchors the answer read (when the link has a ``#fragment`` and leads to a page)."""
+        found = self.anywhere.get(ref)
+        if found is not None:
+            return found
+        if ref[:1] == "#" and len(ref) > 1 and ref == ref.translate(_DROPPED):
+            # urljoin keeps all of the page's URL but its fragment, then adds this one.
+            page = self._pages.get(page_url)
+            if page is None:
+                page = self._pages[page_url] = self._place(urljoin(page_url, "#"))
+            return self._judge(page, ref[1:])
+        if _PLAIN_REF.fullmatch(ref) and "/." not in ref:
+            # What urljoin gives for a plain path from the root or a plain http(s) URL.
+            found = self.anywhere[ref] = self._verdict(self.root + ref if ref[0] == "/" else ref)
+            return found
+        found = self._verdict(urljoin(page_url, ref))
+        if _same_on_every_page(ref, self.origin.scheme):
+            self.anywhere[ref] = found
+        return found
+
+    def _verdict(self, url: str) -> _Verdict:
+        found = self._verdicts.get(url)
+        if found is None:
+            base, _, fragment = url.partition("#")
+            fragment = fragment.translate(_DROPPED)  # as urlsplit(url).fragment
+            found = self._verdicts[url] = self._judge(self._place(base), fragment)
+        return found
+
+    def _judge(self, place: _Place, fragment: str) -> _Verdict:
+        problem = self._problem(place, fragment) if place.ours else None
+        target = place.target if fragment and place.target in self.scans else None
+        return (problem, target, place.asked)
+
+    def _place(self, base: str) -> _Place:
+        """Where a URL without a fragment leads."""
+        place = self._places.get(base)
+        if place is None:
+            parts = urlsplit(base)
+            path = unquote(parts.path)
+            ours = parts.scheme in ("http", "https") and parts.netloc == self.origin.netloc
+            asked: set[str] = set()  # the output names any verdict on this place depends on
+            looking = _Asking(self.outputs, asked)
+            target = _output_for(self.config, path, looking)
+            if ours and target is None and not path.startswith(self.config.base_path):
+                _output_for(self.config, self.config.base_path + path.lstrip("/"), looking)
+            place = _Place(parts.path, path, target, ours, tuple(sorted(asked)))
+            self._places[base] = place
+        return place
+
+    def _problem(self, place: _Place, fragment: str) -> tuple[str, str] | None:
+        """``(message, hint)`` if a link to this site's host leads nowhere."""
+        if place.target is not None:
+            return self._anchor_problem(place, fragment) if fragment else None
+        config, path = self.config, place.path
+        shown = place.raw_path + (f"#{fragment}" if fragment else "")
         if not path.startswith(config.base_path):
             inside = config.base_path + path.lstrip("/")
-            if _output_for(config, inside, outputs) is not None:
+            if _output_for(config, inside, self.outputs) is not None:
                 return (
                     f"the link {shown} leaves the site, which lives under {config.base_path}",
                     f"write {inside}",
                 )
             return None  # another part of the same host: not this site's business
-        return (f"the link {shown} leads to no page of the site", _nearest(path, scans))
-    fragment = unquote(parts.fragment)
-    if fragment and target in scans and fragment not in scans[target].ids:
-        known = sorted(scans[target].ids)
+        return (f"the link {shown} leads to no page of the site", _nearest(path, self.scans))
+
+    def _anchor_problem(self, place: _Place, fragment: str) -> tuple[str, str] | None:
+        anchor = unquote(fragment)
+        scan = self.scans.get(place.target)
+        if not anchor or scan is None or anchor in scan.ids:
+            return None
+        known = sorted(scan.ids)
         listed = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
         return (
-            f"the link {shown} names the anchor #{fragment}, which the page does not have",
+            f"the link {place.raw_path}#{fragment} names the anchor #{anchor}, "
+            "which the page does not have",
             f"anchors on that page: {listed}" if known else "the page has no anchors",
         )
-    return None
+
+
+class _Place(NamedTuple):
+    """Where a URL without its fragment leads."""
+
+    raw_path: str  # as written, for messages
+    path: str  # unquoted
+    target: str | None  # the output file served at that path
+    ours: bool  # on the site's own host
+    asked: tuple[str, ...]  # output names looked up to know the above
+
+
+def _same_on_every_page(ref: str, scheme: str) -> bool:
+    """Whether ``urljoin`` resolves ``ref`` alike on every page of a site whose pages
+    share ``scheme`` (http or https) and host: ``ref`` names another scheme
+    (``tel:``), a host, or a path from the root (``/posts/x/``)."""
+    parts = urlsplit(ref)
+    return parts.scheme not in ("", scheme) or bool(parts.netloc) or parts.path.startswith("/")
 
 
 def _output_for(config: Config, path: str, outputs: dict[str, bytes]) -> str | None:
