@@ -63,8 +63,7 @@ def table(results) -> str:
         out += [
             f"### N = {size:,} articles",
             "",
-            "| scenario | generator | median s | min s | max s | peak RSS MB "
-            "| sitegen/peer | note |",
+            "| scenario | generator | median s | min s | max s | peak MB | sitegen/peer | note |",
             "|---|---|---:|---:|---:|---:|---:|---|",
         ]
         rows = [result for result in results if result.size == size]
@@ -88,7 +87,7 @@ def _row(result, rows) -> str:
         note = f"reload message: median {reload:.3f} s" + (f"; {note}" if note else "")
     return (
         f"| {result.scenario} | {result.generator} | {result.median:.3f} | {min(seconds):.3f} "
-        f"| {max(seconds):.3f} | {result.peak_rss_mb:.0f} | {ratio} | {note} |"
+        f"| {max(seconds):.3f} | {result.peak_memory_mb:.0f} | {ratio} | {note} |"
     )
 
 

@@ -205,7 +205,7 @@ def _measure(peer: Peer, label: str) -> Sample:
     if measured["returncode"] != 0:
         tail = log.read_text(errors="replace")[-2000:]
         raise SystemExit(f"{peer.name} failed ({label}), see {log}:\n{tail}")
-    return Sample(measured["seconds"], measured["peak_rss_kb"])
+    return Sample(measured["seconds"], measured["peak_kb"])
 
 
 if __name__ == "__main__":
