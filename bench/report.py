@@ -17,7 +17,12 @@ matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 
-COLOURS = {"sitegen": "#1b6e5a", "pelican": "#c4682c", "hugo": "#4a5fa8"}
+COLOURS = {
+    "sitegen": "#1b6e5a",
+    "markdown-floor": "#9a9a9a",
+    "pelican": "#c4682c",
+    "hugo": "#4a5fa8",
+}
 NOTES = """\
 ## What is compared
 

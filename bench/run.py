@@ -10,7 +10,9 @@ matplotlib; sitegen from this checkout), writes the corpus for each size into
 ``bench/.work/n<size>/``, and for each scenario runs the generators in turn
 (sitegen, pelican, hugo, sitegen, ...), each run in a fresh measuring process
 (``bench/measure.py``). Scenarios: ``cold``, ``noop``, ``edit``, ``tags`` and
-``serve`` (see SCENARIOS).
+``serve`` (see SCENARIOS). The cold scenario also measures ``markdown-floor``
+(``bench/markdown_floor.py``) in turn with them: Python-Markdown alone over
+sitegen's corpus on every core, the least a cold build can cost.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ REQUIREMENTS = (
     "psutil==7.2.2",
     "websockets==17.4",
 )
-GENERATORS = ("sitegen", "pelican", "hugo")
+GENERATORS = ("sitegen", "markdown-floor", "pelican", "hugo")  # the floor: cold builds only
 SCENARIOS = {
     "cold": "cold build: no cache, no output",
     "noop": "rebuild with nothing changed",
@@ -129,6 +131,8 @@ def _ensure_venv() -> Path:
 def _run_scenario(
     scenario: str, size: int, chosen: list[Peer], info: corpus.CorpusInfo, runs: int, tools
 ) -> list[Result]:
+    if scenario != "cold":
+        chosen = [peer for peer in chosen if not peer.baseline]
     if scenario == "serve":
         from bench import serve_bench  # websockets lives in the bench environment
 
@@ -146,10 +150,15 @@ def _run_scenario(
                 prepare(peer, run)
                 sample = _measure(peer, f"{size}-{scenario}-{run}")
                 samples[peer.name].append(sample)
-                print(f"   {peer.name:8} run {run + 1}: {sample.seconds:8.2f} s", flush=True)
+                print(f"   {peer.name:14} run {run + 1}: {sample.seconds:8.2f} s", flush=True)
     finally:
         _restore(originals)
-    notes = {"pelican": "no related posts (needs a plugin)"} if scenario == "cold" else {}
+    notes = {}
+    if scenario == "cold":
+        notes = {
+            "pelican": "no related posts (needs a plugin)",
+            "markdown-floor": "Markdown to HTML only, on every core",
+        }
     return [
         Result(size, scenario, name, found, note=notes.get(name, ""))
         for name, found in samples.items()
@@ -180,7 +189,8 @@ def _other_tag(current: tuple[str, ...], run: int) -> str:
 
 
 def _snapshot(chosen: list[Peer], info: corpus.CorpusInfo) -> dict[Path, bytes]:
-    paths = {info.edit_body[p.name] for p in chosen} | {info.edit_tags[p.name] for p in chosen}
+    sites = [peer.name for peer in chosen if not peer.baseline]
+    paths = {info.edit_body[name] for name in sites} | {info.edit_tags[name] for name in sites}
     return {path: path.read_bytes() for path in paths}
 
 
