@@ -12,7 +12,9 @@ matplotlib; sitegen from this checkout), writes the corpus for each size into
 (``bench/measure.py``). Scenarios: ``cold``, ``noop``, ``edit``, ``tags`` and
 ``serve`` (see SCENARIOS). The cold scenario also measures ``markdown-floor``
 (``bench/markdown_floor.py``) in turn with them: Python-Markdown alone over
-sitegen's corpus on every core, the least a cold build can cost.
+sitegen's corpus on every core, the least a cold build can cost. The page
+judges the results against the project's targets (``TARGETS`` in
+``bench/report.py``).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))  # `python bench/run.py` runs from anywhere
 
-from bench import corpus  # noqa: E402
+from bench import corpus, report  # noqa: E402
 from bench.peers import Peer, Toolchain, append_revision, peers, read_tags, set_tags  # noqa: E402
 from bench.results import Result, Sample  # noqa: E402
 
@@ -78,9 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             results += _run_scenario(scenario, size, chosen, info, args.runs, tools)
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
-    from bench import report  # matplotlib lives in the bench environment
-
     print(report.table(results))
+    print(report.targets_section(results, os.cpu_count()))
     if args.write:
         command = shlex.join(["python3", "bench/run.py", *sys.argv[1:]])
         report.write_docs(results, REPO / "docs", command, args.note, tools, load_at_start)
