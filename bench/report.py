@@ -426,30 +426,28 @@ def chart(results, path: Path) -> None:
     import matplotlib.pyplot as plt
     from matplotlib import ticker
 
-    groups = []
-    for result in results:
-        key = (result.size, result.scenario)
-        if key not in groups:
-            groups.append(key)
+    measured = {(r.size, r.scenario, r.generator): r for r in results if r.samples}
+    groups = list(dict.fromkeys((r.size, r.scenario) for r in results))
     generators = [name for name in COLOURS if any(r.generator == name for r in results)]
+    # Each group centres the bars it has: the floor, measured in `cold` only, leaves no gap.
+    present = {
+        group: [name for name in generators if (*group, name) in measured] for group in groups
+    }
     width = 0.8 / max(len(generators), 1)
     plt.rcParams["svg.hashsalt"] = "sitegen-bench"  # stable ids in the SVG
     figure, axes = plt.subplots(figsize=(max(6, 1.3 * len(groups)), 4.5))
-    for offset, name in enumerate(generators):
+    for name in generators:
         xs, medians, low, high = [], [], [], []
-        for position, (size, scenario) in enumerate(groups):
-            found = [
-                r
-                for r in results
-                if (r.size, r.scenario, r.generator) == (size, scenario, name) and r.samples
-            ]
-            if not found:
+        for position, group in enumerate(groups):
+            if name not in present[group]:
                 continue
-            seconds = [sample.seconds for sample in found[0].samples]
-            xs.append(position + (offset - (len(generators) - 1) / 2) * width)
-            medians.append(found[0].median)
-            low.append(found[0].median - min(seconds))
-            high.append(max(seconds) - found[0].median)
+            found = measured[(*group, name)]
+            seconds = [sample.seconds for sample in found.samples]
+            offset = present[group].index(name) - (len(present[group]) - 1) / 2
+            xs.append(position + offset * width)
+            medians.append(found.median)
+            low.append(found.median - min(seconds))
+            high.append(max(seconds) - found.median)
         bars = axes.bar(
             xs, medians, width, label=name, color=COLOURS[name], yerr=[low, high], capsize=2
         )
