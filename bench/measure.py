@@ -1,12 +1,17 @@
 """Run one command and report its wall time and peak memory as one JSON line.
 
 A fresh process per measured run, so that ``RUSAGE_CHILDREN`` holds this run
-alone: its ``ru_maxrss`` is the peak of the largest single process of the
-tree. A thread also samples the summed RSS of the whole tree (a process pool's
-workers together) every 200 ms; the larger of the two is reported::
+alone: its ``ru_maxrss`` is the resident set of the largest single process of
+the tree. A process pool's workers are forked from the build and share most
+of their pages with it, so summing their RSS would count those pages once per
+process. A thread therefore samples, every 200 ms, the summed PSS (proportional
+set size: each shared page divided among the processes that map it, from
+``/proc/<pid>/smaps_rollup``) of the process and all its descendants. The peak
+reported is the larger of the two::
 
     python bench/measure.py --log build.log -- sitegen build site
-    {"seconds": 2.71, "peak_rss_kb": 48732, "returncode": 0}
+    {"seconds": 2.71, "peak_kb": 48732, "largest_rss_kb": 48732, "tree_pss_kb": 45120,
+     "returncode": 0}
 """
 
 from __future__ import annotations
@@ -38,12 +43,19 @@ def main(argv: list[str] | None = None) -> None:
         seconds = time.perf_counter() - started
         sampler.stop()
     largest_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    peak_kb = max(largest_kb, sampler.peak_bytes // 1024)
-    print(json.dumps({"seconds": seconds, "peak_rss_kb": peak_kb, "returncode": returncode}))
+    tree_kb = sampler.peak_bytes // 1024
+    measured = {
+        "seconds": seconds,
+        "peak_kb": max(largest_kb, tree_kb),
+        "largest_rss_kb": largest_kb,
+        "tree_pss_kb": tree_kb,
+        "returncode": returncode,
+    }
+    print(json.dumps(measured))
 
 
 class _TreeSampler(threading.Thread):
-    """Samples the summed resident memory of a process and all its descendants."""
+    """Samples the summed PSS of a process and all its descendants; keeps the peak."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -57,23 +69,24 @@ class _TreeSampler(threading.Thread):
         except psutil.NoSuchProcess:
             return
         while not self._done.wait(SAMPLE_SECONDS):
-            self.peak_bytes = max(self.peak_bytes, _tree_rss(root))
+            self.peak_bytes = max(self.peak_bytes, _tree_pss(root))
 
     def stop(self) -> None:
         self._done.set()
         self.join()
 
 
-def _tree_rss(root: psutil.Process) -> int:
-    total = 0
+def _tree_pss(root: psutil.Process) -> int:
+    """The PSS of ``root`` and its descendants, in bytes; a process that is gone counts 0."""
     try:
         processes = [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
         return 0
+    total = 0
     for process in processes:
         try:
-            total += process.memory_info().rss
-        except psutil.NoSuchProcess:
+            total += process.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):  # exited (or a zombie) meanwhile
             continue
     return total
 

@@ -2,6 +2,8 @@
 
 Each one builds its own copy of the corpus (``corpus.write_corpus``) into an
 output folder inside that copy, and knows which caches a cold build removes.
+Beside them stands one baseline, ``markdown-floor`` (``bench/markdown_floor.py``):
+Python-Markdown alone over sitegen's copy, measured in the cold scenario only.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Peer:
     caches: tuple[Path, ...] = ()  # removed, with the output, before a cold build
     env: dict[str, str] = field(default_factory=dict)
     tags_line: str = r"^tags: \[.*\]$"  # the front matter line that lists the tags
+    baseline: bool = False  # not a generator: it builds no site, so it runs in `cold` alone
 
     def clean(self) -> None:
         for path in (self.output, *self.caches):
@@ -62,8 +65,11 @@ class Toolchain:
         return cls(python, bin_dir / "sitegen", bin_dir / "pelican", hugo_binary, hugo_cache)
 
 
+FLOOR_SCRIPT = Path(__file__).resolve().parent / "markdown_floor.py"
+
+
 def peers(root: Path, tools: Toolchain) -> dict[str, Peer]:
-    """The generators over a corpus written by ``corpus.write_corpus(root, ...)``."""
+    """The generators and the floor over a corpus written by ``corpus.write_corpus(root, ...)``."""
     sitegen, pelican, hugo = root / "sitegen", root / "pelican", root / "hugo"
     return {
         "sitegen": Peer(
@@ -72,6 +78,13 @@ def peers(root: Path, tools: Toolchain) -> dict[str, Peer]:
             (str(tools.sitegen), "build", str(sitegen), "--output", str(sitegen / "build")),
             sitegen / "build",
             caches=(sitegen / ".sitegen-cache",),
+        ),
+        "markdown-floor": Peer(
+            "markdown-floor",
+            sitegen,
+            (str(tools.python), str(FLOOR_SCRIPT), str(sitegen / "content" / "posts")),
+            root / "markdown-floor",  # never written: the floor converts in memory only
+            baseline=True,
         ),
         "pelican": Peer(
             "pelican",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 @dataclass
 class Sample:
     seconds: float
-    peak_rss_kb: int
+    peak_memory_kb: int  # see bench/measure.py (serve: the server's own high-water mark)
 
 
 @dataclass
@@ -26,5 +26,5 @@ class Result:
         return statistics.median(sample.seconds for sample in self.samples)
 
     @property
-    def peak_rss_mb(self) -> float:
-        return max(sample.peak_rss_kb for sample in self.samples) / 1024
+    def peak_memory_mb(self) -> float:
+        return max(sample.peak_memory_kb for sample in self.samples) / 1024

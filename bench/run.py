@@ -10,7 +10,11 @@ matplotlib; sitegen from this checkout), writes the corpus for each size into
 ``bench/.work/n<size>/``, and for each scenario runs the generators in turn
 (sitegen, pelican, hugo, sitegen, ...), each run in a fresh measuring process
 (``bench/measure.py``). Scenarios: ``cold``, ``noop``, ``edit``, ``tags`` and
-``serve`` (see SCENARIOS).
+``serve`` (see SCENARIOS). The cold scenario also measures ``markdown-floor``
+(``bench/markdown_floor.py``) in turn with them: Python-Markdown alone over
+sitegen's corpus on every core, the least a cold build can cost. The page
+judges the results against the project's targets (``TARGETS`` in
+``bench/report.py``).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))  # `python bench/run.py` runs from anywhere
 
-from bench import corpus  # noqa: E402
+from bench import corpus, report  # noqa: E402
 from bench.peers import Peer, Toolchain, append_revision, peers, read_tags, set_tags  # noqa: E402
 from bench.results import Result, Sample  # noqa: E402
 
@@ -46,7 +50,7 @@ REQUIREMENTS = (
     "psutil==7.2.2",
     "websockets==17.4",
 )
-GENERATORS = ("sitegen", "pelican", "hugo")
+GENERATORS = ("sitegen", "markdown-floor", "pelican", "hugo")  # the floor: cold builds only
 SCENARIOS = {
     "cold": "cold build: no cache, no output",
     "noop": "rebuild with nothing changed",
@@ -76,9 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             results += _run_scenario(scenario, size, chosen, info, args.runs, tools)
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
-    from bench import report  # matplotlib lives in the bench environment
-
     print(report.table(results))
+    print(report.targets_section(results, os.cpu_count()))
     if args.write:
         command = shlex.join(["python3", "bench/run.py", *sys.argv[1:]])
         report.write_docs(results, REPO / "docs", command, args.note, tools, load_at_start)
@@ -129,6 +132,8 @@ def _ensure_venv() -> Path:
 def _run_scenario(
     scenario: str, size: int, chosen: list[Peer], info: corpus.CorpusInfo, runs: int, tools
 ) -> list[Result]:
+    if scenario != "cold":
+        chosen = [peer for peer in chosen if not peer.baseline]
     if scenario == "serve":
         from bench import serve_bench  # websockets lives in the bench environment
 
@@ -146,10 +151,15 @@ def _run_scenario(
                 prepare(peer, run)
                 sample = _measure(peer, f"{size}-{scenario}-{run}")
                 samples[peer.name].append(sample)
-                print(f"   {peer.name:8} run {run + 1}: {sample.seconds:8.2f} s", flush=True)
+                print(f"   {peer.name:14} run {run + 1}: {sample.seconds:8.2f} s", flush=True)
     finally:
         _restore(originals)
-    notes = {"pelican": "no related posts (needs a plugin)"} if scenario == "cold" else {}
+    notes = {}
+    if scenario == "cold":
+        notes = {
+            "pelican": "no related posts (needs a plugin)",
+            "markdown-floor": "Markdown to HTML only, on every core",
+        }
     return [
         Result(size, scenario, name, found, note=notes.get(name, ""))
         for name, found in samples.items()
@@ -180,7 +190,8 @@ def _other_tag(current: tuple[str, ...], run: int) -> str:
 
 
 def _snapshot(chosen: list[Peer], info: corpus.CorpusInfo) -> dict[Path, bytes]:
-    paths = {info.edit_body[p.name] for p in chosen} | {info.edit_tags[p.name] for p in chosen}
+    sites = [peer.name for peer in chosen if not peer.baseline]
+    paths = {info.edit_body[name] for name in sites} | {info.edit_tags[name] for name in sites}
     return {path: path.read_bytes() for path in paths}
 
 
@@ -205,7 +216,7 @@ def _measure(peer: Peer, label: str) -> Sample:
     if measured["returncode"] != 0:
         tail = log.read_text(errors="replace")[-2000:]
         raise SystemExit(f"{peer.name} failed ({label}), see {log}:\n{tail}")
-    return Sample(measured["seconds"], measured["peak_rss_kb"])
+    return Sample(measured["seconds"], measured["peak_kb"])
 
 
 if __name__ == "__main__":
