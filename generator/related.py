@@ -1,32 +1,60 @@
 """Related posts: score article pairs from shared features and keep the top few.
 
-A pair's score is the dot product of two feature vectors, which add three kinds
-of evidence:
+A pair's score is the dot product of the two articles' feature vectors. With
+``N`` articles, a feature (a tag, a category, a word) held by ``df`` of them
+has the *rarity level*
 
-- each shared tag, weighted by how rare it is (``log(1 + N / articles with the tag)``),
-  so sharing "rosacea" counts for more than sharing "health";
-- the same category;
-- text similarity: cosine of TF-IDF vectors over title, description and body,
-  each cut to its strongest terms so that common words cost nothing.
+    level = B(N) - B(df),   B(x) = floor(RARITY_STEPS * log2(x)),
 
-Only pairs that share a feature are ever compared: scores come from posting
-lists (feature -> articles), as a sparse product done block by block with
-numpy; features that many articles share (a category, a common tag) are
-multiplied as a small dense matrix instead. Feature values are rounded to
-multiples of 2**-14, so every score is an exact sum whatever the order of
-addition: the ranking is the same in any process and any block size.
+worked out in integers, so that ``2 ** (level / RARITY_STEPS)`` is ``N / df``
+in steps of ``2 ** (1 / RARITY_STEPS)``. The score adds three kinds of evidence:
 
-Pinned ``related:`` slugs come first; ties go to the newer article, then the slug.
+- each shared tag: ``TAG_WEIGHT * log(1 + 2 ** (level / RARITY_STEPS))``, rounded
+  to a multiple of 2**-10, so that sharing "rosacea" counts for more than
+  sharing "health";
+- the same category: ``CATEGORY_WEIGHT``;
+- similar text: the product of two text vectors of length ``sqrt(TEXT_WEIGHT)``.
+  A word counted ``c`` times in an article's title, description and body weighs
+  ``(1 + log c) * level * log(2) / RARITY_STEPS`` (nothing when no other article
+  has it); an article keeps its ``TERMS_PER_ARTICLE`` heaviest words (weights
+  compared as multiples of 2**-16, ties to the lower word id), and its vector
+  is those weights scaled to length ``sqrt(TEXT_WEIGHT)``, each entry rounded
+  to a multiple of 2**-14. Two articles' text thus adds ``TEXT_WEIGHT`` times
+  the cosine of their TF-IDF vectors, cut to their strongest words.
+
+Every score is a multiple of 2**-28 computed without rounding, whatever the
+order of addition: the ranking is the same in any process, block size or
+order of the input. Each article lists its pinned ``related:`` slugs first,
+in their order, then the others with a positive score, best first; ties go to
+the newer article, then to the lower slug.
+
+Levels move in steps, which is what makes a change cheap to follow
+(:class:`RelatedIndex`): one article more or less changes ``N``'s level only
+when ``N`` crosses a power of ``2 ** (1 / RARITY_STEPS)``, and a feature's
+level only when its ``df`` crosses one. After a change only the articles
+whose vectors changed are scored again, against all articles, and the lists
+they can enter or leave are repaired from what was kept of them.
+
+How scores are found: only pairs that share a feature are ever multiplied.
+Words and rare tags go through posting lists (feature -> articles), a sparse
+product done block by block with numpy; tags and categories that many
+articles share are multiplied as a small dense matrix. Each row's best scores
+are then found without sorting the row: the row's columns are split into
+groups, and the ``k``-th largest group maximum is a floor that at least ``k``
+cells reach, so only the cells above it are ranked.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import zlib
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 
@@ -36,13 +64,22 @@ TAG_WEIGHT = 1.0
 CATEGORY_WEIGHT = 0.5
 TEXT_WEIGHT = 2.0
 TERMS_PER_ARTICLE = 24
+RARITY_STEPS = 2  # rarity levels per doubling of N / df
 
 TERM_BITS = 20  # words are hashed into 2**20 ids: collisions are rare and harmless
-_QUANTUM = 2.0**14  # feature values are multiples of 1/_QUANTUM
-_SLACK = 8  # candidates looked at beyond the ones kept, so that ties are seen
+_TEXT_SPACE = 1 << TERM_BITS  # feature ids below are words; tags and categories come after
+_TEXT_QUANTUM = 2.0**14  # text vector entries are multiples of 1/_TEXT_QUANTUM
+_WEIGHT_QUANTUM = 2.0**10  # tag and category weights are multiples of 1/_WEIGHT_QUANTUM
+_CHOICE_QUANTUM = 2.0**16  # word weights are compared as multiples of 1/_CHOICE_QUANTUM
+_LEAST_SCORE = 0.5 / _TEXT_QUANTUM**2  # below the smallest positive score
+_SLACK = 8  # ranked articles kept beyond the ones shown, so that a change rarely needs a whole row
+_DENSE_FRACTION = 1 / 64  # a tag or category of more than this share of articles is dense
 _DENSE_FEATURES = 256  # at most this many features are multiplied densely
-_DENSE_SHARE = 64  # ... those shared by more than 1/64 of the articles
 _BLOCK_ROWS = 256
+_GROUP = 16  # columns per group when looking for a row's best scores
+_REBUILD_SHARE = 1 / 8  # when more articles than this changed, start again from scratch
+_SLOT_BITS = 32  # posting keys are feature << _SLOT_BITS | slot
+_NOBODY = -1
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STOP_WORDS = frozenset(
@@ -91,184 +128,790 @@ def merge_term_counts(parts: Sequence[bytes]) -> bytes:
 def related_slugs(articles: Sequence[Article], count: int) -> dict[str, tuple[str, ...]]:
     """For each article, the slugs of its ``count`` most related articles in ``articles``.
 
+    Computed from scratch; :class:`RelatedIndex` gives the same answer after a change
+    without starting over.
+
     >>> related_slugs([], 4)
     {}
     """
-    if count <= 0 or len(articles) < 2:
-        return {article.slug: () for article in articles}
-    slugs = [article.slug for article in articles]
-    position = {slug: index for index, slug in enumerate(slugs)}
-    pins = [[position[p] for p in a.pinned_related if p in position] for a in articles]
-    keep = count + max(len(p) for p in pins)
-    ranked = _top_scores(_feature_matrix(articles), _newness_ranks(articles), keep)
-    result = {}
-    for index, article in enumerate(articles):
-        chosen = list(dict.fromkeys(pins[index] + [j for j in ranked[index] if j != index]))
-        result[article.slug] = tuple(slugs[j] for j in chosen[:count])
-    return result
+    return RelatedIndex().update(articles, count)
 
 
-def _newness_ranks(articles: Sequence[Article]) -> np.ndarray:
-    """0 for the newest article, 1 for the next...: ties in score go to the lower rank."""
-    order = sorted(
-        range(len(articles)), key=lambda i: (-articles[i].published.timestamp(), articles[i].slug)
-    )
-    ranks = np.empty(len(articles), dtype=np.int64)
-    ranks[order] = np.arange(len(articles))
-    return ranks
+# -- rarity levels and weights ----------------------------------------------------------
 
 
-class _Features:
-    """Articles x features as (row, column, value) triples, sorted by column."""
-
-    def __init__(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray, size: int):
-        order = np.argsort(columns, kind="stable")
-        self.rows, self.columns = rows[order], columns[order]
-        self.values = np.round(values[order] * _QUANTUM) / _QUANTUM
-        self.size = size
-
-
-def _feature_matrix(articles: Sequence[Article]) -> _Features:
-    count = len(articles)
-    text_rows, text_columns, text_values = _text_features(articles)
-    tag_rows: list[int] = []
-    tag_columns: list[int] = []
-    tag_ids: dict[str, int] = {}
-    for row, article in enumerate(articles):
-        for tag in sorted({tag.slug for tag in article.tags}):
-            tag_rows.append(row)
-            tag_columns.append(tag_ids.setdefault("tag:" + tag, len(tag_ids)))
-        if article.category:
-            tag_rows.append(row)
-            tag_columns.append(
-                tag_ids.setdefault("category:" + article.category.slug, len(tag_ids))
-            )
-    frequency = np.bincount(np.asarray(tag_columns, dtype=np.int64), minlength=len(tag_ids))
-    is_category = np.array([name.startswith("category:") for name in tag_ids], dtype=bool)
-    weights = np.where(
-        is_category,
-        math.sqrt(CATEGORY_WEIGHT),
-        np.sqrt(TAG_WEIGHT * np.log1p(count / np.maximum(frequency, 1))),
-    )
-    tag_columns_array = np.asarray(tag_columns, dtype=np.int64)
-    return _Features(
-        np.concatenate([text_rows, np.asarray(tag_rows, dtype=np.int64)]),
-        np.concatenate([text_columns, tag_columns_array + (1 << TERM_BITS)]),
-        np.concatenate([text_values, weights[tag_columns_array] if tag_columns else []]),
-        (1 << TERM_BITS) + len(tag_ids),
-    )
+def _level_thresholds(steps: int, octaves: int = 48) -> np.ndarray:
+    """``thresholds[L]``: the least integer ``x`` with ``x ** steps >= 2 ** L``."""
+    thresholds = []
+    for level in range(steps * octaves + 1):
+        x = max(1, int(2.0 ** (level / steps)))
+        while x**steps < 2**level:
+            x += 1
+        while x > 1 and (x - 1) ** steps >= 2**level:
+            x -= 1
+        thresholds.append(x)
+    return np.array(thresholds, dtype=np.int64)
 
 
-def _text_features(articles: Sequence[Article]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unit TF-IDF vectors cut to each article's strongest terms, times sqrt(TEXT_WEIGHT)."""
-    pairs = np.frombuffer(b"".join(article.terms for article in articles), dtype=np.uint32)
-    pairs = pairs.reshape(-1, 2).astype(np.int64)
-    lengths = np.array([len(article.terms) // 8 for article in articles], dtype=np.int64)
-    rows = np.repeat(np.arange(len(articles), dtype=np.int64), lengths)
-    words, counts = pairs[:, 0], pairs[:, 1]
-    frequency = np.bincount(words, minlength=1 << TERM_BITS)[words]
-    weights = (1 + np.log(np.maximum(counts, 1))) * np.log(len(articles) / frequency)
-    weights[frequency < 2] = 0.0  # a word no other article has cannot relate two articles
-    rows, words, weights = _strongest_per_row(rows, words, weights, lengths)
-    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=len(articles)))
-    return rows, words, weights / norms[rows] * math.sqrt(TEXT_WEIGHT)
+_THRESHOLDS = _level_thresholds(RARITY_STEPS)
 
 
-def _strongest_per_row(rows, words, weights, lengths):
-    """Keep each row's TERMS_PER_ARTICLE largest positive weights (ties: lower word id)."""
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    positions = np.arange(len(rows)) - starts[rows]
+def _steps(counts) -> np.ndarray:
+    """``B(x) = floor(RARITY_STEPS * log2(x))`` for counts ``x >= 1``, exactly."""
+    return np.searchsorted(_THRESHOLDS, counts, side="right") - 1
+
+
+def _rarity(levels) -> np.ndarray:
+    """The weight of a shared tag at these rarity levels."""
+    weights = TAG_WEIGHT * np.log1p(2.0 ** (np.asarray(levels) / RARITY_STEPS))
+    return np.round(weights * _WEIGHT_QUANTUM) / _WEIGHT_QUANTUM
+
+
+def _word_levels(frequency: np.ndarray, level_n: int) -> np.ndarray:
+    """Rarity levels of words held by ``frequency`` articles; -1 (no weight) below two."""
+    return np.where(frequency >= 2, level_n - _steps(np.maximum(frequency, 1)), -1)
+
+
+# -- feature vectors ----------------------------------------------------------------------
+
+
+def _text_vectors(pairs: np.ndarray, lengths: np.ndarray, df: np.ndarray, level_n: int):
+    """Articles' text vectors as ``(rows, words, values)``, sorted by row, then word.
+
+    ``pairs`` holds the articles' ``(word id, count)`` pairs one article after
+    another, ``lengths`` how many pairs each article has.
+    """
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    words = pairs[:, 0].astype(np.int64)
+    levels = _word_levels(df[words], level_n)
+    idf = np.maximum(levels, 0) * (math.log(2) / RARITY_STEPS)
+    weights = (1 + np.log(np.maximum(pairs[:, 1], 1))) * idf
+    choice = np.round(weights * _CHOICE_QUANTUM).astype(np.int64)
+    keys = np.where(choice > 0, (choice << TERM_BITS) | (_TEXT_SPACE - 1 - words), 0)
+    kept = _largest_per_row(keys, lengths, TERMS_PER_ARTICLE)
+    rows, words, choice = rows[kept], words[kept], choice[kept]
+    if len(rows) == 0:
+        return rows, words, np.zeros(0)
+    firsts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    squares = np.add.reduceat(choice * choice, firsts)  # exact, in integers
+    norms = np.sqrt(squares.astype(np.float64))
+    norms = np.repeat(norms, np.diff(np.r_[firsts, len(rows)]))
+    scale = math.sqrt(TEXT_WEIGHT) * _TEXT_QUANTUM
+    values = np.round(choice / norms * scale) / _TEXT_QUANTUM
+    nonzero = values > 0
+    return rows[nonzero], words[nonzero], values[nonzero]
+
+
+def _largest_per_row(keys: np.ndarray, lengths: np.ndarray, take: int) -> np.ndarray:
+    """Positions of each row's ``take`` largest positive keys, sorted."""
+    starts = np.cumsum(lengths) - lengths
     kept = []
     for first in range(0, len(lengths), 1024):
-        block = slice(first, min(first + 1024, len(lengths)))
-        width = int(lengths[block].max(initial=0))
+        last = min(first + 1024, len(lengths))
+        width = int(lengths[first:last].max(initial=0))
         if width == 0:
             continue
-        grid = np.zeros((block.stop - block.start, width))
-        mask = (rows >= block.start) & (rows < block.stop)
-        index = np.flatnonzero(mask)
-        grid[rows[index] - block.start, positions[index]] = weights[index]
-        take = min(TERMS_PER_ARTICLE, width)
-        # a stable sort on the negated weights keeps the lower word id first among equals
-        top = np.argsort(-grid, axis=1, kind="stable")[:, :take]
-        flat = starts[block][:, None] + top
-        valid = (top < lengths[block][:, None]) & (np.take_along_axis(grid, top, axis=1) > 0)
-        kept.append(flat[valid])
-    chosen = np.sort(np.concatenate(kept)) if kept else np.zeros(0, dtype=np.int64)
-    return rows[chosen], words[chosen], weights[chosen]
+        low, high = starts[first], starts[last - 1] + lengths[last - 1]
+        block_rows = np.repeat(np.arange(last - first), lengths[first:last])
+        columns = np.arange(low, high) - starts[first:last][block_rows]
+        grid = np.zeros((last - first, width), dtype=np.int64)
+        grid[block_rows, columns] = keys[low:high]
+        if width > take:
+            top = np.argpartition(grid, width - take, axis=1)[:, width - take :]
+        else:
+            top = np.broadcast_to(np.arange(width), grid.shape)
+        chosen = np.take_along_axis(grid, top, axis=1) > 0
+        kept.append((starts[first:last][:, None] + top)[chosen])
+    return np.sort(np.concatenate(kept)) if kept else np.zeros(0, dtype=np.int64)
 
 
-def _top_scores(features: _Features, ranks: np.ndarray, keep: int) -> list[list[int]]:
-    """Each row's ``keep`` best-scoring other rows, best first, ties to the lower rank."""
-    count = len(ranks)
-    dense_columns, dense = _dense_part(features, count)
-    sparse = ~np.isin(features.columns, dense_columns)
-    rows, columns, values = features.rows[sparse], features.columns[sparse], features.values[sparse]
-    starts = np.searchsorted(columns, columns, side="left")
-    ends = np.searchsorted(columns, columns, side="right")
-    ranked: list[list[int]] = []
-    for first in range(0, count, _BLOCK_ROWS):
-        last = min(first + _BLOCK_ROWS, count)
-        scores = dense[first:last] @ dense.T
-        scores += _sparse_block(rows, values, starts, ends, first, last, count)
-        ranked.extend(_best(scores, ranks, first, keep))
-    return ranked
+def _joined_terms(articles: Sequence[Article | None]) -> tuple[np.ndarray, np.ndarray]:
+    """The articles' ``(word id, count)`` pairs one after another, and how many each has."""
+    terms = [article.terms if article is not None else b"" for article in articles]
+    pairs = np.frombuffer(b"".join(terms), dtype=np.uint32).reshape(-1, 2)
+    lengths = np.fromiter((len(t) // 8 for t in terms), dtype=np.int64, count=len(terms))
+    return pairs, lengths
 
 
-def _dense_part(features: _Features, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Features shared by many articles (a category, a common tag) as a dense matrix.
+@dataclass(frozen=True)
+class _Meta:
+    """What an article's related posts depend on, besides its words."""
 
-    Joining a posting list of length n with itself costs n**2 pairs, a dense
-    column costs ``count`` per row: long lists are cheaper dense.
+    tags: tuple[str, ...]  # slugs, sorted
+    category: str | None
+    pins: tuple[str, ...]
+    published: float  # a timestamp
+
+    @classmethod
+    def of(cls, article: Article) -> _Meta:
+        category = article.category.slug if article.category else None
+        tags = tuple(sorted({tag.slug for tag in article.tags}))
+        return cls(tags, category, article.pinned_related, article.published.timestamp())
+
+    def feature_names(self) -> list[str]:
+        names = ["tag:" + tag for tag in self.tags]
+        return names + (["category:" + self.category] if self.category is not None else [])
+
+
+def _digest(terms: bytes) -> bytes:
+    return hashlib.blake2b(terms, digest_size=16).digest()
+
+
+# -- scoring and choosing ------------------------------------------------------------------
+
+
+def _first_per_row(rows, columns, values, ranks, count: int, keep: int):
+    """Each row's ``keep`` best candidates, best first (ties to the lower rank), and the next.
+
+    Returns ``(top, top_scores, next_scores, next_columns, found)``: ``top`` holds
+    columns (-1 where a row has fewer), ``next_*`` the best candidate left out
+    (-1 where none was), ``found`` how many candidates each row had.
     """
-    columns, frequency = np.unique(features.columns, return_counts=True)
-    common = frequency > max(2, count // _DENSE_SHARE)
-    chosen = columns[common][np.argsort(-frequency[common], kind="stable")[:_DENSE_FEATURES]]
-    chosen = np.sort(chosen)
-    dense = np.zeros((count, len(chosen)))
-    mask = np.isin(features.columns, chosen)
-    dense[features.rows[mask], np.searchsorted(chosen, features.columns[mask])] = features.values[
-        mask
-    ]
-    return chosen, dense
+    order = np.lexsort((ranks[columns], -values, rows))
+    rows, columns, values = rows[order], columns[order], values[order]
+    found = np.bincount(rows, minlength=count)
+    place = np.arange(len(rows)) - (np.cumsum(found) - found)[rows]
+    top = np.full((count, keep), _NOBODY, dtype=np.int32)
+    top_scores = np.zeros((count, keep))
+    inside = place < keep
+    top[rows[inside], place[inside]] = columns[inside]
+    top_scores[rows[inside], place[inside]] = values[inside]
+    following = place == keep
+    next_columns = np.full(count, _NOBODY, dtype=np.int32)
+    next_scores = np.zeros(count)
+    next_columns[rows[following]] = columns[following]
+    next_scores[rows[following]] = values[following]
+    return top, top_scores, next_scores, next_columns, found
 
 
-def _sparse_block(rows, values, starts, ends, first, last, count) -> np.ndarray:
-    """Scores of rows first..last from the sparse features: a join on shared columns."""
-    own = np.flatnonzero((rows >= first) & (rows < last))
-    lengths = ends[own] - starts[own]
-    total = int(lengths.sum())
-    block = np.zeros((last - first) * count)
-    if total == 0:
-        return block.reshape(last - first, count)
-    offsets = np.repeat(starts[own] - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-    left = np.repeat(own, lengths)
-    cells = (rows[left] - first) * count + rows[offsets]
-    block += np.bincount(cells, weights=values[left] * values[offsets], minlength=block.size)
-    return block.reshape(last - first, count)
+def _best(scores: np.ndarray, ranks: np.ndarray, keep: int):
+    """The ``keep`` best positive cells of each row and the next one (see ``_first_per_row``).
 
-
-def _best(scores: np.ndarray, ranks: np.ndarray, first: int, keep: int) -> list[list[int]]:
-    """Each row's ``keep`` highest positive scores, ties to the newer article.
-
-    A partial sort finds a few more than ``keep`` candidates per row; only when
-    the last one chosen ties with a cell left out is the whole row ranked.
+    The ``keep + 1``-th largest of the group maxima is reached by at least
+    ``keep + 1`` cells of the row, so the cells below it can be left out.
     """
-    rows = np.arange(len(scores))
-    scores[rows, rows + first] = -1.0  # never the article itself
-    take = min(keep + _SLACK, scores.shape[1])
-    top = np.argpartition(scores, -take, axis=1)[:, -take:]
-    ranked = []
-    for row, columns in enumerate(top):
-        chosen, boundary = _ranked(scores[row, columns], columns, ranks, keep)
-        if chosen and take < scores.shape[1] and scores[row, chosen[-1]] == boundary:
-            chosen, _ = _ranked(scores[row], np.arange(scores.shape[1]), ranks, keep)
-        ranked.append(chosen)
-    return ranked
+    count, width = scores.shape
+    groups = width // _GROUP
+    wanted = keep + 1
+    floor = np.full(count, _LEAST_SCORE)
+    if groups > wanted:
+        maxima = scores.reshape(count, _GROUP, groups).max(axis=1)
+        floor = np.maximum(np.partition(maxima, groups - wanted, axis=1)[:, groups - wanted], floor)
+    rows, columns = np.nonzero(scores >= floor[:, None])
+    return _first_per_row(rows, columns, scores[rows, columns], ranks, count, keep)
 
 
-def _ranked(values: np.ndarray, columns: np.ndarray, ranks: np.ndarray, keep: int):
-    """The ``keep`` best positive (value, newness) among ``columns``, and the lowest value seen."""
-    order = np.lexsort((ranks[columns], -values))
-    best = [int(columns[i]) for i in order[:keep] if values[i] > 0]
-    return best, values.min()
+@dataclass
+class _Diff:
+    """How the articles differ from those of the previous update, by slot."""
+
+    present: list  # slot -> the article now there, or None
+    added: list[Article] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    words: list[int] = field(default_factory=list)  # word counts changed
+    features: list[int] = field(default_factory=list)  # tags or category changed
+    dates: list[int] = field(default_factory=list)
+    pins: list[int] = field(default_factory=list)
+    metas: dict[int, _Meta] = field(default_factory=dict)  # the new ones of changed slots
+
+    def size(self) -> int:
+        changed = set(self.words) | set(self.features) | set(self.dates)
+        return len(self.added) + len(self.removed) + len(changed)
+
+
+class RelatedIndex:
+    """Related posts of a changing set of articles, updated from what changed.
+
+    >>> index = RelatedIndex()
+    >>> index.update([], 4)
+    {}
+
+    Each :meth:`update` returns exactly what :func:`related_slugs` returns for
+    the same articles. The first call scores everything; later calls compare
+    each article (by slug) with the one seen before and redo only what the
+    differences touch. The index can be pickled: it holds numpy arrays and one
+    small record per article, not the articles themselves.
+    """
+
+    def __init__(self) -> None:
+        self._count = -1  # related_count of the last update; -1: nothing kept
+
+    # -- public -------------------------------------------------------------------
+
+    def update(self, articles: Sequence[Article], count: int) -> dict[str, tuple[str, ...]]:
+        """For each article, the slugs of its ``count`` most related articles."""
+        if count <= 0 or len(articles) < 2:
+            self._count = -1
+            return {article.slug: () for article in articles}
+        diff = self._diff(articles) if self._count == count else None
+        if diff is None or not self._apply(diff, articles):
+            self._build(articles, count)
+        result = self._result
+        return {article.slug: result[article.slug] for article in articles}
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        if self._count >= 0:
+            for slot, article in enumerate(self._seen):
+                if article is not None and self._digests[slot] is None:
+                    self._digests[slot] = _digest(article.terms)
+        for derived in ("_seen", "_slot_of", "_posting_slots", "_posting_right", "_dense"):
+            state.pop(derived, None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if self._count >= 0:
+            self._seen = [None] * len(self._slugs)
+            self._slot_of = {slug: s for s, slug in enumerate(self._slugs) if slug is not None}
+            self._derive_postings()
+            self._derive_dense()
+
+    # -- from scratch ---------------------------------------------------------------
+
+    def _build(self, articles: Sequence[Article], count: int) -> None:
+        size = len(articles)
+        slugs = [article.slug for article in articles]
+        metas = [_Meta.of(article) for article in articles]
+        self._count = count
+        self._keep = count + max(len(meta.pins) for meta in metas) + _SLACK
+        self._level_n = int(_steps(size))
+        self._slugs: list[str | None] = slugs
+        self._slot_of = {slug: slot for slot, slug in enumerate(slugs)}  # the last one wins
+        self._meta: list[_Meta | None] = metas
+        self._seen: list[Article | None] = list(articles)
+        self._digests: list[bytes | None] = [None] * size
+        self._free: list[int] = []
+        pairs, lengths = _joined_terms(articles)
+        self._words = pairs[:, 0].copy()
+        self._word_starts = np.r_[0, np.cumsum(lengths)]
+        self._df = np.bincount(self._words, minlength=_TEXT_SPACE).astype(np.int32)
+        self._feature_ids: dict[str, int] = {}
+        self._feature_df = np.zeros(0, dtype=np.int64)
+        self._categories = np.zeros(0, dtype=bool)
+        text_rows, text_words, text_values = _text_vectors(pairs, lengths, self._df, self._level_n)
+        tag_rows, tag_features = self._tag_entries(range(size), metas, grow=True)
+        self._feature_df = np.bincount(tag_features - _TEXT_SPACE, minlength=len(self._feature_ids))
+        rows = np.concatenate([text_rows, tag_rows])
+        features = np.concatenate([text_words, tag_features])
+        values = np.concatenate([text_values, self._feature_weights(tag_features)])
+        order = np.argsort(features << _SLOT_BITS | rows)
+        self._keys = (features << _SLOT_BITS | rows)[order]
+        self._left = values[order]
+        self._derive_postings()
+        self._choose_dense(size)
+        self._timestamps = np.array([meta.published for meta in metas])
+        self._needs = np.array([count + len(meta.pins) for meta in metas], dtype=np.int64)
+        self._ranks = self._newness_ranks()
+        self._top = np.full((size, self._keep), _NOBODY, dtype=np.int32)
+        self._top_scores = np.zeros((size, self._keep))
+        self._bound_scores = np.zeros(size)
+        self._bound_slots = np.full(size, _NOBODY, dtype=np.int32)
+        by_row = np.argsort(rows, kind="stable")
+        self._rank_rows(np.arange(size), (rows[by_row], features[by_row], values[by_row]))
+        self._slot_of_duplicates = len(self._slot_of) != size
+        self._result = {}
+        for slot in range(size):
+            self._result[slugs[slot]] = self._chosen(slot)
+
+    def _tag_entries(self, slots, metas, grow: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(slots, feature ids) of the tags and categories in ``metas`` (those of ``slots``)."""
+        ids = self._feature_ids
+        rows: list[int] = []
+        features: list[int] = []
+        for slot, meta in zip(slots, metas, strict=True):
+            for name in meta.feature_names():
+                feature = ids.get(name)
+                if feature is None:
+                    feature = ids[name] = _TEXT_SPACE + len(ids)
+                rows.append(slot)
+                features.append(feature)
+        if grow and len(ids) > len(self._feature_df):
+            extra = len(ids) - len(self._feature_df)
+            self._feature_df = np.r_[self._feature_df, np.zeros(extra, dtype=np.int64)]
+            self._categories = np.array([name.startswith("category:") for name in ids], dtype=bool)
+        return np.array(rows, dtype=np.int64), np.array(features, dtype=np.int64)
+
+    def _feature_weights(self, features: np.ndarray) -> np.ndarray:
+        """Left-hand values of tag and category entries: their weights at today's levels."""
+        index = features - _TEXT_SPACE
+        levels = self._level_n - _steps(np.maximum(self._feature_df[index], 1))
+        return np.where(self._categories[index], CATEGORY_WEIGHT, _rarity(levels))
+
+    def _choose_dense(self, size: int) -> None:
+        """Tags and categories that many articles share go into the dense product."""
+        df = self._feature_df
+        common = np.flatnonzero((df > size * _DENSE_FRACTION) & (df >= 2))
+        common = common[np.argsort(-df[common], kind="stable")[:_DENSE_FEATURES]]
+        self._dense_columns = np.full(len(df), _NOBODY, dtype=np.int64)
+        self._dense_columns[np.sort(common)] = np.arange(len(common))
+        self._derive_dense()
+
+    def _derive_postings(self) -> None:
+        """Slots and right-hand values of the posting entries (tags and categories count 1)."""
+        self._posting_slots = self._keys & ((1 << _SLOT_BITS) - 1)
+        features = self._keys >> _SLOT_BITS
+        self._posting_right = np.where(features < _TEXT_SPACE, self._left, 1.0)
+
+    def _derive_dense(self) -> None:
+        """The dense product's two matrices, rows by slot: weights on the left, 1 on the right."""
+        columns = int((self._dense_columns >= 0).sum())
+        slots = len(self._slugs)
+        features = self._keys >> _SLOT_BITS
+        tags = features >= _TEXT_SPACE
+        column = np.full(len(features), _NOBODY)
+        column[tags] = self._dense_columns[features[tags] - _TEXT_SPACE]
+        inside = column >= 0
+        # float32 sums are exact while they stay below 2**24 quanta
+        bound = columns * max(TAG_WEIGHT * math.log1p(2.0**48), CATEGORY_WEIGHT)
+        dtype = np.float32 if bound * _WEIGHT_QUANTUM < 2**24 else np.float64
+        left = np.zeros((slots, columns), dtype=dtype)
+        right = np.zeros((slots, columns), dtype=dtype)
+        left[self._posting_slots[inside], column[inside]] = self._left[inside]
+        right[self._posting_slots[inside], column[inside]] = 1.0
+        self._dense = (left, right)
+
+    def _newness_ranks(self) -> np.ndarray:
+        """0 for the newest article, 1 for the next...: ties in score go to the lower rank."""
+        live = np.array([slot for slot, slug in enumerate(self._slugs) if slug is not None])
+        slugs = np.array([self._slugs[slot] for slot in live])
+        order = np.lexsort((slugs, -self._timestamps[live]))
+        ranks = np.full(len(self._slugs), len(self._slugs), dtype=np.int64)
+        ranks[live[order]] = np.arange(len(live))
+        return ranks
+
+    # -- scores -----------------------------------------------------------------------
+
+    def _rank_rows(self, rows: np.ndarray, entries, keep_scores: np.ndarray | None = None):
+        """Rank ``rows`` (slots) against every article and keep their best ones.
+
+        ``entries`` are the rows' features as ``(slots, features, left values)``
+        sorted by slot. Returns the score rows of the slots in ``keep_scores``.
+        """
+        slots, features, left = entries
+        kept = {}
+        wanted = set() if keep_scores is None else set(keep_scores.tolist())
+        for first in range(0, len(rows), _BLOCK_ROWS):
+            block = rows[first : first + _BLOCK_ROWS]
+            low = np.searchsorted(slots, block[0])
+            inside = slice(low, np.searchsorted(slots, block[-1], side="right"))
+            position = np.searchsorted(block, slots[inside])
+            scores = self._scores(block, position, features[inside], left[inside])
+            for index, slot in enumerate(block.tolist()):
+                if slot in wanted:
+                    kept[slot] = scores[index, : len(self._slugs)].copy()
+            top, top_scores, bound_scores, bound_slots, _ = _best(scores, self._ranks, self._keep)
+            self._top[block], self._top_scores[block] = top, top_scores
+            self._bound_scores[block], self._bound_slots[block] = bound_scores, bound_slots
+        return kept
+
+    def _scores(self, block, position, features, left) -> np.ndarray:
+        """Scores of the slots in ``block`` (sorted) against every slot, from their entries.
+
+        ``position`` gives each entry's row in ``block``. The article itself scores -1.
+        """
+        slots = len(self._slugs)
+        width = -(-slots // _GROUP) * _GROUP
+        tags = features >= _TEXT_SPACE
+        dense = np.zeros(len(features), dtype=bool)
+        dense[tags] = self._dense_columns[features[tags] - _TEXT_SPACE] >= 0
+        sparse = ~dense
+        position, features, left = position[sparse], features[sparse], left[sparse]
+        starts = np.searchsorted(self._keys, features << _SLOT_BITS)
+        lengths = np.searchsorted(self._keys, (features + 1) << _SLOT_BITS) - starts
+        total = int(lengths.sum())
+        postings = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        cells = np.repeat(position * width, lengths) + self._posting_slots[postings]
+        products = np.repeat(left, lengths) * self._posting_right[postings]
+        scores = np.bincount(cells, weights=products, minlength=len(block) * width)
+        scores = scores.astype(np.float64, copy=False).reshape(len(block), width)  # int if empty
+        left_dense, right_dense = self._dense
+        if left_dense.shape[1]:
+            scores[:, :slots] += left_dense[block] @ right_dense.T
+        scores[np.arange(len(block)), block] = -1.0
+        return scores
+
+    def _entries_of(self, rows: np.ndarray):
+        """The features of ``rows`` (slots) as ``(slots, features, left values)``, by slot."""
+        wanted = np.zeros(len(self._slugs), dtype=bool)
+        wanted[rows] = True
+        inside = np.flatnonzero(wanted[self._posting_slots])
+        slots = self._posting_slots[inside]
+        order = np.argsort(slots, kind="stable")
+        inside = inside[order]
+        return slots[order], self._keys[inside] >> _SLOT_BITS, self._left[inside]
+
+    # -- results ----------------------------------------------------------------------
+
+    def _chosen(self, slot: int) -> tuple[str, ...]:
+        """The slugs shown for ``slot``: pinned ones first, then the best ranked."""
+        meta = self._meta[slot]
+        assert meta is not None
+        slot_of = self._slot_of
+        pins = [slot_of[pin] for pin in meta.pins if pin in slot_of]
+        ranked = [other for other in self._top[slot].tolist() if other != _NOBODY]
+        chosen = dict.fromkeys(pins + ranked)
+        return tuple(self._slugs[other] for other in islice(chosen, self._count))  # type: ignore
+
+    # -- incremental --------------------------------------------------------------------
+
+    def _diff(self, articles: Sequence[Article]) -> _Diff | None:
+        """What changed since the last update; None when starting over is simpler."""
+        if self._slot_of_duplicates:
+            return None
+        slot_of, seen, metas = self._slot_of, self._seen, self._meta
+        diff = _Diff(present=[None] * len(self._slugs))
+        present = diff.present
+        new_slugs = set()
+        for article in articles:
+            slot = slot_of.get(article.slug)
+            if slot is None:
+                if article.slug in new_slugs:
+                    return None
+                new_slugs.add(article.slug)
+                diff.added.append(article)
+                continue
+            if present[slot] is not None:
+                return None  # the same slug twice
+            present[slot] = article
+            before = seen[slot]
+            if before is article:
+                continue
+            meta, old = _Meta.of(article), metas[slot]
+            assert old is not None
+            if before is not None:
+                same_words = before.terms == article.terms
+            else:
+                same_words = self._digests[slot] == _digest(article.terms)
+            if not same_words:
+                diff.words.append(slot)
+            if meta.tags != old.tags or meta.category != old.category:
+                diff.features.append(slot)
+            if meta.published != old.published:
+                diff.dates.append(slot)
+            if meta.pins != old.pins:
+                diff.pins.append(slot)
+            if meta != old:
+                diff.metas[slot] = meta
+            seen[slot] = article
+        diff.removed = [
+            s for s, a in enumerate(present) if a is None and self._slugs[s] is not None
+        ]
+        return diff
+
+    def _apply(self, diff: _Diff, articles: Sequence[Article]) -> bool:
+        """Bring the index up to date with ``diff``; False when a new start is needed."""
+        size = len(articles)
+        if int(_steps(size)) != self._level_n or diff.size() > size * _REBUILD_SHARE:
+            return False
+        new_needs = [self._count + len(meta.pins) for meta in diff.metas.values()]
+        new_needs += [self._count + len(article.pinned_related) for article in diff.added]
+        if max(new_needs, default=0) > self._keep:
+            return False
+        if not (diff.added or diff.removed or diff.words or diff.features or diff.dates):
+            for slot, meta in diff.metas.items():
+                self._meta[slot] = meta
+                self._needs[slot] = self._count + len(meta.pins)
+            self._update_pins(diff, [], [])
+            return True
+        removed_slugs = [self._slugs[slot] for slot in diff.removed]
+        added = self._place(diff)
+        tag_slots = sorted(set(diff.features) | set(added) | set(diff.removed))
+        old_features = self._old_features(tag_slots)
+        reweighted = self._count_features(diff, tag_slots, old_features)
+        text_slots = self._changed_words(diff, added)
+        vectors = self._vectors(diff, text_slots, added)
+        self._replace_entries(diff, tag_slots, vectors)
+        rows_of_tags = self._reweigh(reweighted)
+        moved = sorted(set(diff.dates) | set(added) | set(diff.removed))
+        if moved:
+            self._ranks = self._newness_ranks()
+        changed = sorted(set(vectors[0]) | set(diff.features) | set(moved))
+        live = self._live(changed)
+        ranked = set(live) | set(rows_of_tags)
+        if moved:
+            moved_mask = np.zeros(len(self._slugs), dtype=bool)
+            moved_mask[moved] = True
+            bounded = np.flatnonzero(moved_mask[np.maximum(self._bound_slots, 0)])
+            ranked |= set(self._live(bounded[self._bound_slots[bounded] >= 0].tolist()))
+        ranked_rows = np.array(sorted(ranked), dtype=np.int64)
+        scores = self._rank_rows(ranked_rows, self._entries_of(ranked_rows), np.array(live))
+        repaired, again = self._repair(changed, live, scores, ranked)
+        if again:
+            again_rows = np.array(again, dtype=np.int64)
+            self._rank_rows(again_rows, self._entries_of(again_rows))
+            repaired += again
+        for slug in removed_slugs:
+            self._result.pop(slug, None)  # type: ignore[arg-type]
+        self._update_pins(diff, removed_slugs, added)
+        for slot in ranked | set(repaired):
+            self._result[self._slugs[slot]] = self._chosen(slot)  # type: ignore[index]
+        return True
+
+    def _live(self, slots) -> list[int]:
+        return [slot for slot in slots if self._slugs[slot] is not None]
+
+    def _place(self, diff: _Diff) -> list[int]:
+        """Free the removed articles' slots and give the added ones theirs."""
+        needed = len(diff.added) - len(self._free)
+        if needed > 0:
+            self._grow(max(needed, 16, len(self._slugs) // 16))
+        diff.present += [None] * (len(self._slugs) - len(diff.present))
+        free = self._free
+        slots = [free.pop() for _ in diff.added]
+        for slot in diff.removed:
+            self._slot_of.pop(self._slugs[slot])  # type: ignore[arg-type]
+            self._slugs[slot] = None
+            self._seen[slot] = None
+            self._needs[slot] = 0
+            self._top[slot] = _NOBODY
+            self._bound_slots[slot] = _NOBODY
+            self._timestamps[slot] = 0.0
+        for slot, article in zip(slots, diff.added, strict=True):
+            meta = _Meta.of(article)
+            self._slugs[slot] = article.slug
+            self._slot_of[article.slug] = slot
+            self._seen[slot] = article
+            self._digests[slot] = None
+            diff.metas[slot] = meta
+            diff.present[slot] = article
+        for slot, meta in diff.metas.items():
+            self._meta[slot] = meta
+            self._timestamps[slot] = meta.published
+            self._needs[slot] = self._count + len(meta.pins)
+        for slot in diff.words:
+            self._digests[slot] = None
+        self._free = free + diff.removed
+        for slot in diff.removed:
+            self._meta[slot] = None
+        return slots
+
+    def _grow(self, extra: int) -> None:
+        """Room for ``extra`` more articles: empty slots at the end."""
+        slots = len(self._slugs)
+        self._slugs += [None] * extra
+        self._meta += [None] * extra
+        self._seen += [None] * extra
+        self._digests += [None] * extra
+        self._free = list(range(slots + extra - 1, slots - 1, -1)) + self._free
+        self._word_starts = np.r_[self._word_starts, np.full(extra, self._word_starts[-1])]
+        self._timestamps = np.r_[self._timestamps, np.zeros(extra)]
+        self._needs = np.r_[self._needs, np.zeros(extra, dtype=np.int64)]
+        self._top = np.r_[self._top, np.full((extra, self._keep), _NOBODY, dtype=np.int32)]
+        self._top_scores = np.r_[self._top_scores, np.zeros((extra, self._keep))]
+        self._bound_scores = np.r_[self._bound_scores, np.zeros(extra)]
+        self._bound_slots = np.r_[self._bound_slots, np.full(extra, _NOBODY, dtype=np.int32)]
+        left, right = self._dense
+        padding = np.zeros((extra, left.shape[1]), dtype=left.dtype)
+        self._dense = (np.r_[left, padding], np.r_[right, padding])
+        self._ranks = np.r_[self._ranks, np.full(extra, slots + extra, dtype=np.int64)]
+
+    def _old_features(self, slots: list[int]) -> np.ndarray:
+        """Tag and category feature ids held by ``slots`` before this update (with repeats)."""
+        if not slots:
+            return np.zeros(0, dtype=np.int64)
+        _, features, _ = self._entries_of(np.array(slots))
+        return features[features >= _TEXT_SPACE]
+
+    def _count_features(self, diff: _Diff, slots: list[int], old: np.ndarray) -> np.ndarray:
+        """Update tag and category counts; the tags whose weight changed."""
+        metas = [self._meta[slot] for slot in slots if self._meta[slot] is not None]
+        live = [slot for slot in slots if self._meta[slot] is not None]
+        _, new = self._tag_entries(live, metas, grow=True)
+        before = self._feature_df.copy()
+        np.subtract.at(self._feature_df, old - _TEXT_SPACE, 1)
+        np.add.at(self._feature_df, new - _TEXT_SPACE, 1)
+        touched = np.unique(np.concatenate([old, new])) - _TEXT_SPACE
+        touched = touched[~self._categories[touched]]
+        old_levels = _steps(np.maximum(before[touched], 1))
+        new_levels = _steps(np.maximum(self._feature_df[touched], 1))
+        return touched[(old_levels != new_levels) & (self._feature_df[touched] > 0)] + _TEXT_SPACE
+
+    def _changed_words(self, diff: _Diff, added: list[int]) -> list[int]:
+        """Update word counts; the slots whose text vector may have changed."""
+        changed = sorted(set(diff.words) | set(added) | set(diff.removed))
+        if not changed:
+            return []
+        starts = self._word_starts
+        old = np.concatenate([self._words[starts[s] : starts[s + 1]] for s in changed])
+        present = [
+            diff.present[slot] if self._slugs[slot] is not None else None for slot in changed
+        ]
+        pairs, lengths = _joined_terms(present)
+        new = pairs[:, 0]
+        touched = np.unique(np.concatenate([old, new]).astype(np.int64))
+        old_levels = _word_levels(self._df[touched], self._level_n)
+        np.subtract.at(self._df, old.astype(np.int64), 1)
+        np.add.at(self._df, new.astype(np.int64), 1)
+        self._replace_words(changed, new, lengths)
+        new_levels = _word_levels(self._df[touched], self._level_n)
+        reweighted = touched[old_levels != new_levels]
+        slots = set(self._live(changed))
+        if len(reweighted):
+            marked = np.zeros(_TEXT_SPACE, dtype=bool)
+            marked[reweighted] = True
+            holders = np.flatnonzero(marked[self._words])
+            slots |= set(
+                np.unique(np.searchsorted(self._word_starts, holders, "right") - 1).tolist()
+            )
+        return sorted(slots)
+
+    def _replace_words(self, slots: list[int], words: np.ndarray, lengths: np.ndarray) -> None:
+        """Put ``words`` (``lengths[i]`` of them for ``slots[i]``) in place of their words."""
+        starts = self._word_starts
+        pieces, at, offset = [], 0, 0
+        for slot, length in zip(slots, lengths.tolist(), strict=True):
+            pieces.append(self._words[at : starts[slot]])
+            pieces.append(words[offset : offset + length])
+            at, offset = starts[slot + 1], offset + length
+        pieces.append(self._words[at:])
+        sizes = np.diff(starts)
+        sizes[slots] = lengths
+        self._words = np.concatenate(pieces)
+        self._word_starts = np.r_[0, np.cumsum(sizes)]
+
+    def _vectors(self, diff: _Diff, slots: list[int], added: list[int]):
+        """The slots whose text vector changed, and their new vectors ``(slots, words, values)``."""
+        if not slots:
+            return [], (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+        pairs, lengths = _joined_terms([diff.present[slot] for slot in slots])
+        rows, words, values = _text_vectors(pairs, lengths, self._df, self._level_n)
+        rows = np.asarray(slots, dtype=np.int64)[rows]
+        old_slots, old_features, old_values = self._entries_of(np.asarray(slots))
+        text = old_features < _TEXT_SPACE
+        old_codes = old_slots[text] << TERM_BITS | old_features[text]
+        new_codes = rows << TERM_BITS | words
+        old_order, new_order = np.argsort(old_codes), np.argsort(new_codes)
+        old_codes, old_values = old_codes[old_order], old_values[text][old_order]
+        new_codes, new_values = new_codes[new_order], values[new_order]
+        common, at_old, at_new = np.intersect1d(
+            old_codes, new_codes, assume_unique=True, return_indices=True
+        )
+        differing = np.concatenate(
+            [
+                np.setxor1d(old_codes, new_codes, assume_unique=True),
+                common[old_values[at_old] != new_values[at_new]],
+            ]
+        )
+        changed = set((differing >> TERM_BITS).tolist()) | set(added)
+        keep = np.isin(rows, list(changed))
+        return sorted(changed), (rows[keep], words[keep], values[keep])
+
+    def _replace_entries(self, diff, tag_slots, vectors) -> None:
+        """Swap the changed slots' entries in the posting lists and the dense rows."""
+        changed_text, (rows, words, values) = vectors
+        text_marked = np.zeros(len(self._slugs), dtype=bool)
+        text_marked[changed_text] = True
+        text_marked[diff.removed] = True
+        tag_marked = np.zeros(len(self._slugs), dtype=bool)
+        tag_marked[tag_slots] = True
+        features = self._keys >> _SLOT_BITS
+        slots = self._posting_slots
+        drop = np.where(features < _TEXT_SPACE, text_marked[slots], tag_marked[slots])
+        live_tags = self._live(tag_slots)
+        tag_rows, tag_features = self._tag_entries(
+            live_tags, [self._meta[slot] for slot in live_tags], grow=True
+        )
+        new_keys = np.concatenate(
+            [words << _SLOT_BITS | rows, tag_features << _SLOT_BITS | tag_rows]
+        )
+        new_left = np.concatenate([values, self._feature_weights(tag_features)])
+        order = np.argsort(new_keys)
+        new_keys, new_left = new_keys[order], new_left[order]
+        kept_keys, kept_left = self._keys[~drop], self._left[~drop]
+        at = np.searchsorted(kept_keys, new_keys)
+        self._keys = np.insert(kept_keys, at, new_keys)
+        self._left = np.insert(kept_left, at, new_left)
+        if len(self._dense_columns) < len(self._feature_df):
+            extra = len(self._feature_df) - len(self._dense_columns)
+            self._dense_columns = np.r_[self._dense_columns, np.full(extra, _NOBODY)]
+        self._derive_postings()
+        left, right = self._dense
+        left[tag_slots] = 0
+        right[tag_slots] = 0
+        column = self._dense_columns[tag_features - _TEXT_SPACE]
+        inside = column >= 0
+        left[tag_rows[inside], column[inside]] = self._feature_weights(tag_features[inside])
+        right[tag_rows[inside], column[inside]] = 1.0
+
+    def _reweigh(self, features: np.ndarray) -> list[int]:
+        """Give the tags whose level changed their new weight; the slots that hold them."""
+        holders: set[int] = set()
+        if not len(features):
+            return []
+        weights = self._feature_weights(features)
+        left, _ = self._dense
+        for feature, weight in zip(features.tolist(), weights.tolist(), strict=True):
+            start = np.searchsorted(self._keys, feature << _SLOT_BITS)
+            end = np.searchsorted(self._keys, (feature + 1) << _SLOT_BITS)
+            self._left[start:end] = weight
+            slots = self._posting_slots[start:end]
+            column = self._dense_columns[feature - _TEXT_SPACE]
+            if column >= 0:
+                left[slots, column] = weight
+            holders |= set(slots.tolist())
+        return sorted(holders)
+
+    def _repair(self, changed: list[int], live: list[int], scores: dict, ranked: set[int]):
+        """Mend the kept lists of rows not ranked again, from the changed slots' new scores.
+
+        A row keeps its best ``keep`` others and the next one's (score, slot) as
+        a bound that no other article beats. Others whose scores did not change
+        keep their places; changed ones leave the list and come back if their new
+        score beats the bound. A row left with fewer than it needs is ranked again
+        (the second list returned); the first lists the rows mended.
+        """
+        slots = len(self._slugs)
+        is_changed = np.zeros(slots, dtype=bool)
+        is_changed[changed] = True
+        candidates = np.zeros(slots, dtype=bool)
+        candidates[[s for s, slug in enumerate(self._slugs) if slug is not None]] = True
+        candidates[list(ranked)] = False
+        bound_slots = self._bound_slots
+        bound_ranks = np.where(bound_slots >= 0, self._ranks[np.maximum(bound_slots, 0)], slots + 1)
+        live_array = np.array(live, dtype=np.int64)
+        table = np.array([scores[slot] for slot in live]).reshape(len(live), slots)
+        beats = (table > self._bound_scores) | (
+            (table == self._bound_scores) & (self._ranks[live_array][:, None] < bound_ranks)
+        )
+        beats &= table > 0
+        listed = (self._top >= 0) & is_changed[np.maximum(self._top, 0)]
+        touched = beats.any(axis=0) | listed.any(axis=1)
+        rows = np.flatnonzero(touched & candidates)
+        if not len(rows):
+            return [], []
+        top = self._top[rows]
+        stored = (top >= 0) & ~is_changed[np.maximum(top, 0)]
+        stored_rows, stored_places = np.nonzero(stored)
+        new_changed, new_rows = np.nonzero(beats[:, rows])
+        found_rows = np.concatenate([stored_rows, new_rows])
+        found_slots = np.concatenate([top[stored_rows, stored_places], live_array[new_changed]])
+        found_scores = np.concatenate(
+            [self._top_scores[rows][stored_rows, stored_places], table[new_changed, rows[new_rows]]]
+        )
+        top, top_scores, next_scores, next_slots, found = _first_per_row(
+            found_rows,
+            found_slots.astype(np.int64),
+            found_scores,
+            self._ranks,
+            len(rows),
+            self._keep,
+        )
+        short = (found < self._needs[rows]) & (bound_slots[rows] >= 0)
+        cut = found > self._keep
+        self._top[rows], self._top_scores[rows] = top, top_scores
+        self._bound_scores[rows[cut]] = next_scores[cut]
+        self._bound_slots[rows[cut]] = next_slots[cut]
+        return rows[~short].tolist(), rows[short].tolist()
+
+    def _update_pins(self, diff: _Diff, removed_slugs: list, added: list[int]) -> None:
+        """Lists whose pins changed, or pin an article that came or went, are chosen again."""
+        again = set(diff.pins)
+        moved = set(removed_slugs) | {self._slugs[slot] for slot in added}
+        if moved:
+            for slot, meta in enumerate(self._meta):
+                if meta is not None and meta.pins and not moved.isdisjoint(meta.pins):
+                    again.add(slot)
+        for slot in again:
+            if self._slugs[slot] is not None:
+                self._result[self._slugs[slot]] = self._chosen(slot)  # type: ignore[index]

@@ -117,7 +117,8 @@ def test_block_size_and_dense_split_do_not_change_the_ranking(monkeypatch):
     ]
     expected = related_slugs(corpus, 5)
     monkeypatch.setattr(related, "_BLOCK_ROWS", 3)
-    monkeypatch.setattr(related, "_DENSE_SHARE", 1_000_000)  # everything sparse
+    monkeypatch.setattr(related, "_GROUP", 2)
+    monkeypatch.setattr(related, "_DENSE_FRACTION", 2.0)  # everything sparse
     assert related_slugs(corpus, 5) == expected
-    monkeypatch.setattr(related, "_DENSE_SHARE", 1)  # everything shared is dense
+    monkeypatch.setattr(related, "_DENSE_FRACTION", 0.0)  # every shared tag is dense
     assert related_slugs(corpus, 5) == expected
