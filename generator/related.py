@@ -55,6 +55,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import NamedTuple
 
 import numpy as np
 
@@ -75,7 +76,7 @@ _LEAST_SCORE = 0.5 / _TEXT_QUANTUM**2  # below the smallest positive score
 _SLACK = 8  # ranked articles kept beyond the ones shown, so that a change rarely needs a whole row
 _DENSE_FRACTION = 1 / 64  # a tag or category of more than this share of articles is dense
 _DENSE_FEATURES = 256  # at most this many features are multiplied densely
-_BLOCK_ROWS = 256
+_BLOCK_ROWS = 128  # rows scored at once: their scores stay small enough for the cache
 _GROUP = 16  # columns per group when looking for a row's best scores
 _REBUILD_SHARE = 1 / 8  # when more articles than this changed, start again from scratch
 _SLOT_BITS = 32  # posting keys are feature << _SLOT_BITS | slot
@@ -161,15 +162,42 @@ def _steps(counts) -> np.ndarray:
     return np.searchsorted(_THRESHOLDS, counts, side="right") - 1
 
 
+# Logarithms come from tables made once with math.log, so that a weight never
+# depends on where its value sat in an array (vectorised and scalar code may
+# differ in the last bit).
+_RARITY = np.array(
+    [
+        round(TAG_WEIGHT * math.log1p(2.0 ** (level / RARITY_STEPS)) * _WEIGHT_QUANTUM)
+        / _WEIGHT_QUANTUM
+        for level in range(len(_THRESHOLDS))
+    ]
+)
+_TF = np.array([1 + math.log(count) if count else 1.0 for count in range(4096)])
+
+
 def _rarity(levels) -> np.ndarray:
     """The weight of a shared tag at these rarity levels."""
-    weights = TAG_WEIGHT * np.log1p(2.0 ** (np.asarray(levels) / RARITY_STEPS))
-    return np.round(weights * _WEIGHT_QUANTUM) / _WEIGHT_QUANTUM
+    return _RARITY[levels]
+
+
+def _term_frequency(counts: np.ndarray) -> np.ndarray:
+    """``1 + log(count)`` for each count (and 1 for a count of 0)."""
+    weights = _TF[np.minimum(counts, len(_TF) - 1)]
+    large = np.flatnonzero(counts >= len(_TF))
+    weights[large] = [1 + math.log(count) for count in counts[large].tolist()]
+    return weights
 
 
 def _word_levels(frequency: np.ndarray, level_n: int) -> np.ndarray:
     """Rarity levels of words held by ``frequency`` articles; -1 (no weight) below two."""
     return np.where(frequency >= 2, level_n - _steps(np.maximum(frequency, 1)), -1)
+
+
+def _word_idf(df: np.ndarray, words: np.ndarray, level_n: int) -> np.ndarray:
+    """The IDF of each of ``words``: its level times log(2) / RARITY_STEPS."""
+    frequency = df[words]
+    table = _word_levels(np.arange(int(frequency.max(initial=0)) + 1), level_n)
+    return np.maximum(table, 0)[frequency] * (math.log(2) / RARITY_STEPS)
 
 
 # -- feature vectors ----------------------------------------------------------------------
@@ -181,14 +209,15 @@ def _text_vectors(pairs: np.ndarray, lengths: np.ndarray, df: np.ndarray, level_
     ``pairs`` holds the articles' ``(word id, count)`` pairs one article after
     another, ``lengths`` how many pairs each article has.
     """
-    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    words = pairs[:, 0].astype(np.int64)
-    levels = _word_levels(df[words], level_n)
-    idf = np.maximum(levels, 0) * (math.log(2) / RARITY_STEPS)
-    weights = (1 + np.log(np.maximum(pairs[:, 1], 1))) * idf
+    idf = _word_idf(df, pairs[:, 0], level_n)
+    useful = np.flatnonzero(idf > 0)  # most words are in nearly every article: level 0
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)[useful]
+    words = pairs[useful, 0].astype(np.int64)
+    weights = _term_frequency(pairs[useful, 1]) * idf[useful]
     choice = np.round(weights * _CHOICE_QUANTUM).astype(np.int64)
     keys = np.where(choice > 0, (choice << TERM_BITS) | (_TEXT_SPACE - 1 - words), 0)
-    kept = _largest_per_row(keys, lengths, TERMS_PER_ARTICLE)
+    useful_lengths = np.bincount(rows, minlength=len(lengths))
+    kept = _largest_per_row(keys, useful_lengths, TERMS_PER_ARTICLE)
     rows, words, choice = rows[kept], words[kept], choice[kept]
     if len(rows) == 0:
         return rows, words, np.zeros(0)
@@ -233,24 +262,19 @@ def _joined_terms(articles: Sequence[Article | None]) -> tuple[np.ndarray, np.nd
     return pairs, lengths
 
 
-@dataclass(frozen=True)
-class _Meta:
+class _Meta(NamedTuple):
     """What an article's related posts depend on, besides its words."""
 
-    tags: tuple[str, ...]  # slugs, sorted
-    category: str | None
+    features: tuple[str, ...]  # "tag:<slug>" sorted, then "category:<slug>"
     pins: tuple[str, ...]
     published: float  # a timestamp
 
     @classmethod
     def of(cls, article: Article) -> _Meta:
-        category = article.category.slug if article.category else None
-        tags = tuple(sorted({tag.slug for tag in article.tags}))
-        return cls(tags, category, article.pinned_related, article.published.timestamp())
-
-    def feature_names(self) -> list[str]:
-        names = ["tag:" + tag for tag in self.tags]
-        return names + (["category:" + self.category] if self.category is not None else [])
+        names = sorted({"tag:" + tag.slug for tag in article.tags})
+        if article.category:
+            names.append("category:" + article.category.slug)
+        return cls(tuple(names), article.pinned_related, article.published.timestamp())
 
 
 def _digest(terms: bytes) -> bytes:
@@ -293,12 +317,20 @@ def _best(scores: np.ndarray, ranks: np.ndarray, keep: int):
     count, width = scores.shape
     groups = width // _GROUP
     wanted = keep + 1
-    floor = np.full(count, _LEAST_SCORE)
-    if groups > wanted:
-        maxima = scores.reshape(count, _GROUP, groups).max(axis=1)
-        floor = np.maximum(np.partition(maxima, groups - wanted, axis=1)[:, groups - wanted], floor)
-    rows, columns = np.nonzero(scores >= floor[:, None])
-    return _first_per_row(rows, columns, scores[rows, columns], ranks, count, keep)
+    if groups <= wanted:
+        rows, columns = np.nonzero(scores >= _LEAST_SCORE)
+        return _first_per_row(rows, columns, scores[rows, columns], ranks, count, keep)
+    # group g of a row holds its columns g, g + groups, g + 2 * groups...
+    maxima = scores.reshape(count, _GROUP, groups).max(axis=1)
+    floor = np.partition(maxima, groups - wanted, axis=1)[:, groups - wanted]
+    floor = np.maximum(floor, _LEAST_SCORE)
+    rows, chosen = np.nonzero(maxima >= floor[:, None])
+    columns = (chosen[:, None] + np.arange(_GROUP) * groups).ravel()
+    rows = np.repeat(rows, _GROUP)
+    values = scores[rows, columns]
+    above = values >= floor[rows]
+    rows, columns, values = rows[above], columns[above], values[above]
+    return _first_per_row(rows, columns, values, ranks, count, keep)
 
 
 @dataclass
@@ -390,7 +422,7 @@ class RelatedIndex:
         self._feature_df = np.zeros(0, dtype=np.int64)
         self._categories = np.zeros(0, dtype=bool)
         text_rows, text_words, text_values = _text_vectors(pairs, lengths, self._df, self._level_n)
-        tag_rows, tag_features = self._tag_entries(range(size), metas, grow=True)
+        tag_rows, tag_features = self._tag_entries(range(size), metas)
         self._feature_df = np.bincount(tag_features - _TEXT_SPACE, minlength=len(self._feature_ids))
         rows = np.concatenate([text_rows, tag_rows])
         features = np.concatenate([text_words, tag_features])
@@ -411,26 +443,22 @@ class RelatedIndex:
         self._rank_rows(np.arange(size), (rows[by_row], features[by_row], values[by_row]))
         self._slot_of_duplicates = len(self._slot_of) != size
         self._result = {}
-        for slot in range(size):
-            self._result[slugs[slot]] = self._chosen(slot)
+        self._choose(range(size))
 
-    def _tag_entries(self, slots, metas, grow: bool) -> tuple[np.ndarray, np.ndarray]:
+    def _tag_entries(self, slots, metas) -> tuple[np.ndarray, np.ndarray]:
         """(slots, feature ids) of the tags and categories in ``metas`` (those of ``slots``)."""
         ids = self._feature_ids
-        rows: list[int] = []
-        features: list[int] = []
-        for slot, meta in zip(slots, metas, strict=True):
-            for name in meta.feature_names():
-                feature = ids.get(name)
-                if feature is None:
-                    feature = ids[name] = _TEXT_SPACE + len(ids)
-                rows.append(slot)
-                features.append(feature)
-        if grow and len(ids) > len(self._feature_df):
+        names = [name for meta in metas for name in meta.features]
+        for name in sorted(set(names).difference(ids)):
+            ids[name] = _TEXT_SPACE + len(ids)
+        sizes = np.fromiter((len(meta.features) for meta in metas), np.int64, count=len(metas))
+        rows = np.repeat(np.fromiter(slots, np.int64, count=len(metas)), sizes)
+        features = np.fromiter((ids[name] for name in names), np.int64, count=len(names))
+        if len(ids) > len(self._feature_df):
             extra = len(ids) - len(self._feature_df)
             self._feature_df = np.r_[self._feature_df, np.zeros(extra, dtype=np.int64)]
             self._categories = np.array([name.startswith("category:") for name in ids], dtype=bool)
-        return np.array(rows, dtype=np.int64), np.array(features, dtype=np.int64)
+        return rows, features
 
     def _feature_weights(self, features: np.ndarray) -> np.ndarray:
         """Left-hand values of tag and category entries: their weights at today's levels."""
@@ -448,10 +476,14 @@ class RelatedIndex:
         self._derive_dense()
 
     def _derive_postings(self) -> None:
-        """Slots and right-hand values of the posting entries (tags and categories count 1)."""
+        """Slots and right-hand values of the posting entries (tags and categories count 1),
+        and where each feature's posting list starts."""
         self._posting_slots = self._keys & ((1 << _SLOT_BITS) - 1)
         features = self._keys >> _SLOT_BITS
         self._posting_right = np.where(features < _TEXT_SPACE, self._left, 1.0)
+        firsts = np.flatnonzero(np.r_[True, features[1:] != features[:-1]]) if len(features) else []
+        self._posting_features = features[firsts]
+        self._posting_starts = np.r_[firsts, len(features)].astype(np.int64)
 
     def _derive_dense(self) -> None:
         """The dense product's two matrices, rows by slot: weights on the left, 1 on the right."""
@@ -517,8 +549,9 @@ class RelatedIndex:
         dense[tags] = self._dense_columns[features[tags] - _TEXT_SPACE] >= 0
         sparse = ~dense
         position, features, left = position[sparse], features[sparse], left[sparse]
-        starts = np.searchsorted(self._keys, features << _SLOT_BITS)
-        lengths = np.searchsorted(self._keys, (features + 1) << _SLOT_BITS) - starts
+        run = np.searchsorted(self._posting_features, features)  # every feature has a list
+        starts = self._posting_starts[run]
+        lengths = self._posting_starts[run + 1] - starts
         total = int(lengths.sum())
         postings = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
         cells = np.repeat(position * width, lengths) + self._posting_slots[postings]
@@ -542,6 +575,18 @@ class RelatedIndex:
         return slots[order], self._keys[inside] >> _SLOT_BITS, self._left[inside]
 
     # -- results ----------------------------------------------------------------------
+
+    def _choose(self, slots) -> None:
+        """Choose again the lists of ``slots``."""
+        slots = list(slots)
+        top = self._top[slots, : self._count]
+        names = np.array([*self._slugs, None], dtype=object)[top].tolist()  # -1: None
+        lengths = (top >= 0).sum(axis=1).tolist()
+        result, metas = self._result, self._meta
+        for slot, row, length in zip(slots, names, lengths, strict=True):
+            meta = metas[slot]
+            assert meta is not None
+            result[self._slugs[slot]] = self._chosen(slot) if meta.pins else tuple(row[:length])
 
     def _chosen(self, slot: int) -> tuple[str, ...]:
         """The slugs shown for ``slot``: pinned ones first, then the best ranked."""
@@ -585,7 +630,7 @@ class RelatedIndex:
                 same_words = self._digests[slot] == _digest(article.terms)
             if not same_words:
                 diff.words.append(slot)
-            if meta.tags != old.tags or meta.category != old.category:
+            if meta.features != old.features:
                 diff.features.append(slot)
             if meta.published != old.published:
                 diff.dates.append(slot)
@@ -644,8 +689,7 @@ class RelatedIndex:
         for slug in removed_slugs:
             self._result.pop(slug, None)  # type: ignore[arg-type]
         self._update_pins(diff, removed_slugs, added)
-        for slot in ranked | set(repaired):
-            self._result[self._slugs[slot]] = self._chosen(slot)  # type: ignore[index]
+        self._choose(sorted(ranked | set(repaired)))
         return True
 
     def _live(self, slots) -> list[int]:
@@ -717,7 +761,7 @@ class RelatedIndex:
         """Update tag and category counts; the tags whose weight changed."""
         metas = [self._meta[slot] for slot in slots if self._meta[slot] is not None]
         live = [slot for slot in slots if self._meta[slot] is not None]
-        _, new = self._tag_entries(live, metas, grow=True)
+        _, new = self._tag_entries(live, metas)
         before = self._feature_df.copy()
         np.subtract.at(self._feature_df, old - _TEXT_SPACE, 1)
         np.add.at(self._feature_df, new - _TEXT_SPACE, 1)
@@ -810,7 +854,7 @@ class RelatedIndex:
         drop = np.where(features < _TEXT_SPACE, text_marked[slots], tag_marked[slots])
         live_tags = self._live(tag_slots)
         tag_rows, tag_features = self._tag_entries(
-            live_tags, [self._meta[slot] for slot in live_tags], grow=True
+            live_tags, [self._meta[slot] for slot in live_tags]
         )
         new_keys = np.concatenate(
             [words << _SLOT_BITS | rows, tag_features << _SLOT_BITS | tag_rows]
@@ -912,6 +956,4 @@ class RelatedIndex:
             for slot, meta in enumerate(self._meta):
                 if meta is not None and meta.pins and not moved.isdisjoint(meta.pins):
                     again.add(slot)
-        for slot in again:
-            if self._slugs[slot] is not None:
-                self._result[self._slugs[slot]] = self._chosen(slot)  # type: ignore[index]
+        self._choose(sorted(self._live(again)))
