@@ -46,6 +46,7 @@ cells reach, so only the cells above it are ranked.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 import re
@@ -54,7 +55,8 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import compress, islice
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -337,7 +339,6 @@ def _best(scores: np.ndarray, ranks: np.ndarray, keep: int):
 class _Diff:
     """How the articles differ from those of the previous update, by slot."""
 
-    present: list  # slot -> the article now there, or None
     added: list[Article] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
     words: list[int] = field(default_factory=list)  # word counts changed
@@ -350,6 +351,9 @@ class _Diff:
         changed = set(self.words) | set(self.features) | set(self.dates)
         return len(self.added) + len(self.removed) + len(changed)
 
+    def scores_changed(self) -> bool:
+        return bool(self.added or self.removed or self.words or self.features or self.dates)
+
 
 class RelatedIndex:
     """Related posts of a changing set of articles, updated from what changed.
@@ -359,27 +363,30 @@ class RelatedIndex:
     {}
 
     Each :meth:`update` returns exactly what :func:`related_slugs` returns for
-    the same articles. The first call scores everything; later calls compare
-    each article (by slug) with the one seen before and redo only what the
-    differences touch. The index can be pickled: it holds numpy arrays and one
-    small record per article, not the articles themselves.
+    the same articles. The first call scores everything; later calls find the
+    articles that are not the objects seen last time, compare them by slug with
+    what was kept of those, and redo only what the differences touch.
+
+    The index pickles to numpy arrays and one small record per article (not
+    the articles); after loading, the first update compares every article's
+    words by digest.
     """
 
     def __init__(self) -> None:
         self._count = -1  # related_count of the last update; -1: nothing kept
-
-    # -- public -------------------------------------------------------------------
 
     def update(self, articles: Sequence[Article], count: int) -> dict[str, tuple[str, ...]]:
         """For each article, the slugs of its ``count`` most related articles."""
         if count <= 0 or len(articles) < 2:
             self._count = -1
             return {article.slug: () for article in articles}
-        diff = self._diff(articles) if self._count == count else None
-        if diff is None or not self._apply(diff, articles):
+        ids = list(map(id, articles))
+        diff = self._diff(articles, ids) if self._count == count else None
+        if diff is None or not self._apply(diff, len(articles)):
             self._build(articles, count)
-        result = self._result
-        return {article.slug: result[article.slug] for article in articles}
+        self._seen_ids = set(ids)  # the articles held in _seen: their ids stay theirs
+        slugs = list(map(attrgetter("slug"), articles))
+        return dict(zip(slugs, map(self._result.__getitem__, slugs), strict=True))
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
@@ -387,14 +394,16 @@ class RelatedIndex:
             for slot, article in enumerate(self._seen):
                 if article is not None and self._digests[slot] is None:
                     self._digests[slot] = _digest(article.terms)
-        for derived in ("_seen", "_slot_of", "_posting_slots", "_posting_right", "_dense"):
-            state.pop(derived, None)
+        derived = ("_seen", "_seen_ids", "_slot_of", "_posting_slots", "_posting_right")
+        for name in (*derived, "_posting_features", "_posting_starts", "_dense"):
+            state.pop(name, None)
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         if self._count >= 0:
             self._seen = [None] * len(self._slugs)
+            self._seen_ids: set[int] = set()
             self._slot_of = {slug: s for s, slug in enumerate(self._slugs) if slug is not None}
             self._derive_postings()
             self._derive_dense()
@@ -403,13 +412,14 @@ class RelatedIndex:
 
     def _build(self, articles: Sequence[Article], count: int) -> None:
         size = len(articles)
-        slugs = [article.slug for article in articles]
         metas = [_Meta.of(article) for article in articles]
         self._count = count
         self._keep = count + max(len(meta.pins) for meta in metas) + _SLACK
         self._level_n = int(_steps(size))
-        self._slugs: list[str | None] = slugs
-        self._slot_of = {slug: slot for slot, slug in enumerate(slugs)}  # the last one wins
+        self._slugs: list[str | None] = [article.slug for article in articles]
+        self._slot_of = {slug: slot for slot, slug in enumerate(self._slugs)}  # the last one wins
+        self._duplicates = len(self._slot_of) != size
+        self._alive = np.ones(size, dtype=bool)
         self._meta: list[_Meta | None] = metas
         self._seen: list[Article | None] = list(articles)
         self._digests: list[bytes | None] = [None] * size
@@ -427,22 +437,22 @@ class RelatedIndex:
         rows = np.concatenate([text_rows, tag_rows])
         features = np.concatenate([text_words, tag_features])
         values = np.concatenate([text_values, self._feature_weights(tag_features)])
-        order = np.argsort(features << _SLOT_BITS | rows)
-        self._keys = (features << _SLOT_BITS | rows)[order]
-        self._left = values[order]
+        keys = features << _SLOT_BITS | rows
+        order = np.argsort(keys)
+        self._keys, self._left = keys[order], values[order]
         self._derive_postings()
         self._choose_dense(size)
         self._timestamps = np.array([meta.published for meta in metas])
         self._needs = np.array([count + len(meta.pins) for meta in metas], dtype=np.int64)
-        self._ranks = self._newness_ranks()
+        self._order = np.lexsort((np.array(self._slugs), -self._timestamps))
+        self._ranks = self._ranks_of(self._order)
         self._top = np.full((size, self._keep), _NOBODY, dtype=np.int32)
         self._top_scores = np.zeros((size, self._keep))
         self._bound_scores = np.zeros(size)
         self._bound_slots = np.full(size, _NOBODY, dtype=np.int32)
         by_row = np.argsort(rows, kind="stable")
         self._rank_rows(np.arange(size), (rows[by_row], features[by_row], values[by_row]))
-        self._slot_of_duplicates = len(self._slot_of) != size
-        self._result = {}
+        self._result: dict[str, tuple[str, ...]] = {}
         self._choose(range(size))
 
     def _tag_entries(self, slots, metas) -> tuple[np.ndarray, np.ndarray]:
@@ -488,7 +498,6 @@ class RelatedIndex:
     def _derive_dense(self) -> None:
         """The dense product's two matrices, rows by slot: weights on the left, 1 on the right."""
         columns = int((self._dense_columns >= 0).sum())
-        slots = len(self._slugs)
         features = self._keys >> _SLOT_BITS
         tags = features >= _TEXT_SPACE
         column = np.full(len(features), _NOBODY)
@@ -497,45 +506,64 @@ class RelatedIndex:
         # float32 sums are exact while they stay below 2**24 quanta
         bound = columns * max(TAG_WEIGHT * math.log1p(2.0**48), CATEGORY_WEIGHT)
         dtype = np.float32 if bound * _WEIGHT_QUANTUM < 2**24 else np.float64
-        left = np.zeros((slots, columns), dtype=dtype)
-        right = np.zeros((slots, columns), dtype=dtype)
+        left = np.zeros((len(self._slugs), columns), dtype=dtype)
+        right = np.zeros((len(self._slugs), columns), dtype=dtype)
         left[self._posting_slots[inside], column[inside]] = self._left[inside]
         right[self._posting_slots[inside], column[inside]] = 1.0
         self._dense = (left, right)
 
-    def _newness_ranks(self) -> np.ndarray:
-        """0 for the newest article, 1 for the next...: ties in score go to the lower rank."""
-        live = np.array([slot for slot, slug in enumerate(self._slugs) if slug is not None])
-        slugs = np.array([self._slugs[slot] for slot in live])
-        order = np.lexsort((slugs, -self._timestamps[live]))
+    def _ranks_of(self, order: np.ndarray) -> np.ndarray:
+        """Ranks from the live slots in newness order; empty slots rank last."""
         ranks = np.full(len(self._slugs), len(self._slugs), dtype=np.int64)
-        ranks[live[order]] = np.arange(len(live))
+        ranks[order] = np.arange(len(order))
         return ranks
 
     # -- scores -----------------------------------------------------------------------
 
-    def _rank_rows(self, rows: np.ndarray, entries, keep_scores: np.ndarray | None = None):
-        """Rank ``rows`` (slots) against every article and keep their best ones.
+    def _rank_rows(self, rows: np.ndarray, entries, changed: list[int] | None = None):
+        """Rank ``rows`` (sorted slots) against every article and keep their best ones.
 
         ``entries`` are the rows' features as ``(slots, features, left values)``
-        sorted by slot. Returns the score rows of the slots in ``keep_scores``.
+        sorted by slot. Returns, for the rows that are in ``changed``, the cells
+        where they beat another row's bound (see :meth:`_beating`).
         """
         slots, features, left = entries
-        kept = {}
-        wanted = set() if keep_scores is None else set(keep_scores.tolist())
+        beating = []
+        is_changed = np.zeros(len(self._slugs), dtype=bool)
+        if changed is not None:
+            is_changed[changed] = True
+            bound_ranks = self._bound_ranks()
         for first in range(0, len(rows), _BLOCK_ROWS):
             block = rows[first : first + _BLOCK_ROWS]
             low = np.searchsorted(slots, block[0])
             inside = slice(low, np.searchsorted(slots, block[-1], side="right"))
             position = np.searchsorted(block, slots[inside])
             scores = self._scores(block, position, features[inside], left[inside])
-            for index, slot in enumerate(block.tolist()):
-                if slot in wanted:
-                    kept[slot] = scores[index, : len(self._slugs)].copy()
+            mine = np.flatnonzero(is_changed[block])
+            if len(mine):
+                beating.append(self._beating(scores[mine], block[mine], bound_ranks))
             top, top_scores, bound_scores, bound_slots, _ = _best(scores, self._ranks, self._keep)
             self._top[block], self._top_scores[block] = top, top_scores
             self._bound_scores[block], self._bound_slots[block] = bound_scores, bound_slots
-        return kept
+        if not beating:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return tuple(np.concatenate(part) for part in zip(*beating, strict=True))
+
+    def _bound_ranks(self) -> np.ndarray:
+        """The rank of each row's bound article; past every rank when a row has none."""
+        bounds = self._bound_slots
+        return np.where(bounds >= 0, self._ranks[np.maximum(bounds, 0)], len(self._slugs))
+
+    def _beating(self, scores: np.ndarray, slots: np.ndarray, bound_ranks: np.ndarray):
+        """``(slots, rows, scores)`` of the cells where one of ``slots`` (whose score rows
+        these are) would come before the bound of another row: a place in its list."""
+        scores = scores[:, : len(self._slugs)]
+        bound_scores = self._bound_scores
+        earlier = self._ranks[slots][:, None] < bound_ranks
+        beats = (scores > bound_scores) | ((scores == bound_scores) & earlier)
+        beats &= scores > 0
+        which, rows = np.nonzero(beats)
+        return slots[which], rows, scores[which, rows]
 
     def _scores(self, block, position, features, left) -> np.ndarray:
         """Scores of the slots in ``block`` (sorted) against every slot, from their entries.
@@ -564,7 +592,7 @@ class RelatedIndex:
         scores[np.arange(len(block)), block] = -1.0
         return scores
 
-    def _entries_of(self, rows: np.ndarray):
+    def _entries_of(self, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The features of ``rows`` (slots) as ``(slots, features, left values)``, by slot."""
         wanted = np.zeros(len(self._slugs), dtype=bool)
         wanted[rows] = True
@@ -598,136 +626,139 @@ class RelatedIndex:
         chosen = dict.fromkeys(pins + ranked)
         return tuple(self._slugs[other] for other in islice(chosen, self._count))  # type: ignore
 
-    # -- incremental --------------------------------------------------------------------
+    # -- what changed -------------------------------------------------------------------
 
-    def _diff(self, articles: Sequence[Article]) -> _Diff | None:
-        """What changed since the last update; None when starting over is simpler."""
-        if self._slot_of_duplicates:
+    def _diff(self, articles: Sequence[Article], id_list: list[int]) -> _Diff | None:
+        """What changed since the last update; None when starting over is simpler.
+
+        An article that is the very object seen last time is unchanged (articles
+        are frozen); the others are compared with what was kept of their slug.
+        """
+        ids = set(id_list)
+        if self._duplicates or len(ids) != len(articles):
             return None
-        slot_of, seen, metas = self._slot_of, self._seen, self._meta
-        diff = _Diff(present=[None] * len(self._slugs))
-        present = diff.present
-        new_slugs = set()
-        for article in articles:
+        slot_of, seen = self._slot_of, self._seen
+        diff = _Diff()
+        replaced: set[int] = set()
+        fresh = ids - self._seen_ids
+        for article in compress(articles, map(fresh.__contains__, id_list)):
             slot = slot_of.get(article.slug)
             if slot is None:
-                if article.slug in new_slugs:
-                    return None
-                new_slugs.add(article.slug)
                 diff.added.append(article)
-                continue
-            if present[slot] is not None:
-                return None  # the same slug twice
-            present[slot] = article
-            before = seen[slot]
-            if before is article:
-                continue
-            meta, old = _Meta.of(article), metas[slot]
-            assert old is not None
-            if before is not None:
-                same_words = before.terms == article.terms
+            elif slot in replaced or id(seen[slot]) in ids:
+                return None  # two articles with one slug
             else:
-                same_words = self._digests[slot] == _digest(article.terms)
-            if not same_words:
-                diff.words.append(slot)
-            if meta.features != old.features:
-                diff.features.append(slot)
-            if meta.published != old.published:
-                diff.dates.append(slot)
-            if meta.pins != old.pins:
-                diff.pins.append(slot)
-            if meta != old:
-                diff.metas[slot] = meta
-            seen[slot] = article
-        diff.removed = [
-            s for s, a in enumerate(present) if a is None and self._slugs[s] is not None
-        ]
+                replaced.add(slot)
+                self._compare(slot, article, diff)
+        if len({article.slug for article in diff.added}) != len(diff.added):
+            return None
+        if len(articles) - len(diff.added) != len(slot_of):
+            diff.removed = [
+                slot
+                for slot in np.flatnonzero(self._alive).tolist()
+                if seen[slot] is None or id(seen[slot]) not in ids
+            ]
         return diff
 
-    def _apply(self, diff: _Diff, articles: Sequence[Article]) -> bool:
-        """Bring the index up to date with ``diff``; False when a new start is needed."""
-        size = len(articles)
+    def _compare(self, slot: int, article: Article, diff: _Diff) -> None:
+        before, old = self._seen[slot], self._meta[slot]
+        assert old is not None
+        meta = _Meta.of(article)
+        if before is not None:
+            same_words = before.terms == article.terms
+        else:
+            same_words = self._digests[slot] == _digest(article.terms)
+        if not same_words:
+            diff.words.append(slot)
+        if meta.features != old.features:
+            diff.features.append(slot)
+        if meta.published != old.published:
+            diff.dates.append(slot)
+        if meta.pins != old.pins:
+            diff.pins.append(slot)
+        if meta != old:
+            diff.metas[slot] = meta
+        self._seen[slot] = article
+
+    # -- incremental --------------------------------------------------------------------
+
+    def _apply(self, diff: _Diff, size: int) -> bool:
+        """Bring the index up to date with ``diff``; False when a new start is needed.
+
+        1. Count words, tags and categories again for the articles that changed,
+           came or went; note the words and tags whose level moved.
+        2. Recompute the text vectors of the articles holding a word whose level
+           moved and of the changed ones; keep those that really changed.
+        3. Rank again in full the changed articles, the holders of a tag whose
+           weight changed and the lists whose bound article moved in newness.
+        4. Repair the other lists from the changed articles' new scores.
+        """
         if int(_steps(size)) != self._level_n or diff.size() > size * _REBUILD_SHARE:
             return False
-        new_needs = [self._count + len(meta.pins) for meta in diff.metas.values()]
-        new_needs += [self._count + len(article.pinned_related) for article in diff.added]
-        if max(new_needs, default=0) > self._keep:
+        needs = [self._count + len(meta.pins) for meta in diff.metas.values()]
+        needs += [self._count + len(article.pinned_related) for article in diff.added]
+        if max(needs, default=0) > self._keep:
             return False
-        if not (diff.added or diff.removed or diff.words or diff.features or diff.dates):
-            for slot, meta in diff.metas.items():
-                self._meta[slot] = meta
-                self._needs[slot] = self._count + len(meta.pins)
-            self._update_pins(diff, [], [])
+        for slot, meta in diff.metas.items():
+            self._set_meta(slot, meta)
+        if not diff.scores_changed():
+            self._choose(self._live(diff.pins))
             return True
         removed_slugs = [self._slugs[slot] for slot in diff.removed]
         added = self._place(diff)
         tag_slots = sorted(set(diff.features) | set(added) | set(diff.removed))
-        old_features = self._old_features(tag_slots)
-        reweighted = self._count_features(diff, tag_slots, old_features)
-        text_slots = self._changed_words(diff, added)
-        vectors = self._vectors(diff, text_slots, added)
-        self._replace_entries(diff, tag_slots, vectors)
+        reweighted = self._count_features(tag_slots, self._old_features(tag_slots))
+        vectors = self._vectors(self._count_words(diff, added), added)
+        self._replace_entries(diff.removed, tag_slots, vectors)
         rows_of_tags = self._reweigh(reweighted)
         moved = sorted(set(diff.dates) | set(added) | set(diff.removed))
         if moved:
-            self._ranks = self._newness_ranks()
-        changed = sorted(set(vectors[0]) | set(diff.features) | set(moved))
-        live = self._live(changed)
-        ranked = set(live) | set(rows_of_tags)
-        if moved:
-            moved_mask = np.zeros(len(self._slugs), dtype=bool)
-            moved_mask[moved] = True
-            bounded = np.flatnonzero(moved_mask[np.maximum(self._bound_slots, 0)])
-            ranked |= set(self._live(bounded[self._bound_slots[bounded] >= 0].tolist()))
+            self._reorder(moved)
+        live = self._live(sorted(set(vectors[0]) | set(diff.features) | set(moved)))
+        ranked = set(live) | set(rows_of_tags) | set(self._bounded_by(moved))
+        if len(ranked) > size * _REBUILD_SHARE:
+            ranked = set(np.flatnonzero(self._alive).tolist())
         ranked_rows = np.array(sorted(ranked), dtype=np.int64)
-        scores = self._rank_rows(ranked_rows, self._entries_of(ranked_rows), np.array(live))
-        repaired, again = self._repair(changed, live, scores, ranked)
-        if again:
-            again_rows = np.array(again, dtype=np.int64)
-            self._rank_rows(again_rows, self._entries_of(again_rows))
-            repaired += again
+        beating = self._rank_rows(ranked_rows, self._entries_of(ranked_rows), live)
+        changed = sorted(set(live) | set(diff.removed))
+        repaired = self._repair(changed, beating, ranked)
         for slug in removed_slugs:
-            self._result.pop(slug, None)  # type: ignore[arg-type]
-        self._update_pins(diff, removed_slugs, added)
-        self._choose(sorted(ranked | set(repaired)))
+            del self._result[slug]  # type: ignore[arg-type]
+        pinning = self._pinning(set(removed_slugs) | {self._slugs[slot] for slot in added})
+        self._choose(sorted(ranked | set(repaired) | set(diff.pins) | pinning))
         return True
 
     def _live(self, slots) -> list[int]:
-        return [slot for slot in slots if self._slugs[slot] is not None]
+        return [slot for slot in slots if self._alive[slot]]
+
+    def _set_meta(self, slot: int, meta: _Meta) -> None:
+        self._meta[slot] = meta
+        self._timestamps[slot] = meta.published
+        self._needs[slot] = self._count + len(meta.pins)
 
     def _place(self, diff: _Diff) -> list[int]:
-        """Free the removed articles' slots and give the added ones theirs."""
+        """Empty the removed articles' slots and give the added ones theirs."""
         needed = len(diff.added) - len(self._free)
         if needed > 0:
             self._grow(max(needed, 16, len(self._slugs) // 16))
-        diff.present += [None] * (len(self._slugs) - len(diff.present))
-        free = self._free
-        slots = [free.pop() for _ in diff.added]
+        slots = [self._free.pop() for _ in diff.added]
         for slot in diff.removed:
-            self._slot_of.pop(self._slugs[slot])  # type: ignore[arg-type]
-            self._slugs[slot] = None
-            self._seen[slot] = None
+            del self._slot_of[self._slugs[slot]]  # type: ignore[arg-type]
+            self._slugs[slot] = self._seen[slot] = self._meta[slot] = None
+            self._alive[slot] = False
             self._needs[slot] = 0
             self._top[slot] = _NOBODY
             self._bound_slots[slot] = _NOBODY
-            self._timestamps[slot] = 0.0
         for slot, article in zip(slots, diff.added, strict=True):
-            meta = _Meta.of(article)
             self._slugs[slot] = article.slug
             self._slot_of[article.slug] = slot
             self._seen[slot] = article
             self._digests[slot] = None
-            diff.metas[slot] = meta
-            diff.present[slot] = article
-        for slot, meta in diff.metas.items():
-            self._meta[slot] = meta
-            self._timestamps[slot] = meta.published
-            self._needs[slot] = self._count + len(meta.pins)
+            self._alive[slot] = True
+            self._set_meta(slot, _Meta.of(article))
         for slot in diff.words:
             self._digests[slot] = None
-        self._free = free + diff.removed
-        for slot in diff.removed:
-            self._meta[slot] = None
+        self._free += diff.removed  # taken from the next update on
         return slots
 
     def _grow(self, extra: int) -> None:
@@ -738,6 +769,7 @@ class RelatedIndex:
         self._seen += [None] * extra
         self._digests += [None] * extra
         self._free = list(range(slots + extra - 1, slots - 1, -1)) + self._free
+        self._alive = np.r_[self._alive, np.zeros(extra, dtype=bool)]
         self._word_starts = np.r_[self._word_starts, np.full(extra, self._word_starts[-1])]
         self._timestamps = np.r_[self._timestamps, np.zeros(extra)]
         self._needs = np.r_[self._needs, np.zeros(extra, dtype=np.int64)]
@@ -748,56 +780,49 @@ class RelatedIndex:
         left, right = self._dense
         padding = np.zeros((extra, left.shape[1]), dtype=left.dtype)
         self._dense = (np.r_[left, padding], np.r_[right, padding])
-        self._ranks = np.r_[self._ranks, np.full(extra, slots + extra, dtype=np.int64)]
+        self._ranks = self._ranks_of(self._order)
 
     def _old_features(self, slots: list[int]) -> np.ndarray:
-        """Tag and category feature ids held by ``slots`` before this update (with repeats)."""
-        if not slots:
-            return np.zeros(0, dtype=np.int64)
-        _, features, _ = self._entries_of(np.array(slots))
+        """Tag and category feature ids that ``slots`` held before this update."""
+        _, features, _ = self._entries_of(slots)
         return features[features >= _TEXT_SPACE]
 
-    def _count_features(self, diff: _Diff, slots: list[int], old: np.ndarray) -> np.ndarray:
-        """Update tag and category counts; the tags whose weight changed."""
-        metas = [self._meta[slot] for slot in slots if self._meta[slot] is not None]
-        live = [slot for slot in slots if self._meta[slot] is not None]
-        _, new = self._tag_entries(live, metas)
+    def _count_features(self, slots: list[int], old: np.ndarray) -> np.ndarray:
+        """Count tags and categories again; the tags whose level moved."""
+        live = self._live(slots)
+        _, new = self._tag_entries(live, [self._meta[slot] for slot in live])
         before = self._feature_df.copy()
         np.subtract.at(self._feature_df, old - _TEXT_SPACE, 1)
         np.add.at(self._feature_df, new - _TEXT_SPACE, 1)
         touched = np.unique(np.concatenate([old, new])) - _TEXT_SPACE
-        touched = touched[~self._categories[touched]]
-        old_levels = _steps(np.maximum(before[touched], 1))
-        new_levels = _steps(np.maximum(self._feature_df[touched], 1))
-        return touched[(old_levels != new_levels) & (self._feature_df[touched] > 0)] + _TEXT_SPACE
+        touched = touched[~self._categories[touched] & (self._feature_df[touched] > 0)]
+        moved = _steps(np.maximum(before[touched], 1)) != _steps(self._feature_df[touched])
+        return touched[moved] + _TEXT_SPACE
 
-    def _changed_words(self, diff: _Diff, added: list[int]) -> list[int]:
-        """Update word counts; the slots whose text vector may have changed."""
+    def _count_words(self, diff: _Diff, added: list[int]) -> list[int]:
+        """Count words again; the slots whose text vector may have changed."""
         changed = sorted(set(diff.words) | set(added) | set(diff.removed))
         if not changed:
             return []
         starts = self._word_starts
         old = np.concatenate([self._words[starts[s] : starts[s + 1]] for s in changed])
-        present = [
-            diff.present[slot] if self._slugs[slot] is not None else None for slot in changed
-        ]
-        pairs, lengths = _joined_terms(present)
+        pairs, lengths = _joined_terms([self._seen[slot] for slot in changed])
         new = pairs[:, 0]
+        if np.array_equal(lengths, np.diff(starts)[changed]) and np.array_equal(old, new):
+            return self._live(changed)  # only counts changed: every word keeps its level
         touched = np.unique(np.concatenate([old, new]).astype(np.int64))
         old_levels = _word_levels(self._df[touched], self._level_n)
         np.subtract.at(self._df, old.astype(np.int64), 1)
         np.add.at(self._df, new.astype(np.int64), 1)
         self._replace_words(changed, new, lengths)
-        new_levels = _word_levels(self._df[touched], self._level_n)
-        reweighted = touched[old_levels != new_levels]
+        moved = touched[_word_levels(self._df[touched], self._level_n) != old_levels]
         slots = set(self._live(changed))
-        if len(reweighted):
+        if len(moved):
             marked = np.zeros(_TEXT_SPACE, dtype=bool)
-            marked[reweighted] = True
+            marked[moved] = True
             holders = np.flatnonzero(marked[self._words])
-            slots |= set(
-                np.unique(np.searchsorted(self._word_starts, holders, "right") - 1).tolist()
-            )
+            holders = np.searchsorted(self._word_starts, holders, side="right") - 1
+            slots |= set(np.unique(holders).tolist())
         return sorted(slots)
 
     def _replace_words(self, slots: list[int], words: np.ndarray, lengths: np.ndarray) -> None:
@@ -814,14 +839,14 @@ class RelatedIndex:
         self._words = np.concatenate(pieces)
         self._word_starts = np.r_[0, np.cumsum(sizes)]
 
-    def _vectors(self, diff: _Diff, slots: list[int], added: list[int]):
-        """The slots whose text vector changed, and their new vectors ``(slots, words, values)``."""
+    def _vectors(self, slots: list[int], added: list[int]):
+        """The slots whose text vector changed and their vectors as ``(slots, words, values)``."""
         if not slots:
             return [], (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
-        pairs, lengths = _joined_terms([diff.present[slot] for slot in slots])
+        pairs, lengths = _joined_terms([self._seen[slot] for slot in slots])
         rows, words, values = _text_vectors(pairs, lengths, self._df, self._level_n)
         rows = np.asarray(slots, dtype=np.int64)[rows]
-        old_slots, old_features, old_values = self._entries_of(np.asarray(slots))
+        old_slots, old_features, old_values = self._entries_of(slots)
         text = old_features < _TEXT_SPACE
         old_codes = old_slots[text] << TERM_BITS | old_features[text]
         new_codes = rows << TERM_BITS | words
@@ -837,25 +862,25 @@ class RelatedIndex:
                 common[old_values[at_old] != new_values[at_new]],
             ]
         )
-        changed = set((differing >> TERM_BITS).tolist()) | set(added)
-        keep = np.isin(rows, list(changed))
-        return sorted(changed), (rows[keep], words[keep], values[keep])
+        changed = sorted(set((differing >> TERM_BITS).tolist()) | set(added))
+        keep = np.isin(rows, changed)
+        return changed, (rows[keep], words[keep], values[keep])
 
-    def _replace_entries(self, diff, tag_slots, vectors) -> None:
+    def _replace_entries(self, removed: list[int], tag_slots: list[int], vectors) -> None:
         """Swap the changed slots' entries in the posting lists and the dense rows."""
         changed_text, (rows, words, values) = vectors
+        if not (changed_text or removed or tag_slots):
+            return
         text_marked = np.zeros(len(self._slugs), dtype=bool)
         text_marked[changed_text] = True
-        text_marked[diff.removed] = True
+        text_marked[removed] = True
         tag_marked = np.zeros(len(self._slugs), dtype=bool)
         tag_marked[tag_slots] = True
         features = self._keys >> _SLOT_BITS
         slots = self._posting_slots
         drop = np.where(features < _TEXT_SPACE, text_marked[slots], tag_marked[slots])
         live_tags = self._live(tag_slots)
-        tag_rows, tag_features = self._tag_entries(
-            live_tags, [self._meta[slot] for slot in live_tags]
-        )
+        tag_rows, tag_features = self._tag_entries(live_tags, [self._meta[s] for s in live_tags])
         new_keys = np.concatenate(
             [words << _SLOT_BITS | rows, tag_features << _SLOT_BITS | tag_rows]
         )
@@ -879,15 +904,16 @@ class RelatedIndex:
         right[tag_rows[inside], column[inside]] = 1.0
 
     def _reweigh(self, features: np.ndarray) -> list[int]:
-        """Give the tags whose level changed their new weight; the slots that hold them."""
-        holders: set[int] = set()
+        """Give the tags whose level moved their new weight; the slots that hold them."""
         if not len(features):
             return []
-        weights = self._feature_weights(features)
+        holders: set[int] = set()
         left, _ = self._dense
-        for feature, weight in zip(features.tolist(), weights.tolist(), strict=True):
-            start = np.searchsorted(self._keys, feature << _SLOT_BITS)
-            end = np.searchsorted(self._keys, (feature + 1) << _SLOT_BITS)
+        for feature, weight in zip(
+            features.tolist(), self._feature_weights(features).tolist(), strict=True
+        ):
+            run = np.searchsorted(self._posting_features, feature)
+            start, end = self._posting_starts[run], self._posting_starts[run + 1]
             self._left[start:end] = weight
             slots = self._posting_slots[start:end]
             column = self._dense_columns[feature - _TEXT_SPACE]
@@ -896,64 +922,72 @@ class RelatedIndex:
             holders |= set(slots.tolist())
         return sorted(holders)
 
-    def _repair(self, changed: list[int], live: list[int], scores: dict, ranked: set[int]):
-        """Mend the kept lists of rows not ranked again, from the changed slots' new scores.
+    def _reorder(self, moved: list[int]) -> None:
+        """Put the moved slots (new, gone, or with a new date) in their place by newness."""
+        marked = np.zeros(len(self._slugs), dtype=bool)
+        marked[moved] = True
+        order = self._order[~marked[self._order]].tolist()
+        timestamps, slugs = self._timestamps, self._slugs
+        for slot in self._live(moved):
+            bisect.insort(order, slot, key=lambda s: (-timestamps[s], slugs[s]))
+        self._order = np.array(order, dtype=np.int64)
+        self._ranks = self._ranks_of(self._order)
 
-        A row keeps its best ``keep`` others and the next one's (score, slot) as
-        a bound that no other article beats. Others whose scores did not change
-        keep their places; changed ones leave the list and come back if their new
-        score beats the bound. A row left with fewer than it needs is ranked again
-        (the second list returned); the first lists the rows mended.
+    def _bounded_by(self, moved: list[int]) -> list[int]:
+        """Live rows whose bound is one of ``moved``: their bound's rank means nothing now."""
+        if not moved:
+            return []
+        marked = np.zeros(len(self._slugs), dtype=bool)
+        marked[moved] = True
+        bounds = self._bound_slots
+        return np.flatnonzero((bounds >= 0) & marked[np.maximum(bounds, 0)] & self._alive).tolist()
+
+    def _repair(self, changed: list[int], beating, ranked: set[int]) -> list[int]:
+        """Mend the lists of the rows not ranked again; the rows mended.
+
+        A row keeps its best ``keep`` others and, as a bound, the next one's
+        score and slot: no other article is better than the bound. Others whose
+        scores did not change keep their places; changed ones leave the list and
+        come back if their new score beats the bound. A row left with fewer
+        than it needs is ranked again in full.
         """
-        slots = len(self._slugs)
-        is_changed = np.zeros(slots, dtype=bool)
+        is_changed = np.zeros(len(self._slugs), dtype=bool)
         is_changed[changed] = True
-        candidates = np.zeros(slots, dtype=bool)
-        candidates[[s for s, slug in enumerate(self._slugs) if slug is not None]] = True
-        candidates[list(ranked)] = False
-        bound_slots = self._bound_slots
-        bound_ranks = np.where(bound_slots >= 0, self._ranks[np.maximum(bound_slots, 0)], slots + 1)
-        live_array = np.array(live, dtype=np.int64)
-        table = np.array([scores[slot] for slot in live]).reshape(len(live), slots)
-        beats = (table > self._bound_scores) | (
-            (table == self._bound_scores) & (self._ranks[live_array][:, None] < bound_ranks)
-        )
-        beats &= table > 0
+        open_rows = self._alive.copy()
+        open_rows[list(ranked)] = False
+        new_slots, new_rows, new_scores = beating
+        inside = open_rows[new_rows]
+        new_slots, new_rows, new_scores = new_slots[inside], new_rows[inside], new_scores[inside]
         listed = (self._top >= 0) & is_changed[np.maximum(self._top, 0)]
-        touched = beats.any(axis=0) | listed.any(axis=1)
-        rows = np.flatnonzero(touched & candidates)
+        rows = np.union1d(new_rows, np.flatnonzero(listed.any(axis=1) & open_rows))
         if not len(rows):
-            return [], []
+            return []
         top = self._top[rows]
-        stored = (top >= 0) & ~is_changed[np.maximum(top, 0)]
-        stored_rows, stored_places = np.nonzero(stored)
-        new_changed, new_rows = np.nonzero(beats[:, rows])
-        found_rows = np.concatenate([stored_rows, new_rows])
-        found_slots = np.concatenate([top[stored_rows, stored_places], live_array[new_changed]])
-        found_scores = np.concatenate(
-            [self._top_scores[rows][stored_rows, stored_places], table[new_changed, rows[new_rows]]]
-        )
-        top, top_scores, next_scores, next_slots, found = _first_per_row(
-            found_rows,
-            found_slots.astype(np.int64),
-            found_scores,
+        stored_rows, stored_places = np.nonzero(~listed[rows] & (top >= 0))
+        found = _first_per_row(
+            np.concatenate([stored_rows, np.searchsorted(rows, new_rows)]),
+            np.concatenate([top[stored_rows, stored_places], new_slots]),
+            np.concatenate([self._top_scores[rows][stored_rows, stored_places], new_scores]),
             self._ranks,
             len(rows),
             self._keep,
         )
-        short = (found < self._needs[rows]) & (bound_slots[rows] >= 0)
-        cut = found > self._keep
+        top, top_scores, next_scores, next_slots, counts = found
         self._top[rows], self._top_scores[rows] = top, top_scores
+        cut = counts > self._keep  # more than kept: the first left out is the new bound
         self._bound_scores[rows[cut]] = next_scores[cut]
         self._bound_slots[rows[cut]] = next_slots[cut]
-        return rows[~short].tolist(), rows[short].tolist()
+        short = rows[(counts < self._needs[rows]) & (self._bound_slots[rows] >= 0)]
+        if len(short):
+            self._rank_rows(short, self._entries_of(short))
+        return rows.tolist()
 
-    def _update_pins(self, diff: _Diff, removed_slugs: list, added: list[int]) -> None:
-        """Lists whose pins changed, or pin an article that came or went, are chosen again."""
-        again = set(diff.pins)
-        moved = set(removed_slugs) | {self._slugs[slot] for slot in added}
-        if moved:
-            for slot, meta in enumerate(self._meta):
-                if meta is not None and meta.pins and not moved.isdisjoint(meta.pins):
-                    again.add(slot)
-        self._choose(sorted(self._live(again)))
+    def _pinning(self, slugs: set) -> set[int]:
+        """Live slots that pin one of ``slugs``."""
+        if not slugs:
+            return set()
+        return {
+            slot
+            for slot, meta in enumerate(self._meta)
+            if meta is not None and meta.pins and not slugs.isdisjoint(meta.pins)
+        }
