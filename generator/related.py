@@ -76,9 +76,9 @@ _WEIGHT_QUANTUM = 2.0**10  # tag and category weights are multiples of 1/_WEIGHT
 _CHOICE_QUANTUM = 2.0**16  # word weights are compared as multiples of 1/_CHOICE_QUANTUM
 _LEAST_SCORE = 0.5 / _TEXT_QUANTUM**2  # below the smallest positive score
 _SLACK = 8  # ranked articles kept beyond the ones shown, so that a change rarely needs a whole row
-_DENSE_FRACTION = 1 / 64  # a tag or category of more than this share of articles is dense
-_DENSE_FEATURES = 256  # at most this many features are multiplied densely
-_BLOCK_ROWS = 128  # rows scored at once: their scores stay small enough for the cache
+_RUN = 64  # a tag or category held by this many consecutive slots adds to them as a slice
+_ORDER_TAGS = 3  # within a category, slots follow the holders of the most common tags
+_BLOCK_ROWS = 64  # rows scored at once: their scores stay small enough for the cache
 _GROUP = 16  # columns per group when looking for a row's best scores
 _REBUILD_SHARE = 1 / 8  # when more articles than this changed, start again from scratch
 _SLOT_BITS = 32  # posting keys are feature << _SLOT_BITS | slot
@@ -335,6 +335,21 @@ def _best(scores: np.ndarray, ranks: np.ndarray, keep: int):
     return _first_per_row(rows, columns, values, ranks, count, keep)
 
 
+def _slot_order(metas: list[_Meta]) -> list[int]:
+    """Places in which to give articles slots: by category, then holders of the most common
+    tags first, so that these tags and categories hold runs of consecutive slots."""
+    counts = Counter(name for meta in metas for name in meta.features if name.startswith("tag:"))
+    common = [name for name, _ in sorted(counts.items(), key=lambda c: (-c[1], c[0]))]
+    common = common[:_ORDER_TAGS]
+
+    def key(place: int) -> tuple:
+        features = metas[place].features
+        category = features[-1] if features and features[-1].startswith("category:") else ""
+        return (category, *(name not in features for name in common))
+
+    return sorted(range(len(metas)), key=key)
+
+
 @dataclass
 class _Diff:
     """How the articles differ from those of the previous update, by slot."""
@@ -395,7 +410,8 @@ class RelatedIndex:
                 if article is not None and self._digests[slot] is None:
                     self._digests[slot] = _digest(article.terms)
         derived = ("_seen", "_seen_ids", "_slot_of", "_posting_slots", "_posting_right")
-        for name in (*derived, "_posting_features", "_posting_starts", "_dense"):
+        postings = ("_posting_features", "_posting_starts", "_run_features", "_run_starts")
+        for name in (*derived, *postings, "_run_ends"):
             state.pop(name, None)
         return state
 
@@ -406,18 +422,25 @@ class RelatedIndex:
             self._seen_ids: set[int] = set()
             self._slot_of = {slug: s for s, slug in enumerate(self._slugs) if slug is not None}
             self._derive_postings()
-            self._derive_dense()
 
     # -- from scratch ---------------------------------------------------------------
 
-    def _build(self, articles: Sequence[Article], count: int) -> None:
-        size = len(articles)
-        metas = [_Meta.of(article) for article in articles]
+    def _build(self, given: Sequence[Article], count: int) -> None:
+        size = len(given)
+        given_metas = [_Meta.of(article) for article in given]
+        order = _slot_order(given_metas)
+        slot_of_position = np.empty(size, dtype=np.int64)
+        slot_of_position[order] = np.arange(size)
+        articles = [given[i] for i in order]
+        metas = [given_metas[i] for i in order]
         self._count = count
         self._keep = count + max(len(meta.pins) for meta in metas) + _SLACK
         self._level_n = int(_steps(size))
         self._slugs: list[str | None] = [article.slug for article in articles]
-        self._slot_of = {slug: slot for slot, slug in enumerate(self._slugs)}  # the last one wins
+        positions = slot_of_position.tolist()
+        self._slot_of = {
+            a.slug: slot for a, slot in zip(given, positions, strict=True)
+        }  # last wins
         self._duplicates = len(self._slot_of) != size
         self._alive = np.ones(size, dtype=bool)
         self._meta: list[_Meta | None] = metas
@@ -441,7 +464,6 @@ class RelatedIndex:
         order = np.argsort(keys)
         self._keys, self._left = keys[order], values[order]
         self._derive_postings()
-        self._choose_dense(size)
         self._timestamps = np.array([meta.published for meta in metas])
         self._needs = np.array([count + len(meta.pins) for meta in metas], dtype=np.int64)
         self._order = np.lexsort((np.array(self._slugs), -self._timestamps))
@@ -453,7 +475,7 @@ class RelatedIndex:
         by_row = np.argsort(rows, kind="stable")
         self._rank_rows(np.arange(size), (rows[by_row], features[by_row], values[by_row]))
         self._result: dict[str, tuple[str, ...]] = {}
-        self._choose(range(size))
+        self._choose(positions)  # in the given order: with two articles of one slug, the last wins
 
     def _tag_entries(self, slots, metas) -> tuple[np.ndarray, np.ndarray]:
         """(slots, feature ids) of the tags and categories in ``metas`` (those of ``slots``)."""
@@ -476,15 +498,6 @@ class RelatedIndex:
         levels = self._level_n - _steps(np.maximum(self._feature_df[index], 1))
         return np.where(self._categories[index], CATEGORY_WEIGHT, _rarity(levels))
 
-    def _choose_dense(self, size: int) -> None:
-        """Tags and categories that many articles share go into the dense product."""
-        df = self._feature_df
-        common = np.flatnonzero((df > size * _DENSE_FRACTION) & (df >= 2))
-        common = common[np.argsort(-df[common], kind="stable")[:_DENSE_FEATURES]]
-        self._dense_columns = np.full(len(df), _NOBODY, dtype=np.int64)
-        self._dense_columns[np.sort(common)] = np.arange(len(common))
-        self._derive_dense()
-
     def _derive_postings(self) -> None:
         """Slots and right-hand values of the posting entries (tags and categories count 1),
         and where each feature's posting list starts."""
@@ -494,23 +507,23 @@ class RelatedIndex:
         firsts = np.flatnonzero(np.r_[True, features[1:] != features[:-1]]) if len(features) else []
         self._posting_features = features[firsts]
         self._posting_starts = np.r_[firsts, len(features)].astype(np.int64)
+        self._derive_runs(features)
 
-    def _derive_dense(self) -> None:
-        """The dense product's two matrices, rows by slot: weights on the left, 1 on the right."""
-        columns = int((self._dense_columns >= 0).sum())
-        features = self._keys >> _SLOT_BITS
-        tags = features >= _TEXT_SPACE
-        column = np.full(len(features), _NOBODY)
-        column[tags] = self._dense_columns[features[tags] - _TEXT_SPACE]
-        inside = column >= 0
-        # float32 sums are exact while they stay below 2**24 quanta
-        bound = columns * max(TAG_WEIGHT * math.log1p(2.0**48), CATEGORY_WEIGHT)
-        dtype = np.float32 if bound * _WEIGHT_QUANTUM < 2**24 else np.float64
-        left = np.zeros((len(self._slugs), columns), dtype=dtype)
-        right = np.zeros((len(self._slugs), columns), dtype=dtype)
-        left[self._posting_slots[inside], column[inside]] = self._left[inside]
-        right[self._posting_slots[inside], column[inside]] = 1.0
-        self._dense = (left, right)
+    def _derive_runs(self, features: np.ndarray) -> None:
+        """The runs of tags and categories: at least _RUN consecutive slots holding one.
+
+        As ``(features, starts, ends)`` by feature, then slot; starts and ends
+        are places in the posting lists.
+        """
+        first = int(np.searchsorted(features, _TEXT_SPACE))  # tags and categories come last
+        tags, slots = features[first:], self._posting_slots[first:]
+        breaks = np.r_[True, (tags[1:] != tags[:-1]) | (slots[1:] != slots[:-1] + 1)]
+        starts = np.flatnonzero(breaks)
+        lengths = np.diff(np.r_[starts, len(tags)])
+        long = lengths >= _RUN
+        self._run_features = tags[starts[long]]
+        self._run_starts = starts[long] + first
+        self._run_ends = self._run_starts + lengths[long]
 
     def _ranks_of(self, order: np.ndarray) -> np.ndarray:
         """Ranks from the live slots in newness order; empty slots rank last."""
@@ -570,27 +583,44 @@ class RelatedIndex:
 
         ``position`` gives each entry's row in ``block``. The article itself scores -1.
         """
-        slots = len(self._slugs)
-        width = -(-slots // _GROUP) * _GROUP
-        tags = features >= _TEXT_SPACE
-        dense = np.zeros(len(features), dtype=bool)
-        dense[tags] = self._dense_columns[features[tags] - _TEXT_SPACE] >= 0
-        sparse = ~dense
-        position, features, left = position[sparse], features[sparse], left[sparse]
-        run = np.searchsorted(self._posting_features, features)  # every feature has a list
-        starts = self._posting_starts[run]
-        lengths = self._posting_starts[run + 1] - starts
+        width = -(-len(self._slugs) // _GROUP) * _GROUP
+        first_run = np.searchsorted(self._run_features, features)
+        runs = np.searchsorted(self._run_features, features, side="right") - first_run
+        entry, starts, ends = self._gaps(features, first_run, runs)
+        lengths = ends - starts
         total = int(lengths.sum())
         postings = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-        cells = np.repeat(position * width, lengths) + self._posting_slots[postings]
-        products = np.repeat(left, lengths) * self._posting_right[postings]
+        cells = np.repeat(position[entry] * width, lengths) + self._posting_slots[postings]
+        products = np.repeat(left[entry], lengths) * self._posting_right[postings]
         scores = np.bincount(cells, weights=products, minlength=len(block) * width)
         scores = scores.astype(np.float64, copy=False).reshape(len(block), width)  # int if empty
-        left_dense, right_dense = self._dense
-        if left_dense.shape[1]:
-            scores[:, :slots] += left_dense[block] @ right_dense.T
+        with_runs = runs > 0
+        for feature in np.unique(features[with_runs]).tolist():
+            mine = np.flatnonzero(features == feature)
+            rows = position[mine]
+            if rows[-1] - rows[0] + 1 == len(rows):
+                rows = slice(rows[0], rows[-1] + 1)
+            value = float(left[mine[0]])  # a tag's or category's weight: the same for all
+            first = int(first_run[mine[0]])
+            for run in range(first, first + int(runs[mine[0]])):
+                low = int(self._posting_slots[self._run_starts[run]])
+                scores[rows, low : low + int(self._run_ends[run] - self._run_starts[run])] += value
         scores[np.arange(len(block)), block] = -1.0
         return scores
+
+    def _gaps(self, features, first_run, runs):
+        """The posting ranges of ``features`` outside their runs, as ``(entry, starts, ends)``:
+        an entry whose feature has ``k`` runs has ``k + 1`` ranges (some of them empty)."""
+        lists = np.searchsorted(self._posting_features, features)  # every feature has a list
+        starts, ends = self._posting_starts[lists], self._posting_starts[lists + 1]
+        pieces = runs + 1
+        entry = np.repeat(np.arange(len(features)), pieces)
+        k = np.arange(int(pieces.sum())) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+        run = first_run[entry] + k  # the run after the gap
+        after_previous = np.r_[0, self._run_ends][run]  # (the end of run - 1)
+        gap_starts = np.where(k == 0, starts[entry], after_previous)
+        gap_ends = np.where(k == runs[entry], ends[entry], np.r_[self._run_starts, 0][run])
+        return entry, gap_starts, gap_ends
 
     def _entries_of(self, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The features of ``rows`` (slots) as ``(slots, features, left values)``, by slot."""
@@ -777,9 +807,6 @@ class RelatedIndex:
         self._top_scores = np.r_[self._top_scores, np.zeros((extra, self._keep))]
         self._bound_scores = np.r_[self._bound_scores, np.zeros(extra)]
         self._bound_slots = np.r_[self._bound_slots, np.full(extra, _NOBODY, dtype=np.int32)]
-        left, right = self._dense
-        padding = np.zeros((extra, left.shape[1]), dtype=left.dtype)
-        self._dense = (np.r_[left, padding], np.r_[right, padding])
         self._ranks = self._ranks_of(self._order)
 
     def _old_features(self, slots: list[int]) -> np.ndarray:
@@ -891,35 +918,20 @@ class RelatedIndex:
         at = np.searchsorted(kept_keys, new_keys)
         self._keys = np.insert(kept_keys, at, new_keys)
         self._left = np.insert(kept_left, at, new_left)
-        if len(self._dense_columns) < len(self._feature_df):
-            extra = len(self._feature_df) - len(self._dense_columns)
-            self._dense_columns = np.r_[self._dense_columns, np.full(extra, _NOBODY)]
         self._derive_postings()
-        left, right = self._dense
-        left[tag_slots] = 0
-        right[tag_slots] = 0
-        column = self._dense_columns[tag_features - _TEXT_SPACE]
-        inside = column >= 0
-        left[tag_rows[inside], column[inside]] = self._feature_weights(tag_features[inside])
-        right[tag_rows[inside], column[inside]] = 1.0
 
     def _reweigh(self, features: np.ndarray) -> list[int]:
         """Give the tags whose level moved their new weight; the slots that hold them."""
         if not len(features):
             return []
         holders: set[int] = set()
-        left, _ = self._dense
         for feature, weight in zip(
             features.tolist(), self._feature_weights(features).tolist(), strict=True
         ):
-            run = np.searchsorted(self._posting_features, feature)
-            start, end = self._posting_starts[run], self._posting_starts[run + 1]
+            found = np.searchsorted(self._posting_features, feature)
+            start, end = self._posting_starts[found], self._posting_starts[found + 1]
             self._left[start:end] = weight
-            slots = self._posting_slots[start:end]
-            column = self._dense_columns[feature - _TEXT_SPACE]
-            if column >= 0:
-                left[slots, column] = weight
-            holders |= set(slots.tolist())
+            holders |= set(self._posting_slots[start:end].tolist())
         return sorted(holders)
 
     def _reorder(self, moved: list[int]) -> None:

@@ -119,7 +119,7 @@ def test_count_limits_the_list():
     assert related_slugs(corpus, 0)["a1"] == ()
 
 
-def test_block_size_and_dense_split_do_not_change_the_ranking(monkeypatch):
+def test_block_size_groups_and_runs_do_not_change_the_ranking(monkeypatch):
     import generator.related as related
 
     corpus = [
@@ -135,9 +135,9 @@ def test_block_size_and_dense_split_do_not_change_the_ranking(monkeypatch):
     expected = related_slugs(corpus, 5)
     monkeypatch.setattr(related, "_BLOCK_ROWS", 3)
     monkeypatch.setattr(related, "_GROUP", 2)
-    monkeypatch.setattr(related, "_DENSE_FRACTION", 2.0)  # everything sparse
+    monkeypatch.setattr(related, "_RUN", 10**9)  # every posting through the join
     assert related_slugs(corpus, 5) == expected
-    monkeypatch.setattr(related, "_DENSE_FRACTION", 0.0)  # every shared tag is dense
+    monkeypatch.setattr(related, "_RUN", 1)  # every tag's longest run as a slice
     assert related_slugs(corpus, 5) == expected
 
 
@@ -339,10 +339,10 @@ class RelatedEdits(RuleBasedStateMachine):
 
 
 class TightRelatedEdits(RelatedEdits):
-    """The same with no slack kept, tiny groups and blocks, and every shared tag dense:
+    """The same with no slack kept, tiny groups and blocks, and short runs added as slices:
     lists run short, bounds tie, and the fallbacks are taken."""
 
-    knobs = {"_SLACK": 0, "_GROUP": 2, "_BLOCK_ROWS": 3, "_DENSE_FRACTION": 0.0}
+    knobs = {"_SLACK": 0, "_GROUP": 2, "_BLOCK_ROWS": 3, "_RUN": 2}
 
 
 _machine_settings = settings(
