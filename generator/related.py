@@ -17,10 +17,11 @@ in steps of ``2 ** (1 / RARITY_STEPS)``. The score adds three kinds of evidence:
   A word counted ``c`` times in an article's title, description and body weighs
   ``(1 + log c) * level * log(2) / RARITY_STEPS`` (nothing when no other article
   has it); an article keeps its ``TERMS_PER_ARTICLE`` heaviest words (weights
-  compared as multiples of 2**-16, ties to the lower word id), and its vector
-  is those weights scaled to length ``sqrt(TEXT_WEIGHT)``, each entry rounded
-  to a multiple of 2**-14. Two articles' text thus adds ``TEXT_WEIGHT`` times
-  the cosine of their TF-IDF vectors, cut to their strongest words.
+  compared as multiples of 2**-16, ties to the lower word id, none of weight 0),
+  and its vector is those rounded weights scaled to length ``sqrt(TEXT_WEIGHT)``,
+  each entry rounded to a multiple of 2**-14. Two articles' text thus adds
+  ``TEXT_WEIGHT`` times the cosine of their TF-IDF vectors, cut to their
+  strongest words.
 
 Every score is a multiple of 2**-28 computed without rounding, whatever the
 order of addition: the ranking is the same in any process, block size or
@@ -35,13 +36,16 @@ level only when its ``df`` crosses one. After a change only the articles
 whose vectors changed are scored again, against all articles, and the lists
 they can enter or leave are repaired from what was kept of them.
 
-How scores are found: only pairs that share a feature are ever multiplied.
-Words and rare tags go through posting lists (feature -> articles), a sparse
-product done block by block with numpy; tags and categories that many
-articles share are multiplied as a small dense matrix. Each row's best scores
-are then found without sorting the row: the row's columns are split into
-groups, and the ``k``-th largest group maximum is a floor that at least ``k``
-cells reach, so only the cells above it are ranked.
+How scores are found, with numpy, a block of rows at a time: only pairs that
+share a feature are ever multiplied, found through posting lists (feature ->
+articles) and summed with one ``bincount``. A ranking from scratch gives the
+articles their slots by category, then by the holders of the most common
+tags, so that these features hold long runs of consecutive slots; such a run
+adds its weight to a block's scores as one slice. Each row's best scores are
+then found without sorting the row: its columns are split into groups, and
+the ``k``-th largest group maximum is a floor that at least ``k`` cells reach,
+so only the cells of the groups above it are ranked. (No matrix product:
+BLAS threads on a shared machine cost more than they bring.)
 """
 
 from __future__ import annotations
@@ -393,12 +397,17 @@ class RelatedIndex:
     def update(self, articles: Sequence[Article], count: int) -> dict[str, tuple[str, ...]]:
         """For each article, the slugs of its ``count`` most related articles."""
         if count <= 0 or len(articles) < 2:
+            self.__dict__.clear()
             self._count = -1
             return {article.slug: () for article in articles}
         ids = list(map(id, articles))
-        diff = self._diff(articles, ids) if self._count == count else None
-        if diff is None or not self._apply(diff, len(articles)):
-            self._build(articles, count)
+        try:
+            diff = self._diff(articles, ids) if self._count == count else None
+            if diff is None or not self._apply(diff, len(articles)):
+                self._build(articles, count)
+        except BaseException:
+            self._count = -1  # half updated: start again next time
+            raise
         self._seen_ids = set(ids)  # the articles held in _seen: their ids stay theirs
         slugs = list(map(attrgetter("slug"), articles))
         return dict(zip(slugs, map(self._result.__getitem__, slugs), strict=True))
@@ -409,9 +418,9 @@ class RelatedIndex:
             for slot, article in enumerate(self._seen):
                 if article is not None and self._digests[slot] is None:
                     self._digests[slot] = _digest(article.terms)
-        derived = ("_seen", "_seen_ids", "_slot_of", "_posting_slots", "_posting_right")
-        postings = ("_posting_features", "_posting_starts", "_run_features", "_run_starts")
-        for name in (*derived, *postings, "_run_ends"):
+        derived = ("_seen", "_seen_ids", "_slot_of", "_df", "_result")
+        postings = ("_posting_slots", "_posting_right", "_posting_features", "_posting_starts")
+        for name in (*derived, *postings, "_run_features", "_run_starts", "_run_ends"):
             state.pop(name, None)
         return state
 
@@ -421,7 +430,10 @@ class RelatedIndex:
             self._seen = [None] * len(self._slugs)
             self._seen_ids: set[int] = set()
             self._slot_of = {slug: s for s, slug in enumerate(self._slugs) if slug is not None}
+            self._df = np.bincount(self._words, minlength=_TEXT_SPACE).astype(np.int32)
             self._derive_postings()
+            self._result = {}
+            self._choose(np.flatnonzero(self._alive).tolist())
 
     # -- from scratch ---------------------------------------------------------------
 
@@ -438,9 +450,8 @@ class RelatedIndex:
         self._level_n = int(_steps(size))
         self._slugs: list[str | None] = [article.slug for article in articles]
         positions = slot_of_position.tolist()
-        self._slot_of = {
-            a.slug: slot for a, slot in zip(given, positions, strict=True)
-        }  # last wins
+        # with two articles of one slug, the later one wins, as in the given order
+        self._slot_of = {a.slug: slot for a, slot in zip(given, positions, strict=True)}
         self._duplicates = len(self._slot_of) != size
         self._alive = np.ones(size, dtype=bool)
         self._meta: list[_Meta | None] = metas
@@ -475,7 +486,7 @@ class RelatedIndex:
         by_row = np.argsort(rows, kind="stable")
         self._rank_rows(np.arange(size), (rows[by_row], features[by_row], values[by_row]))
         self._result: dict[str, tuple[str, ...]] = {}
-        self._choose(positions)  # in the given order: with two articles of one slug, the last wins
+        self._choose(positions)  # in the given order, so that the later of two slugs wins
 
     def _tag_entries(self, slots, metas) -> tuple[np.ndarray, np.ndarray]:
         """(slots, feature ids) of the tags and categories in ``metas`` (those of ``slots``)."""
@@ -894,7 +905,7 @@ class RelatedIndex:
         return changed, (rows[keep], words[keep], values[keep])
 
     def _replace_entries(self, removed: list[int], tag_slots: list[int], vectors) -> None:
-        """Swap the changed slots' entries in the posting lists and the dense rows."""
+        """Swap the changed slots' entries in the posting lists."""
         changed_text, (rows, words, values) = vectors
         if not (changed_text or removed or tag_slots):
             return
