@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     articles = [_article(corpus.make_article(index)) for index in range(largest + 1)]
     print(f"{largest + 1} articles made in {time.perf_counter() - started:.1f} s", flush=True)
-    print(f"\n{'measure':<44} {'median wall':>12} {'median CPU':>11} {'of scratch':>11}")
+    print(f"\n{'measure':<48} {'median wall':>12} {'median CPU':>11} {'of scratch':>11}")
     scratch = {}
     for size in sorted(args.sizes):
         corpus_n = articles[:size]
@@ -149,7 +149,7 @@ def _medians(calls: list[Callable], index=None, base=None) -> tuple[float, float
 
 def _line(name: str, wall: float, cpu: float, share: float | None = None) -> None:
     ratio = f"{share:>10.1%}" if share is not None else ""
-    print(f"{name:<44} {wall * 1000:>9.1f} ms {cpu * 1000:>8.1f} ms {ratio:>11}", flush=True)
+    print(f"{name:<48} {wall * 1000:>9.1f} ms {cpu * 1000:>8.1f} ms {ratio:>11}", flush=True)
 
 
 def _load() -> str:
