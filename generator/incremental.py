@@ -11,7 +11,9 @@ and each keeps what it made, keyed by exactly what it was made from:
 - parsed files by path and content digest, so a template change re-renders
   without parsing any Markdown again;
 - each article by its parsed files and the settings;
-- related posts by everything they are scored from, with word counts kept per text;
+- related posts in a :class:`~generator.related.RelatedIndex`, which scores
+  again only the articles whose words, tags, category, pins or date changed
+  (or that came or went) and mends the lists those can enter or leave;
 - each output by the fingerprint of its template, the template globals and the
   parts of its context it read (:mod:`generator.fingerprint`).
 
@@ -81,7 +83,7 @@ from generator.parse import ParsedFile
 from generator.plan import RenderJob, article_job, plan_site
 from generator.privacy import check_hosts
 from generator.progress import Progress
-from generator.related import related_slugs
+from generator.related import RelatedIndex
 from generator.render import default_theme_dir, make_environment, render_job, set_site_globals
 from generator.search import SearchIndex
 from generator.write import (
@@ -159,7 +161,7 @@ class Engine:
         self._now = self.options.now or datetime.now(UTC)
         self._lint_memo = LintMemo()
         self._finishing = _Finishing()
-        self._related: tuple[tuple, dict[str, tuple[str, ...]]] | None = None
+        self._related = RelatedIndex()
         self._images: tuple[tuple, ImageCatalog] | None = None
         self._search = SearchIndex(shard_size=search.SHARD_SIZE)
         self._unwritten_index: dict[str, bytes] = {}  # index files made, not yet written
@@ -402,21 +404,12 @@ class Engine:
         return Visibility(now=self._now, drafts=options.drafts, future=options.future)
 
     def _related_slugs(self, articles: tuple[Article, ...], count: int) -> dict:
-        """Related posts, scored again only when something they are scored from changed.
+        """Related posts, exactly as from scratch, redoing only what changes touch.
 
         Word counts (``terms``), not the text: an edit that changes no counted
         word changes nobody's related posts.
         """
-        key = (
-            count,
-            tuple(
-                (a.slug, a.terms, a.tags, a.category, a.pinned_related, a.published)
-                for a in articles
-            ),
-        )
-        if self._related is None or self._related[0] != key:
-            self._related = (key, related_slugs(articles, count))
-        return self._related[1]
+        return self._related.update(articles, count)
 
     def _convert_images(self, config: Config, site: Site, sources: SiteSources) -> ImageCatalog:
         """The image catalog, made again only when an image or where it is shown changed."""
