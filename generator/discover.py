@@ -74,7 +74,19 @@ class SourceFile:
 
     def without_data(self) -> SourceFile:
         """The same file known by digest only (what a saved build state keeps)."""
-        return replace(self, raw=None) if self.file else self
+        if not self.file:
+            return self
+        return SourceFile(
+            self.src_path,
+            self.kind,
+            None,
+            self.digest,
+            self.article_dir,
+            self.order,
+            self.static_name,
+            self.file,
+            self.stat,
+        )
 
 
 class SourceChanged(Exception):  # noqa: N818 - not a user's mistake: the build starts over
@@ -136,7 +148,7 @@ def discover_content(site_dir: Path, path: Path) -> list[SourceFile]:
     if path.is_dir():
         files = _walk(path)
     elif path.is_file():
-        files = [path]
+        files = [str(path)]
     else:
         return []
     sources = [_source(site_dir, file) for file in files]
@@ -157,9 +169,10 @@ def template_stamps(site_dir: Path, theme_dir: Path) -> tuple[tuple[str, tuple[i
     if it is the same as at the last build, no template changed since."""
     stamps = []
     for root in (site_dir / "templates", theme_dir):
+        static = f"{root}/static/"
         for path in _walk(root):
-            if path.relative_to(root).parts[0] != "static":
-                stamps.append((str(path), _stamp(path.stat())))
+            if not path.startswith(static):
+                stamps.append((path, _stamp(os.stat(path))))
     return tuple(stamps)
 
 
@@ -168,8 +181,9 @@ def _static(
 ) -> tuple[SourceFile, ...]:
     by_name: dict[str, SourceFile] = {}
     for root in (theme_dir / "static", site_dir / "templates" / "static", site_dir / "static"):
+        inside = f"{root}/"
         for path in _walk(root):
-            name = path.relative_to(root).as_posix()
+            name = path[len(inside) :]
             source = _source(site_dir, path, kind="static", known=known)
             if source.static_name != name:
                 source = replace(source, static_name=name)
@@ -222,29 +236,46 @@ def digest_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _walk(root: Path) -> list[Path]:
-    """Files below ``root``, sorted, skipping editor droppings and hidden files."""
-    if not root.is_dir():
-        return []
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not IGNORED_NAMES.search(d))
-        found.extend(Path(dirpath) / name for name in filenames if not IGNORED_NAMES.search(name))
-    return sorted(found)
+def _walk(root: Path) -> list[str]:
+    """Files below ``root`` as paths, sorted by their parts (as :class:`Path` sorts them),
+    skipping editor droppings and hidden files; links to folders are not followed."""
+    found: list[str] = []
+    _walk_into(str(root), found)
+    found.sort(key=lambda path: path.split("/"))
+    return found
+
+
+def _walk_into(folder: str, found: list[str]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return  # gone, or no folder: as os.walk, nothing to list
+    for entry in entries:
+        if IGNORED_NAMES.search(entry.name):
+            continue
+        try:
+            is_folder = entry.is_dir()
+        except OSError:  # a link that loops: reading it will say so
+            is_folder = False
+        if not is_folder:
+            found.append(entry.path)
+        elif not entry.is_symlink():
+            _walk_into(entry.path, found)
 
 
 def _source(
-    site_dir: Path, path: Path, kind: str | None = None, known: KnownFiles | None = None
+    site_dir: Path, path: str, kind: str | None = None, known: KnownFiles | None = None
 ) -> SourceFile:
     # The default theme may live outside the site folder: name it by its full path.
-    src_path = (path.relative_to(site_dir) if path.is_relative_to(site_dir) else path).as_posix()
+    inside = str(site_dir) + "/"
+    src_path = path[len(inside) :] if path.startswith(inside) else path
     try:
-        stat = path.stat()
+        stat = os.stat(path)
         before = known.files.get(src_path) if known is not None else None
         stamp = _stamp(stat)
         if before is not None and before.stat == stamp and stat.st_mtime_ns < known.before_ns:
             return before
-        data = path.read_bytes()
+        data = Path(path).read_bytes()
     except OSError as error:
         raise ContentError(
             src_path,
@@ -254,7 +285,7 @@ def _source(
         ) from None
     kind, article_dir, order = (kind, "", 0) if kind else _classify(src_path)
     return SourceFile(
-        src_path, kind, data, digest_of(data), article_dir, order, file=str(path), stat=stamp
+        src_path, kind, data, digest_of(data), article_dir, order, file=path, stat=stamp
     )
 
 

@@ -530,7 +530,7 @@ class Engine:
                     or (not dest.endswith(FINISHED) and _on_disk(written, dest, before.digest))
                 )
             ):
-                kept[dest] = replace(before, job=job, stamp=stamp)
+                kept[dest] = before.again(job, stamp)
         fresh = [job for job in jobs if job.dest_path not in kept]
         self.progress.start("Rendering", len(fresh), "pages")
         render = lambda job: _render_recorded(env, fingerprints, job)  # noqa: E731 - for workers
@@ -607,8 +607,12 @@ class _Page:
     digest: str
     data: bytes | None
 
+    def again(self, job: RenderJob, stamp: bytes) -> _Page:
+        """The same page, planned again (``dataclasses.replace`` costs more, page by page)."""
+        return _Page(job, stamp, self.reads, self.fingerprint, self.digest, self.data)
+
     def without_data(self) -> _Page:
-        return replace(self, data=None)
+        return _Page(self.job, self.stamp, self.reads, self.fingerprint, self.digest, None)
 
 
 def _folder_of(article: Article) -> str:
@@ -656,7 +660,7 @@ class _Finished:
     foreign: tuple[SiteWarning, ...]
 
     def without_data(self) -> _Finished:
-        return replace(self, data=None)
+        return _Finished(self.source, self.stamp, self.digest, None, self.alts, self.foreign)
 
 
 class _Finishing:
