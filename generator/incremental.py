@@ -296,6 +296,7 @@ class Engine:
         self._templates_dirty |= self._stage("Reading", "files", self._sources.refresh, changed)
         templates_changed = self._templates_dirty
         parsed = self._parse(self._sources.content())
+        self._sources.forget_data()  # parsed: the files are read again only where needed
         site = self._assemble(config_digest, config, parsed)
         site = replace(site, related=self._related_slugs(site.articles, config.related_count))
         copied, asset_urls = self._copied(config, site)
@@ -826,6 +827,15 @@ class _SourceTree:
             assert self._files is not None
             self._order = sorted(self._files.values(), key=_walk_order)
         return self._order
+
+    def forget_data(self) -> None:
+        """Keep the files by digest only (see ``SourceFile``): parsed, their bytes are dead
+        weight, several hundred MB for a large site."""
+        if self._files is not None:
+            self._files = {src: source.without_data() for src, source in self._files.items()}
+            if self._order is not None:
+                self._order = [self._files[source.src_path] for source in self._order]
+        self.static = tuple(source.without_data() for source in self.static)
 
     def known(self) -> KnownFiles | None:
         if self._files is None:

@@ -32,10 +32,6 @@ from generator.parse import ParsedFile
 from generator.rules import DESCRIPTION_RANGE, RULES, TITLE_MAX
 
 ARTICLE_KINDS = ("article", "article_index")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_BOUNDARY = re.compile(r"^-{3,}\s*$")
-_MARKS = ("#", "`", "~")  # what a heading or a fence starts with, after up to 3 spaces
 
 
 class Finding(SiteWarning):
@@ -111,7 +107,7 @@ def lint_site(
         *unknown_fields(parsed),
         *lengths(parsed),
         *images(config, parsed, outputs),
-        *headings(parsed, texts, memo),
+        *headings(parsed),
         *empty_sections(parsed),
         *duplicate_titles(parsed),
         *reviews(config, parsed, visibility),
@@ -381,30 +377,21 @@ def empty_sections(parsed: list[ParsedFile]) -> Iterator[Finding]:
             )
 
 
-def headings(
-    parsed: list[ParsedFile], texts: Mapping[str, str], memo: LintMemo | None = None
-) -> Iterator[Finding]:
+def headings(parsed: list[ParsedFile]) -> Iterator[Finding]:
     """Headings go down one level at a time; the page's title is its only ``<h1>``.
 
     A section's title is its ``<h2>``, so its own headings start at ``###``;
-    an article or page starts below its ``<h1>`` title. ``memo`` keeps each
-    file's findings while its digest is the same.
+    an article or page starts below its ``<h1>`` title. Where each heading
+    stands was noted when the file was parsed (``ParsedFile.headings``).
     """
     for item in parsed:
-        if item.kind not in (*ARTICLE_KINDS, "section", "page") or item.src_path not in texts:
-            continue
-        if memo is not None and isinstance(texts, SourceTexts):
-            digest = texts.digest(item.src_path)
-            yield from memo.per_file(
-                ("headings", item.src_path), digest, lambda i=item: list(_headings(i, texts))
-            )
-        else:
-            yield from _headings(item, texts)
+        if item.kind in (*ARTICLE_KINDS, "section", "page"):
+            yield from _headings(item)
 
 
-def _headings(item: ParsedFile, texts: Mapping[str, str]) -> Iterator[Finding]:
+def _headings(item: ParsedFile) -> Iterator[Finding]:
     previous = 2 if item.kind == "section" else 1
-    for line, column, level in _body_headings(texts[item.src_path]):
+    for line, column, level in item.headings:
         if level == 1:
             yield Finding(
                 "heading-order",
@@ -424,31 +411,6 @@ def _headings(item: ParsedFile, texts: Mapping[str, str]) -> Iterator[Finding]:
                 hint=f"use {'#' * (previous + 1)} here; screen readers navigate by level",
             )
         previous = max(level, 1)
-
-
-def _body_headings(text: str) -> Iterator[tuple[int, int, int]]:
-    """(line, column, level) of each ATX heading of the body, outside fenced code."""
-    lines = text.split("\n")
-    start = next(
-        (number for number, line in enumerate(lines[1:], start=1) if _BOUNDARY.match(line)),
-        len(lines),
-    )
-    fence = ""
-    for number in range(start + 1, len(lines)):
-        line = lines[number]
-        if line.lstrip(" ")[:1] not in _MARKS:
-            continue  # most lines: neither a heading nor a fence
-        opening = _FENCE.match(line)
-        if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = ""
-            continue
-        if opening:
-            fence = opening.group(1)
-            continue
-        match = _HEADING.match(line)
-        if match and match.group(2):
-            yield number + 1, match.start(1) + 1, len(match.group(1))
 
 
 # Links ------------------------------------------------------------------------------------
@@ -512,7 +474,6 @@ class LintMemo:
         self._pages: dict[str, tuple[_Scan, tuple, list, frozenset[str]]] = {}
         self._config: Config | None = None
         self._names: frozenset[str] = frozenset()
-        self._files: dict[tuple[str, str], tuple[str, list]] = {}
         self._tags: dict[str, tuple] = {}
 
     def __getstate__(self) -> dict:
@@ -526,13 +487,6 @@ class LintMemo:
             if len(self._tags) > _TAGS_KEPT:
                 self._tags.clear()
             found = self._scans[dest] = (digest, _scan(load(), self._tags))
-        return found[1]
-
-    def per_file(self, key: tuple[str, str], digest: str, check: Callable[[], list]) -> list:
-        """``check()``'s findings for one content file, kept while its digest is the same."""
-        found = self._files.get(key)
-        if found is None or found[0] != digest:
-            found = self._files[key] = (digest, check())
         return found[1]
 
     def start(self, config: Config, outputs: Mapping[str, bytes]) -> None:

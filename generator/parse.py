@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,10 @@ _FRONT_MATTER = YAMLHandler()
 # so YAML's zero-based line numbers plus one are the file's own line numbers.
 _FRONT_MATTER_OFFSET = 1
 _FAQ_QUESTION = re.compile(r"^###[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BOUNDARY = re.compile(r"^-{3,}\s*$")
+_MARKS = ("#", "`", "~")  # what a heading or a fence starts with, after up to 3 spaces
 # Far beyond any article (the sample's longest is 8 KB); a bigger file is a mistake,
 # like a video saved as .md, and would only make the build slow.
 MAX_CONTENT_BYTES = 4 * 1024 * 1024
@@ -53,6 +58,7 @@ class ParsedFile:
     toc: tuple[TocEntry, ...]
     questions: tuple[Question, ...]
     words: int  # of the plain text; the text itself is not kept
+    headings: tuple[tuple[int, int, int], ...] = ()  # (line, column, level) in the file
     terms: bytes = b""  # word counts for related posts; articles and sections only
     warnings: tuple[SiteWarning, ...] = ()
 
@@ -64,6 +70,7 @@ def parse_source(source: SourceFile) -> ParsedFile:
     """Parse one content file; raise :class:`ContentError` naming the file and line."""
     _check_size(source)
     text = _decode(source)
+    headings = tuple(body_headings(text)) if source.kind != "comment" else ()
     front_matter, body = _split(source.src_path, text)
     raw_meta, field_lines = _load_front_matter(source.src_path, front_matter)
     fields = FIELDS_BY_KIND[source.kind]
@@ -99,6 +106,7 @@ def parse_source(source: SourceFile) -> ParsedFile:
         toc=toc,
         questions=questions,
         words=len(text.split()),
+        headings=headings,
         terms=_terms(source.kind, meta, text),
         warnings=tuple(warnings),
     )
@@ -382,3 +390,29 @@ def _toc_entries(tokens: list[dict]) -> tuple[TocEntry, ...]:
         TocEntry(token["id"], plain_text(token["name"]), _toc_entries(token["children"]))
         for token in tokens
     )
+
+
+def body_headings(text: str) -> Iterator[tuple[int, int, int]]:
+    """(line, column, level) of each ATX heading of a file's body, outside fenced code;
+    ``text`` is the whole file, front matter included (lines are the file's own)."""
+    lines = text.split("\n")
+    start = next(
+        (number for number, line in enumerate(lines[1:], start=1) if _BOUNDARY.match(line)),
+        len(lines),
+    )
+    fence = ""
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        if line.lstrip(" ")[:1] not in _MARKS:
+            continue  # most lines: neither a heading nor a fence
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        match = _HEADING.match(line)
+        if match and match.group(2):
+            yield number + 1, match.start(1) + 1, len(match.group(1))
