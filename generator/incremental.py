@@ -43,6 +43,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from generator import search
 from generator.assemble import (
@@ -75,7 +76,7 @@ from generator.fingerprint import (
     digest_of_values,
 )
 from generator.images import ImageCatalog, convert_images, image_sources, responsive_pages
-from generator.lint import LintMemo, valid_until, validate
+from generator.lint import LintMemo, scan_page, valid_until, validate
 from generator.model import Article, Site
 from generator.outputs import Outputs, StaleOutput
 from generator.parallel import map_forked, parse_many
@@ -88,6 +89,7 @@ from generator.render import default_theme_dir, make_environment, render_job, se
 from generator.search import SearchIndex
 from generator.write import (
     CACHE_DIR,
+    Staging,
     WriteReport,
     WrittenFile,
     write_files,
@@ -173,6 +175,8 @@ class Engine:
         self._rendered: dict[str, _Page] = {}
         self._written: dict[str, WrittenFile] | None = None  # None: ask the manifest
         self._templates_dirty = False
+        self._staging: Staging | None = None
+        self._may_stage = False  # only a build that writes (render() alone keeps pages)
         # The last successful build's (valid until, article count, warnings), for save().
         self._last_good: tuple | None = None
         self._shown: RenderedSite | None = None  # what the output folder holds now
@@ -185,13 +189,22 @@ class Engine:
         """
         started = time.perf_counter()
         self._last_good = None
-        rendered = self.render(changed)
+        self._may_stage = True
         try:
-            report = self._write(rendered.outputs)
-        except (SourceChanged, StaleOutput):
-            self._forget()  # a file known by digest changed under the build: read everything
-            rendered = self.render()
-            report = self._write(rendered.outputs)
+            rendered = self.render(changed)
+            try:
+                report = self._write(rendered.outputs)
+            except (SourceChanged, StaleOutput):
+                self._forget()  # a file known by digest changed under the build: read everything
+                self._may_stage = True
+                rendered = self.render()
+                report = self._write(rendered.outputs)
+        finally:
+            self._may_stage = False
+            if self._staging is not None:
+                self._staging.clear()  # written (or failed): what it held is in the output
+                self._staging = None
+                self._finishing.staging = None
         seconds = time.perf_counter() - started
         self._last_good = (rendered.valid_until, len(rendered.site.articles), rendered.warnings)
         self._shown = rendered
@@ -248,7 +261,8 @@ class Engine:
         content = sources.posts + sources.pages + sources.static
         images = self._images[1] if self._images else ImageCatalog()
         svg = _SvgFiles(config.base_path, shown.outputs)
-        finished = _finish_page(config, job.dest_path, data, images, svg, content, b"")
+        inputs = _FinishInputs(config, images, svg, content, b"")
+        finished = _finish_page(job.dest_path, data, inputs)
         if finished.alts or finished.foreign or finished.data is None:
             return []
         return [(job.dest_path, finished.data)]
@@ -287,7 +301,9 @@ class Engine:
         try:
             return self._render_site(changed)
         except (SourceChanged, StaleOutput):
+            may_stage = self._may_stage
             self._forget()  # a file known by digest changed under the build: read everything
+            self._may_stage = may_stage
             return self._render_site(None)
 
     def _render_site(self, changed: Iterable[Path] | None) -> RenderedSite:
@@ -309,11 +325,17 @@ class Engine:
         )
         fingerprints = self._fingerprinter(env, site, globals_digest, templates_changed)
         self._templates_dirty = False
-        finishing = self._finishing.stamp(config_digest, images, copied, config.base_path)
+        finishing = _FinishInputs(
+            config,
+            images,
+            _SvgFiles(config.base_path, copied),
+            sources.posts + sources.pages + sources.static,
+            self._finishing.stamp(config_digest, images, copied, config.base_path),
+        )
         outputs, rendered = self._render(env, fingerprints, jobs, finishing)
         outputs.update(copied)
         outputs, page_problems = self._finishing.finish(
-            config, outputs, images, sources, finishing, self._known_written(), self._read_output
+            outputs, finishing, self._known_written(), self._read_output
         )
         pages = sum(1 for dest in outputs if dest.endswith(".html"))
         index, search_warnings = self._stage("Indexing", "pages", self._index, outputs, total=pages)
@@ -506,7 +528,7 @@ class Engine:
         env: RecordingEnvironment,
         fingerprints: Fingerprinter,
         jobs: list[RenderJob],
-        finishing: bytes,
+        finishing: _FinishInputs,
     ) -> tuple[Outputs, int]:
         """Each job's bytes: rendered again only when its fingerprint changed.
 
@@ -514,7 +536,9 @@ class Engine:
         whose article and related posts did not change) under the same templates
         and globals is not even fingerprinted. A page known by digest only (its
         bytes are in the output folder) is rendered again when the finishing
-        pass must see it again.
+        pass must see it again. Workers render, finish and scan each page (see
+        :func:`_make_page`); a build of many pages sets them aside on disk
+        (:class:`~generator.write.Staging`) rather than keep them all in memory.
         """
         stamp = fingerprints.stamp
         written = self._known_written()
@@ -527,18 +551,27 @@ class Engine:
                 and _still_valid(before, job, stamp, fingerprints)
                 and (
                     before.data is not None
-                    or (self._finishing.reusable(dest, before.digest, finishing, written))
+                    or (self._finishing.reusable(dest, before.digest, finishing.stamp, written))
                     or (not dest.endswith(FINISHED) and _on_disk(written, dest, before.digest))
                 )
             ):
                 kept[dest] = before.again(job, stamp)
         fresh = [job for job in jobs if job.dest_path not in kept]
+        self._set_aside(len(fresh))
         self.progress.start("Rendering", len(fresh), "pages")
-        render = lambda job: _render_recorded(env, fingerprints, job)  # noqa: E731 - for workers
-        made = map_forked(render, fresh, progress=self.progress)
-        self.progress.finish()
-        for job, (reads, fingerprint, digest, data) in zip(fresh, made, strict=True):
+        tags: dict[str, tuple] = {}  # each worker's own, for the scans of its pages
+
+        def make(job: RenderJob) -> tuple:
+            return _make_page(env, fingerprints, finishing, tags, job)
+
+        for job, made in zip(fresh, map_forked(make, fresh, progress=self.progress), strict=True):
+            reads, fingerprint, digest, data, finished, scan = made
+            if finished is not None:
+                self._finishing.remember(job.dest_path, finished)
+            if scan is not None:
+                self._lint_memo.remember_scan(job.dest_path, finished.digest, scan)
             kept[job.dest_path] = _Page(job, stamp, reads, fingerprint, digest, data)
+        self.progress.finish()
         outputs = Outputs()
         for job in jobs:
             page = kept[job.dest_path]
@@ -550,6 +583,12 @@ class Engine:
                 outputs.add_known(job.dest_path, page.digest, self._read_output)
         self._rendered = {job.dest_path: kept[job.dest_path] for job in jobs}
         return outputs, len(fresh)
+
+    def _set_aside(self, pages: int) -> None:
+        """Finished pages go to a staging folder when there are many (see ``STAGE_PAGES``)."""
+        if self._staging is None and self._may_stage and pages >= STAGE_PAGES:
+            self._staging = Staging(self.site_dir / CACHE_DIR, self._read_output)
+        self._finishing.staging = self._staging
 
     # -- write ----------------------------------------------------------------------------
 
@@ -592,6 +631,9 @@ class Engine:
 
 
 FINISHED = (".html", ".css")  # the outputs the finishing pass looks at
+# A build that renders this many pages sets them aside on disk until it writes them
+# (about 25 KB each: 10,000 articles would otherwise hold some 400 MB of pages).
+STAGE_PAGES = 2000
 
 
 @dataclass(frozen=True)
@@ -649,6 +691,38 @@ def _render_recorded(
     return reads, fingerprints.of(job.template, job.context, reads), digest_of(data), data
 
 
+class _FinishInputs(NamedTuple):
+    """What the finishing pass reads besides a page (workers inherit it)."""
+
+    config: Config
+    images: ImageCatalog
+    svg: Mapping[str, bytes]  # SVG files by URL: their size goes into the <img> showing them
+    content: tuple[SourceFile, ...]  # to name the file an <img> or a foreign URL comes from
+    stamp: bytes  # a digest of the above but the content
+
+
+def _make_page(
+    env: RecordingEnvironment,
+    fingerprints: Fingerprinter,
+    finishing: _FinishInputs,
+    tags: dict[str, tuple],
+    job: RenderJob,
+) -> tuple:
+    """One page rendered, finished and scanned for links, in whichever process runs it:
+    ``(reads, fingerprint, digest, bytes, finished, scan)``.
+
+    The rendered bytes come back only where nothing else holds them: a page the
+    finishing pass does not touch, or one with problems (the pass sees it again).
+    """
+    reads, fingerprint, digest, data = _render_recorded(env, fingerprints, job)
+    if not job.dest_path.endswith(FINISHED):
+        return reads, fingerprint, digest, data, None, None
+    finished = _finish_page(job.dest_path, data, finishing)
+    scan = scan_page(finished.data, tags) if job.dest_path.endswith(".html") else None
+    kept = data if finished.alts or finished.foreign else None
+    return reads, fingerprint, digest, kept, finished, scan
+
+
 @dataclass(frozen=True)
 class _Finished:
     """A page after the finishing pass, and what it was made from (by digest)."""
@@ -677,6 +751,14 @@ class _Finishing:
 
     def __init__(self) -> None:
         self._pages: dict[str, _Finished] = {}
+        self.staging: Staging | None = None  # where this build sets finished pages aside
+
+    def remember(self, dest: str, finished: _Finished) -> None:
+        """A page finished elsewhere (by a worker that rendered it)."""
+        if self.staging is not None and finished.data is not None:
+            self.staging.put(dest, finished.data)
+            finished = finished.without_data()
+        self._pages[dest] = finished
 
     @staticmethod
     def stamp(config_digest: str, images: ImageCatalog, copied: Outputs, base_path: str) -> bytes:
@@ -694,34 +776,35 @@ class _Finishing:
             and found.source == source
             and found.stamp == stamp
             and not (found.alts or found.foreign)
-            and (found.data is not None or _on_disk(written, dest, found.digest))
+            and (
+                found.data is not None
+                or (self.staging is not None and dest in self.staging)
+                or _on_disk(written, dest, found.digest)
+            )
         )
 
     def finish(
         self,
-        config: Config,
         outputs: Outputs,
-        images: ImageCatalog,
-        sources: SiteSources,
-        stamp: bytes,
+        inputs: _FinishInputs,
         written: Mapping[str, WrittenFile],
         read_output,
     ) -> tuple[Outputs, list[SiteWarning]]:
-        content = sources.posts + sources.pages + sources.static
-        # SVG files by site URL: their drawing size goes into the <img> that shows them.
-        svg = _SvgFiles(config.base_path, outputs)
         finished, alt_problems, host_problems, used = Outputs(), [], [], {}
+        staging = self.staging
         for dest in outputs:
             if not dest.endswith(FINISHED):
                 finished.update(_one(outputs, dest))
                 continue
             source = outputs.digest(dest)
             found = self._pages.get(dest)
-            if not self.reusable(dest, source, stamp, written):
-                found = _finish_page(config, dest, outputs[dest], images, svg, content, stamp)
+            if not self.reusable(dest, source, inputs.stamp, written):
+                found = _finish_page(dest, outputs[dest], inputs)
             used[dest] = found
             if found.data is not None:
                 finished.add(dest, found.data, found.digest)
+            elif staging is not None and dest in staging:
+                finished.add_known(dest, found.digest, staging.read)
             else:
                 finished.add_known(dest, found.digest, read_output)
             alt_problems += found.alts
@@ -735,7 +818,7 @@ class _Finishing:
                 if key not in seen:
                     seen.add(key)
                     host_problems.append(problem)
-        finished.update(_image_outputs(images))
+        finished.update(_image_outputs(inputs.images))
         return finished, alt_problems + host_problems
 
 
@@ -757,7 +840,8 @@ def _read_cached(path: Path) -> bytes:
         raise StaleOutput(str(path)) from None
 
 
-def _finish_page(config, dest, data, images, svg, content, stamp) -> _Finished:
+def _finish_page(dest: str, data: bytes, inputs: _FinishInputs) -> _Finished:
+    config, images, svg, content, stamp = inputs
     page, alts = responsive_pages({dest: data}, images, config, svg, content)
     foreign = check_hosts(config, page, content)
     result = page[dest]

@@ -489,6 +489,10 @@ class LintMemo:
             found = self._scans[dest] = (digest, _scan(load(), self._tags))
         return found[1]
 
+    def remember_scan(self, dest: str, digest: str, scan: _Scan) -> None:
+        """The scan of a page made elsewhere (by the worker that rendered it)."""
+        self._scans[dest] = (digest, scan)
+
     def start(self, config: Config, outputs: Mapping[str, bytes]) -> None:
         names = frozenset(outputs)
         if config != self._config:
@@ -601,6 +605,13 @@ def _page_problems(resolved: _Links, dest: str, scan: _Scan, asked: set[str]):
         if target is not None:
             targets.append((target, resolved.scans[target]))
     return problems, tuple(targets)
+
+
+def scan_page(data: bytes, tags: dict[str, tuple]) -> _Scan:
+    """The ids and links of a page (:class:`LintMemo` takes it, whoever made it)."""
+    if len(tags) > _TAGS_KEPT:
+        tags.clear()
+    return _scan(data, tags)
 
 
 def _scan(data: bytes, tags: dict[str, tuple] | None = None) -> _Scan:

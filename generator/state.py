@@ -173,21 +173,22 @@ def code_digest() -> str:
 
 def _read(path: Path):
     try:
-        return pickle.loads(path.read_bytes())
+        with path.open("rb", buffering=1 << 20) as stream:
+            return pickle.load(stream)
     except Exception:  # noqa: BLE001 - missing, truncated or from elsewhere: start from nothing
         return None
 
 
 def _write(path: Path, value) -> None:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     except OSError:
         return  # a read-only site folder builds all the same, only not incrementally
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        # Pickled straight into the file: a large site's state never sits in memory twice.
+        with os.fdopen(handle, "wb", buffering=1 << 20) as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except OSError:
         Path(temporary).unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -102,6 +103,53 @@ def write_files(output_dir: Path, outputs: Mapping[str, bytes]) -> dict[str, Wri
         size, mtime_ns = _write_atomically(target, outputs[dest], _file_mode())
         written[dest] = WrittenFile(digest_of(outputs[dest]), size, mtime_ns)
     return written
+
+
+class Staging:
+    """Outputs set aside on disk until the build may write them.
+
+    Everything is rendered and checked before the first write, so a large
+    site's pages would all sit in memory at once; a staging folder in the cache
+    holds them instead, each read back when a later stage or the writer asks.
+    Once cleared (after the write), a page is read from the output folder.
+    """
+
+    def __init__(self, cache_dir: Path, read_written: Callable[[str], bytes]) -> None:
+        self.folder = cache_dir / f"staging-{os.getpid()}"
+        self._read_written = read_written
+        self._names: dict[str, str] = {}
+        for old in cache_dir.glob("staging-*"):  # left by builds that were killed
+            if not _running(old.name.removeprefix("staging-")):
+                shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+
+    def put(self, dest: str, data: bytes) -> None:
+        name = self._names.setdefault(dest, str(len(self._names)))
+        (self.folder / name).write_bytes(data)
+
+    def read(self, dest: str) -> bytes:
+        name = self._names.get(dest)
+        if name is None:
+            return self._read_written(dest)
+        return (self.folder / name).read_bytes()
+
+    def __contains__(self, dest: object) -> bool:
+        return dest in self._names
+
+    def clear(self) -> None:
+        self._names = {}
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _running(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def written_files(cache_dir: Path, output_dir: Path) -> dict[str, WrittenFile]:

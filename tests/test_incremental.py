@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
-from generator import search
+from generator import incremental, search
 from generator.cli import main
 from generator.errors import SiteError
 from generator.incremental import BuildOptions, Engine
@@ -74,8 +74,10 @@ def section_text(title: str, body: str) -> str:
 class EditSequence(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        # A few pages per search shard, so that edits move pages between several indexes.
+        # A few pages per search shard, so that edits move pages between several indexes;
+        # every build sets its pages aside on disk, as a large site's builds do.
         self.shard_size, search.SHARD_SIZE = search.SHARD_SIZE, 2
+        self.stage_pages, incremental.STAGE_PAGES = incremental.STAGE_PAGES, 1
         self.root = Path(tempfile.mkdtemp(prefix="sitegen-incremental-"))
         self.site = Path(shutil.copytree(SITES / "incremental", self.root / "site"))
         self.out = self.root / "out"
@@ -96,6 +98,7 @@ class EditSequence(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         search.SHARD_SIZE = self.shard_size
+        incremental.STAGE_PAGES = self.stage_pages
         shutil.rmtree(self.root, ignore_errors=True)
 
     # -- edits --------------------------------------------------------------------
@@ -284,10 +287,16 @@ class EditSequence(RuleBasedStateMachine):
         written = self.engine.write_edited_pages(changed)
         return {dest: (self.out / dest).read_bytes() for dest in written}
 
+    def _no_staging_left(self) -> None:
+        assert not list((self.site / ".sitegen-cache").glob("staging-*"))
+
     def _resumed_build(self) -> None:
         """A build as ``sitegen build`` runs it: a new engine, from what the last one saved."""
         engine = Engine.resume(self.site, BuildOptions(output_dir=self.cli_out, now=FIXED_NOW))
-        engine.build()
+        try:
+            engine.build()
+        finally:
+            self._no_staging_left()
         engine.save()
 
     # -- the files ----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Parsing and rendering on several processes give exactly what one process gives."""
+"""Parsing and rendering on several processes (and pages set aside on disk) give exactly
+what one process holding everything in memory gives."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import filecmp
 
 import pytest
 
+import generator.incremental as incremental
 import generator.parallel as parallel
 from bench import corpus
 from generator.discover import SourceFile, digest_of
@@ -24,9 +26,11 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):
     site = info.root / "sitegen"
     monkeypatch.setattr(parallel, "MIN_FILES_FOR_POOL", 10**9)
     monkeypatch.setattr(parallel, "MIN_ITEMS_FOR_FORK", 10**9)
+    monkeypatch.setattr(incremental, "STAGE_PAGES", 10**9)
     serial = build(site, tmp_path / "serial")
     monkeypatch.setattr(parallel, "MIN_FILES_FOR_POOL", 1)
     monkeypatch.setattr(parallel, "MIN_ITEMS_FOR_FORK", 1)
+    monkeypatch.setattr(incremental, "STAGE_PAGES", 1)  # pages set aside on disk, too
     calls = []
     original = parallel.ProcessPoolExecutor
     monkeypatch.setattr(
@@ -41,6 +45,7 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):
     )
     assert mismatch == [] and errors == []
     assert serial.site.related == pooled.site.related
+    assert not list((site / ".sitegen-cache").glob("staging-*"))
 
 
 def test_the_first_bad_file_in_order_is_reported(monkeypatch):
