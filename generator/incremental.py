@@ -79,7 +79,7 @@ from generator.images import ImageCatalog, convert_images, image_sources, respon
 from generator.lint import LintMemo, scan_page, valid_until, validate
 from generator.model import Article, Site
 from generator.outputs import Outputs, StaleOutput
-from generator.parallel import map_forked, parse_many
+from generator.parallel import imap_forked, parse_many
 from generator.parse import ParsedFile
 from generator.plan import RenderJob, article_job, plan_site
 from generator.privacy import check_hosts
@@ -309,7 +309,7 @@ class Engine:
     def _render_site(self, changed: Iterable[Path] | None) -> RenderedSite:
         config_digest, config = self._load_config()
         # A template change seen by a build that then failed still counts for the next one.
-        self._templates_dirty |= self._stage("Reading", "files", self._sources.refresh, changed)
+        self._templates_dirty |= self._stage("Reading", "files", self._look, changed)
         templates_changed = self._templates_dirty
         parsed = self._parse(self._sources.content())
         self._sources.forget_data()  # parsed: the files are read again only where needed
@@ -351,6 +351,12 @@ class Engine:
         )
         until = valid_until(config, parsed, visibility)
         return RenderedSite(site, outputs, warnings + search_warnings, rendered, until)
+
+    def _look(self, changed: Iterable[Path] | None) -> bool:
+        """The sources read again where they changed; True if templates may have changed."""
+        templates_changed = self._sources.refresh(changed)
+        self.progress.advance(len(self._sources.content()) + len(self._sources.static))
+        return templates_changed
 
     def _index(self, outputs: Outputs) -> tuple[Outputs, list[SiteWarning]]:
         """The search index of the pages, made again only for the shards whose pages changed.
@@ -564,12 +570,14 @@ class Engine:
         def make(job: RenderJob) -> tuple:
             return _make_page(env, fingerprints, finishing, tags, job)
 
-        for job, made in zip(fresh, map_forked(make, fresh, progress=self.progress), strict=True):
+        shared: dict = {}  # what pages read alike, kept once rather than once per page
+        for job, made in zip(fresh, imap_forked(make, fresh, progress=self.progress), strict=True):
             reads, fingerprint, digest, data, finished, scan = made
             if finished is not None:
                 self._finishing.remember(job.dest_path, finished)
             if scan is not None:
                 self._lint_memo.remember_scan(job.dest_path, finished.digest, scan)
+            reads = {shared.setdefault(k, k): shared.setdefault(v, v) for k, v in reads.items()}
             kept[job.dest_path] = _Page(job, stamp, reads, fingerprint, digest, data)
         self.progress.finish()
         outputs = Outputs()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -475,10 +476,14 @@ class LintMemo:
         self._config: Config | None = None
         self._names: frozenset[str] = frozenset()
         self._tags: dict[str, tuple] = {}
+        self._refs: dict[tuple[str, str], tuple[str, str]] = {}  # each distinct link once
 
     def __getstate__(self) -> dict:
         # What each distinct tag holds only saves time within a build: not worth saving.
-        return {**self.__dict__, "_tags": {}}
+        return {**self.__dict__, "_tags": {}, "_refs": {}}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
 
     def scan(self, dest: str, digest: str, load: Callable[[], bytes]) -> _Scan:
         """The scan of page ``dest`` whose bytes have ``digest`` (``load()`` gives them)."""
@@ -490,8 +495,14 @@ class LintMemo:
         return found[1]
 
     def remember_scan(self, dest: str, digest: str, scan: _Scan) -> None:
-        """The scan of a page made elsewhere (by the worker that rendered it)."""
-        self._scans[dest] = (digest, scan)
+        """The scan of a page made elsewhere (by the worker that rendered it).
+
+        Most links are on every page (navigation, tags): each distinct one is kept
+        once, not once per page, which matters for a site of thousands of pages."""
+        refs = self._refs
+        shared = tuple(refs.setdefault(ref, ref) for ref in scan.refs)
+        ids = frozenset(sys.intern(name) for name in scan.ids)
+        self._scans[dest] = (digest, _Scan(ids, shared))
 
     def start(self, config: Config, outputs: Mapping[str, bytes]) -> None:
         names = frozenset(outputs)

@@ -6,7 +6,8 @@ there, where starting workers would cost more than it saves.
 
 - :func:`parse_many` sends batches of source files to a pool; each worker
   builds its own Markdown instance once (see ``parse``).
-- :func:`map_forked` runs a function over a list in forked workers, which
+- :func:`map_forked` (and :func:`imap_forked`, which yields results as they
+  come) runs a function over a list in forked workers, which
   inherit the function and the list (the site model, the Jinja environment
   with its compiled templates) instead of having them pickled. Only the results
   travel back. It falls back to a plain loop where forking is not safe (a
@@ -15,10 +16,13 @@ there, where starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -66,27 +70,62 @@ def map_forked(
     ``function`` may be a closure over anything: workers inherit it. The first
     exception in item order is raised, as a serial loop would raise it.
     """
+    return list(imap_forked(function, items, workers, progress))
+
+
+def imap_forked(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Iterator[Result]:
+    """:func:`map_forked`, yielding each result in order as soon as it is there, so that
+    the caller can take (and let go of) results while the workers go on.
+
+    The calling process is one of the workers: it does one batch in ``workers`` itself,
+    so that one process fewer holds its own copy of what it touches (rendering
+    touches much of the site, and each touch of an inherited object copies it)."""
     progress = progress or Progress()
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers < 2 or len(items) < MIN_ITEMS_FOR_FORK or not _can_fork():
-        return [_counted(function(item), progress, 1) for item in items]
+        for item in items:
+            yield _counted(function(item), progress, 1)
+        return
     global _TASK
     _TASK = (function, items)
+    # Objects the workers inherit stay shared only while nobody writes to them: the cyclic
+    # garbage collector would (its bookkeeping lives in every object), so it leaves the
+    # inherited ones alone; each worker would otherwise end up with a copy of the site.
+    gc.freeze()
+    _return_free_memory()  # what is free now would otherwise count in every worker
     try:
         context = multiprocessing.get_context("fork")
         spans = [(i, min(i + _BATCH, len(items))) for i in range(0, len(items), _BATCH)]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = [
-                _counted(result, progress, end - start)
-                for (start, end), result in zip(spans, pool.map(_run_span, spans), strict=True)
-            ]
+        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+            # One batch in ``workers`` is the caller's own; the pool does the rest.
+            theirs = {
+                i: pool.submit(_run_span, span) for i, span in enumerate(spans) if i % workers
+            }
+            for i, (start, end) in enumerate(spans):
+                batch = theirs.pop(i).result() if i in theirs else _run_span((start, end))
+                if isinstance(batch, BaseException):
+                    for future in theirs.values():
+                        future.cancel()
+                    raise batch
+                yield from _counted(batch, progress, end - start)
     finally:
         _TASK = None
-    return _flattened(results)
+        gc.unfreeze()
 
 
 # What forked workers run: set just before the fork, so that they inherit it.
 _TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def _return_free_memory() -> None:
+    """Give the memory that Python freed back to the system (glibc keeps it otherwise)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _can_fork() -> bool:

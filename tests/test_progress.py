@@ -66,7 +66,7 @@ def test_a_long_build_logs_its_stages_and_its_rate(tmp_path, capsys, monkeypatch
     assert main(["build", str(site), "-o", str(tmp_path / "out")]) == 0
     captured = capsys.readouterr()
     stages = [line.split()[0] for line in captured.err.splitlines() if " in " in line]
-    assert stages[:2] == ["Parsed", "Rendered"] and "Wrote" in stages
+    assert stages[:3] == ["Read", "Parsed", "Rendered"] and "Wrote" in stages
     assert "pages/s)" in captured.out
 
 
