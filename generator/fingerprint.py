@@ -181,6 +181,16 @@ class Fingerprinter:
 _REFERENCES: dict[str, list[str | None]] = {}
 
 
+def known_references() -> dict[str, list[str | None]]:
+    """What each template source refers to, as far as this process worked it out."""
+    return dict(_REFERENCES)
+
+
+def add_references(found: dict[str, list[str | None]]) -> None:
+    """References worked out by an earlier process (parsing templates costs time)."""
+    _REFERENCES.update(found)
+
+
 def _references(env: jinja2.Environment, source: str) -> list[str | None]:
     """The templates ``source`` extends, includes or imports; remembered by source text."""
     if source not in _REFERENCES:

@@ -215,6 +215,7 @@ def _memory(engine: Engine) -> dict:
         "search": engine._search,
         "epoch": engine._epoch,
         "projections": fingerprints.projections() if fingerprints is not None else [],
+        "references": _fingerprint().known_references(),
     }
 
 
@@ -241,3 +242,11 @@ def _take(engine: Engine, memory: dict) -> None:
     engine._search = memory["search"]
     engine._epoch = memory["epoch"]
     engine._saved_projections = memory["projections"]
+    _fingerprint().add_references(memory["references"])
+
+
+def _fingerprint():
+    """The module, loaded only with the engine (it imports Jinja)."""
+    from generator import fingerprint
+
+    return fingerprint
