@@ -196,8 +196,11 @@ def _snapshot(chosen: list[Peer], info: corpus.CorpusInfo) -> dict[Path, bytes]:
 
 
 def _restore(originals: dict[Path, bytes]) -> None:
+    """Put back what a scenario edited; an untouched file is left alone (its modification
+    time is part of what the next scenario, a no-op rebuild say, may look at)."""
     for path, data in originals.items():
-        path.write_bytes(data)
+        if path.read_bytes() != data:
+            path.write_bytes(data)
 
 
 def _measure(peer: Peer, label: str) -> Sample:

@@ -214,7 +214,7 @@ def error_page(error: SiteError) -> str:
 def _watch(preview: Preview, loop: IOLoop, stop: threading.Event) -> None:
     """Rebuild on every batch of file changes and tell the browsers to reload."""
     paths = [preview.site_dir / name for name in WATCHED if (preview.site_dir / name).exists()]
-    for changes in watchfiles.watch(*paths, stop_event=stop, step=30, raise_interrupt=False):
+    for changes in watchfiles.watch(*paths, stop_event=stop, step=10, raise_interrupt=False):
         changed = sorted({Path(path) for _, path in changes})
         # An edited article's own page first, so that the writer sees it at once; the
         # rebuild then decides everything else and reloads again if it wrote more.
