@@ -65,9 +65,13 @@ NOTES = """\
 - `serve`: time from writing one article's file until its page on disk holds the
   change (the *reload* column: until the live-reload `reload` message arrives).
   `hugo server` runs with its defaults (fast render mode, renders to disk), the
-  page having been fetched once. The memory shown is the server's own
-  high-water mark (`VmHWM`, one process's RSS). When this checkout has no
-  `sitegen serve`, its row says so and stays empty.
+  page having been fetched once. Each change waits until the server has logged
+  the end of the rebuild after the one before (a writer saves again after
+  looking at the page): sitegen writes the edited article's page first and
+  rebuilds the rest after it, so an edit saved while that rebuild still runs
+  waits for it (at 10,000 articles, for up to the rebuild's 2-3 s). The memory
+  shown is the server's own high-water mark (`VmHWM`, one process's RSS). When
+  this checkout has no `sitegen serve`, its row says so and stays empty.
 - Each run is a fresh process (`bench/measure.py`); wall time. **Peak memory**
   is the larger of the largest single process's peak RSS (`getrusage`) and the
   peak of the process tree's summed PSS, sampled every 200 ms from

@@ -34,6 +34,9 @@ from bench.results import Result, Sample
 STARTUP_SECONDS = 1800  # the first build of a large corpus, before the server answers
 CHANGE_SECONDS = 120
 SETTLE_SECONDS = 1.0  # let the server finish after a change before the next one
+# What each server logs when a rebuild is over: the next change waits for it, as a
+# writer's next save comes after a look at the page, not in the middle of a rebuild.
+REBUILT = {"sitegen": b" changed: ", "hugo": b"Total in "}
 LIVERELOAD_HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
 
 
@@ -161,6 +164,7 @@ def _one_change(server: _Server, info, run_number: int) -> tuple[float, float]:
     while not server.reloads.empty():  # reloads of an earlier change
         server.reloads.get_nowait()
     before = page.stat().st_mtime_ns if page.exists() else 0
+    rebuilds = _rebuilds_logged(server)
     started = time.perf_counter()
     append_revision(info.edit_body[server.peer.name], marker)
     written = _wait_for_marker(page, marker.encode(), before, started) - started
@@ -170,8 +174,25 @@ def _one_change(server: _Server, info, run_number: int) -> tuple[float, float]:
         arrived = None
     if not isinstance(arrived, float):
         raise SystemExit(f"{server.peer.name}: no reload message ({arrived}), see {server.log}")
+    _wait_for_rebuild(server, rebuilds)
     time.sleep(SETTLE_SECONDS)
     return written, arrived - started
+
+
+def _rebuilds_logged(server: _Server) -> int:
+    marker = REBUILT.get(server.peer.name)
+    return server.log.read_bytes().count(marker) if marker else 0
+
+
+def _wait_for_rebuild(server: _Server, before: int) -> None:
+    """Wait until the server logs that the rebuild after the change is over."""
+    if server.peer.name not in REBUILT:
+        return
+    deadline = time.monotonic() + CHANGE_SECONDS
+    while _rebuilds_logged(server) <= before:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{server.peer.name}: no end of rebuild logged, see {server.log}")
+        time.sleep(0.05)
 
 
 def _wait_for_marker(page: Path, marker: bytes, before: int, started: float) -> float:

@@ -96,6 +96,7 @@ def imap_forked(
     # Objects the workers inherit stay shared only while nobody writes to them: the cyclic
     # garbage collector would (its bookkeeping lives in every object), so it leaves the
     # inherited ones alone; each worker would otherwise end up with a copy of the site.
+    frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     _return_free_memory()  # what is free now would otherwise count in every worker
     try:
@@ -115,7 +116,8 @@ def imap_forked(
                 yield from _counted(batch, progress, end - start)
     finally:
         _TASK = None
-        gc.unfreeze()
+        if not frozen_before:  # a caller's freeze is the caller's to undo
+            gc.unfreeze()
 
 
 # What forked workers run: set just before the fork, so that they inherit it.

@@ -20,6 +20,7 @@ Use::
 
 from __future__ import annotations
 
+import gc
 import html
 import os
 import re
@@ -104,6 +105,11 @@ def serve(site_dir: Path, options: ServeOptions | None = None) -> None:
     options = options or ServeOptions()
     preview = Preview(site_dir, options.drafts, options.output_dir)
     print(preview.rebuild(), flush=True)
+    # The first build's records last as long as the server: kept out of the cyclic
+    # garbage collector's full collections, which would walk all of them in the
+    # middle of a later rebuild (half a second apiece at 10,000 articles).
+    gc.collect()
+    gc.freeze()
     base_path = _base_path(preview.site_dir)
     loop = IOLoop.current()
     app = make_app(preview, base_path)

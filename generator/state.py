@@ -22,6 +22,7 @@ build gives. This module imports no stage at load time.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import os
@@ -29,6 +30,7 @@ import pickle
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -171,9 +173,26 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+@contextmanager
+def _collector_paused():
+    """Pickle without the cyclic garbage collector.
+
+    Loading a large site's state makes millions of objects; each burst of them
+    would start a full collection over all those loaded before, which cost
+    more than the loading itself (at 10,000 articles, 3.0 s instead of 0.8 s).
+    Neither loading nor saving makes garbage for it to find."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _read(path: Path):
     try:
-        with path.open("rb", buffering=1 << 20) as stream:
+        with path.open("rb", buffering=1 << 20) as stream, _collector_paused():
             return pickle.load(stream)
     except Exception:  # noqa: BLE001 - missing, truncated or from elsewhere: start from nothing
         return None
@@ -187,7 +206,7 @@ def _write(path: Path, value) -> None:
         return  # a read-only site folder builds all the same, only not incrementally
     try:
         # Pickled straight into the file: a large site's state never sits in memory twice.
-        with os.fdopen(handle, "wb", buffering=1 << 20) as stream:
+        with os.fdopen(handle, "wb", buffering=1 << 20) as stream, _collector_paused():
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except OSError:

@@ -43,3 +43,18 @@ def test_python_dash_m_generator_works(copy_site, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Built" in result.stdout
+
+
+def test_the_command_exits_with_mains_code_and_all_it_printed(copy_site, tmp_path):
+    # The command ends the process without Python's teardown: what was printed must
+    # still reach the pipe, warnings and errors included, and the exit code must hold.
+    site = copy_site("basic")
+    (site / "content/posts/broken.md").write_text("---\ntitle: [oops\n---\n")
+    command = [sys.executable, "-m", "generator", "build", str(site), "-o", str(tmp_path / "out")]
+    failed = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    assert failed.returncode == 1
+    assert "broken.md:3" in failed.stderr and "Traceback" not in failed.stderr
+    (site / "content/posts/broken.md").unlink()
+    built = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.rstrip().endswith("removed") and "Built" in built.stdout

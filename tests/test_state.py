@@ -9,6 +9,7 @@ machine (a file modified within seconds of a build is always read again).
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from datetime import timedelta
@@ -18,6 +19,7 @@ import pytest
 
 from generator import state
 from generator.build import BuildOptions, build_site
+from generator.errors import SiteError
 from generator.incremental import Engine
 from tests.conftest import FIXED_NOW, copy_sample_site
 
@@ -70,6 +72,21 @@ def test_a_build_with_nothing_changed_is_known_without_loading_anything(site):
     assert {p: p.stat().st_mtime_ns for p in (site.parent / "out").rglob("*")} == before
     assert dict(again.outputs) == dict(first.outputs)
     assert [a.slug for a in again.site.articles] == [a.slug for a in first.site.articles]
+
+
+def test_a_resumed_build_gives_the_garbage_collector_back_as_it_was(site, tmp_path):
+    # The restored state is loaded with the collector off and frozen for the build;
+    # a caller (a test run, a program that builds many sites) must get it back intact,
+    # after a good build and after a failed one alike.
+    options = _options(site)
+    build_site(site, options)
+    (site / SECTION).write_text((site / SECTION).read_text() + "\nOne more sentence.\n")
+    build_site(site, options)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    (site / "content/posts/broken.md").write_text("---\ntitle: [oops\n---\n")
+    with pytest.raises(SiteError):
+        build_site(site, options)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(site):
