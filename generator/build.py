@@ -97,12 +97,9 @@ def build_site(
     # would walk all of it in each full collection (half a second apiece at 10,000
     # articles): it is loaded with the collector off and kept out of its way until
     # the build ends.
-    gc.disable()
-    try:
+    with state.collector_paused():
         engine = Engine.resume(site_dir, options, clean=clean, progress=progress)
-    finally:
         gc.freeze()
-        gc.enable()
     try:
         result = engine.build()
         engine.save()

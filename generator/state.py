@@ -174,7 +174,7 @@ def code_digest() -> str:
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
     """Pickle without the cyclic garbage collector.
 
     Loading a large site's state makes millions of objects; each burst of them
@@ -192,7 +192,7 @@ def _collector_paused():
 
 def _read(path: Path):
     try:
-        with path.open("rb", buffering=1 << 20) as stream, _collector_paused():
+        with path.open("rb", buffering=1 << 20) as stream, collector_paused():
             return pickle.load(stream)
     except Exception:  # noqa: BLE001 - missing, truncated or from elsewhere: start from nothing
         return None
@@ -206,7 +206,7 @@ def _write(path: Path, value) -> None:
         return  # a read-only site folder builds all the same, only not incrementally
     try:
         # Pickled straight into the file: a large site's state never sits in memory twice.
-        with os.fdopen(handle, "wb", buffering=1 << 20) as stream, _collector_paused():
+        with os.fdopen(handle, "wb", buffering=1 << 20) as stream, collector_paused():
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except OSError:
