@@ -129,7 +129,8 @@ def _new_site(args: argparse.Namespace) -> int:
 
     written = scaffold.new_site(args.directory, date.today())
     print(f"Created a site in {args.directory} ({len(written)} files).")
-    print(f"Next: cd {args.directory} && sitegen build   (then open build/index.html)")
+    print(f"Next: cd {args.directory} && sitegen serve   (then open the address it prints)")
+    print("When the site is ready: sitegen check, then sitegen build (the site lands in build/).")
     return 0
 
 
