@@ -30,7 +30,7 @@ RENAMED = {"gitignore": ".gitignore"}  # stored without the dot so git does not 
 DEFAULT_SECTIONS = ("Overview",)
 # Said above a field of a new article's index.md: what a first-time writer gets wrong.
 FIELD_NOTES = {
-    "title": "An article is this folder: this file holds its details, each numbered file a section.",
+    "title": "This folder is one article: this file holds its details; each other file, a section.",
     "description": "One or two sentences for search results and the top of the article.",
     "updated": "The day of a later change worth telling readers about (or leave it empty).",
     "author": "A key of [authors] in site.toml, like alex-writer: not the person's name.",

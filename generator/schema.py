@@ -70,6 +70,7 @@ def is_faq_title(title: str) -> bool:
     """Whether a section's title says it is a FAQ, like "Frequently Asked Questions"."""
     return " ".join(title.lower().replace("'", "").split()).strip(" .:?") in FAQ_TITLES
 
+
 PAGE_FIELDS = (
     Field("title", "text", required=True, doc="The page's <h1> and <title>."),
     Field("description", "text", default="", doc="A sentence for search results."),
