@@ -133,8 +133,20 @@ def test_pages_are_flattened_and_collisions_reported(imported):
     site, report, result = imported
     urls = {page.url for page in result.site.pages}
     assert {"/our-services/", "/our-services-acne-clinic/"} <= urls
+    # The starter's About page was never edited: the imported About page takes its place.
+    assert report.starters_replaced == ["content/pages/about.md"]
+    assert "old about page" in (site / "content/pages/about.md").read_text("utf-8")
+
+
+def test_an_edited_starter_page_is_kept(tmp_path):
+    site = tmp_path / "site"
+    new_site(site, TODAY)
+    about = site / "content/pages/about.md"
+    about.write_text(about.read_text("utf-8").replace("Tell your readers", "We tell readers"))
+    report = import_files([EXPORT], site, today=TODAY)
     assert any("page 203" in reason and "already exists" in reason for reason in report.skipped)
-    assert "old about page" not in (site / "content/pages/about.md").read_text("utf-8")
+    assert "old about page" not in about.read_text("utf-8")
+    assert report.starters_replaced == [] and report.language == ""  # no longer a new site
 
 
 def test_the_imported_site_passes_check(imported):
@@ -168,7 +180,8 @@ def test_the_wordpress_theme_unit_test_export_imports_and_builds(tmp_path):
     assert {"markup-html-tags-and-formatting", "block-image", "post-format-gallery"} <= slugs
     assert not {"template-password-protected", "draft", "scheduled"} & slugs
     assert any("greek" in page.slug for page in result.site.pages)
-    assert len(report.imported) == 71 and report.authors_added == ["themedemos", "themereviewteam"]
+    # 72: the About page takes the place of the starter's unedited one.
+    assert len(report.imported) == 72 and report.authors_added == ["themedemos", "themereviewteam"]
     if VNU_JAR.is_file():
         # The fixture's Greek pages are Greek on an English site: the checker's language
         # guess is about the content, not the markup, so it is the one message let through.

@@ -95,32 +95,50 @@ def term_urls(site: OldSite, published_terms: dict[str, set[str]], base_path: st
     return found
 
 
-def old_path(url: str, new_base_url: str) -> str:
-    """An old address as the new site's redirects name it: a path on its own host
-    (with the query, for ``?p=12``), or the full URL when it was on another host."""
-    parts, base = urlsplit(url), urlsplit(new_base_url)
-    if parts.netloc and parts.netloc != base.netloc:
-        return url
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+@dataclass(frozen=True)
+class OldAddresses:
+    """Which old addresses the new site can keep, by the rules its build checks."""
+
+    base_url: str  # the new site's
+    queries: bool = False  # the host reads redirect rules that match ?p=12
+    taken: frozenset[str] = frozenset()  # new pages' paths: an old address must be free
+
+    def path(self, url: str) -> tuple[str, str]:
+        """``(path to redirect, "")`` or ``("", why it cannot be kept)``."""
+        parts, base = urlsplit(url), urlsplit(self.base_url)
+        if parts.hostname and parts.hostname != base.hostname:
+            return "", "is on another host, which must redirect its own addresses"
+        base_path = base.path or "/"
+        if not (parts.path or "/").startswith(base_path):
+            return "", f"is outside the new site's base path {base_path}"
+        if parts.query and not self.queries:
+            return "", 'has a query string: set host = "apache" or "nginx" under [publish]'
+        old = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if old.rstrip("/") in self.taken or (parts.path or "/") == base_path and not parts.query:
+            return "", "is an address of the new site"
+        return old, ""
 
 
-def aliases(link: str, new: str, new_base_url: str) -> list[str]:
-    """The old permalink of a post or page, unless it is the new address already."""
+def aliases(link: str, new: str, addresses: OldAddresses) -> tuple[list[str], str]:
+    """The old permalink of a post or page, to redirect to ``new``; or why it cannot be."""
     if not link:
-        return []
-    old = old_path(link, new_base_url)
-    return [] if old.rstrip("/") == new.rstrip("/") else [old]
+        return [], ""
+    old, why = addresses.path(link)
+    if not old and why == "is an address of the new site":
+        return [], ""  # the same address: nothing to redirect
+    if old.rstrip("/") == new.rstrip("/"):
+        return [], ""
+    return ([old] if old else []), why
 
 
-def term_redirects(site: OldSite, urls: dict[str, str], new_base_url: str) -> dict[str, str]:
+def term_redirects(site: OldSite, urls: dict[str, str], addresses: OldAddresses) -> dict:
     """Old category and tag listings (``/category/acne/``) -> their new listings."""
-    base = site.base_path
     redirects = {}
     for key, url in sorted(urls.items()):
         domain, nicename = key.split(":", 1)
-        old = f"{base}{domain}/{nicename}/"
-        full = f"{site.base_url.rstrip('/')}/{domain}/{nicename}/"
-        redirects[old_path(full, new_base_url) if site.base_url else old] = url
+        old, _ = addresses.path(f"{site.base_url}{domain}/{nicename}/")
+        if old:
+            redirects[old] = url
     return redirects
 
 

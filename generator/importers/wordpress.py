@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from io import BytesIO
 from urllib.parse import unquote, urlsplit
@@ -40,6 +40,7 @@ from generator.importers.markup import (
 )
 from generator.importers.migration import (
     FilePlan,
+    OldAddresses,
     Placed,
     aliases,
     new_addresses,
@@ -140,8 +141,10 @@ def _namespaces(path: str, data: bytes) -> dict[str, str]:
 class Target:
     """The new site an export is imported into."""
 
-    base_url: str = ""  # empty: links to the old site's files are left as they are
-    place_files: bool = False
+    base_url: str = ""
+    place_files: bool = False  # False: references to the old site's files stay as they are
+    old_addresses: bool = False  # write aliases and [redirects] for the old addresses
+    query_addresses: bool = False  # the host can redirect addresses with ?p=12
 
 
 @dataclass
@@ -171,6 +174,7 @@ class _Reader:
         self.target = target
         self.base_path = urlsplit(target.base_url).path or "/"
         self.slugs: dict[str, set[str]] = {"post": set(), "page": set()}
+        self.addresses = OldAddresses(target.base_url, target.query_addresses)
 
     def read(self, channel: ET.Element) -> ImportedFile:
         names = self._author_names(channel)
@@ -207,8 +211,8 @@ class _Reader:
             )
         keys = {slugify(login) or "author": name for login, name in authors.items()}
         redirects = {}
-        if self.target.base_url:
-            redirects = term_redirects(old, addresses.terms, self.target.base_url)
+        if self.target.old_addresses:
+            redirects = term_redirects(old, addresses.terms, self.addresses)
         return ImportedFile(
             self.path,
             tuple(articles),
@@ -265,7 +269,12 @@ class _Reader:
                 tags = categories[1:] + self._terms(entry.item, "post_tag")
                 used["tags"].update(slugify(name) for name in tags)
         terms = term_urls(old, used, self.base_path)
-        return plan, new_addresses(placed, old, terms, self.base_path)
+        new = new_addresses(placed, old, terms, self.base_path)
+        taken = {url.rstrip("/") for url in new.items.values()} | {
+            f"{self.base_path}{folder}" for folder in RESERVED_PAGE_SLUGS
+        }
+        self.addresses = replace(self.addresses, taken=frozenset(taken))
+        return plan, new
 
     def _author_names(self, channel: ET.Element) -> dict[str, str]:
         names = {}
@@ -286,10 +295,13 @@ class _Reader:
             found.files = []
         fields = self._front_matter(item, kind, entry.title, document, entry.draft_reasons)
         new = new_url(kind, entry.slug, self.base_path)
-        if self.target.base_url and not entry.draft_reasons:
-            fields["aliases"] = aliases(entry.link, new, self.target.base_url) or None
-            if fields["aliases"] is None:
-                del fields["aliases"]
+        if self.target.old_addresses and not entry.draft_reasons:
+            kept, why = aliases(entry.link, new, self.addresses)
+            if kept:
+                fields["aliases"] = kept
+            elif why:
+                warnings_about_address = f"{where}: the old address {entry.link} {why}"
+                entry.notes.append(warnings_about_address)
         context = Context(autop="<!-- wp:" not in entry.raw)  # classic posts: blank lines are <p>s
         intro, sections = self._body(kind, document, context)
         intro, sections = _mark_decorative(intro, sections, found.without_alt)
