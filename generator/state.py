@@ -46,7 +46,7 @@ from generator.write import CACHE_DIR, WriteReport, manifest_path, read_manifest
 if TYPE_CHECKING:
     from generator.incremental import Engine
 
-STATE_FORMAT = 2
+STATE_FORMAT = 3
 # Libraries whose output ends up in pages: a new version of any makes the state stale.
 LIBRARIES = ("jinja2", "markdown", "markupsafe", "yaml", "frontmatter", "numpy", "PIL")
 LIBRARIES += ("pagefind_bin",)
