@@ -90,6 +90,11 @@ PAGE_FIELDS = (
 COMMENT_FIELDS = (
     Field("name", "text", required=True, doc="The commenter's name as they gave it."),
     Field("date", "date", required=True, doc="When the comment was received (UTC)."),
+    Field(
+        "reply_to",
+        "text",
+        doc="The comment it answers, by file name without .md (comment-7): shown beneath it.",
+    ),
 )
 
 FIELDS_BY_KIND = {
