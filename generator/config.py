@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from generator.errors import ConfigError
 from generator.model import Address, Clinic, Person
 from generator.rules import CheckSettings, SettingError, check_settings
+from generator.site_links import links_under_base_path
 from generator.toml_hints import toml_key
 
 CONFIG_NAME = "site.toml"
@@ -179,7 +180,7 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
     for name in ("posts_per_page", "related_count", "feed_limit"):
         _check_at_least(values, name, 1 if name == "posts_per_page" else 0, where)
     clinic = _clinic(values["clinic"], values["title"], where)
-    return Config(
+    config = Config(
         site_dir=site_dir,
         title=values["title"],
         base_url=base_url,
@@ -196,6 +197,7 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         check=_check(values["check"], where),
         comments=_comments(values["comments"], where),
     )
+    return links_under_base_path(config)
 
 
 def _settings(

@@ -78,6 +78,8 @@ RULES = {
         Rule("medical-review", "warning", "A medical article without reviewed_by/last_reviewed."),
         Rule("review-age", "warning", "A medical review older than review_interval months."),
         Rule("reading-level", "warning", "An article harder to read than reading_grade."),
+        Rule("starter-text", "warning", "A setting or published page still holds new-site's text."),
+        Rule("clinic-field", "error", "A {{ clinic.<name> }} placeholder that names no field."),
         Rule("unpublished", "info", "Drafts and future-dated articles this build leaves out."),
     )
 }
