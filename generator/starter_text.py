@@ -1,7 +1,7 @@
 """The ``starter-text`` and ``clinic-field`` rules: what ``new-site`` wrote that is not yours.
 
 ``sitegen new-site`` fills ``site.toml`` with an imaginary clinic ("Your
-Clinic", ``+1 555 0100``) and its pages with instructions to the writer. A
+Clinic", ``+1 555 0123``) and its pages with instructions to the writer. A
 clinic must not publish a wrong phone number, so ``starter-text`` warns:
 
 - at ``site.toml``, for each setting that still holds a starter value;
@@ -27,7 +27,7 @@ FIELD_RULE = "clinic-field"
 # What generator/starter/ holds that no real clinic would publish.
 STARTER_TEXTS = (
     "Your Clinic",
-    "+1 555 0100",
+    "+1 555 0123",
     "hello@example.com",
     "www.example.com",
     "1 Main Street",

@@ -22,7 +22,7 @@ CLINIC_DETAILS = {
     '"Your Clinic"': '"Lakeside Dermatology"',
     '"https://www.example.com/"': '"https://www.lakeside-derm.example/"',
     '"https://www.example.com/contact/"': '"https://book.lakeside-derm.example/"',
-    '"+1 555 0100"': '"+1 312 555 0199"',
+    '"+1 555 0123"': '"+1 312 555 0199"',
     '"hello@example.com"': '"desk@lakeside-derm.example"',
     '"1 Main Street"': '"40 Harbor Road"',
     '"Springfield"': '"Lakeside"',
@@ -64,7 +64,7 @@ def test_a_new_site_builds_at_once_and_warns_about_the_starters_details(tmp_path
     assert "site.toml: warning: 'clinic.telephone' still holds the starter's" in captured.err
     assert "content/pages/about.md:6:59: warning: the starter's 'Tell your readers'" in captured.err
     contact = (site / "build/contact/index.html").read_text("utf-8")
-    assert '<a href="tel:+15550100">+1 555 0100</a>' in contact  # from site.toml
+    assert '<a href="tel:+15550123">+1 555 0123</a>' in contact  # from site.toml
     assert "Monday–Friday 9:00" in contact and "Opening hours: Mo-Fr" not in contact
     fill_in_clinic(site)
     assert main(["build", str(site)]) == 0
@@ -73,7 +73,7 @@ def test_a_new_site_builds_at_once_and_warns_about_the_starters_details(tmp_path
     assert '<a href="tel:+13125550199">+1 312 555 0199</a>' in contact
     assert "Monday–Thursday 8:00" in contact and "Friday 8:00" in contact
     built = "".join(path.read_text("utf-8") for path in (site / "build").rglob("*.html"))
-    for starter in ("Your Clinic", "555 0100", "example.com", "Main Street", "Springfield"):
+    for starter in ("Your Clinic", "555 0123", "example.com", "Main Street", "Springfield"):
         assert starter not in built, starter
     assert main(["check", str(site)]) == 0
     assert capsys.readouterr().out.strip() == f"{site}: 0 errors, 0 warnings, 0 info"
