@@ -105,6 +105,7 @@ def link_site(
 ) -> Site:
     """Attach comments, check the articles against each other, keep the published ones,
     add pages and terms."""
+    _check_one_file_per_name(all_articles)
     all_articles = _with_comments(config, all_articles, [p for p in parsed if p.kind == "comment"])
     _check_unique(all_articles, "article")
     _check_pins(all_articles, parsed)
@@ -189,6 +190,21 @@ def _with_comments(
         else article
         for folder, article in folders.items()
     ]
+
+
+def _check_one_file_per_name(articles: list[Article]) -> None:
+    """``<name>.md`` beside a folder ``<name>/``: one would silently replace the other."""
+    owners: dict[str, str] = {}
+    for article in sorted(articles, key=lambda article: article.src_path):
+        folder = _folder(article)
+        if folder in owners:
+            raise ModelError(
+                article.src_path,
+                f"both {owners[folder]} and {article.src_path} are the article {folder}",
+                hint=f"keep one: merge {owners[folder]} into the folder, or rename it",
+                rule="duplicate-url",
+            )
+        owners[folder] = article.src_path
 
 
 def _folder(article: Article) -> str:
