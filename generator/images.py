@@ -29,6 +29,7 @@ import io
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -230,7 +231,9 @@ def _convert(image: ImageSource, cache_dir: Path, catalog: ImageCatalog) -> Resp
 def _open(image: ImageSource) -> Image.Image:
     """The image with its header read; one over ``max_pixels`` is refused before decoding."""
     try:
-        picture = Image.open(io.BytesIO(image.data))
+        with warnings.catch_warnings():  # the size is judged below, against our own limit
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            picture = Image.open(io.BytesIO(image.data))
     except Image.DecompressionBombError as error:
         raise too_many_pixels(image.src_path, pixels_from_pillow(error), image.max_pixels) from None
     except (UnidentifiedImageError, OSError) as error:
