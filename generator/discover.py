@@ -28,6 +28,7 @@ from pathlib import Path
 
 from generator.boundary import leads_outside, outside_error, real_root, refuse_outside
 from generator.errors import ContentError, TemplateError
+from generator.svg_safety import is_svg, refuse_unsafe_svg
 
 SECTION_NAME = re.compile(r"^(\d+)[-_].+\.md$")
 COMMENTS_FOLDER = "comments"  # inside an article folder
@@ -318,6 +319,8 @@ def _source(
             rule="unreadable",
         ) from None
     kind, article_dir, order = (kind, "", 0) if kind else _classify(src_path)
+    if is_svg(src_path):  # checked once, when read: a file known by digest passed before
+        refuse_unsafe_svg(src_path, data)
     return SourceFile(
         src_path, kind, data, digest_of(data), article_dir, order, file=path, stat=stamp
     )
