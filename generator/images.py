@@ -44,9 +44,9 @@ from markupsafe import escape
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from generator.config import Config
-from generator.image_limits import DEFAULT_MAX_PIXELS, pixels_from_pillow, too_many_pixels
 from generator.discover import SourceFile, digest_of
 from generator.errors import ContentError, SiteWarning
+from generator.image_limits import DEFAULT_MAX_PIXELS, pixels_from_pillow, too_many_pixels
 from generator.model import Site
 
 WIDTHS = (480, 960, 1440)

@@ -26,7 +26,9 @@ def bomb_png(width: int, height: int) -> bytes:
     row = b"\0" + b"\0" * ((width + 7) // 8)
     compressor = zlib.compressobj(9)
     pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 def test_the_hard_limit_is_twice_pillows():

@@ -48,8 +48,7 @@ UNSAFE = {
 
 SAFE = [
     f'<svg {NS} viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>',
-    f'<svg {NS}><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/>'
-    '<use href="#g"/></svg>',
+    f'<svg {NS}><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/><use href="#g"/></svg>',
     f'<svg {NS}><image href="data:image/png;base64,iVBORw0KGgo="/></svg>',
     '<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
     '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">'
