@@ -19,15 +19,11 @@ from generator.errors import ModelError
 from generator.model import Article, Asset, Comment, Listing, Page, Person, Section, Site, Term
 from generator.parse import ParsedFile
 from generator.related import merge_term_counts
-from generator.slugs import slugify
+from generator.slugs import MAX_SLUG_LENGTH, RESERVED_NAMES, slug_too_long, slugify
 
 # Top-level names that the site's own listings and files use.
 RESERVED_PAGE_SLUGS = frozenset(
     {"posts", "tags", "categories", "page", "static", "404", "comments", "search", "pagefind"}
-)
-# Folder names some systems refuse (Windows devices): the output must copy anywhere.
-RESERVED_NAMES = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)]
 )
 
 
@@ -152,8 +148,8 @@ def _article(
         author=_person(config.authors, index, "author", "authors"),
         reviewed_by=_person(config.reviewers, index, "reviewed_by", "reviewers"),
         last_reviewed=_day(meta["last_reviewed"]),
-        tags=tuple(_term(config, "tag", name) for name in meta["tags"]),
-        category=_term(config, "category", meta["category"]) if meta["category"] else None,
+        tags=tuple(_term(config, "tag", name, index) for name in meta["tags"]),
+        category=_term(config, "category", meta["category"], index) if meta["category"] else None,
         image=_image_url(index, url, copied),
         image_alt=meta["image_alt"],
         draft=meta["draft"],
@@ -260,6 +256,15 @@ def _slug(item: ParsedFile, fallback: str) -> str:
             hint="set another 'slug:' in the front matter",
             rule="slug",
         )
+    if slug_too_long(slug):
+        raise ModelError(
+            item.src_path,
+            f"the URL name is {len(slug)} characters long; at most {MAX_SLUG_LENGTH} fit "
+            "a file name",
+            line=item.line_of("slug"),
+            hint="set a shorter 'slug:' in the front matter, like slug: acne-treatment",
+            rule="slug",
+        )
     return slug
 
 
@@ -290,9 +295,19 @@ def _person(people: dict[str, Person], item: ParsedFile, field: str, table: str)
     return people[key]
 
 
-def _term(config: Config, kind: str, name: str) -> Term:
+def _term(config: Config, kind: str, name: str, index: ParsedFile) -> Term:
     slug = slugify(name) or "-"
     folder = "tags" if kind == "tag" else "categories"
+    if slug_too_long(slug) or slug in RESERVED_NAMES:
+        field = "tags" if kind == "tag" else "category"
+        raise ModelError(
+            index.src_path,
+            f"the {kind} {name[:60]!r} cannot name a folder: "
+            + (f"over {MAX_SLUG_LENGTH} characters" if slug_too_long(slug) else "a reserved name"),
+            line=index.line_of(field),
+            hint=f"give '{field}:' a shorter {kind}, of a few words",
+            rule="slug",
+        )
     return Term(kind, name, slug, f"{config.base_path}{folder}/{slug}/")
 
 
