@@ -20,6 +20,7 @@ from generator.model import Article, Asset, Comment, Listing, Page, Person, Sect
 from generator.parse import ParsedFile
 from generator.related import merge_term_counts
 from generator.slugs import slugify
+from generator.toml_hints import person_hint
 
 # Top-level names that the site's own listings and files use.
 RESERVED_PAGE_SLUGS = frozenset(
@@ -302,7 +303,7 @@ def _person(people: dict[str, Person], item: ParsedFile, field: str, table: str)
             f"'{field}: {key}' names nobody in site.toml's [{table}] (known: {known})",
             line=item.line_of(field),
             column=1,
-            hint=f'add [{table}.{key}] with name = "..." to site.toml, or fix the key',
+            hint=person_hint(table, field, str(key)),
             rule="unknown-person",
         )
     return people[key]

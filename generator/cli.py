@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from generator import __version__, progress
 from generator.build import BuildOptions, BuildResult, build_site
+from generator.code_frame import with_frame
 from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
 from generator.progress import for_stream
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.command(args)
     except SiteError as error:
-        print(error, file=sys.stderr)
+        print(with_frame(getattr(args, "site", None) or Path("."), error), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -130,7 +131,8 @@ def _new_site(args: argparse.Namespace) -> int:
 
     written = scaffold.new_site(args.directory, date.today())
     print(f"Created a site in {args.directory} ({len(written)} files).")
-    print(f"Next: cd {args.directory} && sitegen build   (then open build/index.html)")
+    print(f"Next: cd {args.directory} && sitegen serve   (then open the address it prints)")
+    print("When the site is ready: sitegen check, then sitegen build (the site lands in build/).")
     return 0
 
 

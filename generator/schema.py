@@ -59,9 +59,17 @@ SECTION_FIELDS = (
         "choice",
         default="text",
         choices=("text", "faq"),
-        doc="faq: each ### heading of the body is a question, the text under it the answer.",
+        doc="faq: each ### heading of the body is a question, the text under it the answer; "
+        'the default for a section titled "Frequently asked questions" (or "FAQ").',
     ),
 )
+FAQ_TITLES = frozenset({"frequently asked questions", "faq", "faqs"})
+
+
+def is_faq_title(title: str) -> bool:
+    """Whether a section's title says it is a FAQ, like "Frequently Asked Questions"."""
+    return " ".join(title.lower().replace("'", "").split()).strip(" .:?") in FAQ_TITLES
+
 
 PAGE_FIELDS = (
     Field("title", "text", required=True, doc="The page's <h1> and <title>."),
