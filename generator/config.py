@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.brand import ThemeError, ThemeSettings, theme_settings
 from generator.errors import ConfigError
 from generator.image_limits import DEFAULT_MAX_PIXELS, HIGHEST_MAX_PIXELS
 from generator.model import Address, Clinic, Person
@@ -45,6 +46,7 @@ SITE_SETTINGS: dict[str, tuple[type, Any]] = {
     "reviewers": (dict, None),
     "check": (dict, None),  # rule severities and medical review settings: see rules.py
     "comments": (dict, None),
+    "theme": (dict, None),  # brand colours, logo, font, header style: see brand.py
 }
 CLINIC_SETTINGS: dict[str, tuple[type, Any]] = {
     "name": (str, ...),
@@ -113,6 +115,7 @@ class Config:
     reviewers: dict[str, Person] = field(default_factory=dict)
     check: CheckSettings = field(default_factory=CheckSettings)
     comments: CommentSettings | None = None  # None: comments are off
+    theme: ThemeSettings = field(default_factory=ThemeSettings)
 
     @property
     def base_path(self) -> str:
@@ -162,6 +165,18 @@ class _Locator:
                 return number
         return None
 
+    def line_in_table(self, table: str, key: str) -> int | None:
+        """The line of ``key`` inside ``[table]`` (a key name may stand in several tables)."""
+        header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+        setting = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        inside = False
+        for number, line in enumerate(self.lines, start=1):
+            if line.lstrip().startswith("["):
+                inside = bool(header.match(line))
+            elif inside and setting.match(line):
+                return number
+        return None
+
 
 def _toml_error(error: tomllib.TOMLDecodeError) -> ConfigError:
     match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
@@ -199,6 +214,7 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         reviewers=_people(values["reviewers"], "reviewers", where),
         check=_check(values["check"], where),
         comments=_comments(values["comments"], where),
+        theme=_theme(values["theme"], where),
     )
 
 
@@ -299,6 +315,14 @@ def _check(raw: dict[str, Any] | None, where: _Locator) -> CheckSettings:
         return check_settings(raw)
     except SettingError as error:
         line = where.line_of(error.key) or where.line_of("check")
+        raise ConfigError(CONFIG_NAME, str(error), line=line, hint=error.hint) from None
+
+
+def _theme(raw: dict[str, Any] | None, where: _Locator) -> ThemeSettings:
+    try:
+        return theme_settings(raw)
+    except ThemeError as error:
+        line = where.line_in_table("theme", error.key) or where.line_of("theme")
         raise ConfigError(CONFIG_NAME, str(error), line=line, hint=error.hint) from None
 
 

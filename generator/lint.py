@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
-from generator import reading_level
+from generator import brand, reading_level
 from generator.assemble import Visibility
 from generator.config import Config
 from generator.discover import SiteSources, SourceFile, digest_of
@@ -117,6 +117,7 @@ def lint_site(
         *unpublished(config, parsed, visibility),
         *links(config, site, outputs, texts, memo),
         *map(_finding, reading_level.findings(config, parsed, memo.reading if memo else None)),
+        *map(_finding, brand.file_findings(config.theme, sources.static)),
         *(_finding(problem) for problem in page_problems),
     ]
     readers = {comment.src_path for article in site.articles for comment in article.comments}
