@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.brand import ThemeError, ThemeSettings, theme_settings
 from generator.errors import ConfigError
 from generator.model import Address, Clinic, Person
 from generator.rules import CheckSettings, SettingError, check_settings
+from generator.toml_hints import toml_key
 
 CONFIG_NAME = "site.toml"
 
@@ -42,6 +44,7 @@ SITE_SETTINGS: dict[str, tuple[type, Any]] = {
     "reviewers": (dict, None),
     "check": (dict, None),  # rule severities and medical review settings: see rules.py
     "comments": (dict, None),
+    "theme": (dict, None),  # brand colours, logo, font, header style: see brand.py
 }
 CLINIC_SETTINGS: dict[str, tuple[type, Any]] = {
     "name": (str, ...),
@@ -109,6 +112,7 @@ class Config:
     reviewers: dict[str, Person] = field(default_factory=dict)
     check: CheckSettings = field(default_factory=CheckSettings)
     comments: CommentSettings | None = None  # None: comments are off
+    theme: ThemeSettings = field(default_factory=ThemeSettings)
 
     @property
     def base_path(self) -> str:
@@ -158,6 +162,18 @@ class _Locator:
                 return number
         return None
 
+    def line_in_table(self, table: str, key: str) -> int | None:
+        """The line of ``key`` inside ``[table]`` (a key name may stand in several tables)."""
+        header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+        setting = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        inside = False
+        for number, line in enumerate(self.lines, start=1):
+            if line.lstrip().startswith("["):
+                inside = bool(header.match(line))
+            elif inside and setting.match(line):
+                return number
+        return None
+
 
 def _toml_error(error: tomllib.TOMLDecodeError) -> ConfigError:
     match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
@@ -194,6 +210,7 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         reviewers=_people(values["reviewers"], "reviewers", where),
         check=_check(values["check"], where),
         comments=_comments(values["comments"], where),
+        theme=_theme(values["theme"], where),
     )
 
 
@@ -286,6 +303,14 @@ def _check(raw: dict[str, Any] | None, where: _Locator) -> CheckSettings:
         raise ConfigError(CONFIG_NAME, str(error), line=line, hint=error.hint) from None
 
 
+def _theme(raw: dict[str, Any] | None, where: _Locator) -> ThemeSettings:
+    try:
+        return theme_settings(raw)
+    except ThemeError as error:
+        line = where.line_in_table("theme", error.key) or where.line_of("theme")
+        raise ConfigError(CONFIG_NAME, str(error), line=line, hint=error.hint) from None
+
+
 def _people(raw: dict[str, Any] | None, table: str, where: _Locator) -> dict[str, Person]:
     people = {}
     for key, fields in (raw or {}).items():
@@ -294,7 +319,7 @@ def _people(raw: dict[str, Any] | None, table: str, where: _Locator) -> dict[str
                 CONFIG_NAME,
                 f"'{table}.{key}' must be a table of a person's details",
                 line=where.line_of(key),
-                hint=f'write [{table}.{key}] and under it name = "..."',
+                hint=f'write [{table}.{toml_key(key)}] and under it name = "..."',
             )
         values = _settings(fields, PERSON_SETTINGS, f"{table}.{key}.", where)
         people[key] = Person(key=key, **values)
