@@ -3,7 +3,8 @@
 A build stops at the first file it cannot read or parse; ``check`` reports
 every problem in one run (see :mod:`generator.check_all`), then (when the site
 can be assembled) renders it in memory and runs the lints of
-:mod:`generator.lint`, exactly as a build does. Nothing is written.
+:mod:`generator.lint`, exactly as a build does. Nothing is written into the site: the rendering runs
+on a scratch copy of its inputs in a temporary folder (:mod:`generator.scratch`).
 
 The JSON report (``--format json``) has this shape::
 
@@ -38,6 +39,7 @@ from generator.lint import CheckFailed, summary
 from generator.parse import ParsedFile
 from generator.readability import formula_for
 from generator.reading_level import ArticleGrade, article_grades
+from generator.scratch import scratch_copy
 
 JSON_VERSION = 1
 
@@ -81,7 +83,9 @@ def _findings(site_dir: Path, options: BuildOptions, parsed: list[ParsedFile]) -
     if problems.errors:
         return problems.all()
     try:
-        _, _, found = render_site(site_dir, options)
+        # Rendering keeps caches beside the site it renders: a scratch copy takes them.
+        with scratch_copy(site_dir) as copy:
+            _, _, found = render_site(copy, options)
     except CheckFailed as failed:
         return list(failed.findings)
     except SiteError as error:  # the site cannot be rendered (a template, an image)

@@ -26,11 +26,13 @@ from pathlib import Path
 
 import yaml
 
-from generator import lint
 from generator.assemble import Visibility, article_files, build_article, link_site, person_error
 from generator.config import Config
 from generator.discover import IGNORED_NAMES, SiteSources, discover, discover_content
 from generator.errors import SiteError, SiteWarning, each_error
+from generator.lint.body import empty_sections, headings
+from generator.lint.findings import Finding
+from generator.lint.front_matter import duplicate_titles, lengths
 from generator.parse import ParsedFile, front_matter_text, parse_source
 from generator.render import default_theme_dir
 
@@ -170,10 +172,10 @@ def _model_problems(
 
 def _parsed_lints(config: Config, parsed: list[ParsedFile]) -> list[SiteError]:
     found = [
-        *lint.lengths(parsed),
-        *lint.headings(parsed),
-        *lint.empty_sections(parsed),
-        *lint.duplicate_titles(parsed),
+        *lengths(parsed),
+        *headings(parsed),
+        *empty_sections(parsed),
+        *duplicate_titles(parsed),
     ]
     for finding in found:
         finding.severity = config.check.severity(finding.rule)
@@ -184,7 +186,7 @@ def _as_finding(config: Config, warning: SiteError) -> SiteError:
     """A parse warning with the severity ``site.toml`` gives its rule."""
     if warning.rule is None:
         return warning
-    finding = lint.Finding(
+    finding = Finding(
         warning.rule,
         warning.path or "",
         warning.message,

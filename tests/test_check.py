@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 from datetime import date
 
 import pytest
@@ -13,7 +12,7 @@ from generator.build import BuildOptions
 from generator.check import check_site, format_json, format_text
 from generator.cli import main
 from generator.errors import ConfigError
-from generator.lint import _add_months
+from generator.lint.dates import add_months
 from generator.rules import RULES, check_settings
 from tests.conftest import FIXED_NOW, REPO, copy_sample_site
 
@@ -234,9 +233,9 @@ def test_a_bad_check_table_is_a_config_error_with_its_line(copy_site):
 
 
 def test_add_months_keeps_to_the_calendar():
-    assert _add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
-    assert _add_months(date(2024, 5, 2), 12) == date(2025, 5, 2)
-    assert _add_months(date(9999, 5, 2), 12) == date.max
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2024, 5, 2), 12) == date(2025, 5, 2)
+    assert add_months(date(9999, 5, 2), 12) == date.max
 
 
 def test_the_readme_documents_every_rule_and_the_json_shape():
@@ -259,7 +258,7 @@ def test_the_readme_documents_every_rule_and_the_json_shape():
 
 
 def test_the_page_scan_reads_tags_not_text():
-    from generator.lint import _scan
+    from generator.lint.scan import scan as scan_tags
 
     page = (
         b'<h2 id="a">A</h2><pre><code>&lt;a href="/blog/in-code/"&gt;</code></pre>'
@@ -268,7 +267,7 @@ def test_the_page_scan_reads_tags_not_text():
         b"<a href='/blog/single/' name=top>x</a><A HREF=/blog/bare/ ID=b>y</A>"
         b'<img alt="a > b" src="/blog/i&amp;j.png"><p id="">z</p>'
     )
-    scan = _scan(page)
+    scan = scan_tags(page)
     assert scan.ids == {"a", "top", "b"}
     assert scan.refs == (("a", "/blog/single/"), ("a", "/blog/bare/"), ("img", "/blog/i&j.png"))
 
@@ -301,7 +300,9 @@ def test_a_wrong_date_a_wrong_author_and_faq_headings_come_in_one_run(copy_site,
     out = capsys.readouterr().out
     assert "content/posts/faq-article/index.md:" in out and "impossible value" in out
     assert "'author: Priya Nair' names nobody" in out
-    assert "content/posts/faq-article/02-faq.md" in out and "the FAQ section has no questions" in out
+    assert (
+        "content/posts/faq-article/02-faq.md" in out and "the FAQ section has no questions" in out
+    )
 
 
 def test_files_out_of_place_are_all_named_with_the_rest(copy_site, capsys):
