@@ -91,9 +91,10 @@ def _sources(site_dir: Path, problems: Problems) -> list:
     try:
         found: SiteSources = discover(site_dir, default_theme_dir())
         return [*found.posts, *found.pages]
-    except SiteError:
-        pass  # list it file by file below, to name every file that is out of place
+    except SiteError as error:
+        stopped = error  # list the files one by one below, to name every one out of place
     sources = []
+    before = len(problems.errors)
     for folder in ("posts", "pages"):
         root = site_dir / "content" / folder
         for path in sorted(root.rglob("*")) if root.is_dir() else ():
@@ -109,6 +110,8 @@ def _sources(site_dir: Path, problems: Problems) -> list:
                 problems.add([_misplaced_page_file(listed[0].src_path)])
                 continue
             sources += listed
+    if len(problems.errors) == before:
+        problems.add(each_error(stopped))  # not a file of content/ (a link, static/)
     return sources
 
 
