@@ -162,6 +162,7 @@ def _article(
         word_count=word_count,
         assets=copied,
         terms=merge_term_counts([index.terms, *(section.terms for section in sections)]),
+        aliases=meta["aliases"],
     )
 
 
@@ -352,6 +353,7 @@ def _pages(config: Config, parsed: list[ParsedFile], visibility: Visibility) -> 
                 html=item.html,
                 menu=item.meta["menu"],
                 updated=_moment(updated, config) if updated else None,
+                aliases=item.meta["aliases"],
             )
         )
     return sorted(pages, key=lambda page: page.slug)

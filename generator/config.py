@@ -22,6 +22,12 @@ from urllib.parse import urlsplit
 
 from generator.errors import ConfigError
 from generator.model import Address, Clinic, Person
+from generator.publish.settings import (
+    PublishSettings,
+    RedirectRule,
+    publish_settings,
+    redirect_rules,
+)
 from generator.rules import CheckSettings, SettingError, check_settings
 
 CONFIG_NAME = "site.toml"
@@ -42,6 +48,8 @@ SITE_SETTINGS: dict[str, tuple[type, Any]] = {
     "reviewers": (dict, None),
     "check": (dict, None),  # rule severities and medical review settings: see rules.py
     "comments": (dict, None),
+    "redirects": (dict, None),  # old address -> new: see generator/publish/settings.py
+    "publish": (dict, None),
 }
 CLINIC_SETTINGS: dict[str, tuple[type, Any]] = {
     "name": (str, ...),
@@ -109,6 +117,8 @@ class Config:
     reviewers: dict[str, Person] = field(default_factory=dict)
     check: CheckSettings = field(default_factory=CheckSettings)
     comments: CommentSettings | None = None  # None: comments are off
+    redirects: tuple[RedirectRule, ...] = ()
+    publish: PublishSettings = field(default_factory=PublishSettings)
 
     @property
     def base_path(self) -> str:
@@ -194,6 +204,8 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         reviewers=_people(values["reviewers"], "reviewers", where),
         check=_check(values["check"], where),
         comments=_comments(values["comments"], where),
+        redirects=redirect_rules(values["redirects"], where.line_of),
+        publish=publish_settings(values["publish"], where.line_of),
     )
 
 

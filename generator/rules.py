@@ -55,6 +55,7 @@ RULES = {
         Rule("related-missing", "error", "related: names an article that does not exist.", True),
         Rule("duplicate-url", "error", "Two articles or pages get the same URL.", True),
         Rule("slug", "error", "A slug is empty or reserved.", True),
+        Rule("redirect", "error", "An old address (aliases:, [redirects]) is unusable.", True),
         Rule(
             "image-beside", "error", "image: names a file that is not in the article folder.", True
         ),
