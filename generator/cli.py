@@ -18,6 +18,7 @@ from generator.build import BuildOptions, BuildResult, build_site
 from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
 from generator.progress import for_stream
+from generator.publish.command import add_publish_parser
 
 # Each command imports what it needs when it runs: `sitegen build` with nothing to do
 # should cost little more than starting Python.
@@ -105,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(command=_check)
     add_comments_parser(commands)
+    add_publish_parser(commands)
     return parser
 
 

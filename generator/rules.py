@@ -57,6 +57,9 @@ RULES = {
         Rule("slug", "error", "A slug is empty or reserved.", True),
         Rule("redirect", "error", "An old address (aliases:, [redirects]) is unusable.", True),
         Rule(
+            "publish", "error", "publish cannot reach its target, or the target does not fit.", True
+        ),
+        Rule(
             "image-beside", "error", "image: names a file that is not in the article folder.", True
         ),
         Rule("template", "error", "A template has a syntax error or fails while rendering.", True),
