@@ -16,6 +16,7 @@ from generator import structured_data as ld
 from generator.comments import THANKS_PATH
 from generator.config import Config
 from generator.model import Article, Listing, Site
+from generator.publish import hosts
 from generator.redirects import site_redirects
 
 Crumb = tuple[str, str]  # (name, site-relative URL)
@@ -94,7 +95,7 @@ def redirect_jobs(config: Config, site: Site, jobs: list[RenderJob]) -> list[Ren
     """
     pages = {job.dest_path: _made_from(job) for job in jobs}
     redirects = site_redirects(config, site, pages)
-    return [
+    planned = [
         RenderJob(
             redirect.dest_path,
             "redirect.html",
@@ -103,6 +104,12 @@ def redirect_jobs(config: Config, site: Site, jobs: list[RenderJob]) -> list[Ren
         for redirect in redirects
         if redirect.dest_path
     ]
+    # The host's own redirect and header files ([publish] host), as plain text.
+    for dest, text in hosts.host_files(config, redirects).items():
+        planned.append(RenderJob(dest, "hosts/text.txt", {"text": text}))
+    if config.publish.host == "netlify":  # names each fingerprinted file: rendered with them
+        planned.append(RenderJob("_headers", hosts.NETLIFY_HEADERS_TEMPLATE, hosts.HEADERS))
+    return planned
 
 
 def _made_from(job: RenderJob) -> str:

@@ -19,7 +19,6 @@ from generator.publish.ssh import connection_error, ssh_wrapper
 from generator.publish.targets import Done, Local, TargetURL
 
 
-
 class SftpTarget:
     def __init__(self, url: TargetURL, ssh_command: list[str], work_dir: Path) -> None:
         self.url = url
