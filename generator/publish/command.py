@@ -43,6 +43,8 @@ def _publish(args: argparse.Namespace) -> int:
     if note:
         print(note)
     print(summary(report))
+    if report.next_change:
+        print(report.next_change)
     return 0
 
 

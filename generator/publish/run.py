@@ -22,6 +22,7 @@ from generator.progress import Progress
 from generator.publish.plan import PublishPlan, parse_record, plan_publish, record_bytes
 from generator.publish.ssh import ssh_command
 from generator.publish.targets import Target, TargetURL, open_target, parse_target
+from generator.schedule import next_change
 
 CACHE_DIR = ".sitegen-cache"
 _SHOWN = 10  # files named in a message before "and N more"
@@ -41,7 +42,7 @@ class BuiltSite:
 
     output_dir: Path
     digests: dict[str, str]
-    valid_until: object = None  # when dates alone next change the site (see lint.valid_until)
+    warnings: tuple = ()  # the build's findings (next_change reads them)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class PublishReport:
     sent_bytes: int
     seconds: float
     dry_run: bool
+    next_change: str | None = None  # see generator.schedule
 
 
 def publish_site(
@@ -72,16 +74,18 @@ def publish_site(
     local, digests = _with_extras(built, target.extras(config.base_url), work)
     published = parse_record(target.read_record())
     plan = plan_publish(digests, published, target.list_files())
+    coming = next_change(config, built.warnings)
     if options.dry_run:
         _print_plan(plan, out)
-        return PublishReport(url.url, plan, _size(plan, local), 0.0, True)
+        return PublishReport(url.url, plan, _size(plan, local), 0.0, True, coming)
     _confirm(plan, options.yes, confirm)
     started = time.perf_counter()
     _send(target, plan, local, progress, out if options.verbose else None)
     if plan.record != published:
         target.write_record(record_bytes(plan.record))
     target.finish(commit_message(plan))
-    return PublishReport(url.url, plan, _size(plan, local), time.perf_counter() - started, False)
+    seconds = time.perf_counter() - started
+    return PublishReport(url.url, plan, _size(plan, local), seconds, False, coming)
 
 
 def built_site(site_dir: Path, progress: Progress) -> BuiltSite:
@@ -102,7 +106,7 @@ def built_site(site_dir: Path, progress: Progress) -> BuiltSite:
     for dest, digest in digests.items():
         if not digest:  # a build that did not record it: read it back
             digests[dest] = digest_of((result.output_dir / dest).read_bytes())
-    return BuiltSite(result.output_dir, digests)
+    return BuiltSite(result.output_dir, digests, tuple(result.warnings))
 
 
 def check_fits(config: Config, url: TargetURL) -> None:
