@@ -26,11 +26,21 @@ def add_publish_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from generator.publish.run import PublishOptions
+
+    return publish_and_report(
+        args.site, PublishOptions(args.to, args.dry_run, args.yes, args.verbose)
+    )
+
+
+def publish_and_report(site: Path, options=None) -> int:
+    """Publish ``site`` as ``sitegen publish`` does, printing what it does; the exit code."""
     from generator.errors import SiteError
     from generator.progress import for_stream
     from generator.publish.run import PublishOptions, left_alone, publish_site, summary
 
-    options = PublishOptions(args.to, args.dry_run, args.yes, args.verbose)
+    options = options or PublishOptions()
+    args = argparse.Namespace(site=site)
     try:
         report = publish_site(
             args.site, options, out=sys.stdout, progress=for_stream(sys.stderr), confirm=_ask
