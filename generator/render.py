@@ -9,7 +9,7 @@ is an error naming the template and line, never an empty string.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -124,10 +124,6 @@ def set_site_globals(
         sorted(url for name, url in asset_urls.items() if not url.endswith("/" + name))
     )
     env.globals["has_tags"] = bool(site.tags)
-
-
-def render_jobs(env: jinja2.Environment, jobs: Iterable[RenderJob]) -> dict[str, bytes]:
-    return {job.dest_path: render_job(env, job).encode("utf-8") for job in jobs}
 
 
 def render_job(env: jinja2.Environment, job: RenderJob) -> str:

@@ -9,6 +9,7 @@ medical::
     medical_categories = ["Skin Treatments"]   # default: every article is medical
     medical_tags = ["dermatology"]
     review_interval = 12                       # months before a review is due again
+    reading_grade = 8                          # school grade articles should not exceed
 
     [check.rules]
     title-length = "error"                     # error, warning, info or off
@@ -43,6 +44,7 @@ RULES = {
             "config", "error", "site.toml is missing, not valid TOML, or holds a wrong value.", True
         ),
         Rule("unreadable", "error", "A file cannot be read (permissions, broken link).", True),
+        Rule("output-folder", "error", "The output folder lies among the site's inputs.", True),
         Rule("content-layout", "error", "A file stands where sitegen does not expect it.", True),
         Rule("encoding", "error", "A content file is not UTF-8 text.", True),
         Rule("empty-file", "error", "A content file is empty.", True),
@@ -54,7 +56,7 @@ RULES = {
         Rule("unknown-person", "error", "author/reviewed_by names nobody in site.toml.", True),
         Rule("related-missing", "error", "related: names an article that does not exist.", True),
         Rule("duplicate-url", "error", "Two articles or pages get the same URL.", True),
-        Rule("slug", "error", "A slug is empty or reserved.", True),
+        Rule("slug", "error", "A slug is empty, reserved or too long for a file name.", True),
         Rule("redirect", "error", "An old address (aliases:, [redirects]) is unusable.", True),
         Rule(
             "publish", "error", "publish cannot reach its target, or the target does not fit.", True
@@ -64,6 +66,8 @@ RULES = {
         ),
         Rule("template", "error", "A template has a syntax error or fails while rendering.", True),
         Rule("image-unreadable", "error", "An image file that cannot be decoded.", True),
+        Rule("symlink-outside", "error", "A link in the site leads to a file outside it.", True),
+        Rule("svg-unsafe", "error", "An SVG file holds a script or loads from elsewhere.", True),
         # Lints: found by looking at the whole site; their severity can be changed.
         Rule("unknown-field", "warning", "A front matter field that no schema knows."),
         Rule("draft-empty", "warning", "A draft leaves its title or description empty."),
@@ -79,6 +83,8 @@ RULES = {
         Rule("duplicate-title", "warning", "Two articles or pages with the same title."),
         Rule("medical-review", "warning", "A medical article without reviewed_by/last_reviewed."),
         Rule("review-age", "warning", "A medical review older than review_interval months."),
+        Rule("theme-file", "error", "A [theme] logo or font missing from static/, or not WOFF2."),
+        Rule("reading-level", "warning", "An article harder to read than reading_grade."),
         Rule("unpublished", "info", "Drafts and future-dated articles this build leaves out."),
     )
 }
@@ -95,6 +101,7 @@ class CheckSettings:
     medical_categories: tuple[str, ...] = ()
     medical_tags: tuple[str, ...] = ()
     review_interval: int = 12  # months
+    reading_grade: float = 8  # school grade above which the rule reading-level warns
 
     def severity(self, rule: str) -> str:
         default = RULES[rule].severity if rule in RULES else "warning"
@@ -120,7 +127,7 @@ class SettingError(ValueError):
         self.hint = hint
 
 
-_CHECK_KEYS = ("medical_categories", "medical_tags", "review_interval", "rules")
+_CHECK_KEYS = ("medical_categories", "medical_tags", "review_interval", "reading_grade", "rules")
 
 
 def check_settings(raw: dict[str, Any] | None) -> CheckSettings:
@@ -139,8 +146,16 @@ def check_settings(raw: dict[str, Any] | None) -> CheckSettings:
             "review_interval",
             "'check.review_interval' must be a whole number of months, at least 1",
         )
+    grade = raw.get("reading_grade", 8)
+    if isinstance(grade, bool) or not isinstance(grade, int | float) or not 1 <= grade <= 20:
+        raise SettingError(
+            "reading_grade",
+            f"'check.reading_grade' must be a school grade from 1 to 20, got {grade!r}",
+            "for example reading_grade = 8",
+        )
     return CheckSettings(
         severities=_severities(raw.get("rules", {})),
+        reading_grade=grade,
         medical_categories=_names(raw, "medical_categories"),
         medical_tags=_names(raw, "medical_tags"),
         review_interval=interval,

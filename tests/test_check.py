@@ -11,7 +11,7 @@ from generator.build import BuildOptions
 from generator.check import check_site, format_json, format_text
 from generator.cli import main
 from generator.errors import ConfigError
-from generator.lint import _add_months
+from generator.lint.dates import add_months
 from generator.rules import RULES, check_settings
 from tests.conftest import FIXED_NOW, REPO, copy_sample_site
 
@@ -44,7 +44,7 @@ def test_the_sample_site_has_no_errors(sample_site, capsys):
 def test_the_sample_sites_json_report_has_the_documented_shape(sample_site, capsys):
     assert main(["check", str(sample_site), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"version", "site", "summary", "findings"}
+    assert set(report) == {"version", "site", "summary", "findings", "reading_level"}
     assert report["version"] == 1 and report["site"] == str(sample_site)
     assert set(report["summary"]) == {"error", "warning", "info"}
     assert report["summary"]["error"] == 0
@@ -229,9 +229,9 @@ def test_a_bad_check_table_is_a_config_error_with_its_line(copy_site):
 
 
 def test_add_months_keeps_to_the_calendar():
-    assert _add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
-    assert _add_months(date(2024, 5, 2), 12) == date(2025, 5, 2)
-    assert _add_months(date(9999, 5, 2), 12) == date.max
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2024, 5, 2), 12) == date(2025, 5, 2)
+    assert add_months(date(9999, 5, 2), 12) == date.max
 
 
 def test_the_readme_documents_every_rule_and_the_json_shape():
@@ -240,7 +240,8 @@ def test_the_readme_documents_every_rule_and_the_json_shape():
         assert f"| `{rule.id}` | {'always error' if rule.fatal else rule.severity} |" in readme
     example = readme.split("```json\n", 1)[1].split("```", 1)[0]
     documented = json.loads(example)
-    assert set(documented) == {"version", "site", "summary", "findings"}
+    assert set(documented) == {"version", "site", "summary", "findings", "reading_level"}
+    assert set(documented["reading_level"]["articles"][0]) == {"path", "grade", "words", "sections"}
     assert set(documented["findings"][0]) == {
         "path",
         "line",
@@ -253,7 +254,7 @@ def test_the_readme_documents_every_rule_and_the_json_shape():
 
 
 def test_the_page_scan_reads_tags_not_text():
-    from generator.lint import _scan
+    from generator.lint.scan import scan as scan_tags
 
     page = (
         b'<h2 id="a">A</h2><pre><code>&lt;a href="/blog/in-code/"&gt;</code></pre>'
@@ -262,6 +263,6 @@ def test_the_page_scan_reads_tags_not_text():
         b"<a href='/blog/single/' name=top>x</a><A HREF=/blog/bare/ ID=b>y</A>"
         b'<img alt="a > b" src="/blog/i&amp;j.png"><p id="">z</p>'
     )
-    scan = _scan(page)
+    scan = scan_tags(page)
     assert scan.ids == {"a", "top", "b"}
     assert scan.refs == (("a", "/blog/single/"), ("a", "/blog/bare/"), ("img", "/blog/i&j.png"))
