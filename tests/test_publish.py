@@ -25,6 +25,7 @@ from tests import sshd
 from tests.conftest import SITES
 
 HAND_PLACED = "hand-placed/notes.txt"
+BUILD_RECORD = ".sitegen-outputs.json"  # the build's list of what it wrote: not the site
 GIT_EXTRAS = {".nojekyll", "CNAME"}
 
 
@@ -148,7 +149,10 @@ def publish(site: Path, target: Target, *extra: str, capsys) -> tuple[int, str, 
 
 
 def built_files(site: Path) -> dict[str, bytes]:
-    return _folder_files(site / "build")()
+    """The site as built: the output folder without the build's own record of it."""
+    found = _folder_files(site / "build")()
+    found.pop(BUILD_RECORD, None)
+    return found
 
 
 def served(target: Target) -> dict[str, bytes]:
