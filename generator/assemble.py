@@ -20,6 +20,7 @@ from generator.model import Article, Asset, Comment, Listing, Page, Person, Sect
 from generator.parse import ParsedFile
 from generator.related import merge_term_counts
 from generator.slugs import slugify
+from generator.toml_hints import person_hint
 
 # Top-level names that the site's own listings and files use.
 RESERVED_PAGE_SLUGS = frozenset(
@@ -172,9 +173,13 @@ def _with_comments(
     by_folder: dict[str, list[Comment]] = defaultdict(list)
     for item in comments:
         published = _moment(item.meta["date"], config).astimezone(config.zone)
+        name = item.src_path.rsplit("/", 1)[-1].removesuffix(".md")
         by_folder[item.article_dir].append(
-            Comment(item.src_path, item.meta["name"], published, item.html)
-        )
+            Comment(
+                item.src_path, item.meta["name"], published, item.html, name,
+                item.meta.get("reply_to") or "",
+            )
+        )  # fmt: skip
     folders = {_folder(article): article for article in articles}
     for folder, found in sorted(by_folder.items()):
         if folder not in folders:
@@ -184,9 +189,7 @@ def _with_comments(
                 hint="move the comment beside its article, or delete it",
             )
     return [
-        replace(article, comments=tuple(sorted(by_folder[folder], key=_comment_order)))
-        if folder in by_folder
-        else article
+        replace(article, comments=threaded(by_folder[folder])) if folder in by_folder else article
         for folder, article in folders.items()
     ]
 
@@ -198,6 +201,38 @@ def _folder(article: Article) -> str:
 
 def _comment_order(comment: Comment) -> tuple[datetime, str]:
     return comment.published, comment.src_path
+
+
+def threaded(comments: list[Comment]) -> tuple[Comment, ...]:
+    """Comments oldest first, each followed by its replies (oldest first, at ``depth`` + 1);
+    a reply to a comment the article does not have is a comment of its own."""
+    by_id = {comment.id: comment for comment in comments}
+    replies: dict[str, list[Comment]] = defaultdict(list)
+    for comment in sorted(comments, key=_comment_order):
+        parent = comment.reply_to if comment.reply_to in by_id else ""
+        replies[parent if parent != comment.id else ""].append(comment)
+    ordered: list[Comment] = []
+    waiting = [(comment, 0) for comment in reversed(replies[""])]
+    while waiting:
+        comment, depth = waiting.pop()
+        parent = by_id.get(comment.reply_to) if depth else None
+        ordered.append(
+            replace(
+                comment,
+                reply_to=parent.id if parent else "",
+                reply_to_name=parent.name if parent else "",
+                depth=depth,
+            )
+        )
+        waiting += [(reply, depth + 1) for reply in reversed(replies.get(comment.id, []))]
+    shown = {comment.src_path for comment in ordered}
+    # Replies that answer each other in a circle reach no comment: shown on their own.
+    ordered += [
+        replace(comment, reply_to="", depth=0)
+        for comment in sorted(comments, key=_comment_order)
+        if comment.src_path not in shown
+    ]
+    return tuple(ordered)
 
 
 def _intro_section(index: ParsedFile) -> Section:
@@ -268,7 +303,7 @@ def _person(people: dict[str, Person], item: ParsedFile, field: str, table: str)
             f"'{field}: {key}' names nobody in site.toml's [{table}] (known: {known})",
             line=item.line_of(field),
             column=1,
-            hint=f'add [{table}.{key}] with name = "..." to site.toml, or fix the key',
+            hint=person_hint(table, field, str(key)),
             rule="unknown-person",
         )
     return people[key]

@@ -85,8 +85,12 @@ def build_site(
     ``progress`` is told what the build is doing (see :mod:`generator.progress`).
     """
     from generator import state
+    from generator.discover import default_theme_dir
+    from generator.output_folder import check_output_folder
 
     options = options or BuildOptions()
+    site_dir = site_dir.resolve()
+    check_output_folder(site_dir, options.output_dir or site_dir / "build", default_theme_dir())
     if not clean:
         unchanged = state.unchanged_build(site_dir, options)
         if unchanged is not None:

@@ -35,16 +35,28 @@ from generator.config import Config, load_config
 from generator.discover import discover
 from generator.errors import SiteError
 from generator.lint import CheckFailed, Finding, summary
-from generator.parse import parse_source
+from generator.parse import ParsedFile, parse_source
+from generator.readability import formula_for
+from generator.reading_level import ArticleGrade, article_grades
 from generator.render import default_theme_dir
 
 JSON_VERSION = 1
 
 
 @dataclass(frozen=True)
+class ReadingReport:
+    """Every article's reading grade, for the JSON report."""
+
+    formula: str
+    limit: float
+    articles: tuple[ArticleGrade, ...]
+
+
+@dataclass(frozen=True)
 class CheckReport:
     site: str
     findings: tuple[SiteError, ...]
+    reading: ReadingReport | None = None  # None: the site's language cannot be scored
 
     @property
     def errors(self) -> int:
@@ -54,10 +66,13 @@ class CheckReport:
 def check_site(site_dir: Path, options: BuildOptions | None = None) -> CheckReport:
     """Check the site in ``site_dir`` as a build with ``options`` would see it."""
     options = options or BuildOptions()
-    return CheckReport(str(site_dir), tuple(_findings(site_dir.resolve(), options)))
+    parsed: list[ParsedFile] = []
+    findings = tuple(_findings(site_dir.resolve(), options, parsed))
+    return CheckReport(str(site_dir), findings, _reading(site_dir, parsed))
 
 
-def _findings(site_dir: Path, options: BuildOptions) -> list[SiteError]:
+def _findings(site_dir: Path, options: BuildOptions, parsed: list[ParsedFile]) -> list[SiteError]:
+    """The findings; the files that parse are added to ``parsed``."""
     try:
         config = load_config(site_dir)
         sources = discover(site_dir, default_theme_dir())
@@ -69,7 +84,8 @@ def _findings(site_dir: Path, options: BuildOptions) -> list[SiteError]:
         if source.kind == "asset":
             continue
         try:
-            warnings += [_as_finding(config, w) for w in parse_source(source).warnings]
+            parsed.append(parse_source(source))
+            warnings += [_as_finding(config, w) for w in parsed[-1].warnings]
         except SiteError as error:
             errors.append(error)
     warnings = [warning for warning in warnings if warning.severity != "off"]
@@ -82,6 +98,17 @@ def _findings(site_dir: Path, options: BuildOptions) -> list[SiteError]:
     except SiteError as error:  # the site cannot be assembled or rendered
         return [error, *warnings]
     return list(found)
+
+
+def _reading(site_dir: Path, parsed: list[ParsedFile]) -> ReadingReport | None:
+    try:
+        config = load_config(site_dir)
+    except SiteError:
+        return None
+    formula = formula_for(config.language)
+    if formula is None:
+        return None
+    return ReadingReport(formula.name, config.check.reading_grade, article_grades(config, parsed))
 
 
 def _as_finding(config: Config, warning: SiteError) -> SiteError:
@@ -127,5 +154,27 @@ def format_json(report: CheckReport) -> str:
             }
             for finding in report.findings
         ],
+        "reading_level": _reading_json(report.reading),
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _reading_json(reading: ReadingReport | None) -> dict | None:
+    if reading is None:
+        return None
+    return {
+        "formula": reading.formula,
+        "limit": reading.limit,
+        "articles": [
+            {
+                "path": article.path,
+                "grade": article.score.grade,
+                "words": article.score.words,
+                "sections": [
+                    {"path": section.src_path, "grade": section.score.grade}
+                    for section in article.sections
+                ],
+            }
+            for article in reading.articles
+        ],
+    }

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from generator.errors import ConfigError
 from generator.model import Address, Clinic, Person
 from generator.rules import CheckSettings, SettingError, check_settings
+from generator.toml_hints import toml_key
 
 CONFIG_NAME = "site.toml"
 
@@ -294,7 +295,7 @@ def _people(raw: dict[str, Any] | None, table: str, where: _Locator) -> dict[str
                 CONFIG_NAME,
                 f"'{table}.{key}' must be a table of a person's details",
                 line=where.line_of(key),
-                hint=f'write [{table}.{key}] and under it name = "..."',
+                hint=f'write [{table}.{toml_key(key)}] and under it name = "..."',
             )
         values = _settings(fields, PERSON_SETTINGS, f"{table}.{key}.", where)
         people[key] = Person(key=key, **values)

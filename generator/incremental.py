@@ -78,6 +78,7 @@ from generator.fingerprint import (
 from generator.images import ImageCatalog, convert_images, image_sources, responsive_pages
 from generator.lint import LintMemo, scan_page, valid_until, validate
 from generator.model import Article, Site
+from generator.output_folder import check_output_folder
 from generator.outputs import Outputs, StaleOutput
 from generator.parallel import imap_forked, parse_many
 from generator.parse import ParsedFile
@@ -127,6 +128,7 @@ class Engine:
         self.options = options or BuildOptions()
         self.output_dir = (self.options.output_dir or self.site_dir / "build").resolve()
         self.theme_dir = default_theme_dir()
+        check_output_folder(self.site_dir, self.output_dir, self.theme_dir)
         self.clean = clean
         self._forget()
 
@@ -173,7 +175,7 @@ class Engine:
         self._epoch = 0  # template generations: a page rendered in another one is checked again
         self._saved_projections: list = []  # article projections from a saved state
         self._rendered: dict[str, _Page] = {}
-        self._written: dict[str, WrittenFile] | None = None  # None: ask the manifest
+        self._written: dict[str, WrittenFile] | None = None  # None: ask the output record
         self._templates_dirty = False
         self._staging: Staging | None = None
         self._may_stage = False  # only a build that writes (render() alone keeps pages)
@@ -604,7 +606,7 @@ class Engine:
         """What the output folder holds from the last build, as far as this engine knows."""
         if self._written is None:
             cache = self.site_dir / CACHE_DIR
-            self._written = {} if self.clean else written_files(cache, self.output_dir)
+            self._written = {} if self.clean else written_files(self.output_dir, cache)
         return self._written
 
     def _read_output(self, dest: str) -> bytes:
@@ -622,14 +624,18 @@ class Engine:
             if dest in written and written[dest].digest == outputs.digest(dest)
         }
         self.progress.start("Writing", None, "files")
-        report = write_outputs(
-            self.output_dir,
-            outputs,
-            self.site_dir / CACHE_DIR,
-            unchanged,
-            compare=not self.clean,
-            digest=outputs.digest,
-        )
+        try:
+            report = write_outputs(
+                self.output_dir,
+                outputs,
+                self.site_dir / CACHE_DIR,
+                unchanged,
+                compare=not self.clean,
+                digest=outputs.digest,
+            )
+        except BaseException:
+            self._written = None  # some files may have changed: ask the output record again
+            raise
         self.progress.advance(len(report.written))
         self.progress.finish()
         self._written = report.files

@@ -24,12 +24,14 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
+from generator import reading_level
 from generator.assemble import Visibility
 from generator.config import Config
 from generator.discover import SiteSources, SourceFile, digest_of
 from generator.errors import SiteError, SiteWarning
 from generator.model import Site
 from generator.parse import ParsedFile
+from generator.readability import ReadingMemo
 from generator.rules import DESCRIPTION_RANGE, RULES, TITLE_MAX
 
 ARTICLE_KINDS = ("article", "article_index")
@@ -114,6 +116,7 @@ def lint_site(
         *reviews(config, parsed, visibility),
         *unpublished(config, parsed, visibility),
         *links(config, site, outputs, texts, memo),
+        *map(_finding, reading_level.findings(config, parsed, memo.reading if memo else None)),
         *(_finding(problem) for problem in page_problems),
     ]
     readers = {comment.src_path for article in site.articles for comment in article.comments}
@@ -477,6 +480,7 @@ class LintMemo:
         self._names: frozenset[str] = frozenset()
         self._tags: dict[str, tuple] = {}
         self._refs: dict[tuple[str, str], tuple[str, str]] = {}  # each distinct link once
+        self.reading = ReadingMemo()  # the reading-level rule's scores
 
     def __getstate__(self) -> dict:
         # What each distinct tag holds only saves time within a build: not worth saving.

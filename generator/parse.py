@@ -27,8 +27,9 @@ from generator.errors import ContentError, SiteWarning
 from generator.images import AltTextExtension
 from generator.model import Question, TocEntry
 from generator.related import term_counts
-from generator.schema import FIELDS_BY_KIND, Field, FieldValueError, coerce
+from generator.schema import FIELDS_BY_KIND, Field, FieldValueError, coerce, is_faq_title
 from generator.slugs import slugify
+from generator.tables import ScrollingTablesExtension
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = YAMLHandler()
@@ -77,6 +78,8 @@ def parse_source(source: SourceFile) -> ParsedFile:
     raw_meta, field_lines = _load_front_matter(source.src_path, front_matter)
     fields = FIELDS_BY_KIND[source.kind]
     meta, warnings = _validate(source.src_path, raw_meta, field_lines, fields)
+    if source.kind == "section" and "kind" not in raw_meta and is_faq_title(meta["title"]):
+        meta["kind"] = "faq"  # what a writer means by such a title; 'kind: text' keeps prose
     anchor = _section_anchor(source.kind, meta)
     if anchor is not None:
         meta["id"] = anchor
@@ -153,6 +156,7 @@ def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
                 "toc",
                 _ALT_TEXT,
                 ComponentsExtension(),
+                ScrollingTablesExtension(),
             ],
             extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
             output_format="html",

@@ -9,6 +9,7 @@ medical::
     medical_categories = ["Skin Treatments"]   # default: every article is medical
     medical_tags = ["dermatology"]
     review_interval = 12                       # months before a review is due again
+    reading_grade = 8                          # school grade articles should not exceed
 
     [check.rules]
     title-length = "error"                     # error, warning, info or off
@@ -43,6 +44,7 @@ RULES = {
             "config", "error", "site.toml is missing, not valid TOML, or holds a wrong value.", True
         ),
         Rule("unreadable", "error", "A file cannot be read (permissions, broken link).", True),
+        Rule("output-folder", "error", "The output folder lies among the site's inputs.", True),
         Rule("content-layout", "error", "A file stands where sitegen does not expect it.", True),
         Rule("encoding", "error", "A content file is not UTF-8 text.", True),
         Rule("empty-file", "error", "A content file is empty.", True),
@@ -75,6 +77,7 @@ RULES = {
         Rule("duplicate-title", "warning", "Two articles or pages with the same title."),
         Rule("medical-review", "warning", "A medical article without reviewed_by/last_reviewed."),
         Rule("review-age", "warning", "A medical review older than review_interval months."),
+        Rule("reading-level", "warning", "An article harder to read than reading_grade."),
         Rule("unpublished", "info", "Drafts and future-dated articles this build leaves out."),
     )
 }
@@ -91,6 +94,7 @@ class CheckSettings:
     medical_categories: tuple[str, ...] = ()
     medical_tags: tuple[str, ...] = ()
     review_interval: int = 12  # months
+    reading_grade: float = 8  # school grade above which the rule reading-level warns
 
     def severity(self, rule: str) -> str:
         default = RULES[rule].severity if rule in RULES else "warning"
@@ -116,7 +120,7 @@ class SettingError(ValueError):
         self.hint = hint
 
 
-_CHECK_KEYS = ("medical_categories", "medical_tags", "review_interval", "rules")
+_CHECK_KEYS = ("medical_categories", "medical_tags", "review_interval", "reading_grade", "rules")
 
 
 def check_settings(raw: dict[str, Any] | None) -> CheckSettings:
@@ -135,8 +139,16 @@ def check_settings(raw: dict[str, Any] | None) -> CheckSettings:
             "review_interval",
             "'check.review_interval' must be a whole number of months, at least 1",
         )
+    grade = raw.get("reading_grade", 8)
+    if isinstance(grade, bool) or not isinstance(grade, int | float) or not 1 <= grade <= 20:
+        raise SettingError(
+            "reading_grade",
+            f"'check.reading_grade' must be a school grade from 1 to 20, got {grade!r}",
+            "for example reading_grade = 8",
+        )
     return CheckSettings(
         severities=_severities(raw.get("rules", {})),
+        reading_grade=grade,
         medical_categories=_names(raw, "medical_categories"),
         medical_tags=_names(raw, "medical_tags"),
         review_interval=interval,

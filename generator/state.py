@@ -40,13 +40,14 @@ from generator import __version__
 from generator.build import BuildOptions, BuildResult
 from generator.discover import TIMESTAMP_SLACK_NS, default_theme_dir, input_stamps
 from generator.errors import SiteError, SiteWarning
+from generator.output_record import read_record, trusted_files
 from generator.outputs import Outputs
-from generator.write import CACHE_DIR, WriteReport, manifest_path, read_manifest, written_files
+from generator.write import CACHE_DIR, WriteReport
 
 if TYPE_CHECKING:
     from generator.incremental import Engine
 
-STATE_FORMAT = 2
+STATE_FORMAT = 3
 # Libraries whose output ends up in pages: a new version of any makes the state stale.
 LIBRARIES = ("jinja2", "markdown", "markupsafe", "yaml", "frontmatter", "numpy", "PIL")
 LIBRARIES += ("pagefind_bin",)
@@ -59,7 +60,7 @@ class Summary:
     code: str
     inputs: dict[str, tuple[int, ...]]
     looked_at_ns: int  # when the build started reading
-    outputs: int  # files in the output manifest
+    outputs: int  # files in the output folder's record
     article_count: int
     warnings: list
     valid_until: datetime | None  # the next moment a date makes the site change
@@ -71,12 +72,12 @@ def save(engine: Engine, valid_until: datetime | None, article_count: int, warni
     memory = {"format": STATE_FORMAT, "code": code, "memory": _memory(engine)}
     _write(state_path(engine.site_dir, engine.output_dir, engine.options, ".pickle"), memory)
     stamps = input_stamps(engine.site_dir, engine.theme_dir)
-    manifest = read_manifest(manifest_path(engine.site_dir / CACHE_DIR, engine.output_dir))
+    record = read_record(engine.output_dir)
     summary = Summary(
         code,
         stamps,
         engine._sources.looked_at_ns,
-        len(manifest),
+        len(record.files),
         article_count,
         [_plain(warning) for warning in warnings],
         valid_until,
@@ -120,7 +121,10 @@ def unchanged_build(site_dir: Path, options: BuildOptions) -> BuildResult | None
     trusted_before = summary.looked_at_ns - TIMESTAMP_SLACK_NS
     if stamps != summary.inputs or any(not s or s[0] >= trusted_before for s in stamps.values()):
         return None
-    written = written_files(site_dir / CACHE_DIR, output_dir)
+    record = read_record(output_dir)
+    if not record.complete:
+        return None  # a build was cut short while writing
+    written = trusted_files(output_dir, record)
     if len(written) != summary.outputs:
         return None  # an output was changed or removed by hand
     return _unchanged_result(site_dir, options, output_dir, summary, written, started)

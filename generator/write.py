@@ -5,17 +5,15 @@
 - A file whose bytes are already there is not touched: deploys stay small and
   a build with nothing changed writes nothing.
 - Files that an earlier build wrote and this one does not are removed; files
-  the build never wrote (put there by hand) are left alone. The list of what
-  was written (each file's digest, size and modification time) lives in the
-  site's cache folder, not in the output: a later build reads it to know,
-  from a ``stat`` alone, which files are still exactly what it wrote.
+  the build never wrote (put there by hand) are left alone. What was written
+  is recorded in the output folder itself before the first write
+  (:mod:`generator.output_record`), so this holds after a build that failed or
+  was killed half way, and after the site folder moved.
 - No output path may leave the output folder, whatever a slug says.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 from collections.abc import Callable, Mapping, Set
@@ -24,18 +22,19 @@ from pathlib import Path, PurePosixPath
 
 from generator.discover import digest_of
 from generator.errors import OutputError
+from generator.output_record import (
+    OutputRecord,
+    WrittenFile,
+    every_temporary,
+    leftover_temporaries,
+    read_record,
+    trusted_files,
+    write_record,
+)
 
 CACHE_DIR = ".sitegen-cache"
-_MANIFEST_VERSION = 2
 
-
-@dataclass(frozen=True)
-class WrittenFile:
-    """An output file as the build left it: its bytes' digest and what ``stat`` said then."""
-
-    digest: str
-    size: int
-    mtime_ns: int
+__all__ = ["CACHE_DIR", "WriteReport", "WrittenFile", "write_outputs", "written_files"]
 
 
 @dataclass
@@ -49,7 +48,7 @@ class WriteReport:
 def write_outputs(
     output_dir: Path,
     outputs: Mapping[str, bytes],
-    cache_dir: Path,
+    cache_dir: Path | None = None,
     unchanged: Set[str] = frozenset(),
     *,
     compare: bool = True,
@@ -59,18 +58,25 @@ def write_outputs(
 
     ``unchanged`` names outputs known to be on disk already with these bytes
     (the incremental engine wrote them), so they are not even read back;
-    ``compare=False`` rewrites every other file without reading it first.
+    ``compare=False`` (``--clean``) rewrites every other file without reading it
+    first, and removes every temporary file a killed write left.
     ``digest(dest)`` gives an output's digest where the caller knows it already.
+    ``cache_dir`` is the site's cache folder, where older versions kept their record.
     """
     output_dir = output_dir.resolve()
-    manifest = manifest_path(cache_dir, output_dir)
-    previous = read_manifest(manifest)
+    previous = read_record(output_dir, cache_dir)
     report = WriteReport(unchanged=len(unchanged & outputs.keys()))
-    report.files = {dest: previous[dest] for dest in unchanged if dest in previous}
+    report.files = {
+        dest: previous.files[dest]
+        for dest in unchanged
+        if dest in previous.files and previous.files[dest].digest
+    }
     # Every path is checked before the first write; known-unchanged ones were checked before.
     folder = _OutputFolder(output_dir)
     targets = {dest: folder.target(dest) for dest in sorted(outputs) if dest not in report.files}
+    _remove_temporaries(output_dir, previous, everywhere=not compare)
     mode = _file_mode()
+    planned = False
     for dest, target in targets.items():
         data = outputs[dest]
         known = digest(dest) if digest else digest_of(data)
@@ -78,30 +84,54 @@ def write_outputs(
             report.unchanged += 1
             report.files[dest] = _written_file(target, known)
             continue
+        if not planned:  # what may be written from here on is on disk before it is
+            pending = (d for d in targets if d not in report.files)
+            _record(output_dir, previous.planning(pending, os.getpid()), durable=True)
+            planned = True
         folder.make_parent(target)
-        size, mtime_ns = _write_atomically(target, data, mode)
+        report.files[dest] = _write_atomically(target, data, mode, known)
         report.written.append(dest)
-        report.files[dest] = WrittenFile(known, size, mtime_ns)
-    for dest in sorted(previous.keys() - outputs.keys()):
+    for dest in sorted(previous.files.keys() - outputs.keys()):
         if _remove(output_dir, dest):
             report.removed.append(dest)
-    if previous != report.files:
-        _write_manifest(manifest, report.files)
+    if planned or previous.files != report.files or not previous.complete:
+        _record(output_dir, OutputRecord(report.files, writer=os.getpid()), durable=False)
     return report
 
 
-def write_files(output_dir: Path, outputs: Mapping[str, bytes]) -> dict[str, WrittenFile]:
-    """Write some outputs now, leaving every other file and the manifest as they are.
+def _record(output_dir: Path, record: OutputRecord, *, durable: bool) -> None:
+    try:
+        write_record(output_dir, record, durable=durable)
+    except OSError as error:
+        raise OutputError(
+            str(output_dir), f"cannot write the output folder: {error.strerror or error}"
+        ) from None
 
-    For the dev server's early pages; the build that follows writes the manifest.
+
+def _remove_temporaries(output_dir: Path, previous: OutputRecord, *, everywhere: bool) -> None:
+    """The temporary files of writes cut short (a killed build) are no output: remove them."""
+    if everywhere:
+        found = every_temporary(output_dir)
+    else:
+        found = leftover_temporaries(output_dir, previous)
+    for temporary in found:
+        temporary.unlink(missing_ok=True)
+        _remove_empty_folders(output_dir, temporary)
+
+
+def write_files(output_dir: Path, outputs: Mapping[str, bytes]) -> dict[str, WrittenFile]:
+    """Write some outputs now, leaving every other file and the record as they are.
+
+    For the dev server's early pages, which the record names already; the build
+    that follows records their new bytes.
     """
     folder = _OutputFolder(output_dir.resolve())
     targets = {dest: folder.target(dest) for dest in sorted(outputs)}
     written = {}
     for dest, target in targets.items():
         folder.make_parent(target)
-        size, mtime_ns = _write_atomically(target, outputs[dest], _file_mode())
-        written[dest] = WrittenFile(digest_of(outputs[dest]), size, mtime_ns)
+        data = outputs[dest]
+        written[dest] = _write_atomically(target, data, _file_mode(), digest_of(data))
     return written
 
 
@@ -152,18 +182,10 @@ def _running(pid: str) -> bool:
     return True
 
 
-def written_files(cache_dir: Path, output_dir: Path) -> dict[str, WrittenFile]:
-    """What the last build wrote into ``output_dir`` and that is still there as it left it."""
+def written_files(output_dir: Path, cache_dir: Path | None = None) -> dict[str, WrittenFile]:
+    """What builds wrote into ``output_dir`` that is still there exactly as they left it."""
     output_dir = output_dir.resolve()
-    found = {}
-    for dest, written in read_manifest(manifest_path(cache_dir, output_dir)).items():
-        try:
-            stat = os.stat(output_dir / dest)
-        except OSError:
-            continue
-        if written.digest and (stat.st_size, stat.st_mtime_ns) == (written.size, written.mtime_ns):
-            found[dest] = written
-    return found
+    return trusted_files(output_dir, read_record(output_dir, cache_dir))
 
 
 def safe_target(output_dir: Path, dest_path: str) -> Path:
@@ -225,28 +247,30 @@ def _same_bytes(target: Path, data: bytes) -> bool:
 def write_file(target: Path, data: bytes) -> None:
     """Write one file atomically, making its folder; for files outside the output folder."""
     _OutputFolder(target.parent).make_parent(target)
-    _write_atomically(target, data, _file_mode())
+    _write_atomically(target, data, _file_mode(), "")
 
 
-def _write_atomically(target: Path, data: bytes, mode: int) -> tuple[int, int]:
-    """Write through a temporary file renamed over ``target``; return its size and mtime."""
+def _write_atomically(target: Path, data: bytes, mode: int, digest: str) -> WrittenFile:
+    """Write through a temporary file renamed over ``target``; return what ``stat`` says then.
+
+    The ``stat`` is taken after the rename, which changes the file's change time.
+    """
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
-                stream.flush()
-                stat = os.fstat(handle)
             os.replace(temporary, target)
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
+        stat = os.stat(target, follow_symlinks=False)
     except OSError as error:
         raise OutputError(
             str(target), f"cannot write the file: {error.strerror or error}"
         ) from None
-    return stat.st_size, stat.st_mtime_ns
+    return WrittenFile.of(digest, stat)
 
 
 def _remove(output_dir: Path, dest: str) -> bool:
@@ -255,11 +279,16 @@ def _remove(output_dir: Path, dest: str) -> bool:
         target.unlink()
     except (OutputError, FileNotFoundError):
         return False
-    for parent in target.parents:
-        if parent == output_dir or any(parent.iterdir()):
+    _remove_empty_folders(output_dir, target)
+    return True
+
+
+def _remove_empty_folders(output_dir: Path, removed: Path) -> None:
+    """The folders that held only ``removed``, up to the output folder."""
+    for parent in removed.parents:
+        if parent == output_dir or not parent.is_dir() or any(parent.iterdir()):
             break
         parent.rmdir()
-    return True
 
 
 def _file_mode() -> int:
@@ -270,28 +299,4 @@ def _file_mode() -> int:
 
 
 def _written_file(target: Path, digest: str) -> WrittenFile:
-    stat = target.stat()
-    return WrittenFile(digest, stat.st_size, stat.st_mtime_ns)
-
-
-def manifest_path(cache_dir: Path, output_dir: Path) -> Path:
-    """Where the list of what a build wrote into ``output_dir`` is kept."""
-    key = hashlib.blake2b(str(output_dir).encode(), digest_size=8).hexdigest()
-    return cache_dir / f"outputs-{key}.json"
-
-
-def read_manifest(path: Path) -> dict[str, WrittenFile]:
-    """The files a build wrote; an older manifest names them without digests."""
-    try:
-        manifest = json.loads(path.read_text("utf-8"))
-        if manifest.get("version") == _MANIFEST_VERSION:
-            return {dest: WrittenFile(*entry) for dest, entry in manifest["files"].items()}
-        return {dest: WrittenFile("", -1, -1) for dest in manifest["outputs"]}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
-
-
-def _write_manifest(path: Path, files: dict[str, WrittenFile]) -> None:
-    entries = {dest: [f.digest, f.size, f.mtime_ns] for dest, f in sorted(files.items())}
-    data = json.dumps({"version": _MANIFEST_VERSION, "files": entries}, indent=0)
-    write_file(path, data.encode("utf-8"))
+    return WrittenFile.of(digest, target.stat())

@@ -44,7 +44,7 @@ def test_the_sample_site_has_no_errors(sample_site, capsys):
 def test_the_sample_sites_json_report_has_the_documented_shape(sample_site, capsys):
     assert main(["check", str(sample_site), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"version", "site", "summary", "findings"}
+    assert set(report) == {"version", "site", "summary", "findings", "reading_level"}
     assert report["version"] == 1 and report["site"] == str(sample_site)
     assert set(report["summary"]) == {"error", "warning", "info"}
     assert report["summary"]["error"] == 0
@@ -240,7 +240,8 @@ def test_the_readme_documents_every_rule_and_the_json_shape():
         assert f"| `{rule.id}` | {'always error' if rule.fatal else rule.severity} |" in readme
     example = readme.split("```json\n", 1)[1].split("```", 1)[0]
     documented = json.loads(example)
-    assert set(documented) == {"version", "site", "summary", "findings"}
+    assert set(documented) == {"version", "site", "summary", "findings", "reading_level"}
+    assert set(documented["reading_level"]["articles"][0]) == {"path", "grade", "words", "sections"}
     assert set(documented["findings"][0]) == {
         "path",
         "line",

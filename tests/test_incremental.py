@@ -28,6 +28,7 @@ from generator import incremental, search
 from generator.cli import main
 from generator.errors import SiteError
 from generator.incremental import BuildOptions, Engine
+from generator.output_record import RECORD_NAME
 from generator.render import default_theme_dir
 from tests.conftest import FIXED_NOW, SITES, copy_sample_site
 
@@ -335,10 +336,11 @@ class EditSequence(RuleBasedStateMachine):
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
+    """The output folder's files, but the record of what sitegen wrote there."""
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in folder.rglob("*")
-        if path.is_file()
+        if path.is_file() and path.name != RECORD_NAME
     }
 
 
@@ -361,7 +363,7 @@ def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
     return {
         path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
         for path in folder.rglob("*")
-        if path.is_file()
+        if path.is_file() and path.name != RECORD_NAME
     }
 
 

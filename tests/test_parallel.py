@@ -12,13 +12,19 @@ import generator.parallel as parallel
 from bench import corpus
 from generator.discover import SourceFile, digest_of
 from generator.errors import ContentError, SiteError
+from generator.output_record import RECORD_NAME
 from tests.conftest import build
 
 COUNT = 60  # articles; with their section files well over the pool threshold set below
 
 
 def _files(root):
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    """The outputs (not the record of them, which holds each file's stat)."""
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and p.name != RECORD_NAME
+    )
 
 
 def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):

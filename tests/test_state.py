@@ -21,6 +21,7 @@ from generator import state
 from generator.build import BuildOptions, build_site
 from generator.errors import SiteError
 from generator.incremental import Engine
+from generator.output_record import RECORD_NAME
 from tests.conftest import FIXED_NOW, copy_sample_site
 
 ARTICLE = "content/posts/what-is-micro-needling"
@@ -47,10 +48,11 @@ def _options(site: Path) -> BuildOptions:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
+    """The output folder's files, but the record of what sitegen wrote there."""
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.name != RECORD_NAME
     }
 
 

@@ -4,8 +4,9 @@ It answers a POST to the path of ``[comments] endpoint``; every answer:
 
 =====  ==================================================================
 303    See Other: the comment is stored as pending; ``Location`` is the
-       build's thank-you page. A filled honeypot gets the same answer and
-       nothing is stored.
+       build's thank-you page, on the origin the form was posted from (an
+       allowed one, such as ``sitegen serve`` on a laptop). A filled
+       honeypot gets the same answer and nothing is stored.
 400    Bad Request: the form is not valid UTF-8 form data, a field is
        missing, empty, given twice or too long, the email has no valid
        shape, or a field holds control characters. (Tornado answers 400 and
@@ -71,6 +72,15 @@ class ReceiverSettings:
     rate_limit: int
     rate_window: int
     max_length: int
+    thanks_path: str = "/" + THANKS_PATH  # under base_url's path: the same on every origin
+
+    def thanks_for(self, origin: str) -> str:
+        """The thank-you page on ``origin`` (an allowed one), so that a reader testing on a
+        laptop lands on the preview's page, not on the live site."""
+        origin = same_origin(origin)
+        if origin in self.origins and not self.thanks_url.startswith(origin + "/"):
+            return origin + self.thanks_path
+        return self.thanks_url
 
     @property
     def max_body(self) -> int:
@@ -84,6 +94,7 @@ def receiver_settings(site_dir: Path) -> ReceiverSettings:
     return ReceiverSettings(
         path=urlsplit(comments.endpoint).path or "/",
         thanks_url=config.base_url + THANKS_PATH,
+        thanks_path=config.base_path + THANKS_PATH,
         origins=frozenset(map(same_origin, (config.origin, *comments.allowed_origins))),
         articles=frozenset(article.slug for article in articles),
         rate_limit=comments.rate_limit,
@@ -177,14 +188,17 @@ class CommentHandler(tornado.web.RequestHandler):
                 raise Refused(413, "The comment is too long.")
             form = parse_form(bytes(self.received))
             if form.get(HONEYPOT):
-                self.redirect(self.receiver.thanks_url, status=303)  # the same answer, unsaved
+                self.redirect(self._thanks(), status=303)  # the same answer, unsaved
                 return
             comment = validate(form, self.receiver)
         except Refused as refused:
             self._refuse(refused)
             return
         self.store.add(comment)
-        self.redirect(self.receiver.thanks_url, status=303)
+        self.redirect(self._thanks(), status=303)
+
+    def _thanks(self) -> str:
+        return self.receiver.thanks_for(self.request.headers.get("Origin", ""))
 
     def _check_headers(self) -> None:
         length = self.request.headers.get("Content-Length", "0")

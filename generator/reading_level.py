@@ -1,0 +1,147 @@
+"""The ``reading-level`` rule: articles written above the site's school grade.
+
+Each published article's running text (its intro and sections together) is
+scored by :mod:`generator.readability` in the site's ``language``; above
+``reading_grade`` of ``[check]`` in ``site.toml`` (default 8, what
+health-literacy guidance asks of patient material) the rule warns once per
+article, at its hardest section, naming that section's hardest sentences.
+An article of fewer than ``MIN_WORDS`` words is scored but not warned about.
+
+A site in a language that cannot be scored gets one warning saying so, at
+``site.toml``. ``sitegen check --format json`` lists every article's grade
+(:func:`article_grades`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from generator.config import CONFIG_NAME, Config
+from generator.errors import SiteWarning
+from generator.parse import ParsedFile
+from generator.readability import FORMULAS, Formula, ReadingMemo, Score, formula_for
+
+RULE = "reading-level"
+_SCORED_KINDS = ("article", "article_index", "section")
+_SENTENCE_SHOWN = 90  # characters of a hard sentence quoted in a hint
+# Below this many words a grade says little (one long word moves it by grades): not warned.
+MIN_WORDS = 100
+
+
+@dataclass(frozen=True)
+class SectionGrade:
+    src_path: str
+    title: str
+    line: int | None
+    score: Score
+
+
+@dataclass(frozen=True)
+class ArticleGrade:
+    """One article's grade, and each of its files' with running text."""
+
+    path: str  # the article's folder, or its file for a single-file article
+    score: Score
+    sections: tuple[SectionGrade, ...]
+
+    @property
+    def hardest(self) -> SectionGrade:
+        return max(self.sections, key=lambda section: section.score.grade)
+
+
+def article_grades(
+    config: Config, parsed: list[ParsedFile], memo: ReadingMemo | None = None
+) -> tuple[ArticleGrade, ...]:
+    """The grade of every article that is not a draft, by path; ``()`` for an unscored language."""
+    formula = formula_for(config.language)
+    if formula is None:
+        return ()
+    memo = memo if memo is not None else ReadingMemo()
+    articles = _articles(parsed)
+    grades = tuple(_grade(path, files, formula, memo) for path, files in sorted(articles.items()))
+    memo.keep_only({*articles, *(item.src_path for files in articles.values() for item in files)})
+    return tuple(grade for grade in grades if grade.sections)
+
+
+def findings(
+    config: Config, parsed: list[ParsedFile], memo: ReadingMemo | None = None
+) -> Iterator[SiteWarning]:
+    """A warning for each article above ``reading_grade``, or one for an unscored language."""
+    if config.check.severity(RULE) == "off":
+        return
+    if formula_for(config.language) is None:
+        yield _unscored(config.language)
+        return
+    limit = config.check.reading_grade
+    for article in article_grades(config, parsed, memo):
+        if article.score.grade > limit and article.score.words >= MIN_WORDS:
+            yield _too_hard(article, limit, formula_for(config.language))
+
+
+def _articles(parsed: list[ParsedFile]) -> dict[str, list[ParsedFile]]:
+    articles: dict[str, list[ParsedFile]] = {}
+    drafts = set()
+    for item in parsed:
+        if item.kind not in _SCORED_KINDS:
+            continue
+        key = item.article_dir or item.src_path
+        articles.setdefault(key, []).append(item)
+        if item.kind != "section" and item.meta.get("draft"):
+            drafts.add(key)
+    return {
+        key: sorted(files, key=lambda item: (item.order, item.src_path))
+        for key, files in articles.items()
+        if key not in drafts
+    }
+
+
+def _grade(path: str, files: list[ParsedFile], formula: Formula, memo: ReadingMemo):
+    sections = tuple(
+        SectionGrade(
+            item.src_path,
+            item.meta.get("title") or "",
+            item.line_of("title"),
+            memo.score(item.src_path, item.html, formula),
+        )
+        for item in files
+    )
+    whole = memo.score(path, "".join(item.html for item in files), formula)
+    return ArticleGrade(path, whole, tuple(s for s in sections if s.score.words))
+
+
+def _too_hard(article: ArticleGrade, limit: float, formula: Formula) -> SiteWarning:
+    hardest = article.hardest
+    quoted = "; ".join(
+        f"“{_shortened(sentence.text)}” (grade {sentence.grade:g})"
+        for sentence in hardest.score.sentences
+    )
+    return SiteWarning(
+        hardest.src_path,
+        f"the article reads at grade {article.score.grade:g} ({formula.name}), above the "
+        f"site's {limit:g}; its hardest part is '{hardest.title}' at grade "
+        f"{hardest.score.grade:g}",
+        line=hardest.line,
+        column=1 if hardest.line else None,
+        hint=(f"its hardest sentences: {quoted}. " if quoted else "")
+        + "Shorter sentences and everyday words lower the grade; the limit is "
+        "reading_grade under [check] in site.toml",
+        rule=RULE,
+    )
+
+
+def _unscored(language: str) -> SiteWarning:
+    known = ", ".join(sorted(FORMULAS))
+    return SiteWarning(
+        CONFIG_NAME,
+        f"the reading level of '{language}' text cannot be scored (only {known}): "
+        "no article was checked",
+        hint='to silence this, add reading-level = "off" under [check.rules]',
+        rule=RULE,
+    )
+
+
+def _shortened(text: str) -> str:
+    if len(text) <= _SENTENCE_SHOWN:
+        return text
+    return text[: _SENTENCE_SHOWN - 1].rsplit(" ", 1)[0] + " …"

@@ -1,0 +1,144 @@
+"""The ``reading-level`` rule: a plain text passes, a hard one warns at its hardest section."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator.build import BuildOptions
+from generator.check import check_site, format_json
+from generator.errors import ConfigError
+from generator.readability import ReadingMemo, running_sentences, text_score
+from tests.conftest import FIXED_NOW, copy_sample_site
+
+SIMPLE = (
+    "Wash your face twice a day. Use warm water. Pat your skin dry with a clean towel. "
+    "Do not pick at spots. Call us if your skin gets red or sore."
+)
+HARD = (
+    "Percutaneous collagen induction therapy, colloquially designated microneedling, "
+    "constitutes a minimally invasive dermatological intervention wherein controlled "
+    "microtraumatization of the papillary dermis precipitates neocollagenesis and "
+    "neoangiogenesis through orchestrated inflammatory, proliferative and remodelling "
+    "cascades. Contraindications encompass active dermatological infections, "
+    "immunosuppressive pharmacotherapy and predisposition toward hypertrophic cicatrization."
+)
+
+
+def _section(title: str, text: str) -> str:
+    return f"---\ntitle: {title}\n---\n{text}\n"
+
+
+def _site(copy_site, *, simple: str = SIMPLE, hard: str = HARD, settings: str = ""):
+    site = copy_site("basic")
+    article = site / "content" / "posts" / "faq-article"
+    (article / "01-what-is-acne.md").write_text(_section("What is acne", simple), "utf-8")
+    (article / "03-treatment.md").write_text(_section("How treatment works", hard), "utf-8")
+    if settings:
+        toml = site / "site.toml"
+        toml.write_text(toml.read_text("utf-8") + settings, "utf-8")
+    return site
+
+
+def _findings(site):
+    report = check_site(site, BuildOptions(now=FIXED_NOW))
+    return report, [f for f in report.findings if f.rule == "reading-level"]
+
+
+def test_a_simple_text_scores_low_and_a_hard_one_high():
+    simple, hard = text_score(f"<p>{SIMPLE}</p>", "en"), text_score(f"<p>{HARD}</p>", "en")
+    assert simple.grade < 4 < 20 < hard.grade
+    assert hard.sentences[0].text.startswith("Percutaneous") and hard.sentences[0].grade > 20
+    assert text_score(f"<p>{SIMPLE}</p>", "en-GB") == simple
+    assert text_score(f"<p>{SIMPLE}</p>", "fr") is None
+
+
+def test_only_running_text_counts():
+    html = (
+        "<h2>Aftercare instructions for dermatological procedures</h2>"
+        "<p>Rest today. Drink <code>water_intake_in_millilitres_per_day</code> often.</p>"
+        "<pre><code>incomprehensibly long code identifiers everywhere</code></pre>"
+        "<table><tr><td>Hyperpigmentation</td></tr></table><ul><li>Sleep well</li></ul>"
+    )
+    assert running_sentences(html) == ["Rest today.", "Drink often.", "Sleep well."]
+
+
+def test_the_memo_scores_a_text_again_only_when_it_changed():
+    memo = ReadingMemo()
+    first = memo.score("a.md", f"<p>{SIMPLE}</p>", _formula())
+    assert memo.score("a.md", f"<p>{SIMPLE}</p>", _formula()) is first
+    assert memo.score("a.md", f"<p>{HARD}</p>", _formula()).grade > first.grade
+    memo.keep_only(set())
+    assert memo.score("a.md", f"<p>{HARD}</p>", _formula()) is not first
+
+
+def _formula():
+    from generator.readability import formula_for
+
+    return formula_for("en")
+
+
+def test_a_hard_article_warns_at_its_hardest_section_with_its_sentences(copy_site):
+    report, found = _findings(_site(copy_site))
+    assert len(found) == 1
+    finding = found[0]
+    assert finding.severity == "warning"
+    assert finding.path == "content/posts/faq-article/03-treatment.md" and finding.line == 2
+    assert "above the site's 8" in finding.message
+    assert "'How treatment works'" in finding.message
+    assert "“Percutaneous collagen induction therapy" in finding.hint
+    assert "reading_grade under [check]" in finding.hint
+
+
+def test_a_simple_article_passes(copy_site):
+    _, found = _findings(_site(copy_site, hard=SIMPLE))
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "settings", ["\n[check]\nreading_grade = 16.5\n", '\n[check.rules]\nreading-level = "off"\n']
+)
+def test_the_limit_and_the_severity_come_from_site_toml(copy_site, settings):
+    _, found = _findings(_site(copy_site, settings=settings))
+    assert found == []
+
+
+def test_a_language_it_cannot_score_is_said_once(copy_site):
+    site = _site(copy_site)
+    toml = site / "site.toml"
+    toml.write_text('language = "fr"\n' + toml.read_text("utf-8"), "utf-8")
+    report, found = _findings(site)
+    assert len(found) == 1 and found[0].path == "site.toml"
+    assert "'fr'" in found[0].message and 'reading-level = "off"' in found[0].hint
+    assert json.loads(format_json(report))["reading_level"] is None
+
+
+def test_json_lists_every_articles_grade(copy_site):
+    report, _ = _findings(_site(copy_site))
+    reading = json.loads(format_json(report))["reading_level"]
+    assert reading["formula"] == "Automated Readability Index" and reading["limit"] == 8
+    by_path = {article["path"]: article for article in reading["articles"]}
+    article = by_path["content/posts/faq-article"]
+    sections = {section["path"]: section["grade"] for section in article["sections"]}
+    assert sections["content/posts/faq-article/03-treatment.md"] > 20
+    assert sections["content/posts/faq-article/01-what-is-acne.md"] < 4
+    assert "content/posts/draft.md" not in by_path  # drafts are not scored
+    assert "content/posts/single.md" in by_path
+
+
+def test_the_sample_sites_articles_get_scores(tmp_path):
+    site = copy_sample_site(tmp_path / "sample")
+    report = check_site(site, BuildOptions(now=FIXED_NOW))
+    articles = json.loads(format_json(report))["reading_level"]["articles"]
+    posts = {path.name for path in (site / "content" / "posts").iterdir()}
+    assert {article["path"].split("/")[-1] for article in articles} == posts
+    assert all(0 < article["grade"] < 20 and article["words"] > 100 for article in articles)
+
+
+@pytest.mark.parametrize("value", ['"8"', "0", "true", "30"])
+def test_a_bad_reading_grade_is_a_config_error(copy_site, value):
+    site = _site(copy_site, settings=f"\n[check]\nreading_grade = {value}\n")
+    report, _ = _findings(site)
+    assert isinstance(report.findings[0], ConfigError)
+    assert "'check.reading_grade' must be a school grade from 1 to 20" in str(report.findings[0])
