@@ -23,6 +23,7 @@ from markupsafe import Markup
 from generator.comments.text import render_comment
 from generator.components import ComponentError, ComponentsExtension
 from generator.discover import SourceFile
+from generator.duplicate_keys import find_duplicate_key
 from generator.errors import ContentError, SiteWarning
 from generator.images import AltTextExtension
 from generator.model import Question, TocEntry
@@ -259,6 +260,7 @@ def _load_front_matter(src_path: str, front_matter: str) -> tuple[dict[str, Any]
         ) from None
     finally:
         loader.dispose()
+    _refuse_duplicate_keys(src_path, node)
     if not isinstance(meta, dict):
         raise ContentError(
             src_path,
@@ -268,6 +270,21 @@ def _load_front_matter(src_path: str, front_matter: str) -> tuple[dict[str, Any]
             rule="front-matter-syntax",
         )
     return {str(key): value for key, value in meta.items()}, _field_lines(node)
+
+
+def _refuse_duplicate_keys(src_path: str, node: yaml.Node | None) -> None:
+    duplicate = find_duplicate_key(node)
+    if duplicate is not None:
+        first = duplicate.first_line + _FRONT_MATTER_OFFSET
+        raise ContentError(
+            src_path,
+            f"'{duplicate.key}' is given twice, on lines {first} and "
+            f"{duplicate.second_line + _FRONT_MATTER_OFFSET}",
+            line=duplicate.second_line + _FRONT_MATTER_OFFSET,
+            column=1,
+            hint=f"keep one '{duplicate.key}:' line and delete the other",
+            rule="front-matter-syntax",
+        )
 
 
 def _field_lines(node: yaml.Node | None) -> dict[str, int]:
