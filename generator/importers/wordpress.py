@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from generator.assemble import RESERVED_PAGE_SLUGS
 from generator.importers.embeds import link_embeds
+from generator.importers.guards import check_nesting
 from generator.importers.markup import (
     Context,
     heading_depths,
@@ -190,7 +191,9 @@ class _Reader:
             if status in LEFT_OUT_STATES:
                 skipped.append(f"{self._where(item)}: left out ({status})")
                 continue
-            only = unpublishable(self._text(item, f"{{{self.ns['content']}}}encoded"))
+            raw = self._text(item, f"{{{self.ns['content']}}}encoded")
+            check_nesting(self.path, raw, within=self._where(item).split(": ", 1)[-1])
+            only = unpublishable(raw)
             if only is not None:  # a form, widget, style or script: nothing to read
                 skipped.append(f"{self._where(item)}: not published: {only.why}")
                 machinery[f"not published ({only.kind})"] += 1
@@ -229,6 +232,7 @@ class _Reader:
         protected = bool(self._wp(item, "post_password"))
         raw = "" if protected else self._text(item, f"{{{self.ns['content']}}}encoded")
         html, notes = _clean_content(raw, self.attachments, self._wp(item, "post_id"))
+        check_nesting(self.path, html, within=self._where(item).split(": ", 1)[-1])
         document = parse_html(html)
         title = " ".join(self._text(item, "title").split())
         draft_reasons = self._draft_reasons(item, title, document, protected)
