@@ -114,6 +114,7 @@ def test_comments_keep_their_thread_and_no_email(moved):
     ]
     reply = (folder / "comment-101.md").read_text("utf-8")
     assert "reply_to: comment-100" in reply and "date: '2019-05-02T11:30:00+00:00'" in reply
+    assert "[sun care](/posts/sun-care/)" in reply  # a link to the old site, rewritten
     assert "reply_to" not in (folder / "comment-104.md").read_text("utf-8")  # parent pending
     page = Page(result.output_dir / "posts/acne-basics/index.html")
     html = page.html
@@ -130,6 +131,8 @@ def test_comments_keep_their_thread_and_no_email(moved):
     assert report.counts["comments left out (spam)"] == 1
     assert report.counts["comments left out (trash)"] == 1
     assert report.counts["pingbacks left out"] == 1
+    assert report.counts["comments left out (on a page)"] == 1  # pages take no comments
+    assert "PAGE-COMMENT-TEXT" not in (site / "content/pages/about.md").read_text("utf-8")
 
 
 def test_dates_language_and_the_starter_about_page(moved):
@@ -147,7 +150,9 @@ def test_the_summary_ends_with_counts_and_json_gives_them_too(tmp_path, capsys):
     uploads = old_host / "wp-content" / "uploads"
     assert main(["import", str(EXPORT), "--site", str(site), "--uploads", str(uploads)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
-    assert last.startswith("Posts 3, pages 1, comments 3 (3 left out: pending 1, spam 1, trash 1)")
+    assert last.startswith(
+        "Posts 3, pages 1, comments 3 (4 left out: on a page 1, pending 1, spam 1, trash 1)"
+    )
     assert "files 5 fetched, 0 missing" in last
     assert "link leads nowhere 2" in last and "image without alt text 1" in last
     argv = ["import", str(EXPORT), "--site", str(site), "--uploads", str(uploads)]

@@ -309,7 +309,14 @@ class _Reader:
         if entry.draft_reasons:
             warnings.append(f"{where}: imported as a draft: " + ", ".join(entry.draft_reasons))
         warnings += [f"{where}: embedded media kept as a link: {url}" for url in context.media]
-        comments = read_comments(item, self.ns["wp"]) if kind == "post" else ReadComments()
+        comments = read_comments(
+            item,
+            self.ns["wp"],
+            lambda comment: relink(comment, old, entry.link, addresses, lambda url: url),
+        )
+        if kind == "page" and comments.comments:  # pages have no comments here
+            comments = ReadComments(counts=comments.counts)
+            comments.counts["comments left out (on a page)"] += comments.counts.pop("comments")
         article = ImportedArticle(
             source=where,
             kind=kind,
