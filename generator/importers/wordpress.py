@@ -210,14 +210,21 @@ class _Reader:
                 f"{self.path}: left out items that are not posts or pages: {counts_text}"
             )
         keys = {slugify(login) or "author": name for login, name in authors.items()}
-        redirects = {}
+        redirects, warnings = {}, []
         if self.target.old_addresses:
             redirects = term_redirects(old, addresses.terms, self.addresses)
+            if urlsplit(old.base_url).hostname != urlsplit(self.target.base_url).hostname:
+                warnings.append(
+                    f"{self.path}: the blog lived at {old.base_url} and the site's base_url is "
+                    f"{self.target.base_url}: the old addresses can only redirect from the old "
+                    "host (to keep them here, set base_url to the blog's address and import "
+                    "again with --force)"
+                )
         return ImportedFile(
             self.path,
             tuple(articles),
             keys,
-            (),
+            tuple(warnings),
             tuple(skipped),
             redirects=redirects,
             language=(channel.findtext("language") or "").strip(),
@@ -299,9 +306,8 @@ class _Reader:
             kept, why = aliases(entry.link, new, self.addresses)
             if kept:
                 fields["aliases"] = kept
-            elif why:
-                warnings_about_address = f"{where}: the old address {entry.link} {why}"
-                entry.notes.append(warnings_about_address)
+            elif why and not why.startswith("is on another host"):  # said once, in read()
+                entry.notes.append(f"{where}: the old address {entry.link} {why}")
         context = Context(autop="<!-- wp:" not in entry.raw)  # classic posts: blank lines are <p>s
         intro, sections = self._body(kind, document, context)
         intro, sections = _mark_decorative(intro, sections, found.without_alt)
