@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from generator.brand import ThemeError, ThemeSettings, theme_settings
 from generator.errors import ConfigError
+from generator.image_limits import DEFAULT_MAX_PIXELS, HIGHEST_MAX_PIXELS
 from generator.model import Address, Clinic, Person
 from generator.rules import CheckSettings, SettingError, check_settings
 from generator.toml_hints import toml_key
@@ -38,6 +39,7 @@ SITE_SETTINGS: dict[str, tuple[type, Any]] = {
     "posts_per_page": (int, 10),
     "related_count": (int, 4),
     "feed_limit": (int, 0),
+    "image_max_pixels": (int, DEFAULT_MAX_PIXELS),
     "allowed_hosts": (list, []),
     "clinic": (dict, None),
     "authors": (dict, None),
@@ -106,6 +108,7 @@ class Config:
     posts_per_page: int = 10
     related_count: int = 4
     feed_limit: int = 0  # 0: every published article
+    image_max_pixels: int = DEFAULT_MAX_PIXELS  # width x height; see image_limits
     allowed_hosts: tuple[str, ...] = ()  # hosts pages may load resources from (privacy)
     clinic: Clinic = field(default_factory=lambda: Clinic(name=""))
     authors: dict[str, Person] = field(default_factory=dict)
@@ -204,6 +207,7 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         posts_per_page=values["posts_per_page"],
         related_count=values["related_count"],
         feed_limit=values["feed_limit"],
+        image_max_pixels=_image_max_pixels(values["image_max_pixels"], where),
         allowed_hosts=values["allowed_hosts"],
         clinic=clinic,
         authors=_people(values["authors"], "authors", where),
@@ -266,6 +270,17 @@ def _base_url(value: str, where: _Locator) -> str:
             hint='for example base_url = "https://clinic.example.com/"',
         )
     return value if value.endswith("/") else value + "/"
+
+
+def _image_max_pixels(value: int, where: _Locator) -> int:
+    if not 1 <= value <= HIGHEST_MAX_PIXELS:
+        raise ConfigError(
+            CONFIG_NAME,
+            f"'image_max_pixels' must be between 1 and {HIGHEST_MAX_PIXELS}, got {value}",
+            line=where.line_of("image_max_pixels"),
+            hint=f"the default is image_max_pixels = {DEFAULT_MAX_PIXELS}",
+        )
+    return value
 
 
 def _check_timezone(name: str, where: _Locator) -> None:

@@ -9,7 +9,7 @@ is an error naming the template and line, never an empty string.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -120,10 +120,6 @@ def set_site_globals(
     env.globals["menu_pages"] = lambda menu: [page for page in site.pages if page.menu == menu]
     env.globals["asset_url"] = _asset_lookup(asset_urls)
     env.globals["has_tags"] = bool(site.tags)
-
-
-def render_jobs(env: jinja2.Environment, jobs: Iterable[RenderJob]) -> dict[str, bytes]:
-    return {job.dest_path: render_job(env, job).encode("utf-8") for job in jobs}
 
 
 def render_job(env: jinja2.Environment, job: RenderJob) -> str:

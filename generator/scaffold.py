@@ -23,7 +23,7 @@ from generator.config import load_config
 from generator.errors import SiteError
 from generator.importers.writer import front_matter
 from generator.schema import is_faq_title
-from generator.slugs import slugify
+from generator.slugs import RESERVED_NAMES, shortened, slugify
 
 STARTER = Path(__file__).resolve().parent / "starter"
 RENAMED = {"gitignore": ".gitignore"}  # stored without the dot so git does not read it here
@@ -70,12 +70,18 @@ def new_site(site_dir: Path, today: date) -> list[str]:
 def new_article(site_dir: Path, title: str, sections: list[str], today: date) -> list[str]:
     """Scaffold a draft article titled ``title`` in the site; return the files written."""
     load_config(site_dir)  # only inside a site folder
-    slug = slugify(title)
+    slug = shortened(slugify(title))  # the title stays whole; the folder name fits a file name
     if not slug:
         raise ScaffoldError(
             None,
             f"cannot make a URL name from the title {title!r}",
             hint="use a title with letters or digits",
+        )
+    if slug in RESERVED_NAMES:
+        raise ScaffoldError(
+            None,
+            f"the URL name {slug!r} is reserved on some systems and cannot be a folder",
+            hint='use a title of more than one word, like "Con questions answered"',
         )
     folder = Path("content/posts") / slug
     for taken in (folder, folder.with_suffix(".md")):

@@ -9,7 +9,8 @@ It answers a POST to the path of ``[comments] endpoint``; every answer:
        honeypot gets the same answer and nothing is stored.
 400    Bad Request: the form is not valid UTF-8 form data, a field is
        missing, empty, given twice or too long, the email has no valid
-       shape, or a field holds control characters. (Tornado answers 400 and
+       shape, or a field holds control characters, direction controls
+       (U+202E ...) or zero-width characters. (Tornado answers 400 and
        closes the connection for a malformed request or a body over eight
        times the size limit.)
 403    Forbidden: the ``Origin`` header is missing or is neither the origin
@@ -50,6 +51,7 @@ import tornado.web
 
 from generator.comments import THANKS_PATH
 from generator.comments.articles import comment_settings, load_articles
+from generator.comments.impostors import impersonation, invisible_problem, protected_people
 from generator.comments.store import CommentsError, CommentStore, NewComment
 from generator.comments.text import markup_problem
 
@@ -73,6 +75,8 @@ class ReceiverSettings:
     rate_window: int
     max_length: int
     thanks_path: str = "/" + THANKS_PATH  # under base_url's path: the same on every origin
+    # Names a comment must not pose as: the clinic, [authors], [reviewers] (see impostors).
+    people: tuple[tuple[str, str], ...] = ()
 
     def thanks_for(self, origin: str) -> str:
         """The thank-you page on ``origin`` (an allowed one), so that a reader testing on a
@@ -100,6 +104,7 @@ def receiver_settings(site_dir: Path) -> ReceiverSettings:
         rate_limit=comments.rate_limit,
         rate_window=comments.rate_window,
         max_length=comments.max_length,
+        people=protected_people(config),
     )
 
 
@@ -261,7 +266,7 @@ def validate(form: dict[str, str], settings: ReceiverSettings) -> NewComment:
             raise Refused(400, f"The field '{key}' holds {problem}; please write plain text.")
     if article not in settings.articles:
         raise Refused(422, "The form names no article of this site.")
-    return NewComment(article, name, email, text)
+    return NewComment(article, name, email, text, impersonation(name, dict(settings.people)))
 
 
 def _field(form: dict[str, str], key: str, limit: int, *, lines: bool) -> str:
@@ -273,6 +278,11 @@ def _field(form: dict[str, str], key: str, limit: int, *, lines: bool) -> str:
     allowed = "\n\t" if lines else ""
     if any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value):
         raise Refused(400, f"The field '{key}' holds control characters.")
+    invisible = invisible_problem(value)
+    if invisible:
+        raise Refused(
+            400, f"The field '{key}' holds an invisible character ({invisible}); please remove it."
+        )
     return value
 
 
