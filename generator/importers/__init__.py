@@ -20,10 +20,11 @@ from pathlib import Path
 
 from generator.config import load_config
 from generator.importers.fetch import FileJob, FileSource, fetch_files
+from generator.importers.guards import is_wordpress_export
 from generator.importers.html import import_html
 from generator.importers.model import ImportedFile, ImportFileError
 from generator.importers.text import import_text
-from generator.importers.wordpress import Target, import_wordpress, is_wordpress_export
+from generator.importers.wordpress import Target, import_wordpress
 from generator.importers.writer import ImportReport, write_imports
 from generator.progress import Progress
 from generator.schema import ARTICLE_FIELDS

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from generator.importers.guards import check_nesting
 from generator.importers.markup import (
     Context,
     Node,
@@ -40,6 +41,7 @@ FURNITURE_NAMES = re.compile(
 
 def import_html(path: str, text: str, today: date) -> ImportedFile:
     """Read one saved HTML page as an article."""
+    check_nesting(path, text)
     document = parse_html(text)
     content = _content_root(document)
     title = _title(document, content)

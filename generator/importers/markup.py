@@ -19,6 +19,8 @@ from urllib.parse import quote
 
 from markupsafe import escape
 
+from generator.importers.guards import visible_lead_text
+
 
 def _tags(names: str) -> frozenset[str]:
     return frozenset(names.split())
@@ -82,7 +84,9 @@ class _TreeBuilder(HTMLParser):
 
     def _open(self, tag: str, attrs, void: bool) -> None:
         if tag in CLOSES_P:
-            self._close_if_open("p", stop=("div", "li", "td", "th", "blockquote", "section"))
+            # A template's content is a fragment of its own: a <p> in it closes no <p> outside.
+            stop = ("div", "li", "td", "th", "blockquote", "section", "template")
+            self._close_if_open("p", stop=stop)
         if tag == "li":
             self._close_if_open("li", stop=("ul", "ol"))
         elif tag in ("dt", "dd"):
@@ -153,9 +157,9 @@ def plain(node: Node | str) -> str:
 
 
 def lead_text(root: Node) -> str:
-    """The first paragraph's text (or all text when there is no ``<p>``), for descriptions."""
-    first = next((node for node in root.iter() if node.tag == "p" and plain(node)), None)
-    return plain(first if first is not None else root)
+    """The first paragraph's text (or all text when there is no ``<p>``), for descriptions;
+    never the text of a script, style, noscript or template (see :mod:`.guards`)."""
+    return visible_lead_text(root)
 
 
 # -- blocks -------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import escape
 
 from generator.assemble import RESERVED_PAGE_SLUGS
+from generator.importers.guards import check_nesting
 from generator.importers.markup import (
     Context,
     heading_depths,
@@ -235,6 +236,7 @@ class _Reader:
         protected = bool(self._wp(item, "post_password"))
         raw = "" if protected else self._text(item, f"{{{self.ns['content']}}}encoded")
         html, notes = _clean_content(raw)
+        check_nesting(self.path, html, within=self._where(item).split(": ", 1)[-1])
         document = parse_html(html)
         title = " ".join(self._text(item, "title").split())
         draft_reasons = self._draft_reasons(item, title, document, protected)

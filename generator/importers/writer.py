@@ -19,6 +19,7 @@ import yaml
 from generator.config import CONFIG_NAME, load_config
 from generator.discover import COMMENTS_FOLDER
 from generator.importers.fetch import FetchReport
+from generator.importers.guards import check_sizes
 from generator.importers.model import ImportedArticle, ImportedFile
 from generator.importers.sitefiles import (
     add_redirects,
@@ -54,6 +55,7 @@ def write_imports(
 ) -> ImportReport:
     """Write every imported article of ``files`` into ``site_dir``; return what happened."""
     config = load_config(site_dir)  # a site folder, with a valid site.toml
+    check_sizes(files, _files)  # before the first write: all or nothing
     report = ImportReport()
     authors: dict[str, str] = {}
     untouched = unedited_starter_files(site_dir)
