@@ -290,7 +290,7 @@ def _image_max_pixels(value: int, where: _Locator) -> int:
             CONFIG_NAME,
             f"'image_max_pixels' must be between 1 and {HIGHEST_MAX_PIXELS}, got {value}",
             line=where.line_of("image_max_pixels"),
-            hint=f"the default is image_max_pixels = {DEFAULT_MAX_PIXELS}",
+            hint=f"for example image_max_pixels = {DEFAULT_MAX_PIXELS}",
         )
     return value
 
