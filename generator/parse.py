@@ -21,6 +21,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markupsafe import Markup
 
 from generator.comments.text import render_comment
+from generator.components import ComponentError, ComponentsExtension
 from generator.discover import SourceFile
 from generator.duplicate_keys import find_duplicate_key
 from generator.errors import ContentError, SiteWarning
@@ -37,7 +38,8 @@ _FRONT_MATTER = YAMLHandler()
 # so YAML's zero-based line numbers plus one are the file's own line numbers.
 _FRONT_MATTER_OFFSET = 1
 _FAQ_QUESTION = re.compile(r"^###[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+# Python-Markdown makes "#Heading" (no space) a heading too, so the lint must see it.
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]*(.*?))?[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BOUNDARY = re.compile(r"^-{3,}\s*$")
 _MARKS = ("#", "`", "~")  # what a heading or a fence starts with, after up to 3 spaces
@@ -89,6 +91,8 @@ def parse_source(source: SourceFile) -> ParsedFile:
             html, toc, missing_alt = convert_markdown(body, footnote_prefix=anchor or "")
             warnings += [_missing_alt(source.src_path, text, body, src) for src in missing_alt]
         questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
+    except ComponentError as error:
+        raise _component_error(source.src_path, text, error) from None
     except RecursionError:
         raise ContentError(
             source.src_path,
@@ -167,6 +171,7 @@ def _markdown_instance() -> _Converter:
                 "sane_lists",
                 "toc",
                 alt_text,
+                ComponentsExtension(),
                 ScrollingTablesExtension(),
             ],
             extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
@@ -174,6 +179,15 @@ def _markdown_instance() -> _Converter:
         )
         _MARKDOWN = _Converter(markdown, footnotes, alt_text)
     return _MARKDOWN
+
+
+def _component_error(src_path: str, text: str, error: ComponentError) -> ContentError:
+    """A component's mistake at the first line of the file that holds it."""
+    lines = text.split("\n")
+    line = next(
+        (n for n, found in enumerate(lines, start=1) if found.strip() == error.text.strip()), None
+    )
+    return ContentError(src_path, str(error), line=line, hint=error.hint, rule="markdown")
 
 
 def _check_size(source: SourceFile) -> None:

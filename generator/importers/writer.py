@@ -10,6 +10,7 @@ end of the file so that nothing the user wrote there changes.
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,9 @@ def _write_article(
         path.write_text(text, "utf-8")
     if article.kind == "post":
         write_comments(site_dir / target / COMMENTS_FOLDER, article.comments)
+    for source, relative in article.copies:  # images of a Markdown site, beside the article
+        (site_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, site_dir / relative)
     report.imported.append(target.as_posix() + ("/" if article.kind == "post" else ""))
     report.images += [(url, target.as_posix()) for url in article.images]
     report.files += article.files
