@@ -12,7 +12,7 @@ import yaml
 from PIL import Image
 
 from generator.cli import main
-from generator.importers import import_files, keeps_old_addresses
+from generator.importers import import_files
 from generator.scaffold import new_site
 from tests.conftest import build
 
@@ -83,7 +83,6 @@ def test_a_jekyll_posts_folder(site, old_site):
     acne, acne_body = front_matter(site / "content/posts/acne-basics/index.md")
     assert acne["date"] == date(2021, 4, 2) and acne["tags"] == ["acne", "teens"]
     assert acne_body.startswith("## What causes acne") and "\n### Treatments" in acne_body
-    assert keeps_old_addresses()
     assert fields["aliases"] == ["/2021/03/sunscreen/"]
     assert acne["aliases"] == ["/acne/"]
     assert "Dana Whitfield" in (site / "site.toml").read_text("utf-8")
