@@ -21,6 +21,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markupsafe import Markup
 
 from generator.comments.text import render_comment
+from generator.components import ComponentError, ComponentsExtension
 from generator.discover import SourceFile
 from generator.errors import ContentError, SiteWarning
 from generator.images import AltTextExtension
@@ -36,7 +37,8 @@ _FRONT_MATTER = YAMLHandler()
 # so YAML's zero-based line numbers plus one are the file's own line numbers.
 _FRONT_MATTER_OFFSET = 1
 _FAQ_QUESTION = re.compile(r"^###[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+# Python-Markdown makes "#Heading" (no space) a heading too, so the lint must see it.
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]*(.*?))?[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BOUNDARY = re.compile(r"^-{3,}\s*$")
 _MARKS = ("#", "`", "~")  # what a heading or a fence starts with, after up to 3 spaces
@@ -90,6 +92,8 @@ def parse_source(source: SourceFile) -> ParsedFile:
                 _missing_alt(source.src_path, text, body, src) for src in _ALT_TEXT.missing
             ]
         questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
+    except ComponentError as error:
+        raise _component_error(source.src_path, text, error) from None
     except RecursionError:
         raise ContentError(
             source.src_path,
@@ -151,6 +155,7 @@ def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
                 "sane_lists",
                 "toc",
                 _ALT_TEXT,
+                ComponentsExtension(),
                 ScrollingTablesExtension(),
             ],
             extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
@@ -158,6 +163,15 @@ def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
         )
         _MARKDOWN = (markdown, footnotes)
     return _MARKDOWN
+
+
+def _component_error(src_path: str, text: str, error: ComponentError) -> ContentError:
+    """A component's mistake at the first line of the file that holds it."""
+    lines = text.split("\n")
+    line = next(
+        (n for n, found in enumerate(lines, start=1) if found.strip() == error.text.strip()), None
+    )
+    return ContentError(src_path, str(error), line=line, hint=error.hint, rule="markdown")
 
 
 def _check_size(source: SourceFile) -> None:

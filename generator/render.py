@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from generator import structured_data
+from generator.components import render_components
 from generator.config import Config
 from generator.discover import default_theme_dir  # noqa: F401 - where it used to live
 from generator.errors import TemplateError
@@ -102,6 +103,7 @@ def make_environment(
     env.filters["isodate"] = iso_date
     env.filters["absolute"] = absolute_url
     env.filters["og_image"] = og_image
+    env.filters["components"] = content_html
     set_site_globals(env, config, site, asset_urls, images)
     return env
 
@@ -176,6 +178,17 @@ def og_image(context: jinja2.runtime.Context, url: str):
     return catalog.og_image(url, context["site"].origin)
 
 
+@jinja2.pass_context
+def content_html(context: jinja2.runtime.Context, html: str):
+    """Parsed HTML, safe to print, with its components (a video block) drawn by their
+    templates, ``templates/components/<name>.html``, with the page's variables."""
+
+    def render(name: str, variables: dict) -> str:
+        return context.environment.get_template(name).render({**context.get_all(), **variables})
+
+    return render_components(html, render)
+
+
 def human_date(value: date | datetime | None) -> str:
     """``May 1, 2024`` in English whatever the machine's locale, so output is stable."""
     if value is None:
@@ -184,6 +197,10 @@ def human_date(value: date | datetime | None) -> str:
 
 
 def iso_date(value: date | datetime | None) -> str:
+    """An ISO 8601 date, valid in HTML's ``datetime`` too: at most milliseconds
+    (``2024-02-12T16:57:38.215+00:00``), as HTML allows no more digits."""
+    if isinstance(value, datetime) and value.microsecond:
+        return value.isoformat(timespec="milliseconds")
     return value.isoformat() if value is not None else ""
 
 
