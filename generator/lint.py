@@ -26,6 +26,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from generator import brand, reading_level
 from generator.assemble import Visibility
+from generator.components import appointment
 from generator.config import Config
 from generator.discover import SiteSources, SourceFile, digest_of
 from generator.errors import SiteError, SiteWarning
@@ -118,6 +119,7 @@ def lint_site(
         *links(config, site, outputs, texts, memo),
         *map(_finding, reading_level.findings(config, parsed, memo.reading if memo else None)),
         *map(_finding, brand.file_findings(config.theme, sources.static)),
+        *map(_finding, appointment.missing_contact(config.clinic, parsed)),
         *(_finding(problem) for problem in page_problems),
     ]
     readers = {comment.src_path for article in site.articles for comment in article.comments}
