@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image
 
-URL = re.compile(r"""(?:src|href)=\\?["']((?:https?:)?//[^"'\\\s>]+)""")
+URL = re.compile(r"""(?:src|href)=\\?["']((?:https?:)?/[^"'\\\s>]+)""")
 ATTACHMENT_URL = re.compile(r"<wp:attachment_url>(?:<!\[CDATA\[)?([^<\]]+)")
 IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
 PDF = (
@@ -38,7 +38,7 @@ def referenced_files(export: Path) -> set[str]:
         url = match.group(1)
         suffix = Path(urlsplit(url).path).suffix.lower()
         if suffix in IMAGE_FORMATS or suffix in DOCUMENTS:
-            urls.add(url if url.startswith("http") else "https:" + url)
+            urls.add(url if url.startswith("http") else "https:" + url if url[:2] == "//" else url)
     return urls
 
 
