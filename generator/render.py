@@ -1,7 +1,9 @@
 """RENDER: fill templates for each :class:`~generator.plan.RenderJob`; each returns a string.
 
 The site's own ``templates/`` folder is searched first, then the default theme
-that ships with sitegen, so a site overrides the theme one file at a time.
+that ships with sitegen, so a site overrides the theme one file at a time; the
+theme's own files stay reachable as ``theme/<name>`` for a site template that
+extends one and overrides a block.
 Templates run with autoescape on and ``StrictUndefined``: a misspelt variable
 is an error naming the template and line, never an empty string.
 """
@@ -89,7 +91,7 @@ def make_environment(
     if cache_dir is not None:
         folder = cache_dir / "templates" / f"{environment_class.__name__}-{jinja2.__version__}"
     env = environment_class(
-        loader=jinja2.FileSystemLoader(search_path),
+        loader=template_loader(search_path, theme_dir),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -106,6 +108,22 @@ def make_environment(
     env.filters["components"] = content_html
     set_site_globals(env, config, site, asset_urls, images)
     return env
+
+
+THEME_PREFIX = "theme"
+
+
+def template_loader(search_path: list[str], theme_dir: Path) -> jinja2.BaseLoader:
+    """The site's templates over the theme's, and the theme's alone under ``theme/``.
+
+    A site template may then extend the theme's template of the same name and
+    change one block: ``{% extends "theme/article.html" %}``."""
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({THEME_PREFIX: jinja2.FileSystemLoader(str(theme_dir))}),
+            jinja2.FileSystemLoader(search_path),
+        ]
+    )
 
 
 def set_site_globals(
