@@ -19,16 +19,12 @@ from generator.errors import ModelError
 from generator.model import Article, Asset, Comment, Listing, Page, Person, Section, Site, Term
 from generator.parse import ParsedFile
 from generator.related import merge_term_counts
-from generator.slugs import slugify
+from generator.slugs import MAX_SLUG_LENGTH, RESERVED_NAMES, slug_too_long, slugify
 from generator.toml_hints import person_hint
 
 # Top-level names that the site's own listings and files use.
 RESERVED_PAGE_SLUGS = frozenset(
     {"posts", "tags", "categories", "page", "static", "404", "comments", "search", "pagefind"}
-)
-# Folder names some systems refuse (Windows devices): the output must copy anywhere.
-RESERVED_NAMES = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)]
 )
 
 
@@ -106,6 +102,7 @@ def link_site(
 ) -> Site:
     """Attach comments, check the articles against each other, keep the published ones,
     add pages and terms."""
+    _check_one_file_per_name(all_articles)
     all_articles = _with_comments(config, all_articles, [p for p in parsed if p.kind == "comment"])
     _check_unique(all_articles, "article")
     _check_pins(all_articles, parsed)
@@ -152,8 +149,8 @@ def _article(
         author=_person(config.authors, index, "author", "authors"),
         reviewed_by=_person(config.reviewers, index, "reviewed_by", "reviewers"),
         last_reviewed=_day(meta["last_reviewed"]),
-        tags=tuple(_term(config, "tag", name) for name in meta["tags"]),
-        category=_term(config, "category", meta["category"]) if meta["category"] else None,
+        tags=tuple(_term(config, "tag", name, index) for name in meta["tags"]),
+        category=_term(config, "category", meta["category"], index) if meta["category"] else None,
         image=_image_url(index, url, copied),
         image_alt=meta["image_alt"],
         draft=meta["draft"],
@@ -163,6 +160,7 @@ def _article(
         word_count=word_count,
         assets=copied,
         terms=merge_term_counts([index.terms, *(section.terms for section in sections)]),
+        aliases=meta["aliases"],
     )
 
 
@@ -192,6 +190,21 @@ def _with_comments(
         replace(article, comments=threaded(by_folder[folder])) if folder in by_folder else article
         for folder, article in folders.items()
     ]
+
+
+def _check_one_file_per_name(articles: list[Article]) -> None:
+    """``<name>.md`` beside a folder ``<name>/``: one would silently replace the other."""
+    owners: dict[str, str] = {}
+    for article in sorted(articles, key=lambda article: article.src_path):
+        folder = _folder(article)
+        if folder in owners:
+            raise ModelError(
+                article.src_path,
+                f"both {owners[folder]} and {article.src_path} are the article {folder}",
+                hint=f"keep one: merge {owners[folder]} into the folder, or rename it",
+                rule="duplicate-url",
+            )
+        owners[folder] = article.src_path
 
 
 def _folder(article: Article) -> str:
@@ -279,6 +292,15 @@ def _slug(item: ParsedFile, fallback: str) -> str:
             hint="set another 'slug:' in the front matter",
             rule="slug",
         )
+    if slug_too_long(slug):
+        raise ModelError(
+            item.src_path,
+            f"the URL name is {len(slug)} characters long; at most {MAX_SLUG_LENGTH} fit "
+            "a file name",
+            line=item.line_of("slug"),
+            hint="set a shorter 'slug:' in the front matter, like slug: acne-treatment",
+            rule="slug",
+        )
     return slug
 
 
@@ -309,9 +331,19 @@ def _person(people: dict[str, Person], item: ParsedFile, field: str, table: str)
     return people[key]
 
 
-def _term(config: Config, kind: str, name: str) -> Term:
+def _term(config: Config, kind: str, name: str, index: ParsedFile) -> Term:
     slug = slugify(name) or "-"
     folder = "tags" if kind == "tag" else "categories"
+    if slug_too_long(slug) or slug in RESERVED_NAMES:
+        field = "tags" if kind == "tag" else "category"
+        raise ModelError(
+            index.src_path,
+            f"the {kind} {name[:60]!r} cannot name a folder: "
+            + (f"over {MAX_SLUG_LENGTH} characters" if slug_too_long(slug) else "a reserved name"),
+            line=index.line_of(field),
+            hint=f"give '{field}:' a shorter {kind}, of a few words",
+            rule="slug",
+        )
     return Term(kind, name, slug, f"{config.base_path}{folder}/{slug}/")
 
 
@@ -387,6 +419,7 @@ def _pages(config: Config, parsed: list[ParsedFile], visibility: Visibility) -> 
                 html=item.html,
                 menu=item.meta["menu"],
                 updated=_moment(updated, config) if updated else None,
+                aliases=item.meta["aliases"],
             )
         )
     return sorted(pages, key=lambda page: page.slug)

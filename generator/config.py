@@ -22,7 +22,14 @@ from urllib.parse import urlsplit
 
 from generator.brand import ThemeError, ThemeSettings, theme_settings
 from generator.errors import ConfigError
+from generator.image_limits import DEFAULT_MAX_PIXELS, HIGHEST_MAX_PIXELS
 from generator.model import Address, Clinic, Person
+from generator.publish.settings import (
+    PublishSettings,
+    RedirectRule,
+    publish_settings,
+    redirect_rules,
+)
 from generator.rules import CheckSettings, SettingError, check_settings
 from generator.toml_hints import toml_key
 
@@ -38,12 +45,15 @@ SITE_SETTINGS: dict[str, tuple[type, Any]] = {
     "posts_per_page": (int, 10),
     "related_count": (int, 4),
     "feed_limit": (int, 0),
+    "image_max_pixels": (int, DEFAULT_MAX_PIXELS),
     "allowed_hosts": (list, []),
     "clinic": (dict, None),
     "authors": (dict, None),
     "reviewers": (dict, None),
     "check": (dict, None),  # rule severities and medical review settings: see rules.py
     "comments": (dict, None),
+    "redirects": (dict, None),  # old address -> new: see generator/publish/settings.py
+    "publish": (dict, None),
     "theme": (dict, None),  # brand colours, logo, font, header style: see brand.py
 }
 CLINIC_SETTINGS: dict[str, tuple[type, Any]] = {
@@ -106,12 +116,15 @@ class Config:
     posts_per_page: int = 10
     related_count: int = 4
     feed_limit: int = 0  # 0: every published article
+    image_max_pixels: int = DEFAULT_MAX_PIXELS  # width x height; see image_limits
     allowed_hosts: tuple[str, ...] = ()  # hosts pages may load resources from (privacy)
     clinic: Clinic = field(default_factory=lambda: Clinic(name=""))
     authors: dict[str, Person] = field(default_factory=dict)
     reviewers: dict[str, Person] = field(default_factory=dict)
     check: CheckSettings = field(default_factory=CheckSettings)
     comments: CommentSettings | None = None  # None: comments are off
+    redirects: tuple[RedirectRule, ...] = ()
+    publish: PublishSettings = field(default_factory=PublishSettings)
     theme: ThemeSettings = field(default_factory=ThemeSettings)
 
     @property
@@ -204,12 +217,15 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         posts_per_page=values["posts_per_page"],
         related_count=values["related_count"],
         feed_limit=values["feed_limit"],
+        image_max_pixels=_image_max_pixels(values["image_max_pixels"], where),
         allowed_hosts=values["allowed_hosts"],
         clinic=clinic,
         authors=_people(values["authors"], "authors", where),
         reviewers=_people(values["reviewers"], "reviewers", where),
         check=_check(values["check"], where),
         comments=_comments(values["comments"], where),
+        redirects=redirect_rules(values["redirects"], where.line_of),
+        publish=publish_settings(values["publish"], where.line_of),
         theme=_theme(values["theme"], where),
     )
 
@@ -266,6 +282,17 @@ def _base_url(value: str, where: _Locator) -> str:
             hint='for example base_url = "https://clinic.example.com/"',
         )
     return value if value.endswith("/") else value + "/"
+
+
+def _image_max_pixels(value: int, where: _Locator) -> int:
+    if not 1 <= value <= HIGHEST_MAX_PIXELS:
+        raise ConfigError(
+            CONFIG_NAME,
+            f"'image_max_pixels' must be between 1 and {HIGHEST_MAX_PIXELS}, got {value}",
+            line=where.line_of("image_max_pixels"),
+            hint=f"for example image_max_pixels = {DEFAULT_MAX_PIXELS}",
+        )
+    return value
 
 
 def _check_timezone(name: str, where: _Locator) -> None:

@@ -12,7 +12,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -23,6 +23,7 @@ from markupsafe import Markup
 from generator.comments.text import render_comment
 from generator.components import ComponentError, ComponentsExtension
 from generator.discover import SourceFile
+from generator.duplicate_keys import find_duplicate_key
 from generator.errors import ContentError, SiteWarning
 from generator.images import AltTextExtension
 from generator.model import Question, TocEntry
@@ -87,10 +88,8 @@ def parse_source(source: SourceFile) -> ParsedFile:
         if source.kind == "comment":  # a reader's text: no raw HTML, images or odd links
             html, toc = render_comment(body), ()
         else:
-            html, toc = render_markdown(body, footnote_prefix=anchor or "")
-            warnings += [
-                _missing_alt(source.src_path, text, body, src) for src in _ALT_TEXT.missing
-            ]
+            html, toc, missing_alt = convert_markdown(body, footnote_prefix=anchor or "")
+            warnings += [_missing_alt(source.src_path, text, body, src) for src in missing_alt]
         questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
     except ComponentError as error:
         raise _component_error(source.src_path, text, error) from None
@@ -121,28 +120,45 @@ def parse_source(source: SourceFile) -> ParsedFile:
 
 def render_markdown(body: str, footnote_prefix: str = "") -> tuple[str, tuple[TocEntry, ...]]:
     """Markdown -> (HTML, table of contents), with the extensions writers expect."""
-    markdown, footnotes = _markdown_instance()
+    html, toc, _ = convert_markdown(body, footnote_prefix)
+    return html, toc
+
+
+def convert_markdown(
+    body: str, footnote_prefix: str = ""
+) -> tuple[str, tuple[TocEntry, ...], tuple[str, ...]]:
+    """Markdown -> (HTML, table of contents, the ``src`` of each image without alt text)."""
+    converter = _markdown_instance()
     # Footnote ids must stay unique when several sections share one page.
-    footnotes.setConfig("SEPARATOR", f"-{footnote_prefix}-" if footnote_prefix else "-")
-    markdown.reset()
-    html = markdown.convert(body)
-    return html, _toc_entries(markdown.toc_tokens)  # type: ignore[attr-defined]
+    separator = f"-{footnote_prefix}-" if footnote_prefix else "-"
+    converter.footnotes.setConfig("SEPARATOR", separator)
+    converter.markdown.reset()
+    html = converter.markdown.convert(body)
+    toc = _toc_entries(converter.markdown.toc_tokens)  # type: ignore[attr-defined]
+    return html, toc, tuple(converter.alt_text.missing)
 
 
 def plain_text(html: str) -> str:
     return Markup(html).striptags()
 
 
-_MARKDOWN: tuple[Markdown, FootnoteExtension] | None = None
-# Lists the images without alt text of the last conversion.
-_ALT_TEXT = AltTextExtension()
+class _Converter(NamedTuple):
+    """A configured Markdown and the extensions a conversion sets (footnotes) or reads
+    (the images without alt text that it found)."""
+
+    markdown: Markdown
+    footnotes: FootnoteExtension
+    alt_text: AltTextExtension
 
 
-def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
-    """One configured Markdown per process: building it costs more than a conversion."""
+_MARKDOWN: _Converter | None = None  # a cache: building it costs more than a conversion
+
+
+def _markdown_instance() -> _Converter:
+    """One configured Markdown per process."""
     global _MARKDOWN
     if _MARKDOWN is None:
-        footnotes = FootnoteExtension()
+        footnotes, alt_text = FootnoteExtension(), AltTextExtension()
         markdown = Markdown(
             extensions=[
                 "abbr",
@@ -154,14 +170,14 @@ def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
                 "tables",
                 "sane_lists",
                 "toc",
-                _ALT_TEXT,
+                alt_text,
                 ComponentsExtension(),
                 ScrollingTablesExtension(),
             ],
             extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
             output_format="html",
         )
-        _MARKDOWN = (markdown, footnotes)
+        _MARKDOWN = _Converter(markdown, footnotes, alt_text)
     return _MARKDOWN
 
 
@@ -260,6 +276,7 @@ def _load_front_matter(src_path: str, front_matter: str) -> tuple[dict[str, Any]
         ) from None
     finally:
         loader.dispose()
+    _refuse_duplicate_keys(src_path, node)
     if not isinstance(meta, dict):
         raise ContentError(
             src_path,
@@ -269,6 +286,21 @@ def _load_front_matter(src_path: str, front_matter: str) -> tuple[dict[str, Any]
             rule="front-matter-syntax",
         )
     return {str(key): value for key, value in meta.items()}, _field_lines(node)
+
+
+def _refuse_duplicate_keys(src_path: str, node: yaml.Node | None) -> None:
+    duplicate = find_duplicate_key(node)
+    if duplicate is not None:
+        first = duplicate.first_line + _FRONT_MATTER_OFFSET
+        raise ContentError(
+            src_path,
+            f"'{duplicate.key}' is given twice, on lines {first} and "
+            f"{duplicate.second_line + _FRONT_MATTER_OFFSET}",
+            line=duplicate.second_line + _FRONT_MATTER_OFFSET,
+            column=1,
+            hint=f"keep one '{duplicate.key}:' line and delete the other",
+            rule="front-matter-syntax",
+        )
 
 
 def _field_lines(node: yaml.Node | None) -> dict[str, int]:

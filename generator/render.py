@@ -11,7 +11,7 @@ is an error naming the template and line, never an empty string.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -139,11 +139,11 @@ def set_site_globals(
     env.globals["clinic"] = config.clinic
     env.globals["menu_pages"] = lambda menu: [page for page in site.pages if page.menu == menu]
     env.globals["asset_url"] = _asset_lookup(asset_urls)
+    # Files whose names carry a hash of their bytes (style.3f2a9c1e0b.css): cacheable for good.
+    env.globals["fingerprinted_assets"] = tuple(
+        sorted(url for name, url in asset_urls.items() if not url.endswith("/" + name))
+    )
     env.globals["has_tags"] = bool(site.tags)
-
-
-def render_jobs(env: jinja2.Environment, jobs: Iterable[RenderJob]) -> dict[str, bytes]:
-    return {job.dest_path: render_job(env, job).encode("utf-8") for job in jobs}
 
 
 def render_job(env: jinja2.Environment, job: RenderJob) -> str:

@@ -56,12 +56,18 @@ RULES = {
         Rule("unknown-person", "error", "author/reviewed_by names nobody in site.toml.", True),
         Rule("related-missing", "error", "related: names an article that does not exist.", True),
         Rule("duplicate-url", "error", "Two articles or pages get the same URL.", True),
-        Rule("slug", "error", "A slug is empty or reserved.", True),
+        Rule("slug", "error", "A slug is empty, reserved or too long for a file name.", True),
+        Rule("redirect", "error", "An old address (aliases:, [redirects]) is unusable.", True),
+        Rule(
+            "publish", "error", "publish cannot reach its target, or the target does not fit.", True
+        ),
         Rule(
             "image-beside", "error", "image: names a file that is not in the article folder.", True
         ),
         Rule("template", "error", "A template has a syntax error or fails while rendering.", True),
         Rule("image-unreadable", "error", "An image file that cannot be decoded.", True),
+        Rule("symlink-outside", "error", "A link in the site leads to a file outside it.", True),
+        Rule("svg-unsafe", "error", "An SVG file holds a script or loads from elsewhere.", True),
         # Lints: found by looking at the whole site; their severity can be changed.
         Rule("unknown-field", "warning", "A front matter field that no schema knows."),
         Rule("draft-empty", "warning", "A draft leaves its title or description empty."),

@@ -23,10 +23,11 @@ from generator.config import load_config
 from generator.errors import SiteError
 from generator.importers.writer import front_matter
 from generator.schema import is_faq_title
-from generator.slugs import slugify
+from generator.slugs import RESERVED_NAMES, shortened, slugify
 
 STARTER = Path(__file__).resolve().parent / "starter"
-RENAMED = {"gitignore": ".gitignore"}  # stored without the dot so git does not read it here
+# Stored without the dot so that git and CI do not read them here.
+RENAMED = {"gitignore": ".gitignore", "github": ".github"}
 DEFAULT_SECTIONS = ("Overview",)
 # Said above a field of a new article's index.md: what a first-time writer gets wrong.
 FIELD_NOTES = {
@@ -56,10 +57,15 @@ def new_site(site_dir: Path, today: date) -> list[str]:
             hint="give a new folder name: sitegen new-site my-clinic-blog",
         )
     written = []
+    schedule = load_config(STARTER).publish  # the CI workflow runs at the starter's daily_at
+    values = {
+        "today": today.isoformat(),
+        "cron": schedule.daily_cron,
+        "daily_at": schedule.daily_at,
+    }
     for source in sorted(path for path in STARTER.rglob("*") if path.is_file()):
-        relative = source.relative_to(STARTER)
-        relative = relative.with_name(RENAMED.get(relative.name, relative.name))
-        text = Template(source.read_text("utf-8")).safe_substitute(today=today.isoformat())
+        relative = Path(*(RENAMED.get(part, part) for part in source.relative_to(STARTER).parts))
+        text = Template(source.read_text("utf-8")).safe_substitute(values)
         target = site_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, "utf-8")
@@ -70,12 +76,18 @@ def new_site(site_dir: Path, today: date) -> list[str]:
 def new_article(site_dir: Path, title: str, sections: list[str], today: date) -> list[str]:
     """Scaffold a draft article titled ``title`` in the site; return the files written."""
     load_config(site_dir)  # only inside a site folder
-    slug = slugify(title)
+    slug = shortened(slugify(title))  # the title stays whole; the folder name fits a file name
     if not slug:
         raise ScaffoldError(
             None,
             f"cannot make a URL name from the title {title!r}",
             hint="use a title with letters or digits",
+        )
+    if slug in RESERVED_NAMES:
+        raise ScaffoldError(
+            None,
+            f"the URL name {slug!r} is reserved on some systems and cannot be a folder",
+            hint='use a title of more than one word, like "Con questions answered"',
         )
     folder = Path("content/posts") / slug
     for taken in (folder, folder.with_suffix(".md")):

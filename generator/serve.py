@@ -44,6 +44,7 @@ from generator.config import CONFIG_NAME, load_config
 from generator.editor_files import SourceChanges
 from generator.errors import SiteError
 from generator.incremental import BuildOptions, BuildResult, Engine
+from generator.request_guard import GuardedApplication, SameOriginLiveReload
 from generator.write import CACHE_DIR
 
 WATCHED = ("content", "templates", "static", CONFIG_NAME)
@@ -116,7 +117,7 @@ def serve(site_dir: Path, options: ServeOptions | None = None) -> None:
     gc.freeze()
     base_path = _base_path(preview.site_dir)
     loop = IOLoop.current()
-    app = make_app(preview, base_path)
+    app = make_app(preview, base_path, options.host)
     app.listen(options.port, address=options.host)
     url = f"http://{options.host}:{options.port}{base_path}"
     print(f"Serving {preview.site_dir} at {url} (Ctrl-C to stop)", flush=True)
@@ -135,8 +136,9 @@ def serve(site_dir: Path, options: ServeOptions | None = None) -> None:
         stop.set()
 
 
-def make_app(preview: Preview, base_path: str = "/") -> web.Application:
-    """The web application: the output folder under ``base_path`` plus livereload's endpoints."""
+def make_app(preview: Preview, base_path: str = "/", host: str = "127.0.0.1") -> web.Application:
+    """The web application: the output folder under ``base_path`` plus livereload's endpoints,
+    answering only requests for ``host`` or loopback (see :mod:`generator.request_guard`)."""
     LiveReloadHandler.watcher = SimpleNamespace(filepath=None)  # read by its log line only
     LiveReloadHandler.live_css = True
 
@@ -144,14 +146,16 @@ def make_app(preview: Preview, base_path: str = "/") -> web.Application:
         script = _LIVE_SCRIPT.encode()
 
     handlers: list = [
-        (r"/livereload", LiveReloadHandler),
+        (r"/livereload", SameOriginLiveReload),
         (r"/livereload\.js", LiveReloadJSHandler),
         (re.escape(base_path) + r"(.*)", OutputHandler, {"preview": preview}),
     ]
     if base_path != "/":
         handlers.append((r"/", web.RedirectHandler, {"url": base_path}))
     # One line per rebuild is what the terminal shows, not one per request.
-    return web.Application(handlers, transforms=[InjectLiveScript], log_function=_quiet)
+    return GuardedApplication(
+        handlers, transforms=[InjectLiveScript], log_function=_quiet, listening=host
+    )
 
 
 class OutputHandler(web.StaticFileHandler):

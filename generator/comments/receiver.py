@@ -9,7 +9,8 @@ It answers a POST to the path of ``[comments] endpoint``; every answer:
        honeypot gets the same answer and nothing is stored.
 400    Bad Request: the form is not valid UTF-8 form data, a field is
        missing, empty, given twice or too long, the email has no valid
-       shape, or a field holds control characters. (Tornado answers 400 and
+       shape, or a field holds control characters, direction controls
+       (U+202E ...) or zero-width characters. (Tornado answers 400 and
        closes the connection for a malformed request or a body over eight
        times the size limit.)
 403    Forbidden: the ``Origin`` header is missing or is neither the origin
@@ -50,6 +51,7 @@ import tornado.web
 
 from generator.comments import THANKS_PATH
 from generator.comments.articles import comment_settings, load_articles
+from generator.comments.impostors import impersonation, invisible_problem, protected_people
 from generator.comments.store import CommentsError, CommentStore, NewComment
 from generator.comments.text import markup_problem
 
@@ -73,6 +75,8 @@ class ReceiverSettings:
     rate_window: int
     max_length: int
     thanks_path: str = "/" + THANKS_PATH  # under base_url's path: the same on every origin
+    # Names a comment must not pose as: the clinic, [authors], [reviewers] (see impostors).
+    people: tuple[tuple[str, str], ...] = ()
 
     def thanks_for(self, origin: str) -> str:
         """The thank-you page on ``origin`` (an allowed one), so that a reader testing on a
@@ -100,6 +104,7 @@ def receiver_settings(site_dir: Path) -> ReceiverSettings:
         rate_limit=comments.rate_limit,
         rate_window=comments.rate_window,
         max_length=comments.max_length,
+        people=protected_people(config),
     )
 
 
@@ -162,11 +167,16 @@ class CommentHandler(tornado.web.RequestHandler):
     SUPPORTED_METHODS = ("POST",)
 
     def initialize(
-        self, settings: ReceiverSettings, store: CommentStore, limiter: RateLimiter
+        self,
+        settings: ReceiverSettings,
+        store: CommentStore,
+        limiter: RateLimiter,
+        log: Callable[[str], None],
     ) -> None:
         self.receiver = settings
         self.store = store
         self.limiter = limiter
+        self.log = log
         self.received = bytearray()
         self.oversize = False
 
@@ -194,7 +204,9 @@ class CommentHandler(tornado.web.RequestHandler):
         except Refused as refused:
             self._refuse(refused)
             return
-        self.store.add(comment)
+        number = self.store.add(comment)
+        # What the clinic needs to find it in `comments list`; never the e-mail or address.
+        self.log(f"comment {number} received for '{comment.article}', pending moderation")
         self.redirect(self._thanks(), status=303)
 
     def _thanks(self) -> str:
@@ -261,7 +273,7 @@ def validate(form: dict[str, str], settings: ReceiverSettings) -> NewComment:
             raise Refused(400, f"The field '{key}' holds {problem}; please write plain text.")
     if article not in settings.articles:
         raise Refused(422, "The form names no article of this site.")
-    return NewComment(article, name, email, text)
+    return NewComment(article, name, email, text, impersonation(name, dict(settings.people)))
 
 
 def _field(form: dict[str, str], key: str, limit: int, *, lines: bool) -> str:
@@ -273,12 +285,20 @@ def _field(form: dict[str, str], key: str, limit: int, *, lines: bool) -> str:
     allowed = "\n\t" if lines else ""
     if any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value):
         raise Refused(400, f"The field '{key}' holds control characters.")
+    invisible = invisible_problem(value)
+    if invisible:
+        raise Refused(
+            400, f"The field '{key}' holds an invisible character ({invisible}); please remove it."
+        )
     return value
 
 
-def make_app(settings: ReceiverSettings, store: CommentStore) -> tornado.web.Application:
+def make_app(
+    settings: ReceiverSettings, store: CommentStore, log: Callable[[str], None] = print
+) -> tornado.web.Application:
+    """``log(line)`` is told of each comment accepted."""
     limiter = RateLimiter(settings.rate_limit, settings.rate_window)
-    handler_settings = {"settings": settings, "store": store, "limiter": limiter}
+    handler_settings = {"settings": settings, "store": store, "limiter": limiter, "log": log}
     return tornado.web.Application([(re.escape(settings.path), CommentHandler, handler_settings)])
 
 
@@ -310,7 +330,7 @@ async def _run(
             hint="choose another --port, or stop what is using this one",
         ) from None
     server = tornado.httpserver.HTTPServer(
-        make_app(settings, store),
+        make_app(settings, store, announce),
         max_body_size=8 * settings.max_body,
         body_timeout=30,
         idle_connection_timeout=60,

@@ -18,10 +18,12 @@ Embeds come in several shapes, all reduced to a URL and maybe a title:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 from generator.components.video import markdown_block, video_address
+from generator.importers.tree import Node, plain
 
 # What an embed of a host showed, for the link text when the embed had no title.
 PROVIDERS = {
@@ -84,3 +86,49 @@ def escape_link_text(text: str) -> str:
 def link_url(url: str) -> str:
     """A URL safe inside Markdown's ``(...)``: spaces, quotes and brackets percent-encoded."""
     return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._[]").replace("(", "%28").replace(")", "%29")
+
+
+def link_embeds(document: Node, title_of: Callable[[str], str | None]) -> list[str]:
+    """Turn, in place, every embed below ``document`` that is not a video (an embed
+    block or an ``<iframe>``) into a paragraph with a link to it, titled by its caption,
+    by ``title_of`` (the site's own posts) or by its host; return their URLs.
+
+    Done on the tree before links are rewritten, so that a link to one of the site's
+    own posts then leads to its new address."""
+    linked: list[str] = []
+
+    def visit(node: Node) -> None:
+        for index, child in enumerate(node.children):
+            if isinstance(child, str):
+                continue
+            url = _embed_url(child)
+            if url and video_address(url) is None:
+                caption = next((n for n in child.iter() if n.tag == "figcaption"), None)
+                title = plain(caption) if caption is not None else child.attrs.get("title", "")
+                title = " ".join(title.split()) or title_of(url) or _name(url)
+                link = Node("a", {"href": url}, [title])
+                node.children[index] = Node("p", {}, [link])
+                linked.append(url)
+            else:
+                visit(child)
+
+    visit(document)
+    return linked
+
+
+def _embed_url(node: Node) -> str:
+    """The URL an embed block or frame shows ("" for any other element)."""
+    if node.tag == "iframe":
+        return (node.attrs.get("src") or node.attrs.get("data-src") or "").strip()
+    if node.tag != "figure" or "wp-block-embed" not in node.attrs.get("class", "").split():
+        return ""
+    caption = next((n for n in node.iter() if n.tag == "figcaption"), None)
+    text = plain(node).removesuffix(plain(caption) if caption is not None else "").strip()
+    return bare_url(text) or next(
+        (
+            n.attrs.get("src") or n.attrs.get("href") or ""
+            for n in node.iter()
+            if n.tag in ("iframe", "a")
+        ),
+        "",
+    )

@@ -16,6 +16,7 @@ import re
 
 from generator.importers.codeblocks import code_language, fenced
 from generator.importers.embeds import bare_url, embed_block, link_url
+from generator.importers.guards import visible_lead_text
 from generator.importers.inline import (
     Context,
     escape_text,
@@ -32,7 +33,6 @@ from generator.importers.tree import (
     MEDIA,
     Node,
     is_seen,
-    lead_text,
     parse_html,
     plain,
 )
@@ -51,6 +51,12 @@ __all__ = [
     "split_sections",
     "to_markdown",
 ]
+
+
+def lead_text(root: Node) -> str:
+    """The first paragraph's text (or all text when there is no ``<p>``), for descriptions;
+    never the text of a script, style, noscript or template (see :mod:`.guards`)."""
+    return visible_lead_text(root)
 
 
 def to_markdown(

@@ -79,7 +79,9 @@ class _TreeBuilder(HTMLParser):
 
     def _open(self, tag: str, attrs, void: bool) -> None:
         if tag in CLOSES_P:
-            self._close_if_open("p", stop=("div", "li", "td", "th", "blockquote", "section"))
+            # A template's content is a fragment of its own: a <p> in it closes no <p> outside.
+            stop = ("div", "li", "td", "th", "blockquote", "section", "template")
+            self._close_if_open("p", stop=stop)
         if tag == "li":
             self._close_if_open("li", stop=("ul", "ol"))
         elif tag in ("dt", "dd"):
@@ -133,9 +135,3 @@ def parse_html(text: str) -> Node:
 def plain(node: Node | str) -> str:
     """A node's text with whitespace collapsed, for titles and descriptions."""
     return " ".join((node if isinstance(node, str) else node.text()).split())
-
-
-def lead_text(root: Node) -> str:
-    """The first paragraph's text (or all text when there is no ``<p>``), for descriptions."""
-    first = next((node for node in root.iter() if node.tag == "p" and plain(node)), None)
-    return plain(first if first is not None else root)

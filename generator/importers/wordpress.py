@@ -26,6 +26,8 @@ from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from generator.assemble import RESERVED_PAGE_SLUGS
+from generator.importers.embeds import link_embeds
+from generator.importers.guards import check_nesting
 from generator.importers.markup import (
     Context,
     heading_depths,
@@ -56,8 +58,9 @@ from generator.importers.model import (
 )
 from generator.importers.oldsite import OldSite, read_old_site
 from generator.importers.relink import NewAddresses, file_uses, relink
-from generator.importers.shortcodes import convert_shortcodes
+from generator.importers.shortcodes import Attachment, convert_shortcodes
 from generator.importers.sitefiles import markdown_url
+from generator.importers.unpublishable import unpublishable
 from generator.importers.wpcomments import ReadComments, read_comments
 from generator.slugs import slugify
 
@@ -164,6 +167,8 @@ class _Reader:
         self.base_path = urlsplit(target.base_url).path or "/"
         self.slugs: dict[str, set[str]] = {"post": set(), "page": set()}
         self.addresses = OldAddresses(target.base_url, target.query_addresses)
+        self.titles: dict[str, str] = {}  # the old address of each published item -> title
+        self.attachments: dict[str, Attachment] = {}
 
     def read(self, channel: ET.Element) -> ImportedFile:
         names = self._author_names(channel)
@@ -174,6 +179,9 @@ class _Reader:
             if self._wp(item, "post_type") == "page"
         }
         prepared, left_out, skipped = [], Counter(), []
+        machinery: Counter = Counter()
+        old = read_old_site(channel, self.ns)
+        self.attachments = _gallery_images(items, old, self._wp)
         for item in items:
             kind = self._wp(item, "post_type")
             status = self._wp(item, "status")
@@ -183,10 +191,17 @@ class _Reader:
             if status in LEFT_OUT_STATES:
                 skipped.append(f"{self._where(item)}: left out ({status})")
                 continue
+            raw = self._text(item, f"{{{self.ns['content']}}}encoded")
+            check_nesting(self.path, raw, within=self._where(item).split(": ", 1)[-1])
+            only = unpublishable(raw)
+            if only is not None:  # a form, widget, style or script: nothing to read
+                skipped.append(f"{self._where(item)}: not published: {only.why}")
+                machinery[f"not published ({only.kind})"] += 1
+                continue
             prepared.append(self._prepare(item, kind, pages))
-        old = read_old_site(channel, self.ns)
+        self.titles = {e.link: e.title for e in prepared if e.link and not e.draft_reasons}
         plan, addresses = self._plan(old, prepared)
-        articles, authors, counts = [], {}, Counter()
+        articles, authors, counts = [], {}, Counter(machinery)
         for entry in prepared:
             article, author = self._article(entry, old, plan, addresses)
             articles.append(article)
@@ -199,14 +214,21 @@ class _Reader:
                 f"{self.path}: left out items that are not posts or pages: {counts_text}"
             )
         keys = {slugify(login) or "author": name for login, name in authors.items()}
-        redirects = {}
+        redirects, warnings = {}, []
         if self.target.old_addresses:
             redirects = term_redirects(old, addresses.terms, self.addresses)
+            if urlsplit(old.base_url).hostname != urlsplit(self.target.base_url).hostname:
+                warnings.append(
+                    f"{self.path}: the blog lived at {old.base_url} and the site's base_url is "
+                    f"{self.target.base_url}: the old addresses can only redirect from the old "
+                    "host (to keep them here, set base_url to the blog's address and import "
+                    "again with --force)"
+                )
         return ImportedFile(
             self.path,
             tuple(articles),
             keys,
-            (),
+            tuple(warnings),
             tuple(skipped),
             redirects=redirects,
             language=(channel.findtext("language") or "").strip(),
@@ -216,7 +238,8 @@ class _Reader:
     def _prepare(self, item: ET.Element, kind: str, pages) -> _Prepared:
         protected = bool(self._wp(item, "post_password"))
         raw = "" if protected else self._text(item, f"{{{self.ns['content']}}}encoded")
-        html, notes = _clean_content(raw)
+        html, notes = _clean_content(raw, self.attachments, self._wp(item, "post_id"))
+        check_nesting(self.path, html, within=self._where(item).split(": ", 1)[-1])
         document = parse_html(html)
         title = " ".join(self._text(item, "title").split())
         draft_reasons = self._draft_reasons(item, title, document, protected)
@@ -279,6 +302,7 @@ class _Reader:
     ) -> tuple[ImportedArticle, str]:
         item, kind, document = entry.item, entry.kind, entry.document
         where = self._where(item)
+        linked = link_embeds(document, lambda url: self.titles.get(url))
         found = relink(document, old, entry.link, addresses, lambda url: plan.ref(entry.id, url))
         if not self.target.place_files:
             found.files = []
@@ -288,17 +312,24 @@ class _Reader:
             kept, why = aliases(entry.link, new, self.addresses)
             if kept:
                 fields["aliases"] = kept
-            elif why:
-                warnings_about_address = f"{where}: the old address {entry.link} {why}"
-                entry.notes.append(warnings_about_address)
+            elif why and not why.startswith("is on another host"):  # said once, in read()
+                entry.notes.append(f"{where}: the old address {entry.link} {why}")
         context = Context(autop="<!-- wp:" not in entry.raw)  # classic posts: blank lines are <p>s
+        context.known_titles, context.media = self.titles, linked
         intro, sections = self._body(kind, document, context)
         intro, sections = _mark_decorative(intro, sections, found.without_alt)
         warnings = list(entry.notes)
         if entry.draft_reasons:
             warnings.append(f"{where}: imported as a draft: " + ", ".join(entry.draft_reasons))
         warnings += [f"{where}: embedded media kept as a link: {url}" for url in context.media]
-        comments = read_comments(item, self.ns["wp"]) if kind == "post" else ReadComments()
+        comments = read_comments(
+            item,
+            self.ns["wp"],
+            lambda comment: relink(comment, old, entry.link, addresses, lambda url: url),
+        )
+        if kind == "page" and comments.comments:  # pages have no comments here
+            comments = ReadComments(counts=comments.counts)
+            comments.counts["comments left out (on a page)"] += comments.counts.pop("comments")
         article = ImportedArticle(
             source=where,
             kind=kind,
@@ -375,7 +406,7 @@ class _Reader:
         level = section_level(document)
         context.depths = heading_depths(document, level, 3)
         intro, sections = split_sections(document, level)
-        return to_markdown(intro, context), tuple(
+        return to_markdown(intro, context, after=1), tuple(
             ImportedSection(title, to_markdown(body, context)) for title, body in sections
         )
 
@@ -485,13 +516,24 @@ def _later(modified: datetime, published: datetime | date) -> bool:
 # -- content ------------------------------------------------------------------------------------
 
 
-def _clean_content(html: str) -> tuple[str, list[str]]:
+def _gallery_images(items, old: OldSite, wp) -> dict[str, Attachment]:
+    """The export's attachments, for ``[gallery]``: id -> file, alt, caption, parent post."""
+    parents = {wp(item, "post_id"): wp(item, "post_parent") for item in items}
+    return {
+        key: Attachment(found.url, found.alt, found.caption, parents.get(key, ""))
+        for key, found in old.attachments.items()
+    }
+
+
+def _clean_content(
+    html: str, attachments: dict[str, Attachment] | None = None, post_id: str = ""
+) -> tuple[str, list[str]]:
     """Convert or remove shortcodes (see :mod:`.shortcodes`); note what was not carried over."""
     notes = []
     dynamic = sorted(set(SELF_CLOSING_BLOCK.findall(html)) - {"more", "nextpage", "spacer"})
     if dynamic:
         notes.append("blocks generated by WordPress were dropped: " + ", ".join(dynamic))
-    html, lost = convert_shortcodes(html)
+    html, lost = convert_shortcodes(html, attachments, post_id)
     return html, notes + lost
 
 
