@@ -245,10 +245,21 @@ def _template_frame(env: jinja2.Environment, error: Exception) -> tuple[str | No
     return found
 
 
+def _search_path(loader: jinja2.BaseLoader | None) -> list[str]:
+    """The folders ``loader`` reads, the site's before the theme's (see ``template_loader``)."""
+    if isinstance(loader, jinja2.FileSystemLoader):
+        return list(loader.searchpath)
+    if isinstance(loader, jinja2.ChoiceLoader):
+        return [root for inner in reversed(loader.loaders) for root in _search_path(inner)]
+    if isinstance(loader, jinja2.PrefixLoader):
+        return [root for inner in loader.mapping.values() for root in _search_path(inner)]
+    return []
+
+
 def _template_name(env: jinja2.Environment, filename: str | None) -> str | None:
     if filename is None:
         return None
-    for root in env.loader.searchpath:  # type: ignore[union-attr]
+    for root in _search_path(env.loader):
         if filename.startswith(root.rstrip("/") + "/"):
             return "templates/" + filename[len(root.rstrip("/")) + 1 :]
     return filename
