@@ -18,12 +18,14 @@ from pathlib import Path
 import jinja2
 
 from generator import structured_data
+from generator.clinic_fields import fill_clinic_fields
 from generator.components import render_components
 from generator.config import Config
 from generator.discover import default_theme_dir  # noqa: F401 - where it used to live
 from generator.errors import TemplateError
 from generator.images import ImageCatalog
 from generator.model import Site
+from generator.opening_hours import opening_hours_in_words
 from generator.plan import RenderJob
 
 MONTHS = [
@@ -105,6 +107,8 @@ def make_environment(
     env.filters["isodate"] = iso_date
     env.filters["absolute"] = absolute_url
     env.filters["og_image"] = og_image
+    env.filters["clinic_fields"] = fill_clinic_fields
+    env.filters["opening_hours"] = opening_hours_in_words
     env.filters["components"] = content_html
     set_site_globals(env, config, site, asset_urls, images)
     return env
