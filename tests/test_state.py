@@ -22,6 +22,7 @@ from generator.build import BuildOptions, build_site
 from generator.errors import SiteError
 from generator.incremental import Engine
 from generator.output_record import RECORD_NAME
+from generator.progress import Progress
 from tests.conftest import FIXED_NOW, copy_sample_site
 
 ARTICLE = "content/posts/what-is-micro-needling"
@@ -189,3 +190,36 @@ def test_a_template_changed_between_runs_renders_again(site):
     assert result.rendered >= result.page_count
     assert b"the clinic's own footer" in (site.parent / "out" / "index.html").read_bytes()
     assert _tree(site.parent / "out") == _clean_tree(site, options)
+
+
+class _ReplaceWhileRendering(Progress):
+    """Replaces a source file once the build has read it, as a sync tool may:
+    new bytes, an older modification time (``cp -p``, ``rsync -a``, ``tar``)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text, self.done = path, text, False
+
+    def start(self, stage: str, total: int | None, unit: str) -> None:
+        if stage == "Rendering" and not self.done:
+            self.done = True
+            old = self.path.stat()
+            replacement = self.path.with_name(".replacement.tmp")
+            replacement.write_text(self.text)
+            os.utime(replacement, ns=(old.st_atime_ns, old.st_mtime_ns - 60_000_000_000))
+            os.replace(replacement, self.path)
+
+
+def test_a_source_replaced_during_a_build_with_an_older_time_is_seen_next(site):
+    options = _options(site)
+    build_site(site, options)
+    _age(site)  # every change time moves: the next build looks at every file again
+    section = site / SECTION
+    replacing = _ReplaceWhileRendering(section, section.read_text().replace("devices", "TOOLS"))
+    build_site(site, options, progress=replacing)
+    assert replacing.done
+    result = build_site(site, options)
+    assert result.built_site is not None, "the replaced file went unseen"
+    assert b"TOOLS" in (site.parent / "out" / PAGE).read_bytes()
+    assert _tree(site.parent / "out") == _clean_tree(site, options)
+    again = build_site(site, options)
+    assert again.built_site is None and again.report.written == []
