@@ -622,7 +622,7 @@ class Engine:
     def _write(self, outputs: Outputs) -> WriteReport:
         written = self._known_written()
         unchanged = {
-            dest
+            dest: written[dest]
             for dest in outputs
             if dest in written and written[dest].digest == outputs.digest(dest)
         }

@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
@@ -528,3 +529,31 @@ def test_what_other_pages_show_is_left_to_the_build(tmp_path):
     assert engine.write_edited_pages([index]) == []
     index.write_text("---\ntitle: [broken\n---\n")
     assert engine.write_edited_pages([index]) == []
+
+
+def test_an_early_page_then_a_failed_build_then_the_original_restored(tmp_path):
+    """Found by hand in the dev server: edit a section (its page written early, then
+    built), break its front matter (the build fails), restore the original file: the
+    page kept the edited text, because the write took what the output record said of
+    the page rather than what the engine knew it had written early."""
+    site = copy_sample_site(tmp_path / "site")
+    engine = Engine(site, BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW))
+    engine.build()
+    page = tmp_path / "out/posts/what-is-micro-needling/index.html"
+    original, original_page = _section_text(site), page.read_bytes()
+    section = site / MICRONEEDLING / "03-micro-needling-devices.md"
+    section.write_text(original + "\nEdited in the preview.\n")
+    assert engine.write_edited_pages([section]) == [page.relative_to(tmp_path / "out").as_posix()]
+    engine.build([section])
+    section.write_text("---\ntitle: [broken\n---\n")
+    with pytest.raises(SiteError):
+        engine.build([section])
+    section.write_text(original)  # the dev server writes no early page after a failed build
+    engine.build([section])
+    assert page.read_bytes() == original_page
+    clean = Engine(site, BuildOptions(output_dir=tmp_path / "clean", now=FIXED_NOW)).build()
+    assert _tree(tmp_path / "out") == dict(clean.outputs)
+
+
+def _section_text(site: Path) -> str:
+    return (site / MICRONEEDLING / "03-micro-needling-devices.md").read_text()
