@@ -19,15 +19,12 @@ from generator.errors import ModelError
 from generator.model import Article, Asset, Comment, Listing, Page, Person, Section, Site, Term
 from generator.parse import ParsedFile
 from generator.related import merge_term_counts
-from generator.slugs import slugify
+from generator.slugs import MAX_SLUG_LENGTH, RESERVED_NAMES, slug_too_long, slugify
+from generator.toml_hints import person_hint
 
 # Top-level names that the site's own listings and files use.
 RESERVED_PAGE_SLUGS = frozenset(
     {"posts", "tags", "categories", "page", "static", "404", "comments", "search", "pagefind"}
-)
-# Folder names some systems refuse (Windows devices): the output must copy anywhere.
-RESERVED_NAMES = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)]
 )
 
 
@@ -105,6 +102,7 @@ def link_site(
 ) -> Site:
     """Attach comments, check the articles against each other, keep the published ones,
     add pages and terms."""
+    _check_one_file_per_name(all_articles)
     all_articles = _with_comments(config, all_articles, [p for p in parsed if p.kind == "comment"])
     _check_unique(all_articles, "article")
     _check_pins(all_articles, parsed)
@@ -151,8 +149,8 @@ def _article(
         author=_person(config.authors, index, "author", "authors"),
         reviewed_by=_person(config.reviewers, index, "reviewed_by", "reviewers"),
         last_reviewed=_day(meta["last_reviewed"]),
-        tags=tuple(_term(config, "tag", name) for name in meta["tags"]),
-        category=_term(config, "category", meta["category"]) if meta["category"] else None,
+        tags=tuple(_term(config, "tag", name, index) for name in meta["tags"]),
+        category=_term(config, "category", meta["category"], index) if meta["category"] else None,
         image=_image_url(index, url, copied),
         image_alt=meta["image_alt"],
         draft=meta["draft"],
@@ -172,9 +170,13 @@ def _with_comments(
     by_folder: dict[str, list[Comment]] = defaultdict(list)
     for item in comments:
         published = _moment(item.meta["date"], config).astimezone(config.zone)
+        name = item.src_path.rsplit("/", 1)[-1].removesuffix(".md")
         by_folder[item.article_dir].append(
-            Comment(item.src_path, item.meta["name"], published, item.html)
-        )
+            Comment(
+                item.src_path, item.meta["name"], published, item.html, name,
+                item.meta.get("reply_to") or "",
+            )
+        )  # fmt: skip
     folders = {_folder(article): article for article in articles}
     for folder, found in sorted(by_folder.items()):
         if folder not in folders:
@@ -184,11 +186,24 @@ def _with_comments(
                 hint="move the comment beside its article, or delete it",
             )
     return [
-        replace(article, comments=tuple(sorted(by_folder[folder], key=_comment_order)))
-        if folder in by_folder
-        else article
+        replace(article, comments=threaded(by_folder[folder])) if folder in by_folder else article
         for folder, article in folders.items()
     ]
+
+
+def _check_one_file_per_name(articles: list[Article]) -> None:
+    """``<name>.md`` beside a folder ``<name>/``: one would silently replace the other."""
+    owners: dict[str, str] = {}
+    for article in sorted(articles, key=lambda article: article.src_path):
+        folder = _folder(article)
+        if folder in owners:
+            raise ModelError(
+                article.src_path,
+                f"both {owners[folder]} and {article.src_path} are the article {folder}",
+                hint=f"keep one: merge {owners[folder]} into the folder, or rename it",
+                rule="duplicate-url",
+            )
+        owners[folder] = article.src_path
 
 
 def _folder(article: Article) -> str:
@@ -198,6 +213,38 @@ def _folder(article: Article) -> str:
 
 def _comment_order(comment: Comment) -> tuple[datetime, str]:
     return comment.published, comment.src_path
+
+
+def threaded(comments: list[Comment]) -> tuple[Comment, ...]:
+    """Comments oldest first, each followed by its replies (oldest first, at ``depth`` + 1);
+    a reply to a comment the article does not have is a comment of its own."""
+    by_id = {comment.id: comment for comment in comments}
+    replies: dict[str, list[Comment]] = defaultdict(list)
+    for comment in sorted(comments, key=_comment_order):
+        parent = comment.reply_to if comment.reply_to in by_id else ""
+        replies[parent if parent != comment.id else ""].append(comment)
+    ordered: list[Comment] = []
+    waiting = [(comment, 0) for comment in reversed(replies[""])]
+    while waiting:
+        comment, depth = waiting.pop()
+        parent = by_id.get(comment.reply_to) if depth else None
+        ordered.append(
+            replace(
+                comment,
+                reply_to=parent.id if parent else "",
+                reply_to_name=parent.name if parent else "",
+                depth=depth,
+            )
+        )
+        waiting += [(reply, depth + 1) for reply in reversed(replies.get(comment.id, []))]
+    shown = {comment.src_path for comment in ordered}
+    # Replies that answer each other in a circle reach no comment: shown on their own.
+    ordered += [
+        replace(comment, reply_to="", depth=0)
+        for comment in sorted(comments, key=_comment_order)
+        if comment.src_path not in shown
+    ]
+    return tuple(ordered)
 
 
 def _intro_section(index: ParsedFile) -> Section:
@@ -244,6 +291,15 @@ def _slug(item: ParsedFile, fallback: str) -> str:
             hint="set another 'slug:' in the front matter",
             rule="slug",
         )
+    if slug_too_long(slug):
+        raise ModelError(
+            item.src_path,
+            f"the URL name is {len(slug)} characters long; at most {MAX_SLUG_LENGTH} fit "
+            "a file name",
+            line=item.line_of("slug"),
+            hint="set a shorter 'slug:' in the front matter, like slug: acne-treatment",
+            rule="slug",
+        )
     return slug
 
 
@@ -268,15 +324,25 @@ def _person(people: dict[str, Person], item: ParsedFile, field: str, table: str)
             f"'{field}: {key}' names nobody in site.toml's [{table}] (known: {known})",
             line=item.line_of(field),
             column=1,
-            hint=f'add [{table}.{key}] with name = "..." to site.toml, or fix the key',
+            hint=person_hint(table, field, str(key)),
             rule="unknown-person",
         )
     return people[key]
 
 
-def _term(config: Config, kind: str, name: str) -> Term:
+def _term(config: Config, kind: str, name: str, index: ParsedFile) -> Term:
     slug = slugify(name) or "-"
     folder = "tags" if kind == "tag" else "categories"
+    if slug_too_long(slug) or slug in RESERVED_NAMES:
+        field = "tags" if kind == "tag" else "category"
+        raise ModelError(
+            index.src_path,
+            f"the {kind} {name[:60]!r} cannot name a folder: "
+            + (f"over {MAX_SLUG_LENGTH} characters" if slug_too_long(slug) else "a reserved name"),
+            line=index.line_of(field),
+            hint=f"give '{field}:' a shorter {kind}, of a few words",
+            rule="slug",
+        )
     return Term(kind, name, slug, f"{config.base_path}{folder}/{slug}/")
 
 

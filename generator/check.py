@@ -3,7 +3,8 @@
 A build stops at the first file it cannot read or parse; ``check`` parses
 every content file and reports all of them, then (when the site can be
 assembled) renders it in memory and runs the lints of :mod:`generator.lint`,
-exactly as a build does. Nothing is written.
+exactly as a build does. Nothing is written into the site: the rendering runs
+on a scratch copy of its inputs in a temporary folder (:mod:`generator.scratch`).
 
 The JSON report (``--format json``) has this shape::
 
@@ -39,6 +40,7 @@ from generator.parse import ParsedFile, parse_source
 from generator.readability import formula_for
 from generator.reading_level import ArticleGrade, article_grades
 from generator.render import default_theme_dir
+from generator.scratch import scratch_copy
 
 JSON_VERSION = 1
 
@@ -92,7 +94,9 @@ def _findings(site_dir: Path, options: BuildOptions, parsed: list[ParsedFile]) -
     if errors:
         return errors + warnings
     try:
-        _, _, found = render_site(site_dir, options)
+        # Rendering keeps caches beside the site it renders: a scratch copy takes them.
+        with scratch_copy(site_dir) as copy:
+            _, _, found = render_site(copy, options)
     except CheckFailed as failed:
         return list(failed.findings)
     except SiteError as error:  # the site cannot be assembled or rendered

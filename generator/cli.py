@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from generator import __version__, progress
 from generator.build import BuildOptions, BuildResult, build_site
+from generator.code_frame import with_frame
 from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
 from generator.progress import for_stream
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.command(args)
     except SiteError as error:
-        print(error, file=sys.stderr)
+        print(with_frame(getattr(args, "site", None) or Path("."), error), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -97,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("files", nargs="+", type=Path, help="files to import")
     imports.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
     imports.add_argument("--force", action="store_true", help="replace articles that exist")
+    _add_file_options(imports)
     imports.set_defaults(command=_import)
 
     check = commands.add_parser("check", help="report every problem of the site; write nothing")
@@ -139,7 +141,8 @@ def _new_site(args: argparse.Namespace) -> int:
 
     written = scaffold.new_site(args.directory, date.today())
     print(f"Created a site in {args.directory} ({len(written)} files).")
-    print(f"Next: cd {args.directory} && sitegen build   (then open build/index.html)")
+    print(f"Next: cd {args.directory} && sitegen serve   (then open the address it prints)")
+    print("When the site is ready: sitegen check, then sitegen build (the site lands in build/).")
     return 0
 
 
@@ -157,12 +160,40 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_file_options(imports: argparse.ArgumentParser) -> None:
+    """Where a WordPress import brings the old site's images and documents from."""
+    where = imports.add_mutually_exclusive_group()
+    where.add_argument(
+        "--fetch-from",
+        metavar="URL",
+        default="",
+        help="ask this address for the old site's files, with their old paths "
+        "(default: the old site itself)",
+    )
+    where.add_argument(
+        "--uploads",
+        metavar="DIR",
+        type=Path,
+        help="a copy of the old site's wp-content/uploads/ folder to take the files from",
+    )
+    where.add_argument(
+        "--no-files", action="store_true", help="leave images and documents on the old site"
+    )
+    imports.add_argument(
+        "--format", choices=("text", "json"), default="text", help="summary format (default: text)"
+    )
+
+
 def _import(args: argparse.Namespace) -> int:
     from generator.importers import import_files
-    from generator.importers.writer import import_summary
+    from generator.importers.fetch import file_source
+    from generator.importers.summary import import_summary, import_summary_json
 
-    report = import_files(args.files, args.site, force=args.force)
-    print(import_summary(report))
+    source = None if args.no_files else file_source(args.fetch_from, args.uploads)
+    report = import_files(
+        args.files, args.site, force=args.force, source=source, progress=for_stream(sys.stderr)
+    )
+    print(import_summary_json(report) if args.format == "json" else import_summary(report))
     return 0
 
 

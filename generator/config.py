@@ -20,9 +20,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.brand import ThemeError, ThemeSettings, theme_settings
 from generator.errors import ConfigError
+from generator.image_limits import DEFAULT_MAX_PIXELS, HIGHEST_MAX_PIXELS
 from generator.model import Address, Clinic, Person
 from generator.rules import CheckSettings, SettingError, check_settings
+from generator.toml_hints import toml_key
 
 CONFIG_NAME = "site.toml"
 
@@ -36,12 +39,14 @@ SITE_SETTINGS: dict[str, tuple[type, Any]] = {
     "posts_per_page": (int, 10),
     "related_count": (int, 4),
     "feed_limit": (int, 0),
+    "image_max_pixels": (int, DEFAULT_MAX_PIXELS),
     "allowed_hosts": (list, []),
     "clinic": (dict, None),
     "authors": (dict, None),
     "reviewers": (dict, None),
     "check": (dict, None),  # rule severities and medical review settings: see rules.py
     "comments": (dict, None),
+    "theme": (dict, None),  # brand colours, logo, font, header style: see brand.py
 }
 CLINIC_SETTINGS: dict[str, tuple[type, Any]] = {
     "name": (str, ...),
@@ -103,12 +108,14 @@ class Config:
     posts_per_page: int = 10
     related_count: int = 4
     feed_limit: int = 0  # 0: every published article
+    image_max_pixels: int = DEFAULT_MAX_PIXELS  # width x height; see image_limits
     allowed_hosts: tuple[str, ...] = ()  # hosts pages may load resources from (privacy)
     clinic: Clinic = field(default_factory=lambda: Clinic(name=""))
     authors: dict[str, Person] = field(default_factory=dict)
     reviewers: dict[str, Person] = field(default_factory=dict)
     check: CheckSettings = field(default_factory=CheckSettings)
     comments: CommentSettings | None = None  # None: comments are off
+    theme: ThemeSettings = field(default_factory=ThemeSettings)
 
     @property
     def base_path(self) -> str:
@@ -158,6 +165,18 @@ class _Locator:
                 return number
         return None
 
+    def line_in_table(self, table: str, key: str) -> int | None:
+        """The line of ``key`` inside ``[table]`` (a key name may stand in several tables)."""
+        header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+        setting = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        inside = False
+        for number, line in enumerate(self.lines, start=1):
+            if line.lstrip().startswith("["):
+                inside = bool(header.match(line))
+            elif inside and setting.match(line):
+                return number
+        return None
+
 
 def _toml_error(error: tomllib.TOMLDecodeError) -> ConfigError:
     match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
@@ -188,12 +207,14 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         posts_per_page=values["posts_per_page"],
         related_count=values["related_count"],
         feed_limit=values["feed_limit"],
+        image_max_pixels=_image_max_pixels(values["image_max_pixels"], where),
         allowed_hosts=values["allowed_hosts"],
         clinic=clinic,
         authors=_people(values["authors"], "authors", where),
         reviewers=_people(values["reviewers"], "reviewers", where),
         check=_check(values["check"], where),
         comments=_comments(values["comments"], where),
+        theme=_theme(values["theme"], where),
     )
 
 
@@ -251,6 +272,17 @@ def _base_url(value: str, where: _Locator) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def _image_max_pixels(value: int, where: _Locator) -> int:
+    if not 1 <= value <= HIGHEST_MAX_PIXELS:
+        raise ConfigError(
+            CONFIG_NAME,
+            f"'image_max_pixels' must be between 1 and {HIGHEST_MAX_PIXELS}, got {value}",
+            line=where.line_of("image_max_pixels"),
+            hint=f"the default is image_max_pixels = {DEFAULT_MAX_PIXELS}",
+        )
+    return value
+
+
 def _check_timezone(name: str, where: _Locator) -> None:
     try:
         zoneinfo.ZoneInfo(name)
@@ -286,6 +318,14 @@ def _check(raw: dict[str, Any] | None, where: _Locator) -> CheckSettings:
         raise ConfigError(CONFIG_NAME, str(error), line=line, hint=error.hint) from None
 
 
+def _theme(raw: dict[str, Any] | None, where: _Locator) -> ThemeSettings:
+    try:
+        return theme_settings(raw)
+    except ThemeError as error:
+        line = where.line_in_table("theme", error.key) or where.line_of("theme")
+        raise ConfigError(CONFIG_NAME, str(error), line=line, hint=error.hint) from None
+
+
 def _people(raw: dict[str, Any] | None, table: str, where: _Locator) -> dict[str, Person]:
     people = {}
     for key, fields in (raw or {}).items():
@@ -294,7 +334,7 @@ def _people(raw: dict[str, Any] | None, table: str, where: _Locator) -> dict[str
                 CONFIG_NAME,
                 f"'{table}.{key}' must be a table of a person's details",
                 line=where.line_of(key),
-                hint=f'write [{table}.{key}] and under it name = "..."',
+                hint=f'write [{table}.{toml_key(key)}] and under it name = "..."',
             )
         values = _settings(fields, PERSON_SETTINGS, f"{table}.{key}.", where)
         people[key] = Person(key=key, **values)

@@ -26,7 +26,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.boundary import leads_outside, outside_error, real_root, refuse_outside
 from generator.errors import ContentError, TemplateError
+from generator.svg_safety import is_svg, refuse_unsafe_svg
 
 SECTION_NAME = re.compile(r"^(\d+)[-_].+\.md$")
 COMMENTS_FOLDER = "comments"  # inside an article folder
@@ -125,8 +127,16 @@ def discover(site_dir: Path, theme_dir: Path, known: KnownFiles | None = None) -
     earlier one of the same name. Files in ``known`` whose stat did not change
     are not read (see :class:`SourceFile`).
     """
-    posts = [_source(site_dir, path, known=known) for path in _walk(site_dir / "content" / "posts")]
-    pages = [_source(site_dir, path, known=known) for path in _walk(site_dir / "content" / "pages")]
+    outside: list[str] = []  # links leading out of the site, all named in one error
+    content = site_dir / "content"
+    post_files = _walk(content / "posts", site_dir, outside)
+    page_files = _walk(content / "pages", site_dir, outside)
+    _walk(site_dir / "static", site_dir, outside)
+    _walk(site_dir / "templates", site_dir, outside)  # Jinja reads them: no link may lead out
+    if outside:
+        raise outside_error(outside)
+    posts = [_source(site_dir, path, known=known) for path in post_files]
+    pages = [_source(site_dir, path, known=known) for path in page_files]
     _reject_misplaced_pages(pages)
     return SiteSources(tuple(posts), tuple(pages), _static(site_dir, theme_dir, known))
 
@@ -146,8 +156,9 @@ def discover_content(site_dir: Path, path: Path) -> list[SourceFile]:
     if any(IGNORED_NAMES.search(part) for part in parts):
         return []
     if path.is_dir():
-        files = _walk(path)
+        files = _walk(path, site_dir)
     elif path.is_file():
+        refuse_outside(real_root(site_dir), str(path), _src_path(site_dir, str(path)))
         files = [str(path)]
     else:
         return []
@@ -170,7 +181,7 @@ def template_stamps(site_dir: Path, theme_dir: Path) -> tuple[tuple[str, tuple[i
     stamps = []
     for root in (site_dir / "templates", theme_dir):
         static = f"{root}/static/"
-        for path in _walk(root):
+        for path in _walk(root, site_dir if root != theme_dir else None):
             if not path.startswith(static):
                 stamps.append((path, _stamp(os.stat(path))))
     return tuple(stamps)
@@ -182,7 +193,7 @@ def _static(
     by_name: dict[str, SourceFile] = {}
     for root in (theme_dir / "static", site_dir / "templates" / "static", site_dir / "static"):
         inside = f"{root}/"
-        for path in _walk(root):
+        for path in _walk(root, None if root.is_relative_to(theme_dir) else site_dir):
             name = path[len(inside) :]
             source = _source(site_dir, path, kind="static", known=known)
             if source.static_name != name:
@@ -236,16 +247,38 @@ def digest_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _walk(root: Path) -> list[str]:
+def _walk(root: Path, site_dir: Path | None = None, outside: list[str] | None = None) -> list[str]:
     """Files below ``root`` as paths, sorted by their parts (as :class:`Path` sorts them),
-    skipping editor droppings and hidden files; links to folders are not followed."""
+    skipping editor droppings and hidden files; links to folders are not followed.
+
+    With ``site_dir``, a link (to a file or a folder) leading out of it is never
+    listed: it is added to ``outside`` by its ``src_path``, or, without that list,
+    an error (see :mod:`generator.boundary`).
+    """
     found: list[str] = []
-    _walk_into(str(root), found)
+    links: list[str] = []
+    _walk_into(str(root), found, links)
+    if site_dir is not None and links:
+        boundary = real_root(site_dir)
+        leading_out = sorted(
+            (link for link in links if leads_outside(boundary, link)),
+            key=lambda path: path.split("/"),
+        )
+        if leading_out and outside is None:
+            raise outside_error([_src_path(site_dir, link) for link in leading_out])
+        if leading_out:
+            outside += [_src_path(site_dir, link) for link in leading_out]
+            found = [path for path in found if path not in set(leading_out)]
     found.sort(key=lambda path: path.split("/"))
     return found
 
 
-def _walk_into(folder: str, found: list[str]) -> None:
+def _src_path(site_dir: Path, path: str) -> str:
+    inside = str(site_dir) + "/"
+    return path[len(inside) :] if path.startswith(inside) else path
+
+
+def _walk_into(folder: str, found: list[str], links: list[str]) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -253,6 +286,8 @@ def _walk_into(folder: str, found: list[str]) -> None:
     for entry in entries:
         if IGNORED_NAMES.search(entry.name):
             continue
+        if entry.is_symlink():
+            links.append(entry.path)
         try:
             is_folder = entry.is_dir()
         except OSError:  # a link that loops: reading it will say so
@@ -260,7 +295,7 @@ def _walk_into(folder: str, found: list[str]) -> None:
         if not is_folder:
             found.append(entry.path)
         elif not entry.is_symlink():
-            _walk_into(entry.path, found)
+            _walk_into(entry.path, found, links)
 
 
 def _source(
@@ -284,6 +319,8 @@ def _source(
             rule="unreadable",
         ) from None
     kind, article_dir, order = (kind, "", 0) if kind else _classify(src_path)
+    if is_svg(src_path):  # checked once, when read: a file known by digest passed before
+        refuse_unsafe_svg(src_path, data)
     return SourceFile(
         src_path, kind, data, digest_of(data), article_dir, order, file=path, stat=stamp
     )

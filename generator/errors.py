@@ -59,7 +59,8 @@ class SiteError(Exception):
         if self.rule:
             text += f" [{self.rule}]"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            # A hint of several lines (TOML to paste) keeps them indented under it.
+            text += "\n  hint: " + self.hint.replace("\n", "\n    ")
         return text
 
 

@@ -29,6 +29,7 @@ import io
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -45,6 +46,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from generator.config import Config
 from generator.discover import SourceFile, digest_of
 from generator.errors import ContentError, SiteWarning
+from generator.image_limits import DEFAULT_MAX_PIXELS, pixels_from_pillow, too_many_pixels
 from generator.model import Site
 
 WIDTHS = (480, 960, 1440)
@@ -78,6 +80,7 @@ class ImageSource:
     raw: bytes | None = field(repr=False, compare=False)
     digest: str
     file: SourceFile | None = field(default=None, repr=False, compare=False)
+    max_pixels: int = DEFAULT_MAX_PIXELS  # a bigger one is refused unread (image_limits)
 
     @property
     def data(self) -> bytes:
@@ -146,13 +149,31 @@ def image_sources(config: Config, site: Site, sources: Iterable[SourceFile]) -> 
                 source = by_src[asset.src_path]
                 url = config.base_path + asset.dest_path
                 found.append(
-                    ImageSource(asset.src_path, url, asset.dest_path, None, source.digest, source)
+                    ImageSource(
+                        asset.src_path,
+                        url,
+                        asset.dest_path,
+                        None,
+                        source.digest,
+                        source,
+                        max_pixels=config.image_max_pixels,
+                    )
                 )
     for source in by_src.values():
         if source.kind == "static" and _is_raster(source.static_name):
             dest_path = "static/" + source.static_name
             url = config.base_path + dest_path
-            found.append(ImageSource(source.src_path, url, dest_path, None, source.digest, source))
+            found.append(
+                ImageSource(
+                    source.src_path,
+                    url,
+                    dest_path,
+                    None,
+                    source.digest,
+                    source,
+                    max_pixels=config.image_max_pixels,
+                )
+            )
     return sorted(found, key=lambda image: image.url)
 
 
@@ -208,10 +229,19 @@ def _convert(image: ImageSource, cache_dir: Path, catalog: ImageCatalog) -> Resp
 
 
 def _open(image: ImageSource) -> Image.Image:
+    """The image with its header read; one over ``max_pixels`` is refused before decoding."""
     try:
-        return Image.open(io.BytesIO(image.data))
+        with warnings.catch_warnings():  # the size is judged below, against our own limit
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            picture = Image.open(io.BytesIO(image.data))
+    except Image.DecompressionBombError as error:
+        raise too_many_pixels(image.src_path, pixels_from_pillow(error), image.max_pixels) from None
     except (UnidentifiedImageError, OSError) as error:
         raise _unreadable(image, error) from None
+    width, height = picture.size
+    if width * height > image.max_pixels:
+        raise too_many_pixels(image.src_path, width * height, image.max_pixels)
+    return picture
 
 
 def _upright_size(picture: Image.Image) -> tuple[int, int]:

@@ -129,6 +129,10 @@ class Comment:
     name: str
     published: datetime
     html: str
+    id: str = ""  # the file name without .md: the comment's anchor on the page
+    reply_to: str = ""  # the id of the comment it answers, when that is on the same article
+    reply_to_name: str = ""
+    depth: int = 0  # 0 for a comment, 1 for a reply to it, and so on
 
 
 @dataclass(frozen=True)

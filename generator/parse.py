@@ -22,12 +22,14 @@ from markupsafe import Markup
 
 from generator.comments.text import render_comment
 from generator.discover import SourceFile
+from generator.duplicate_keys import find_duplicate_key
 from generator.errors import ContentError, SiteWarning
 from generator.images import AltTextExtension
 from generator.model import Question, TocEntry
 from generator.related import term_counts
-from generator.schema import FIELDS_BY_KIND, Field, FieldValueError, coerce
+from generator.schema import FIELDS_BY_KIND, Field, FieldValueError, coerce, is_faq_title
 from generator.slugs import slugify
+from generator.tables import ScrollingTablesExtension
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = YAMLHandler()
@@ -75,6 +77,8 @@ def parse_source(source: SourceFile) -> ParsedFile:
     raw_meta, field_lines = _load_front_matter(source.src_path, front_matter)
     fields = FIELDS_BY_KIND[source.kind]
     meta, warnings = _validate(source.src_path, raw_meta, field_lines, fields)
+    if source.kind == "section" and "kind" not in raw_meta and is_faq_title(meta["title"]):
+        meta["kind"] = "faq"  # what a writer means by such a title; 'kind: text' keeps prose
     anchor = _section_anchor(source.kind, meta)
     if anchor is not None:
         meta["id"] = anchor
@@ -148,6 +152,7 @@ def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
                 "sane_lists",
                 "toc",
                 _ALT_TEXT,
+                ScrollingTablesExtension(),
             ],
             extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
             output_format="html",
@@ -241,6 +246,7 @@ def _load_front_matter(src_path: str, front_matter: str) -> tuple[dict[str, Any]
         ) from None
     finally:
         loader.dispose()
+    _refuse_duplicate_keys(src_path, node)
     if not isinstance(meta, dict):
         raise ContentError(
             src_path,
@@ -250,6 +256,21 @@ def _load_front_matter(src_path: str, front_matter: str) -> tuple[dict[str, Any]
             rule="front-matter-syntax",
         )
     return {str(key): value for key, value in meta.items()}, _field_lines(node)
+
+
+def _refuse_duplicate_keys(src_path: str, node: yaml.Node | None) -> None:
+    duplicate = find_duplicate_key(node)
+    if duplicate is not None:
+        first = duplicate.first_line + _FRONT_MATTER_OFFSET
+        raise ContentError(
+            src_path,
+            f"'{duplicate.key}' is given twice, on lines {first} and "
+            f"{duplicate.second_line + _FRONT_MATTER_OFFSET}",
+            line=duplicate.second_line + _FRONT_MATTER_OFFSET,
+            column=1,
+            hint=f"keep one '{duplicate.key}:' line and delete the other",
+            rule="front-matter-syntax",
+        )
 
 
 def _field_lines(node: yaml.Node | None) -> dict[str, int]:

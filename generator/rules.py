@@ -56,12 +56,14 @@ RULES = {
         Rule("unknown-person", "error", "author/reviewed_by names nobody in site.toml.", True),
         Rule("related-missing", "error", "related: names an article that does not exist.", True),
         Rule("duplicate-url", "error", "Two articles or pages get the same URL.", True),
-        Rule("slug", "error", "A slug is empty or reserved.", True),
+        Rule("slug", "error", "A slug is empty, reserved or too long for a file name.", True),
         Rule(
             "image-beside", "error", "image: names a file that is not in the article folder.", True
         ),
         Rule("template", "error", "A template has a syntax error or fails while rendering.", True),
         Rule("image-unreadable", "error", "An image file that cannot be decoded.", True),
+        Rule("symlink-outside", "error", "A link in the site leads to a file outside it.", True),
+        Rule("svg-unsafe", "error", "An SVG file holds a script or loads from elsewhere.", True),
         # Lints: found by looking at the whole site; their severity can be changed.
         Rule("unknown-field", "warning", "A front matter field that no schema knows."),
         Rule("draft-empty", "warning", "A draft leaves its title or description empty."),
@@ -77,6 +79,7 @@ RULES = {
         Rule("duplicate-title", "warning", "Two articles or pages with the same title."),
         Rule("medical-review", "warning", "A medical article without reviewed_by/last_reviewed."),
         Rule("review-age", "warning", "A medical review older than review_interval months."),
+        Rule("theme-file", "error", "A [theme] logo or font missing from static/, or not WOFF2."),
         Rule("reading-level", "warning", "An article harder to read than reading_grade."),
         Rule("unpublished", "info", "Drafts and future-dated articles this build leaves out."),
     )

@@ -22,11 +22,25 @@ from string import Template
 from generator.config import load_config
 from generator.errors import SiteError
 from generator.importers.writer import front_matter
-from generator.slugs import slugify
+from generator.schema import is_faq_title
+from generator.slugs import RESERVED_NAMES, shortened, slugify
 
 STARTER = Path(__file__).resolve().parent / "starter"
 RENAMED = {"gitignore": ".gitignore"}  # stored without the dot so git does not read it here
 DEFAULT_SECTIONS = ("Overview",)
+# Said above a field of a new article's index.md: what a first-time writer gets wrong.
+FIELD_NOTES = {
+    "title": "This folder is one article: this file holds its details; each other file, a section.",
+    "description": "One or two sentences for search results and the top of the article.",
+    "updated": "The day of a later change worth telling readers about (or leave it empty).",
+    "author": "A key of [authors] in site.toml, like alex-writer: not the person's name.",
+    "reviewed_by": "A key of [reviewers] in site.toml: the clinician who checked the article.",
+    "last_reviewed": "The day that clinician last checked it, like 2024-05-01: shown to readers.",
+    "image": "A picture beside this file (photo.jpg) or under static/ (/static/photo.jpg).",
+    "image_alt": "What the picture shows, for readers who cannot see it.",
+    "draft": "Set to false to publish the article.",
+}
+FAQ_EXAMPLE = "### A question patients ask?\n\nThe answer, in a few sentences.\n"
 
 
 class ScaffoldError(SiteError):
@@ -56,12 +70,18 @@ def new_site(site_dir: Path, today: date) -> list[str]:
 def new_article(site_dir: Path, title: str, sections: list[str], today: date) -> list[str]:
     """Scaffold a draft article titled ``title`` in the site; return the files written."""
     load_config(site_dir)  # only inside a site folder
-    slug = slugify(title)
+    slug = shortened(slugify(title))  # the title stays whole; the folder name fits a file name
     if not slug:
         raise ScaffoldError(
             None,
             f"cannot make a URL name from the title {title!r}",
             hint="use a title with letters or digits",
+        )
+    if slug in RESERVED_NAMES:
+        raise ScaffoldError(
+            None,
+            f"the URL name {slug!r} is reserved on some systems and cannot be a folder",
+            hint='use a title of more than one word, like "Con questions answered"',
         )
     folder = Path("content/posts") / slug
     for taken in (folder, folder.with_suffix(".md")):
@@ -72,10 +92,10 @@ def new_article(site_dir: Path, title: str, sections: list[str], today: date) ->
                 hint="choose another title, or edit the existing article",
             )
     titles = [name.strip() for name in sections if name.strip()] or list(DEFAULT_SECTIONS)
-    files = {folder / "index.md": front_matter(_empty_fields(title, today))}
+    files = {folder / "index.md": _commented(front_matter(_empty_fields(title, today)))}
     for number, name in enumerate(titles, start=1):
         file_name = f"{number:02d}-{slugify(name)[:60].rstrip('-') or 'section'}.md"
-        files[folder / file_name] = front_matter({"title": name})
+        files[folder / file_name] = _section_file(name)
     for relative, text in files.items():
         (site_dir / relative).parent.mkdir(parents=True, exist_ok=True)
         (site_dir / relative).write_text(text, "utf-8")
@@ -98,3 +118,21 @@ def _empty_fields(title: str, today: date) -> dict:
         "image_alt": "",
         "draft": True,
     }
+
+
+def _commented(text: str) -> str:
+    """Front matter with a comment line above each field a writer could misread."""
+    lines = []
+    for line in text.split("\n"):
+        note = FIELD_NOTES.get(line.split(":", 1)[0])
+        if note:
+            lines.append(f"# {note}")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _section_file(title: str) -> str:
+    """A section's file; a FAQ's says how questions are written."""
+    if is_faq_title(title):
+        return front_matter({"title": title, "kind": "faq"}, FAQ_EXAMPLE)
+    return front_matter({"title": title})

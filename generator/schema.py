@@ -59,9 +59,17 @@ SECTION_FIELDS = (
         "choice",
         default="text",
         choices=("text", "faq"),
-        doc="faq: each ### heading of the body is a question, the text under it the answer.",
+        doc="faq: each ### heading of the body is a question, the text under it the answer; "
+        'the default for a section titled "Frequently asked questions" (or "FAQ").',
     ),
 )
+FAQ_TITLES = frozenset({"frequently asked questions", "faq", "faqs"})
+
+
+def is_faq_title(title: str) -> bool:
+    """Whether a section's title says it is a FAQ, like "Frequently Asked Questions"."""
+    return " ".join(title.lower().replace("'", "").split()).strip(" .:?") in FAQ_TITLES
+
 
 PAGE_FIELDS = (
     Field("title", "text", required=True, doc="The page's <h1> and <title>."),
@@ -82,6 +90,11 @@ PAGE_FIELDS = (
 COMMENT_FIELDS = (
     Field("name", "text", required=True, doc="The commenter's name as they gave it."),
     Field("date", "date", required=True, doc="When the comment was received (UTC)."),
+    Field(
+        "reply_to",
+        "text",
+        doc="The comment it answers, by file name without .md (comment-7): shown beneath it.",
+    ),
 )
 
 FIELDS_BY_KIND = {

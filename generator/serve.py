@@ -39,9 +39,12 @@ from livereload.server import LiveScriptInjector
 from tornado import web
 from tornado.ioloop import IOLoop
 
+from generator.code_frame import code_frame, with_frame
 from generator.config import CONFIG_NAME, load_config
+from generator.editor_files import SourceChanges
 from generator.errors import SiteError
 from generator.incremental import BuildOptions, BuildResult, Engine
+from generator.request_guard import GuardedApplication, SameOriginLiveReload
 from generator.write import CACHE_DIR
 
 WATCHED = ("content", "templates", "static", CONFIG_NAME)
@@ -80,8 +83,10 @@ class Preview:
         with self._lock:
             return self.engine.write_edited_pages(changed)
 
-    def rebuild(self, changed: Iterable[Path] | None = None) -> str:
-        """Build (again); return the line to print: what changed, what was written, how long."""
+    def rebuild(self, changed: Iterable[Path] | None = None, early: Iterable[str] = ()) -> str:
+        """Build (again); return the line to print: what changed, what was written, how long.
+
+        ``early`` names the pages :meth:`write_edited` wrote just before: changed too."""
         started = time.perf_counter()
         what = _describe(self.site_dir, changed)
         with self._lock:
@@ -90,14 +95,14 @@ class Preview:
                 result = self.engine.build(changed)
             except SiteError as error:
                 self.error = error
-                return f"{what}: build failed\n{error}"
+                return f"{what}: build failed\n{with_frame(self.site_dir, error)}"
             except Exception as error:  # a bug in sitegen must not stop the preview either
                 traceback.print_exc()
                 self.error = SiteError(None, f"sitegen failed: {type(error).__name__}: {error}")
                 return f"{what}: build failed\n{self.error}"
             self.error = None
             self.written = set(result.report.written)
-        return f"{what}: {_summary(result, time.perf_counter() - started)}"
+        return f"{what}: {_summary(result, early, time.perf_counter() - started)}"
 
 
 def serve(site_dir: Path, options: ServeOptions | None = None) -> None:
@@ -112,7 +117,7 @@ def serve(site_dir: Path, options: ServeOptions | None = None) -> None:
     gc.freeze()
     base_path = _base_path(preview.site_dir)
     loop = IOLoop.current()
-    app = make_app(preview, base_path)
+    app = make_app(preview, base_path, options.host)
     app.listen(options.port, address=options.host)
     url = f"http://{options.host}:{options.port}{base_path}"
     print(f"Serving {preview.site_dir} at {url} (Ctrl-C to stop)", flush=True)
@@ -131,8 +136,9 @@ def serve(site_dir: Path, options: ServeOptions | None = None) -> None:
         stop.set()
 
 
-def make_app(preview: Preview, base_path: str = "/") -> web.Application:
-    """The web application: the output folder under ``base_path`` plus livereload's endpoints."""
+def make_app(preview: Preview, base_path: str = "/", host: str = "127.0.0.1") -> web.Application:
+    """The web application: the output folder under ``base_path`` plus livereload's endpoints,
+    answering only requests for ``host`` or loopback (see :mod:`generator.request_guard`)."""
     LiveReloadHandler.watcher = SimpleNamespace(filepath=None)  # read by its log line only
     LiveReloadHandler.live_css = True
 
@@ -140,14 +146,16 @@ def make_app(preview: Preview, base_path: str = "/") -> web.Application:
         script = _LIVE_SCRIPT.encode()
 
     handlers: list = [
-        (r"/livereload", LiveReloadHandler),
+        (r"/livereload", SameOriginLiveReload),
         (r"/livereload\.js", LiveReloadJSHandler),
         (re.escape(base_path) + r"(.*)", OutputHandler, {"preview": preview}),
     ]
     if base_path != "/":
         handlers.append((r"/", web.RedirectHandler, {"url": base_path}))
     # One line per rebuild is what the terminal shows, not one per request.
-    return web.Application(handlers, transforms=[InjectLiveScript], log_function=_quiet)
+    return GuardedApplication(
+        handlers, transforms=[InjectLiveScript], log_function=_quiet, listening=host
+    )
 
 
 class OutputHandler(web.StaticFileHandler):
@@ -163,9 +171,13 @@ class OutputHandler(web.StaticFileHandler):
             self.set_status(500)
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            self.finish(error_page(error))
+            self.finish(error_page(error, code_frame(self.preview.site_dir, error)))
             return
         await super().get(self._current_stylesheet(path), include_body)
+
+    async def head(self, path: str) -> None:
+        """What GET would answer, without the body (link checkers and uptime probes ask so)."""
+        await self.get(path, include_body=False)
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
         """Refuse anything that is not, once symlinks are followed, inside the output folder."""
@@ -202,17 +214,27 @@ class OutputHandler(web.StaticFileHandler):
         return path
 
 
-def error_page(error: SiteError) -> str:
-    """A page that shows a build error as the terminal does; livereload brings the site back."""
+def error_page(error: SiteError, frame: str = "") -> str:
+    """A page that shows a build error as the terminal does, with the lines around it
+    (``frame``, see :mod:`generator.code_frame`); livereload brings the site back."""
     text = html.escape(str(error))
+    shown = (
+        '<pre id="sitegen-frame" class="frame" tabindex="0" aria-label="The lines around '
+        f'the mistake">{html.escape(frame)}</pre>\n'
+        if frame
+        else ""
+    )
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>Build error | sitegen</title>\n"
-        "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}"
-        "pre{white-space:pre-wrap;background:#fff0f0;color:#600;padding:1rem;"
-        "border-left:4px solid #c00}</style>\n</head>\n<body>\n"
+        "<style>body{font:16px/1.5 system-ui,sans-serif;margin:1rem;max-width:60rem;"
+        "color:#1c2630;background:#fff}pre{white-space:pre-wrap;overflow-wrap:anywhere;"
+        "background:#fff0f0;color:#600;padding:1rem;border-left:4px solid #c00}"
+        "pre.frame{white-space:pre;overflow-x:auto;overflow-wrap:normal;background:#f3f6f8;"
+        "color:#1c2630;border-left-color:#4a5866}</style>\n</head>\n<body>\n"
         "<h1>The site could not be built</h1>\n"
-        f'<pre id="sitegen-error">{text}</pre>\n'
+        f'<pre id="sitegen-error">{text}</pre>\n{shown}'
         "<p>Fix the file and save it: this page reloads by itself.</p>\n</body>\n</html>\n"
     )
 
@@ -220,14 +242,17 @@ def error_page(error: SiteError) -> str:
 def _watch(preview: Preview, loop: IOLoop, stop: threading.Event) -> None:
     """Rebuild on every batch of file changes and tell the browsers to reload."""
     paths = [preview.site_dir / name for name in WATCHED if (preview.site_dir / name).exists()]
-    for changes in watchfiles.watch(*paths, stop_event=stop, step=10, raise_interrupt=False):
+    changes_of_sources = watchfiles.watch(
+        *paths, watch_filter=SourceChanges(), stop_event=stop, step=10, raise_interrupt=False
+    )
+    for changes in changes_of_sources:
         changed = sorted({Path(path) for _, path in changes})
         # An edited article's own page first, so that the writer sees it at once; the
         # rebuild then decides everything else and reloads again if it wrote more.
         early = preview.write_edited(changed)
         if early:
             loop.add_callback(LiveReloadHandler.reload_waiters, "*")
-        print(preview.rebuild(changed), flush=True)
+        print(preview.rebuild(changed, early), flush=True)
         if not early or preview.error is not None or not preview.written <= set(early):
             loop.add_callback(LiveReloadHandler.reload_waiters, _reload_path(preview, changed))
 
@@ -266,10 +291,13 @@ def _relative(site_dir: Path, path: Path) -> str:
     return path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
 
 
-def _summary(result: BuildResult, seconds: float) -> str:
+def _summary(result: BuildResult, early: Iterable[str], seconds: float) -> str:
+    """``1 page changed (3 files written, 1 removed) in 40 ms``: what a reader would see."""
     report = result.report
-    pages = sum(1 for dest in report.written if dest.endswith(".html"))
+    pages = {dest for dest in [*early, *report.written] if dest.endswith(".html")}
+    files = len(set(early) | set(report.written))
     return (
-        f"{pages} pages rewritten ({len(report.written)} files written, "
-        f"{len(report.removed)} removed, {result.rendered} rendered) in {seconds * 1000:.0f} ms"
+        f"{len(pages)} {'page' if len(pages) == 1 else 'pages'} changed "
+        f"({files} {'file' if files == 1 else 'files'} written, {len(report.removed)} removed) "
+        f"in {seconds * 1000:.0f} ms"
     )

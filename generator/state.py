@@ -47,7 +47,7 @@ from generator.write import CACHE_DIR, WriteReport
 if TYPE_CHECKING:
     from generator.incremental import Engine
 
-STATE_FORMAT = 2
+STATE_FORMAT = 4
 # Libraries whose output ends up in pages: a new version of any makes the state stale.
 LIBRARIES = ("jinja2", "markdown", "markupsafe", "yaml", "frontmatter", "numpy", "PIL")
 LIBRARIES += ("pagefind_bin",)

@@ -47,9 +47,6 @@ def axe_violations(browser, url: str, scheme: str, viewport: dict | None = None)
     try:
         response = page.goto(url)
         assert response is not None and response.ok, url
-        # Blocks below the first screen are not rendered until scrolled to
-        # (content-visibility); render them so axe can measure their contrast.
-        page.add_style_tag(content="* { content-visibility: visible !important; }")
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS

@@ -11,7 +11,7 @@ from generator.build import BuildOptions
 from generator.check import check_site, format_json, format_text
 from generator.cli import main
 from generator.errors import ConfigError
-from generator.lint import _add_months
+from generator.lint.dates import add_months
 from generator.rules import RULES, check_settings
 from tests.conftest import FIXED_NOW, REPO, copy_sample_site
 
@@ -229,9 +229,9 @@ def test_a_bad_check_table_is_a_config_error_with_its_line(copy_site):
 
 
 def test_add_months_keeps_to_the_calendar():
-    assert _add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
-    assert _add_months(date(2024, 5, 2), 12) == date(2025, 5, 2)
-    assert _add_months(date(9999, 5, 2), 12) == date.max
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2024, 5, 2), 12) == date(2025, 5, 2)
+    assert add_months(date(9999, 5, 2), 12) == date.max
 
 
 def test_the_readme_documents_every_rule_and_the_json_shape():
@@ -254,7 +254,7 @@ def test_the_readme_documents_every_rule_and_the_json_shape():
 
 
 def test_the_page_scan_reads_tags_not_text():
-    from generator.lint import _scan
+    from generator.lint.scan import scan as scan_tags
 
     page = (
         b'<h2 id="a">A</h2><pre><code>&lt;a href="/blog/in-code/"&gt;</code></pre>'
@@ -263,6 +263,6 @@ def test_the_page_scan_reads_tags_not_text():
         b"<a href='/blog/single/' name=top>x</a><A HREF=/blog/bare/ ID=b>y</A>"
         b'<img alt="a > b" src="/blog/i&amp;j.png"><p id="">z</p>'
     )
-    scan = _scan(page)
+    scan = scan_tags(page)
     assert scan.ids == {"a", "top", "b"}
     assert scan.refs == (("a", "/blog/single/"), ("a", "/blog/bare/"), ("img", "/blog/i&j.png"))

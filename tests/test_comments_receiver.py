@@ -54,6 +54,8 @@ def test_a_good_comment_is_stored_as_pending_and_answered_303(receiver):
 def test_the_preview_servers_origin_and_a_single_file_article_are_accepted(receiver):
     response = receiver.post(good_fields(article="sun"), origin="http://127.0.0.1:8000")
     assert response.status == 303
+    # The reader is sent back where the form was: the preview's own thank-you page.
+    assert response.getheader("Location") == "http://127.0.0.1:8000/comments/thanks/"
     assert receiver.stored()[-1]["article"] == "sun"
 
 

@@ -19,7 +19,7 @@ from tests.test_html_validity import VNU_JAR, nu_messages
 EXPORT = Path(__file__).resolve().parent / "data" / "import" / "clinic-export.xml"
 THEME_TEST = SHARED / "fixtures" / "wordpress" / "themeunittestdata.wordpress.xml"
 TODAY = date(2024, 5, 1)
-# slug -> publication time in the site's timezone (America/Chicago; DST from March 10).
+# slug -> publication time as WordPress showed it: post_date with the offset post_date_gmt gives.
 PUBLISHED = {
     "acne-what-works": "2024-03-01T09:30:00-06:00",
     "creme-solaire-guide": "2024-03-02T17:30:00-06:00",
@@ -30,7 +30,7 @@ PUBLISHED = {
     "mole-checks": "2024-03-07T08:15:00-06:00",  # no post_date_gmt: the blog's local time
     "laser-hair-removal": "2024-03-08T06:00:00-06:00",
     "dry-skin-remedies": "2024-03-09T06:00:00-06:00",
-    "okologische-hautpflege": "2024-03-10T07:00:00-05:00",
+    "okologische-hautpflege": "2024-03-10T06:00:00-06:00",  # the export's offset, not the zone's
 }
 DRAFTS = [
     "chemical-peels",
@@ -133,8 +133,20 @@ def test_pages_are_flattened_and_collisions_reported(imported):
     site, report, result = imported
     urls = {page.url for page in result.site.pages}
     assert {"/our-services/", "/our-services-acne-clinic/"} <= urls
+    # The starter's About page was never edited: the imported About page takes its place.
+    assert report.starters_replaced == ["content/pages/about.md"]
+    assert "old about page" in (site / "content/pages/about.md").read_text("utf-8")
+
+
+def test_an_edited_starter_page_is_kept(tmp_path):
+    site = tmp_path / "site"
+    new_site(site, TODAY)
+    about = site / "content/pages/about.md"
+    about.write_text(about.read_text("utf-8").replace("Tell your readers", "We tell readers"))
+    report = import_files([EXPORT], site, today=TODAY)
     assert any("page 203" in reason and "already exists" in reason for reason in report.skipped)
-    assert "old about page" not in (site / "content/pages/about.md").read_text("utf-8")
+    assert "old about page" not in about.read_text("utf-8")
+    assert report.starters_replaced == [] and report.language == ""  # no longer a new site
 
 
 def test_the_imported_site_passes_check(imported):
@@ -168,7 +180,8 @@ def test_the_wordpress_theme_unit_test_export_imports_and_builds(tmp_path):
     assert {"markup-html-tags-and-formatting", "block-image", "post-format-gallery"} <= slugs
     assert not {"template-password-protected", "draft", "scheduled"} & slugs
     assert any("greek" in page.slug for page in result.site.pages)
-    assert len(report.imported) == 71 and report.authors_added == ["themedemos", "themereviewteam"]
+    # 72: the About page takes the place of the starter's unedited one.
+    assert len(report.imported) == 72 and report.authors_added == ["themedemos", "themereviewteam"]
     if VNU_JAR.is_file():
         # The fixture's Greek pages are Greek on an English site: the checker's language
         # guess is about the content, not the markup, so it is the one message let through.

@@ -21,10 +21,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import incremental, lint, parse
+from generator import incremental, parse
 from generator.config import Config
 from generator.errors import SiteError
 from generator.incremental import BuildOptions, Engine
+from generator.lint import link_check
+from generator.lint import memo as link_memo
+from generator.lint.locate import source_text
+from generator.lint.resolve import Asking, Links
+from generator.lint.scan import PageScan
+from generator.lint.scan import scan as scan_tags
 from tests.conftest import FIXED_NOW, SITES, copy_sample_site
 
 LINK_CASES = [
@@ -111,21 +117,19 @@ def test_scans_are_those_of_parsing_every_tag(sites, name):
     tags: dict = {}  # shared, as a build shares it between pages
     for dest in sorted(outputs):
         if dest.endswith(".html"):
-            assert lint._scan(outputs[dest], tags) == _reference_scan(outputs[dest]), dest
+            assert scan_tags(outputs[dest], tags) == _reference_scan(outputs[dest]), dest
 
 
 @pytest.mark.parametrize("name", ["sample", "basic", "comments", "incremental", "tricky"])
 def test_page_problems_are_those_of_following_every_link(sites, name):
     config, outputs = sites[name]["config"], sites[name]["outputs"]
-    scans = {dest: lint._scan(outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")}
-    resolved = lint._Links(config, scans, outputs)
+    scans = {dest: scan_tags(outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")}
+    resolved = Links(config, scans, outputs)
     for dest, scan in scans.items():
         consulted: set[str] = set()
-        expected = _reference_page_problems(
-            config, scans, lint._Asking(outputs, consulted), dest, scan
-        )
+        expected = _reference_page_problems(config, scans, Asking(outputs, consulted), dest, scan)
         asked: set[str] = set()
-        assert lint._page_problems(resolved, dest, scan, asked) == expected, dest
+        assert link_check.page_problems(resolved, dest, scan, asked) == expected, dest
         # Every output name the answer depends on is noted, so that the memo knows when
         # a page must be checked again.
         assert consulted <= asked, dest
@@ -133,7 +137,7 @@ def test_page_problems_are_those_of_following_every_link(sites, name):
 
 def test_the_tricky_article_has_problems_of_every_kind(sites):
     config, outputs = sites["tricky"]["config"], sites["tricky"]["outputs"]
-    scans = {dest: lint._scan(outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")}
+    scans = {dest: scan_tags(outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")}
     problems, targets = _reference_page_problems(
         config, scans, outputs, "posts/tricky/index.html", scans["posts/tricky/index.html"]
     )
@@ -147,23 +151,23 @@ def test_the_tricky_article_has_problems_of_every_kind(sites):
 def test_findings_are_those_of_following_every_link(sites, name):
     kept = sites[name]
     texts = {
-        source.src_path: lint._text(source.data)
+        source.src_path: source_text(source.data)
         for source in kept["sources"].posts + kept["sources"].pages
         if source.kind != "asset"
     }
     arguments = (kept["config"], kept["site"], kept["outputs"], texts)
-    found = [_shown(finding) for finding in lint.links(*arguments)]
+    found = [_shown(finding) for finding in link_check.links(*arguments)]
     with (
-        mock.patch.object(lint, "_scan", lambda data, tags=None: _reference_scan(data)),
+        mock.patch.object(link_memo, "scan", lambda data, tags=None: _reference_scan(data)),
         mock.patch.object(
-            lint,
-            "_page_problems",
+            link_check,
+            "page_problems",
             lambda links, dest, scan, asked: _reference_page_problems(
                 links.config, links.scans, links.outputs, dest, scan
             ),
         ),
     ):
-        expected = [_shown(finding) for finding in lint.links(*arguments)]
+        expected = [_shown(finding) for finding in link_check.links(*arguments)]
     assert found == expected
     if name in LINK_CASES:
         assert found
@@ -184,17 +188,17 @@ refs = st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join)
 @given(links=st.lists(st.tuples(st.integers(0, 10**6), refs), min_size=1, max_size=40))
 def test_any_link_is_judged_as_following_it_plainly_would(sites, links):
     config, outputs = sites["tricky"]["config"], sites["tricky"]["outputs"]
-    scans = {dest: lint._scan(outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")}
+    scans = {dest: scan_tags(outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")}
     pages = sorted(scans)
-    resolved = lint._Links(config, scans, outputs)  # one for all links: its memory is tested
+    resolved = Links(config, scans, outputs)  # one for all links: its memory is tested
     for number, ref in links:
         dest = pages[number % len(pages)]
-        scan = lint._Scan(frozenset(), (("a", ref),))
+        scan = PageScan(frozenset(), (("a", ref),))
         consulted: set[str] = set()
-        looking = lint._Asking(outputs, consulted)
+        looking = Asking(outputs, consulted)
         expected = _reference_page_problems(config, scans, looking, dest, scan)
         asked: set[str] = set()
-        assert lint._page_problems(resolved, dest, scan, asked) == expected, (dest, ref)
+        assert link_check.page_problems(resolved, dest, scan, asked) == expected, (dest, ref)
         assert consulted <= asked, (dest, ref)
 
 
@@ -229,7 +233,7 @@ def test_any_markup_is_scanned_as_parsing_every_tag_would(pages):
     tags: dict = {}
     for page in pages:
         data = page.encode("utf-8")
-        assert lint._scan(data, tags) == _reference_scan(data), page
+        assert scan_tags(data, tags) == _reference_scan(data), page
 
 
 def test_str_split_and_the_tag_regex_agree_on_spaces():
@@ -266,7 +270,7 @@ _REFERENCE_ATTRIBUTE = re.compile(
 _REFERENCE_LINKING = {"a": "href", "link": "href", "img": "src", "script": "src"}
 
 
-def _reference_scan(data: bytes) -> lint._Scan:
+def _reference_scan(data: bytes) -> PageScan:
     ids: set[str] = set()
     refs: list[tuple[str, str]] = []
     for match in _REFERENCE_TAG.finditer(data.decode("utf-8", errors="replace")):
@@ -283,7 +287,7 @@ def _reference_scan(data: bytes) -> lint._Scan:
         attribute = _REFERENCE_LINKING.get(tag)
         if attribute and values.get(attribute):
             refs.append((tag, values[attribute]))
-    return lint._Scan(frozenset(ids), tuple(refs))
+    return PageScan(frozenset(ids), tuple(refs))
 
 
 def _reference_body_headings(text: str):

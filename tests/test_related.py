@@ -22,7 +22,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 import generator.related as related
 from generator.model import Article, Term
-from generator.related import RelatedIndex, related_slugs, term_counts
+from generator.related import RelatedIndex, Tuning, related_slugs, term_counts
+from generator.related.ranking import Ranking
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -118,9 +119,7 @@ def test_count_limits_the_list():
     assert related_slugs(corpus, 0)["a1"] == ()
 
 
-def test_block_size_groups_and_runs_do_not_change_the_ranking(monkeypatch):
-    import generator.related as related
-
+def test_block_size_groups_and_runs_do_not_change_the_ranking():
     corpus = [
         article(
             f"a{n}",
@@ -132,12 +131,10 @@ def test_block_size_groups_and_runs_do_not_change_the_ranking(monkeypatch):
         for n in range(40)
     ]
     expected = related_slugs(corpus, 5)
-    monkeypatch.setattr(related, "_BLOCK_ROWS", 3)
-    monkeypatch.setattr(related, "_GROUP", 2)
-    monkeypatch.setattr(related, "_RUN", 10**9)  # every posting through the join
-    assert related_slugs(corpus, 5) == expected
-    monkeypatch.setattr(related, "_RUN", 1)  # every tag's longest run as a slice
-    assert related_slugs(corpus, 5) == expected
+    joined = Tuning(block_rows=3, group=2, run=10**9)  # every posting through the join
+    assert related_slugs(corpus, 5, joined) == expected
+    sliced = Tuning(block_rows=3, group=2, run=1)  # every tag's longest run as a slice
+    assert related_slugs(corpus, 5, sliced) == expected
 
 
 # -- the scoring, as the module docstring states it -----------------------------------
@@ -251,20 +248,13 @@ def test_the_reference_agrees_on_a_larger_corpus():
 class RelatedEdits(RuleBasedStateMachine):
     """Random edits of a small corpus; after each, the index must agree with a fresh ranking."""
 
-    knobs: dict[str, object] = {}
+    tuning = Tuning()
 
     def __init__(self) -> None:
         super().__init__()
-        self.saved = {name: getattr(related, name) for name in self.knobs}
-        for name, value in self.knobs.items():
-            setattr(related, name, value)
-        self.index = RelatedIndex()
+        self.index = RelatedIndex(self.tuning)
         self.articles: dict[str, Article] = {}  # by slug, in list order
         self.count = 3
-
-    def teardown(self) -> None:
-        for name, value in self.saved.items():
-            setattr(related, name, value)
 
     @initialize(corpus=corpora(st.integers(2, 16), pins=False))  # pins come with edits
     def start(self, corpus):
@@ -341,7 +331,7 @@ class TightRelatedEdits(RelatedEdits):
     """The same with no slack kept, tiny groups and blocks, and short runs added as slices:
     lists run short, bounds tie, and the fallbacks are taken."""
 
-    knobs = {"_SLACK": 0, "_GROUP": 2, "_BLOCK_ROWS": 3, "_RUN": 2}
+    tuning = Tuning(slack=0, group=2, block_rows=3, run=2)
 
 
 _machine_settings = settings(
@@ -372,22 +362,21 @@ def test_one_edit_ranks_only_a_few_lists_again(monkeypatch):
     corpus[150] = replace(corpus[150], tags=(Term("tag", "t3", "t3", ""),))
     expected = related_slugs(corpus, 4)
     ranked: list[int] = []
-    rank_rows = RelatedIndex._rank_rows
+    rank_rows = Ranking._rank_rows
 
     def counting(self, rows, *args):
         ranked.append(len(rows))
         return rank_rows(self, rows, *args)
 
-    monkeypatch.setattr(RelatedIndex, "_rank_rows", counting)
+    monkeypatch.setattr(Ranking, "_rank_rows", counting)
     assert index.update(corpus, 4) == expected
     assert 1 <= sum(ranked) < 30  # the edited article and a few lists, not all 300
 
 
-def test_a_list_whose_bound_article_moves_in_time_is_ranked_again(monkeypatch):
+def test_a_list_whose_bound_article_moves_in_time_is_ranked_again():
     # "source" keeps one article and, as its bound, the next one: "b". Once "b" is
     # older than "j", the bound must be "j", or an article added between them
     # (with the same score) would wrongly pass before "j".
-    monkeypatch.setattr(related, "_SLACK", 0)
     filler = [article(f"filler-{n}", text="filler", day=n) for n in range(16)]
     corpus = {
         a.slug: a
@@ -399,7 +388,7 @@ def test_a_list_whose_bound_article_moves_in_time_is_ranked_again(monkeypatch):
             *filler,
         ]
     }
-    index = RelatedIndex()
+    index = RelatedIndex(Tuning(slack=0))
     assert index.update(list(corpus.values()), 1)["source"] == ("a",)
     corpus["b"] = replace(corpus["b"], published=START + timedelta(days=1))
     assert index.update(list(corpus.values()), 1)["source"] == ("a",)

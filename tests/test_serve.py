@@ -53,10 +53,10 @@ class Server:
                 time.sleep(0.1)
         raise AssertionError("sitegen serve did not start listening within 60 s")
 
-    def get(self, path: str) -> tuple[int, bytes]:
+    def get(self, path: str, method: str = "GET") -> tuple[int, bytes]:
         """GET ``path`` exactly as written (no client-side normalisation of ``..``)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.putrequest(method, path, skip_accept_encoding=True)
         connection.endheaders()
         response = connection.getresponse()
         return response.status, response.read()
@@ -142,11 +142,42 @@ def test_a_build_error_shows_on_every_page_until_fixed(server):
     index.write_text(good.replace("category: Skin Treatments", "category: [Skin"))
     body = server.wait_for("/posts/what-is-micro-needling/", "sitegen-error")
     assert b"content/posts/what-is-micro-needling/index.md:" in body
+    # The lines around the mistake, the marker under its column, drawn for a phone too.
+    assert b'name="viewport" content="width=device-width' in body
+    frame = body.split(b'id="sitegen-frame"', 1)[1].split(b"</pre>", 1)[0].decode()
+    assert "category: [Skin" in frame  # YAML finds the open bracket on the line after it
+    assert any(line.startswith("&gt; ") for line in frame.split("\n")), frame
+    assert re.search(r"\n +\d* *\| +\^", frame), frame
     assert b"not valid YAML" in body and b"/livereload.js" in body
     assert b"sitegen-error" in server.get("/")[1]
     index.write_text(good)
     server.wait_for("/posts/what-is-micro-needling/", "<h1>What is Micro needling?")
     assert server.process.poll() is None
+
+
+def test_head_answers_as_get_without_a_body(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("HEAD", "/posts/what-is-micro-needling/")
+    response = connection.getresponse()
+    assert response.status == 200 and response.read() == b""
+    assert int(response.getheader("Content-Length")) > 1000
+    assert server.get("/no-such-page/", "HEAD")[0] == 404
+
+
+def test_editor_temporary_files_are_not_changes(server):
+    """``sed -i`` and editors' save files come and go without a rebuild line of their own."""
+    folder = server.site / "content/posts/what-is-micro-needling"
+    section = folder / "01-what-is-micro-needling.md"
+    for name in ("sed6GLF2b", ".tmp-save", "4913", "01-what-is-micro-needling.md~"):
+        (folder / name).write_text(section.read_text())
+        (folder / name).unlink()
+    section.write_text(section.read_text() + "\nA closing sentence for the watcher.\n")
+    server.wait_for("/posts/what-is-micro-needling/", "A closing sentence for the watcher.")
+    time.sleep(1)
+    log = server.stop()
+    assert "01-what-is-micro-needling.md changed: 1 page changed (" in log, log
+    for name in ("sed6GLF2b", ".tmp-save", "4913", ".md~"):
+        assert name not in log, log
 
 
 def test_a_stylesheet_edit_is_served_under_the_old_name(server):
@@ -185,22 +216,35 @@ def test_the_error_page_escapes_the_message():
 def test_preview_reports_and_recovers(tmp_path):
     site = copy_sample_site(tmp_path / "site")
     preview = Preview(site)
-    assert re.match(r"Initial build: 3\d pages rewritten \(", preview.rebuild())
+    assert re.match(r"Initial build: 3\d pages changed \(", preview.rebuild())
     section = site / "content/posts/what-is-micro-needling/01-what-is-micro-needling.md"
     section.write_text(section.read_text() + "\nA new closing sentence.\n")
     line = preview.rebuild([section])
     assert re.fullmatch(
         r"content/posts/what-is-micro-needling/01-what-is-micro-needling\.md changed: "
-        r"1 pages rewritten \(\d+ files written, \d+ removed, 1 rendered\) in \d+ ms",
+        r"1 page changed \(\d+ files? written, \d+ removed\) in \d+ ms",
         line,
     ), line
     broken = site / "content/posts/broken.md"
     broken.write_text("---\ntitle: [oops\n---\n")
     line = preview.rebuild([broken])
     assert "build failed\ncontent/posts/broken.md:3:1: error:" in line
+    assert "> 3 | ---" in line  # the lines around the mistake, as on the error page
     assert preview.error is not None
     broken.unlink()
-    assert "0 pages rewritten" in preview.rebuild([broken]) and preview.error is None
+    assert "0 pages changed" in preview.rebuild([broken]) and preview.error is None
+
+
+def test_a_page_written_ahead_of_the_rebuild_is_counted_as_changed(tmp_path):
+    """The edited page is written before the rebuild, which then finds it current."""
+    site = copy_sample_site(tmp_path / "site")
+    preview = Preview(site)
+    preview.rebuild()
+    section = site / "content/posts/what-is-micro-needling/01-what-is-micro-needling.md"
+    section.write_text(section.read_text() + "\nA new closing sentence.\n")
+    early = preview.write_edited([section])
+    assert early == ["posts/what-is-micro-needling/index.html"]
+    assert ": 1 page changed (" in preview.rebuild([section], early)
 
 
 def _listening_addresses(port: int) -> set[str]:

@@ -68,8 +68,11 @@ def _list(args: argparse.Namespace) -> int:
     from generator.comments import moderate
 
     store = _open(args.db)
-    for line in moderate.pending_lines(store):
+    lines = list(moderate.pending_lines(store))
+    for line in lines:
         print(line)
+    if not lines:
+        print("No comments are waiting for moderation.")
     store.close()
     return 0
 

@@ -4,11 +4,13 @@ It answers a POST to the path of ``[comments] endpoint``; every answer:
 
 =====  ==================================================================
 303    See Other: the comment is stored as pending; ``Location`` is the
-       build's thank-you page. A filled honeypot gets the same answer and
-       nothing is stored.
+       build's thank-you page, on the origin the form was posted from (an
+       allowed one, such as ``sitegen serve`` on a laptop). A filled
+       honeypot gets the same answer and nothing is stored.
 400    Bad Request: the form is not valid UTF-8 form data, a field is
        missing, empty, given twice or too long, the email has no valid
-       shape, or a field holds control characters. (Tornado answers 400 and
+       shape, or a field holds control characters, direction controls
+       (U+202E ...) or zero-width characters. (Tornado answers 400 and
        closes the connection for a malformed request or a body over eight
        times the size limit.)
 403    Forbidden: the ``Origin`` header is missing or is neither the origin
@@ -49,6 +51,7 @@ import tornado.web
 
 from generator.comments import THANKS_PATH
 from generator.comments.articles import comment_settings, load_articles
+from generator.comments.impostors import impersonation, invisible_problem, protected_people
 from generator.comments.store import CommentsError, CommentStore, NewComment
 from generator.comments.text import markup_problem
 
@@ -71,6 +74,17 @@ class ReceiverSettings:
     rate_limit: int
     rate_window: int
     max_length: int
+    thanks_path: str = "/" + THANKS_PATH  # under base_url's path: the same on every origin
+    # Names a comment must not pose as: the clinic, [authors], [reviewers] (see impostors).
+    people: tuple[tuple[str, str], ...] = ()
+
+    def thanks_for(self, origin: str) -> str:
+        """The thank-you page on ``origin`` (an allowed one), so that a reader testing on a
+        laptop lands on the preview's page, not on the live site."""
+        origin = same_origin(origin)
+        if origin in self.origins and not self.thanks_url.startswith(origin + "/"):
+            return origin + self.thanks_path
+        return self.thanks_url
 
     @property
     def max_body(self) -> int:
@@ -84,11 +98,13 @@ def receiver_settings(site_dir: Path) -> ReceiverSettings:
     return ReceiverSettings(
         path=urlsplit(comments.endpoint).path or "/",
         thanks_url=config.base_url + THANKS_PATH,
+        thanks_path=config.base_path + THANKS_PATH,
         origins=frozenset(map(same_origin, (config.origin, *comments.allowed_origins))),
         articles=frozenset(article.slug for article in articles),
         rate_limit=comments.rate_limit,
         rate_window=comments.rate_window,
         max_length=comments.max_length,
+        people=protected_people(config),
     )
 
 
@@ -177,14 +193,17 @@ class CommentHandler(tornado.web.RequestHandler):
                 raise Refused(413, "The comment is too long.")
             form = parse_form(bytes(self.received))
             if form.get(HONEYPOT):
-                self.redirect(self.receiver.thanks_url, status=303)  # the same answer, unsaved
+                self.redirect(self._thanks(), status=303)  # the same answer, unsaved
                 return
             comment = validate(form, self.receiver)
         except Refused as refused:
             self._refuse(refused)
             return
         self.store.add(comment)
-        self.redirect(self.receiver.thanks_url, status=303)
+        self.redirect(self._thanks(), status=303)
+
+    def _thanks(self) -> str:
+        return self.receiver.thanks_for(self.request.headers.get("Origin", ""))
 
     def _check_headers(self) -> None:
         length = self.request.headers.get("Content-Length", "0")
@@ -247,7 +266,7 @@ def validate(form: dict[str, str], settings: ReceiverSettings) -> NewComment:
             raise Refused(400, f"The field '{key}' holds {problem}; please write plain text.")
     if article not in settings.articles:
         raise Refused(422, "The form names no article of this site.")
-    return NewComment(article, name, email, text)
+    return NewComment(article, name, email, text, impersonation(name, dict(settings.people)))
 
 
 def _field(form: dict[str, str], key: str, limit: int, *, lines: bool) -> str:
@@ -259,6 +278,11 @@ def _field(form: dict[str, str], key: str, limit: int, *, lines: bool) -> str:
     allowed = "\n\t" if lines else ""
     if any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value):
         raise Refused(400, f"The field '{key}' holds control characters.")
+    invisible = invisible_problem(value)
+    if invisible:
+        raise Refused(
+            400, f"The field '{key}' holds an invisible character ({invisible}); please remove it."
+        )
     return value
 
 

@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS comments (
 );
 CREATE INDEX IF NOT EXISTS comments_by_status ON comments (status, received, id);
 """
+# Added later; a database made before it gets the column on opening.
+_WARNING_COLUMN = "ALTER TABLE comments ADD COLUMN warning TEXT NOT NULL DEFAULT ''"
 
 
 class CommentsError(SiteError):
@@ -50,6 +52,7 @@ class NewComment:
     name: str
     email: str
     body: str
+    warning: str = ""  # for the moderator, like a name posing as the reviewer (impostors)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class StoredComment:
     body: str
     received: datetime  # UTC
     status: str
+    warning: str = ""
 
 
 class CommentStore:
@@ -76,6 +80,9 @@ class CommentStore:
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA busy_timeout=5000")
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(comments)")}
+            if "warning" not in columns:
+                self._db.execute(_WARNING_COLUMN)
         except sqlite3.Error as error:
             raise CommentsError(str(path), f"cannot open the comment database: {error}") from None
 
@@ -86,8 +93,16 @@ class CommentStore:
         """Store a pending comment in one transaction; return its id."""
         received = received or datetime.now(UTC)
         cursor = self._db.execute(
-            "INSERT INTO comments (article, name, email, body, received) VALUES (?, ?, ?, ?, ?)",
-            (comment.article, comment.name, comment.email, comment.body, received.isoformat()),
+            "INSERT INTO comments (article, name, email, body, received, warning)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                comment.article,
+                comment.name,
+                comment.email,
+                comment.body,
+                received.isoformat(),
+                comment.warning,
+            ),
         )
         return int(cursor.lastrowid)
 
@@ -98,11 +113,12 @@ class CommentStore:
 
     def _select(self, rest: str, arguments: tuple) -> list[StoredComment]:
         rows = self._db.execute(
-            f"SELECT id, article, name, body, received, status FROM comments {rest}", arguments
+            f"SELECT id, article, name, body, received, status, warning FROM comments {rest}",
+            arguments,
         )
         return [
-            StoredComment(id, article, name, body, datetime.fromisoformat(received), state)
-            for id, article, name, body, received, state in rows
+            StoredComment(id, article, name, body, datetime.fromisoformat(received), state, warn)
+            for id, article, name, body, received, state, warn in rows
         ]
 
     def set_status(self, comment_id: int, status: str) -> StoredComment:

@@ -5,7 +5,9 @@ writer turns that data into files (:mod:`.writer`)::
 
     text.py       plain text: a title line, short heading lines, bullets
     html.py       a saved HTML page: the article without the page's furniture
-    wordpress.py  a WordPress export (WXR): every post and page
+    wordpress.py  a WordPress export (WXR): every post and page, their comments, and
+                  (oldsite, relink, migration, fetch) the old site's links, files and
+                  addresses carried over
 
 For example ``import_files([Path("seeds/what-is-micro-needling.txt")], Path("."))``
 writes ``content/posts/what-is-micro-needling/`` and returns what it did.
@@ -17,27 +19,59 @@ from datetime import date, datetime
 from pathlib import Path
 
 from generator.config import load_config
+from generator.importers.fetch import FileJob, FileSource, fetch_files
 from generator.importers.html import import_html
 from generator.importers.model import ImportedFile, ImportFileError
 from generator.importers.text import import_text
-from generator.importers.wordpress import import_wordpress, is_wordpress_export
+from generator.importers.wordpress import Target, import_wordpress, is_wordpress_export
 from generator.importers.writer import ImportReport, write_imports
+from generator.progress import Progress
+from generator.schema import ARTICLE_FIELDS
+
+QUERY_HOSTS = ("apache", "nginx")  # hosts whose redirect rules match ?p=12
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
 def import_files(
-    paths: list[Path], site_dir: Path, *, force: bool = False, today: date | None = None
+    paths: list[Path],
+    site_dir: Path,
+    *,
+    force: bool = False,
+    today: date | None = None,
+    source: FileSource | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import every file of ``paths`` into the site at ``site_dir``; nothing is written
-    until every file has been read, so a broken file leaves the site as it was."""
+    until every file has been read, so a broken file leaves the site as it was.
+
+    With a ``source``, the old site's images and documents are brought into the
+    site (see :mod:`.fetch`) and every reference to them rewritten; without one,
+    references stay as they are and the summary lists the images to fetch.
+    """
     config = load_config(site_dir)
     today = today or datetime.now(config.zone).date()
-    files = [read_file(path, config.zone, today) for path in paths]
-    return write_imports(site_dir, files, force=force)
+    target = Target(
+        config.base_url,
+        place_files=source is not None,
+        old_addresses=keeps_old_addresses(),
+        query_addresses=getattr(getattr(config, "publish", None), "host", "") in QUERY_HOSTS,
+    )
+    files = [read_file(path, config.zone, today, target) for path in paths]
+    report = write_imports(site_dir, files, force=force)
+    if source is not None:
+        jobs = [FileJob(url, upload, dest) for url, upload, dest in report.files]
+        fetched = fetch_files(site_dir, jobs, source, progress or Progress())
+        report.fetched = fetched
+    return report
 
 
-def read_file(path: Path, zone, today: date) -> ImportedFile:
+def keeps_old_addresses() -> bool:
+    """Whether the build writes redirects (``aliases:`` in front matter)."""
+    return any(field.name == "aliases" for field in ARTICLE_FIELDS)
+
+
+def read_file(path: Path, zone, today: date, target: Target | None = None) -> ImportedFile:
     """One file's articles, by what the file holds (WordPress XML, HTML or plain text)."""
     name = str(path)
     try:
@@ -45,7 +79,7 @@ def read_file(path: Path, zone, today: date) -> ImportedFile:
     except OSError as error:
         raise ImportFileError(name, f"cannot read the file: {error.strerror or error}") from None
     if is_wordpress_export(data):
-        return import_wordpress(name, data, zone, today)
+        return import_wordpress(name, data, zone, today, target)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

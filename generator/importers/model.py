@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from generator.errors import SiteError
@@ -29,6 +30,21 @@ class ImportedSection:
 
 
 @dataclass(frozen=True)
+class ImportedComment:
+    """A reader's approved comment, as a comment file beside its article holds it.
+
+    ``id`` names the file (``comment-<id>.md``); ``reply_to`` is the id of the
+    comment it answers. The commenter's e-mail and IP address are never kept.
+    """
+
+    id: str
+    name: str
+    published: datetime  # UTC
+    body: str  # Markdown
+    reply_to: str = ""
+
+
+@dataclass(frozen=True)
 class ImportedArticle:
     """An article (``kind="post"``) or a page (``kind="page"``) ready to be written.
 
@@ -44,6 +60,11 @@ class ImportedArticle:
     sections: tuple[ImportedSection, ...] = ()
     warnings: tuple[str, ...] = ()
     images: tuple[str, ...] = ()
+    files: tuple[tuple[str, str, str], ...] = ()  # (old URL, upload path, path in the site)
+    dead_links: tuple[tuple[str, str, str], ...] = ()  # (old URL, text, why): links removed
+    without_alt: tuple[str, ...] = ()  # images nothing describes, marked {decorative}
+    comments: tuple[ImportedComment, ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)  # e.g. comments left out, by why
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,9 @@ class ImportedFile:
     authors: dict[str, str] = field(default_factory=dict)  # key -> display name
     warnings: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()  # what was left out on purpose, with the reason
+    redirects: dict[str, str] = field(default_factory=dict)  # old address -> new URL
+    language: str = ""  # the language the source says it is written in
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def describe(text: str, limit: int = DESCRIPTION_LENGTH) -> str:

@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from io import BytesIO
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from markupsafe import escape
@@ -37,6 +38,17 @@ from generator.importers.markup import (
     split_sections,
     to_markdown,
 )
+from generator.importers.migration import (
+    FilePlan,
+    OldAddresses,
+    Placed,
+    aliases,
+    new_addresses,
+    new_url,
+    plan_files,
+    term_redirects,
+    term_urls,
+)
 from generator.importers.model import (
     ImportedArticle,
     ImportedFile,
@@ -44,6 +56,10 @@ from generator.importers.model import (
     ImportFileError,
     describe,
 )
+from generator.importers.oldsite import OldSite, read_old_site
+from generator.importers.relink import NewAddresses, file_uses, relink
+from generator.importers.sitefiles import markdown_url
+from generator.importers.wpcomments import ReadComments, read_comments
 from generator.slugs import slugify
 
 WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.\d+/$")
@@ -72,13 +88,20 @@ CLOSING_SHORTCODE = re.compile(r"\[/([a-z][a-z0-9_-]*)\]")
 ATTRIBUTE_SHORTCODE = re.compile(r"\[([a-z][a-z0-9_-]*)(\s+[^\]]*=[^\]]*|\s*/)\]")
 
 
-def import_wordpress(path: str, data: bytes, zone: ZoneInfo, today: date) -> ImportedFile:
-    """Read a WXR export; every post and page becomes an :class:`ImportedArticle`."""
+def import_wordpress(
+    path: str, data: bytes, zone: ZoneInfo, today: date, target: Target | None = None
+) -> ImportedFile:
+    """Read a WXR export; every post and page becomes an :class:`ImportedArticle`.
+
+    With a ``target`` (the new site's address), links to the old site are
+    rewritten and its files planned (see :mod:`.migration`); without one, file
+    references stay as they are and are listed for the user to fetch.
+    """
     namespaces = _namespaces(path, data)
     channel = ET.fromstring(data).find("channel")
     if channel is None:
         raise ImportFileError(path, "not a WordPress export: no <channel> in the RSS")
-    reader = _Reader(path, namespaces, zone, today)
+    reader = _Reader(path, namespaces, zone, today, target or Target())
     return reader.read(channel)
 
 
@@ -114,13 +137,44 @@ def _namespaces(path: str, data: bytes) -> dict[str, str]:
     return found
 
 
+@dataclass(frozen=True)
+class Target:
+    """The new site an export is imported into."""
+
+    base_url: str = ""
+    place_files: bool = False  # False: references to the old site's files stay as they are
+    old_addresses: bool = False  # write aliases and [redirects] for the old addresses
+    query_addresses: bool = False  # the host can redirect addresses with ?p=12
+
+
+@dataclass
+class _Prepared:
+    """An item to import, read but not yet converted."""
+
+    item: ET.Element
+    kind: str
+    id: str
+    link: str
+    raw: str
+    document: object
+    title: str
+    draft_reasons: list[str]
+    slug: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
 class _Reader:
-    def __init__(self, path: str, namespaces: dict[str, str], zone: ZoneInfo, today: date):
+    def __init__(
+        self, path: str, namespaces: dict[str, str], zone: ZoneInfo, today: date, target: Target
+    ):
         self.path = path
         self.ns = namespaces
         self.zone = zone
         self.today = today
+        self.target = target
+        self.base_path = urlsplit(target.base_url).path or "/"
         self.slugs: dict[str, set[str]] = {"post": set(), "page": set()}
+        self.addresses = OldAddresses(target.base_url, target.query_addresses)
 
     def read(self, channel: ET.Element) -> ImportedFile:
         names = self._author_names(channel)
@@ -130,7 +184,7 @@ class _Reader:
             for item in items
             if self._wp(item, "post_type") == "page"
         }
-        articles, authors, left_out, skipped = [], {}, Counter(), []
+        prepared, left_out, skipped = [], Counter(), []
         for item in items:
             kind = self._wp(item, "post_type")
             status = self._wp(item, "status")
@@ -140,15 +194,87 @@ class _Reader:
             if status in LEFT_OUT_STATES:
                 skipped.append(f"{self._where(item)}: left out ({status})")
                 continue
-            article, author = self._article(item, kind, pages)
+            prepared.append(self._prepare(item, kind, pages))
+        old = read_old_site(channel, self.ns)
+        plan, addresses = self._plan(old, prepared)
+        articles, authors, counts = [], {}, Counter()
+        for entry in prepared:
+            article, author = self._article(entry, old, plan, addresses)
             articles.append(article)
+            counts.update(article.counts)
             if author:
                 authors[author] = names.get(author, author)
         if left_out:
-            counts = ", ".join(f"{n} {kind}" for kind, n in sorted(left_out.items()))
-            skipped.append(f"{self.path}: left out items that are not posts or pages: {counts}")
+            counts_text = ", ".join(f"{n} {kind}" for kind, n in sorted(left_out.items()))
+            skipped.append(
+                f"{self.path}: left out items that are not posts or pages: {counts_text}"
+            )
         keys = {slugify(login) or "author": name for login, name in authors.items()}
-        return ImportedFile(self.path, tuple(articles), keys, (), tuple(skipped))
+        redirects = {}
+        if self.target.old_addresses:
+            redirects = term_redirects(old, addresses.terms, self.addresses)
+        return ImportedFile(
+            self.path,
+            tuple(articles),
+            keys,
+            (),
+            tuple(skipped),
+            redirects=redirects,
+            language=(channel.findtext("language") or "").strip(),
+            counts=dict(counts),
+        )
+
+    def _prepare(self, item: ET.Element, kind: str, pages) -> _Prepared:
+        protected = bool(self._wp(item, "post_password"))
+        raw = "" if protected else self._text(item, f"{{{self.ns['content']}}}encoded")
+        html, notes = _clean_content(raw)
+        document = parse_html(html)
+        title = " ".join(self._text(item, "title").split())
+        draft_reasons = self._draft_reasons(item, title, document, protected)
+        title = title or f"Untitled {kind} {self._wp(item, 'post_id')}"
+        where = self._where(item)
+        entry = _Prepared(
+            item,
+            kind,
+            self._wp(item, "post_id"),
+            self._text(item, "link").strip(),
+            raw,
+            document,
+            title,
+            draft_reasons,
+            notes=[f"{where}: {note}" for note in notes],
+        )
+        entry.slug = self._slug(item, kind, title, pages, entry.notes)
+        return entry
+
+    def _plan(self, old: OldSite, prepared: list[_Prepared]) -> tuple[FilePlan, NewAddresses]:
+        placed = [
+            Placed(
+                entry.id,
+                entry.kind,
+                entry.slug,
+                not entry.draft_reasons,
+                tuple(file_uses(entry.document, old, entry.link))
+                if self.target.place_files
+                else (),
+            )
+            for entry in prepared
+        ]
+        plan = plan_files(placed, old, self.base_path)
+        used: dict[str, set[str]] = {"category": set(), "tags": set()}
+        for entry in prepared:
+            if entry.kind == "post" and not entry.draft_reasons:
+                categories = self._terms(entry.item, "category")
+                used["category"].update(slugify(name) for name in categories[:1])
+                tags = categories[1:] + self._terms(entry.item, "post_tag")
+                used["tags"].update(slugify(name) for name in tags)
+        terms = term_urls(old, used, self.base_path)
+        new = new_addresses(placed, old, terms, self.base_path)
+        taken = {url.rstrip("/") for url in new.items.values()} | {
+            f"{self.base_path}{folder}" for folder in RESERVED_PAGE_SLUGS
+        }
+        self.addresses = replace(self.addresses, taken=frozenset(taken))
+        return plan, new
 
     def _author_names(self, channel: ET.Element) -> dict[str, str]:
         names = {}
@@ -160,33 +286,48 @@ class _Reader:
     # -- one item ---------------------------------------------------------------------------
 
     def _article(
-        self, item: ET.Element, kind: str, pages: dict[str, tuple[str, str]]
+        self, entry: _Prepared, old: OldSite, plan: FilePlan, addresses: NewAddresses
     ) -> tuple[ImportedArticle, str]:
+        item, kind, document = entry.item, entry.kind, entry.document
         where = self._where(item)
-        protected = bool(self._wp(item, "post_password"))
-        raw = "" if protected else self._text(item, f"{{{self.ns['content']}}}encoded")
-        html, notes = _clean_content(raw)
-        document = parse_html(html)
-        title = " ".join(self._text(item, "title").split())
-        draft_reasons = self._draft_reasons(item, title, document, protected)
-        title = title or f"Untitled {kind} {self._wp(item, 'post_id')}"
-        warnings = [f"{where}: {note}" for note in notes]
-        slug = self._slug(item, kind, title, pages, warnings)
-        fields = self._front_matter(item, kind, title, document, draft_reasons)
-        context = Context(autop="<!-- wp:" not in raw)  # classic posts: blank lines are <p>s
+        found = relink(document, old, entry.link, addresses, lambda url: plan.ref(entry.id, url))
+        if not self.target.place_files:
+            found.files = []
+        fields = self._front_matter(item, kind, entry.title, document, entry.draft_reasons)
+        new = new_url(kind, entry.slug, self.base_path)
+        if self.target.old_addresses and not entry.draft_reasons:
+            kept, why = aliases(entry.link, new, self.addresses)
+            if kept:
+                fields["aliases"] = kept
+            elif why:
+                warnings_about_address = f"{where}: the old address {entry.link} {why}"
+                entry.notes.append(warnings_about_address)
+        context = Context(autop="<!-- wp:" not in entry.raw)  # classic posts: blank lines are <p>s
         intro, sections = self._body(kind, document, context)
-        if draft_reasons:
-            warnings.append(f"{where}: imported as a draft: " + ", ".join(draft_reasons))
+        intro, sections = _mark_decorative(intro, sections, found.without_alt)
+        warnings = list(entry.notes)
+        if entry.draft_reasons:
+            warnings.append(f"{where}: imported as a draft: " + ", ".join(entry.draft_reasons))
         warnings += [f"{where}: embedded media kept as a link: {url}" for url in context.media]
+        comments = read_comments(item, self.ns["wp"]) if kind == "post" else ReadComments()
         article = ImportedArticle(
             source=where,
             kind=kind,
-            slug=slug,
+            slug=entry.slug,
             front_matter=fields,
             intro=intro,
             sections=sections,
             warnings=tuple(warnings),
-            images=tuple(dict.fromkeys(context.images)),
+            images=tuple(dict.fromkeys(u for u in context.images if u not in found.without_alt))
+            if not self.target.place_files
+            else (),
+            files=tuple(
+                (url, old.upload_path(url), plan.dest[url]) for url in dict.fromkeys(found.files)
+            ),
+            dead_links=tuple(found.dead),
+            without_alt=tuple(found.without_alt),
+            comments=comments.comments,
+            counts=comments.counts,
         )
         return article, self._text(item, f"{{{DC_NAMESPACE}}}creator").strip()
 
@@ -299,14 +440,20 @@ class _Reader:
         return list(dict.fromkeys(name for name in names if name))
 
     def _date(self, item: ET.Element, name: str) -> datetime | None:
-        """``post_date_gmt`` in the site's timezone where set, else the blog's local time."""
-        gmt = self._wp(item, f"{name}_gmt")
-        if gmt and gmt != NO_DATE:
-            moment = _parse_date(gmt)
-            if moment:
-                return moment.replace(tzinfo=UTC).astimezone(self.zone)
+        """The time WordPress showed: the blog's local ``post_date`` with the offset that
+        ``post_date_gmt`` gives; in the site's timezone when the export has no GMT time."""
         local = self._wp(item, name)
-        return _parse_date(local) if local and local != NO_DATE else None
+        moment = _parse_date(local) if local and local != NO_DATE else None
+        if moment is None:
+            return None
+        gmt = self._wp(item, f"{name}_gmt")
+        universal = _parse_date(gmt) if gmt and gmt != NO_DATE else None
+        if universal is None:
+            return moment
+        offset = moment - universal
+        if abs(offset) > timedelta(hours=14) or offset.total_seconds() % 900:
+            return universal.replace(tzinfo=UTC).astimezone(self.zone)  # not an offset
+        return moment.replace(tzinfo=timezone(offset))
 
     def _where(self, item: ET.Element) -> str:
         return f"{self.path}: {self._wp(item, 'post_type') or 'item'} {self._wp(item, 'post_id')}"
@@ -393,3 +540,19 @@ def _link_paragraph(url: str) -> str:
     if not url.startswith(("http://", "https://")):
         return ""
     return f'<p><a href="{escape(url)}">{escape(url)}</a></p>'
+
+
+def _mark_decorative(
+    intro: str, sections: tuple[ImportedSection, ...], refs: list[str]
+) -> tuple[str, tuple[ImportedSection, ...]]:
+    """``![](photo.jpg)`` -> ``![](photo.jpg){decorative}`` for images nothing describes,
+    so that the build passes; the summary lists them for the writer to describe."""
+    if not refs:
+        return intro, sections
+    choices = "|".join(re.escape(markdown_url(ref)) for ref in sorted(set(refs)))
+    pattern = re.compile(r"!\[\]\((" + choices + r")\)(?!\{)")
+
+    def mark(text: str) -> str:
+        return pattern.sub(lambda m: m.group(0) + "{decorative}", text)
+
+    return mark(intro), tuple(ImportedSection(s.title, mark(s.body)) for s in sections)

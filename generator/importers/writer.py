@@ -10,13 +10,24 @@ end of the file so that nothing the user wrote there changes.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from generator.config import CONFIG_NAME, load_config
+from generator.discover import COMMENTS_FOLDER
+from generator.importers.fetch import FetchReport
 from generator.importers.model import ImportedArticle, ImportedFile
+from generator.importers.sitefiles import (
+    add_redirects,
+    is_new_site,
+    locate,
+    set_language,
+    unedited_starter_files,
+    write_comments,
+)
 from generator.slugs import slugify
 
 
@@ -29,6 +40,13 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     images: list[tuple[str, str]] = field(default_factory=list)  # (URL, article src path)
     authors_added: list[str] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)  # posts, pages, comments, redirects...
+    files: list[tuple[str, str, str]] = field(default_factory=list)  # to bring in (see fetch)
+    dead_links: list[str] = field(default_factory=list)  # "file:line: text -> old URL"
+    without_alt: list[str] = field(default_factory=list)  # "file:line: image"
+    language: str = ""  # set as the site's language
+    starters_replaced: list[str] = field(default_factory=list)
+    fetched: FetchReport | None = None  # None when files were not brought in
 
 
 def write_imports(
@@ -38,22 +56,39 @@ def write_imports(
     config = load_config(site_dir)  # a site folder, with a valid site.toml
     report = ImportReport()
     authors: dict[str, str] = {}
+    untouched = unedited_starter_files(site_dir)
+    new = is_new_site(site_dir, untouched)
+    redirects: dict[str, str] = {}
     for imported in files:
         report.warnings += imported.warnings
         report.skipped += imported.skipped
+        report.counts.update(imported.counts)
         for article in imported.articles:
-            _write_article(site_dir, article, force, report)
+            _write_article(site_dir, article, force, report, untouched)
         for key, name in imported.authors.items():
             if key not in config.authors:
                 authors.setdefault(key, name)
+        redirects.update(imported.redirects)
+        if new and imported.language and not report.language:
+            report.language = imported.language
     if authors:
         _add_authors(site_dir / CONFIG_NAME, authors)
         report.authors_added = sorted(authors)
+    config_path = site_dir / CONFIG_NAME
+    report.counts["redirects"] += add_redirects(
+        config_path, redirects, getattr(config, "redirects", ())
+    )
+    if report.language and report.language != config.language:
+        set_language(config_path, report.language)
     return report
 
 
 def _write_article(
-    site_dir: Path, article: ImportedArticle, force: bool, report: ImportReport
+    site_dir: Path,
+    article: ImportedArticle,
+    force: bool,
+    report: ImportReport,
+    untouched: set[str],
 ) -> None:
     if article.kind == "page":
         target = Path("content/pages") / f"{article.slug}.md"
@@ -62,10 +97,13 @@ def _write_article(
         target = Path("content/posts") / article.slug
         existing = [target, target.with_suffix(".md")]
     taken = next((path for path in existing if (site_dir / path).exists()), None)
-    if taken is not None and not force:
+    if taken is not None and taken.as_posix() in untouched:
+        report.starters_replaced.append(taken.as_posix())
+    elif taken is not None and not force:
         report.skipped.append(
             f"{article.source}: {taken.as_posix()} already exists (--force replaces it)"
         )
+        report.files += article.files  # still brought in if missing: a resumed import
         return
     report.warnings += article.warnings
     files = _files(article)
@@ -76,8 +114,25 @@ def _write_article(
         path = site_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
+    if article.kind == "post":
+        write_comments(site_dir / target / COMMENTS_FOLDER, article.comments)
     report.imported.append(target.as_posix() + ("/" if article.kind == "post" else ""))
     report.images += [(url, target.as_posix()) for url in article.images]
+    report.files += article.files
+    report.counts[f"{article.kind}s"] += 1
+    report.counts["aliases"] += len(article.front_matter.get("aliases") or ())
+    written = [site_dir / name for name in files]
+    dead = [(url, text) for url, text, _ in article.dead_links]
+    report.dead_links += [
+        f"{where}: the link [{text}] to {url} {why}: it is now plain text"
+        for (url, text, where), (_, _, why) in zip(
+            locate(site_dir, written, dead), article.dead_links, strict=True
+        )
+    ]
+    report.without_alt += [
+        f"{where}: the image {ref} has no alt text: describe it"
+        for ref, _, where in locate(site_dir, written, [(r, r) for r in article.without_alt])
+    ]
 
 
 def _files(article: ImportedArticle) -> dict[str, str]:
@@ -132,21 +187,3 @@ def _add_authors(config_path: Path, authors: dict[str, str]) -> None:
         # A JSON string is a valid TOML basic string: quotes and escapes agree.
         lines += ["", f"[authors.{key}]", f"name = {json.dumps(authors[key], ensure_ascii=False)}"]
     config_path.write_text(text + "\n".join(lines) + "\n", "utf-8")
-
-
-def import_summary(report: ImportReport) -> str:
-    """The report an import ends with: what was written, skipped, warned and left to fetch."""
-    lines = [f"Imported: {path}" for path in report.imported]
-    lines += [f"Skipped: {reason}" for reason in report.skipped]
-    lines += [f"Warning: {warning}" for warning in report.warnings]
-    if report.authors_added:
-        lines.append("Added to site.toml's [authors]: " + ", ".join(report.authors_added))
-    if report.images:
-        lines.append(f"Images still on the old site ({len(report.images)}); fetch them and")
-        lines.append("put each beside its article, then point the Markdown at the file:")
-        lines += [f"  {url}  ({where})" for url, where in report.images]
-    lines.append(
-        f"{len(report.imported)} imported, {len(report.skipped)} skipped, "
-        f"{len(report.warnings)} warnings"
-    )
-    return "\n".join(lines)

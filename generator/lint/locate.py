@@ -1,0 +1,67 @@
+"""Where in the content files a link of a built page was written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from generator.discover import SourceFile
+from generator.model import Site
+
+
+def source_text(data: bytes) -> str:
+    """A content file's text as the lints count its lines."""
+    return data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class SourceTexts(Mapping[str, str]):
+    """Each content file's text by ``src_path``, read and decoded only when a lint asks."""
+
+    def __init__(self, sources: Iterable[SourceFile]) -> None:
+        self.sources = {source.src_path: source for source in sources}
+        self._texts: dict[str, str] = {}
+
+    def __contains__(self, src_path: object) -> bool:
+        return src_path in self.sources
+
+    def __getitem__(self, src_path: str) -> str:
+        if src_path not in self._texts:
+            self._texts[src_path] = source_text(self.sources[src_path].data)
+        return self._texts[src_path]
+
+    def digest(self, src_path: str) -> str:
+        return self.sources[src_path].digest
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+
+def sources_of_pages(site: Site) -> dict[str, tuple[str, ...]]:
+    """Output page -> the content files whose text it shows."""
+    sources = {
+        article.dest_path: (
+            article.src_path,
+            *dict.fromkeys(s.src_path for s in article.sections if s.src_path),
+            *(comment.src_path for comment in article.comments),
+        )
+        for article in site.articles
+    }
+    sources.update({page.dest_path: (page.src_path,) for page in site.pages})
+    return sources
+
+
+def locate(
+    ref: str, candidates: Iterable[str], texts: Mapping[str, str]
+) -> tuple[str | None, int | None, int | None]:
+    """``(src_path, line, column)`` of the first of ``candidates`` where ``ref`` is written."""
+    for src_path in candidates:
+        text = texts.get(src_path, "")
+        offset = text.find(ref)
+        if offset < 0:
+            offset = text.find(ref.replace("&", "&amp;"))
+        if offset >= 0:
+            line = text.count("\n", 0, offset) + 1
+            return src_path, line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return None, None, None

@@ -1,0 +1,76 @@
+"""An article's words as packed counts: all that related posts ever read of its text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from generator.model import Article
+
+TERM_BITS = 20  # words are hashed into 2**20 ids: collisions are rare and harmless
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+STOP_WORDS = frozenset(
+    """about above after again against also although among another because been before being
+    below between both but can could did does doing down during each either else even ever every
+    few for from further had has have having her here hers herself him himself his how however
+    into its itself just more most much must myself near need not now off once only other ought
+    our ours ourselves out over own same she should some such than that the their theirs them
+    themselves then there these they this those though through thus too under until upon very
+    was were what when where whether which while who whom whose why will with within without
+    would yet you your yours yourself yourselves are any all and may one two use used using
+    well like get gets make makes many way ways often""".split()  # noqa: SIM905
+)
+
+
+def term_counts(text: str) -> bytes:
+    """Word counts of ``text`` as packed ``(word id, count)`` pairs, sorted by id.
+
+    Computed once per file at parse time (in parallel, cached), so that
+    related posts never tokenise text again.
+    """
+    counts: Counter[int] = Counter()
+    for word, count in Counter(_WORD.findall(text.lower())).items():
+        if word not in STOP_WORDS:
+            counts[zlib.crc32(word.encode("utf-8")) & ((1 << TERM_BITS) - 1)] += count
+    return _packed(counts)
+
+
+def merge_term_counts(parts: Sequence[bytes]) -> bytes:
+    """The term counts of several files (an article's sections) as one."""
+    if len(parts) == 1:
+        return parts[0]
+    total: Counter[int] = Counter()
+    for part in parts:
+        pairs = array("I", part)
+        total.update(dict(zip(pairs[0::2], pairs[1::2], strict=True)))
+    return _packed(total)
+
+
+def _packed(counts: Counter[int]) -> bytes:
+    packed = array("I")
+    for word_id in sorted(counts):
+        packed.extend((word_id, counts[word_id]))
+    return packed.tobytes()
+
+
+def joined_terms(articles: Sequence[Article | None]) -> tuple[np.ndarray, np.ndarray]:
+    """The articles' ``(word id, count)`` pairs one after another, and how many each has.
+
+    An empty place (None) has no words.
+    """
+    terms = [article.terms if article is not None else b"" for article in articles]
+    pairs = np.frombuffer(b"".join(terms), dtype=np.uint32).reshape(-1, 2)
+    lengths = np.fromiter((len(t) // 8 for t in terms), dtype=np.int64, count=len(terms))
+    return pairs, lengths
+
+
+def terms_digest(terms: bytes) -> bytes:
+    """Stands for an article's words once the article itself is no longer kept."""
+    return hashlib.blake2b(terms, digest_size=16).digest()
