@@ -223,3 +223,41 @@ def test_a_source_replaced_during_a_build_with_an_older_time_is_seen_next(site):
     assert _tree(site.parent / "out") == _clean_tree(site, options)
     again = build_site(site, options)
     assert again.built_site is None and again.report.written == []
+
+
+def _same_renders(site: Path, tmp_path: Path, edits) -> None:
+    """After each edit, a resumed build renders exactly the pages a long-lived engine does."""
+    engine = Engine(site, BuildOptions(output_dir=tmp_path / "serve", now=FIXED_NOW))
+    engine.build()
+    options = BuildOptions(output_dir=tmp_path / "cli", now=FIXED_NOW)
+    build_site(site, options)
+    for path, old, new in edits:
+        path.write_text(path.read_text().replace(old, new, 1))
+        long_lived = engine.build([path])
+        resumed = build_site(site, options)
+        assert resumed.rendered == long_lived.rendered, (path, old, new)
+        assert 0 < long_lived.rendered < long_lived.page_count
+
+
+def test_a_resumed_build_renders_what_a_long_lived_engine_renders(site, tmp_path):
+    index = site / ARTICLE / "index.md"
+    _same_renders(
+        site,
+        tmp_path,
+        [
+            (site / SECTION, "devices", "tools"),  # a body edit
+            (index, 'title: "What is Micro needling?', 'title: "All about micro needling:'),
+            (site / SECTION, "tools", "devices"),
+        ],
+    )
+
+
+@pytest.mark.slow
+def test_a_resumed_build_renders_what_a_long_lived_engine_renders_on_a_corpus(tmp_path):
+    from bench import corpus
+
+    info = corpus.write_corpus(tmp_path / "corpus", 80)
+    site = info.root / "sitegen"
+    body = info.edit_body["sitegen"]
+    words = body.read_text().split()
+    _same_renders(site, tmp_path, [(body, words[-1], words[-1] + "s"), (body, "the", "a")])
