@@ -94,6 +94,7 @@ from generator.write import (
     Staging,
     WriteReport,
     WrittenFile,
+    remove_abandoned_staging,
     write_files,
     write_outputs,
     written_files,
@@ -193,6 +194,7 @@ class Engine:
         started = time.perf_counter()
         self._last_good = None
         self._may_stage = True
+        remove_abandoned_staging(self.site_dir / CACHE_DIR)
         try:
             rendered = self.render(changed)
             try:

@@ -146,9 +146,7 @@ class Staging:
         self.folder = cache_dir / f"staging-{os.getpid()}"
         self._read_written = read_written
         self._names: dict[str, str] = {}
-        for old in cache_dir.glob("staging-*"):  # left by builds that were killed
-            if not _running(old.name.removeprefix("staging-")):
-                shutil.rmtree(old, ignore_errors=True)
+        remove_abandoned_staging(cache_dir)
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
 
@@ -168,6 +166,13 @@ class Staging:
     def clear(self) -> None:
         self._names = {}
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def remove_abandoned_staging(cache_dir: Path) -> None:
+    """The staging folders of builds that were killed (their process is gone)."""
+    for old in cache_dir.glob("staging-*"):
+        if not _running(old.name.removeprefix("staging-")):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _running(pid: str) -> bool:
