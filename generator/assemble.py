@@ -160,6 +160,7 @@ def _article(
         word_count=word_count,
         assets=copied,
         terms=merge_term_counts([index.terms, *(section.terms for section in sections)]),
+        aliases=meta["aliases"],
     )
 
 
@@ -418,6 +419,7 @@ def _pages(config: Config, parsed: list[ParsedFile], visibility: Visibility) -> 
                 html=item.html,
                 menu=item.meta["menu"],
                 updated=_moment(updated, config) if updated else None,
+                aliases=item.meta["aliases"],
             )
         )
     return sorted(pages, key=lambda page: page.slug)

@@ -15,12 +15,6 @@ from generator.discover import SourceFile
 HASHED_SUFFIXES = frozenset({".css", ".js"})
 
 
-def static_outputs(config_base_path: str, files: tuple[SourceFile, ...]) -> tuple[dict, dict]:
-    """Return ``(dest_path -> bytes, name -> URL)`` for the site's static files."""
-    sources, urls = static_sources(config_base_path, files)
-    return {dest: source.data for dest, source in sources.items()}, urls
-
-
 def static_sources(
     config_base_path: str, files: tuple[SourceFile, ...]
 ) -> tuple[dict[str, SourceFile], dict[str, str]]:

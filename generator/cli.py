@@ -20,6 +20,7 @@ from generator.code_frame import with_frame
 from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
 from generator.progress import for_stream
+from generator.publish.command import add_publish_parser
 
 # Each command imports what it needs when it runs: `sitegen build` with nothing to do
 # should cost little more than starting Python.
@@ -108,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(command=_check)
     add_comments_parser(commands)
+    add_publish_parser(commands)
     return parser
 
 
@@ -122,6 +124,7 @@ def _build(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(_summary(result))
+    _print_next_change(args.site, result.warnings)
     return 0
 
 
@@ -202,7 +205,22 @@ def _check(args: argparse.Namespace) -> int:
 
     report = check_site(args.site)
     print(format_json(report) if args.format == "json" else format_text(report))
+    if args.format == "text":
+        _print_next_change(args.site, report.findings)
     return 1 if report.errors else 0
+
+
+def _print_next_change(site: Path, findings) -> None:
+    """The day a future-dated article goes live, which needs a build then (see schedule.py)."""
+    from generator.config import load_config
+    from generator.schedule import next_change
+
+    try:
+        line = next_change(load_config(site), findings)
+    except SiteError:
+        return  # the configuration's own error is reported already
+    if line:
+        print(line, file=sys.stderr)  # a note like the warnings: stdout stays the report
 
 
 def _summary(result: BuildResult) -> str:

@@ -88,6 +88,12 @@ class OutputError(SiteError):
     """The output folder cannot be written."""
 
 
+class PublishError(SiteError):
+    """The target cannot be reached, refuses a file, or does not fit the site."""
+
+    rule = "publish"
+
+
 class SiteWarning(SiteError):
     """Something worth fixing that does not stop the build; reported, never raised."""
 

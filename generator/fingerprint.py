@@ -39,9 +39,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
 
 from generator.canonical import encode
+from generator.components import TEMPLATES as COMPONENT_TEMPLATES
 from generator.model import Article
 
 EVERYTHING = "*"  # a read of every attribute: the article was printed or passed whole
@@ -189,9 +190,16 @@ def add_references(found: dict[str, list[str | None]]) -> None:
 
 
 def _references(env: jinja2.Environment, source: str) -> list[str | None]:
-    """The templates ``source`` extends, includes or imports; remembered by source text."""
+    """The templates ``source`` extends, includes or imports; remembered by source text.
+
+    The ``components`` filter renders the component templates, so a template
+    that uses it depends on them as on an include."""
     if source not in _REFERENCES:
-        _REFERENCES[source] = list(meta.find_referenced_templates(env.parse(source)))
+        tree = env.parse(source)
+        found: list[str | None] = list(meta.find_referenced_templates(tree))
+        if any(node.name == "components" for node in tree.find_all(nodes.Filter)):
+            found += COMPONENT_TEMPLATES
+        _REFERENCES[source] = found
     return _REFERENCES[source]
 
 

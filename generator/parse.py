@@ -12,7 +12,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -21,6 +21,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markupsafe import Markup
 
 from generator.comments.text import render_comment
+from generator.components import ComponentError, ComponentsExtension
 from generator.discover import SourceFile
 from generator.duplicate_keys import find_duplicate_key
 from generator.errors import ContentError, SiteWarning
@@ -37,7 +38,8 @@ _FRONT_MATTER = YAMLHandler()
 # so YAML's zero-based line numbers plus one are the file's own line numbers.
 _FRONT_MATTER_OFFSET = 1
 _FAQ_QUESTION = re.compile(r"^###[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+# Python-Markdown makes "#Heading" (no space) a heading too, so the lint must see it.
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]*(.*?))?[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BOUNDARY = re.compile(r"^-{3,}\s*$")
 _MARKS = ("#", "`", "~")  # what a heading or a fence starts with, after up to 3 spaces
@@ -86,11 +88,11 @@ def parse_source(source: SourceFile) -> ParsedFile:
         if source.kind == "comment":  # a reader's text: no raw HTML, images or odd links
             html, toc = render_comment(body), ()
         else:
-            html, toc = render_markdown(body, footnote_prefix=anchor or "")
-            warnings += [
-                _missing_alt(source.src_path, text, body, src) for src in _ALT_TEXT.missing
-            ]
+            html, toc, missing_alt = convert_markdown(body, footnote_prefix=anchor or "")
+            warnings += [_missing_alt(source.src_path, text, body, src) for src in missing_alt]
         questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
+    except ComponentError as error:
+        raise _component_error(source.src_path, text, error) from None
     except RecursionError:
         raise ContentError(
             source.src_path,
@@ -118,28 +120,45 @@ def parse_source(source: SourceFile) -> ParsedFile:
 
 def render_markdown(body: str, footnote_prefix: str = "") -> tuple[str, tuple[TocEntry, ...]]:
     """Markdown -> (HTML, table of contents), with the extensions writers expect."""
-    markdown, footnotes = _markdown_instance()
+    html, toc, _ = convert_markdown(body, footnote_prefix)
+    return html, toc
+
+
+def convert_markdown(
+    body: str, footnote_prefix: str = ""
+) -> tuple[str, tuple[TocEntry, ...], tuple[str, ...]]:
+    """Markdown -> (HTML, table of contents, the ``src`` of each image without alt text)."""
+    converter = _markdown_instance()
     # Footnote ids must stay unique when several sections share one page.
-    footnotes.setConfig("SEPARATOR", f"-{footnote_prefix}-" if footnote_prefix else "-")
-    markdown.reset()
-    html = markdown.convert(body)
-    return html, _toc_entries(markdown.toc_tokens)  # type: ignore[attr-defined]
+    separator = f"-{footnote_prefix}-" if footnote_prefix else "-"
+    converter.footnotes.setConfig("SEPARATOR", separator)
+    converter.markdown.reset()
+    html = converter.markdown.convert(body)
+    toc = _toc_entries(converter.markdown.toc_tokens)  # type: ignore[attr-defined]
+    return html, toc, tuple(converter.alt_text.missing)
 
 
 def plain_text(html: str) -> str:
     return Markup(html).striptags()
 
 
-_MARKDOWN: tuple[Markdown, FootnoteExtension] | None = None
-# Lists the images without alt text of the last conversion.
-_ALT_TEXT = AltTextExtension()
+class _Converter(NamedTuple):
+    """A configured Markdown and the extensions a conversion sets (footnotes) or reads
+    (the images without alt text that it found)."""
+
+    markdown: Markdown
+    footnotes: FootnoteExtension
+    alt_text: AltTextExtension
 
 
-def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
-    """One configured Markdown per process: building it costs more than a conversion."""
+_MARKDOWN: _Converter | None = None  # a cache: building it costs more than a conversion
+
+
+def _markdown_instance() -> _Converter:
+    """One configured Markdown per process."""
     global _MARKDOWN
     if _MARKDOWN is None:
-        footnotes = FootnoteExtension()
+        footnotes, alt_text = FootnoteExtension(), AltTextExtension()
         markdown = Markdown(
             extensions=[
                 "abbr",
@@ -151,14 +170,24 @@ def _markdown_instance() -> tuple[Markdown, FootnoteExtension]:
                 "tables",
                 "sane_lists",
                 "toc",
-                _ALT_TEXT,
+                alt_text,
+                ComponentsExtension(),
                 ScrollingTablesExtension(),
             ],
             extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
             output_format="html",
         )
-        _MARKDOWN = (markdown, footnotes)
+        _MARKDOWN = _Converter(markdown, footnotes, alt_text)
     return _MARKDOWN
+
+
+def _component_error(src_path: str, text: str, error: ComponentError) -> ContentError:
+    """A component's mistake at the first line of the file that holds it."""
+    lines = text.split("\n")
+    line = next(
+        (n for n, found in enumerate(lines, start=1) if found.strip() == error.text.strip()), None
+    )
+    return ContentError(src_path, str(error), line=line, hint=error.hint, rule="markdown")
 
 
 def _check_size(source: SourceFile) -> None:

@@ -9,13 +9,14 @@ is an error naming the template and line, never an empty string.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
 
 from generator import structured_data
+from generator.components import render_components
 from generator.config import Config
 from generator.discover import default_theme_dir  # noqa: F401 - where it used to live
 from generator.errors import TemplateError
@@ -102,6 +103,7 @@ def make_environment(
     env.filters["isodate"] = iso_date
     env.filters["absolute"] = absolute_url
     env.filters["og_image"] = og_image
+    env.filters["components"] = content_html
     set_site_globals(env, config, site, asset_urls, images)
     return env
 
@@ -119,11 +121,11 @@ def set_site_globals(
     env.globals["clinic"] = config.clinic
     env.globals["menu_pages"] = lambda menu: [page for page in site.pages if page.menu == menu]
     env.globals["asset_url"] = _asset_lookup(asset_urls)
+    # Files whose names carry a hash of their bytes (style.3f2a9c1e0b.css): cacheable for good.
+    env.globals["fingerprinted_assets"] = tuple(
+        sorted(url for name, url in asset_urls.items() if not url.endswith("/" + name))
+    )
     env.globals["has_tags"] = bool(site.tags)
-
-
-def render_jobs(env: jinja2.Environment, jobs: Iterable[RenderJob]) -> dict[str, bytes]:
-    return {job.dest_path: render_job(env, job).encode("utf-8") for job in jobs}
 
 
 def render_job(env: jinja2.Environment, job: RenderJob) -> str:
@@ -176,6 +178,17 @@ def og_image(context: jinja2.runtime.Context, url: str):
     return catalog.og_image(url, context["site"].origin)
 
 
+@jinja2.pass_context
+def content_html(context: jinja2.runtime.Context, html: str):
+    """Parsed HTML, safe to print, with its components (a video block) drawn by their
+    templates, ``templates/components/<name>.html``, with the page's variables."""
+
+    def render(name: str, variables: dict) -> str:
+        return context.environment.get_template(name).render({**context.get_all(), **variables})
+
+    return render_components(html, render)
+
+
 def human_date(value: date | datetime | None) -> str:
     """``May 1, 2024`` in English whatever the machine's locale, so output is stable."""
     if value is None:
@@ -184,6 +197,10 @@ def human_date(value: date | datetime | None) -> str:
 
 
 def iso_date(value: date | datetime | None) -> str:
+    """An ISO 8601 date, valid in HTML's ``datetime`` too: at most milliseconds
+    (``2024-02-12T16:57:38.215+00:00``), as HTML allows no more digits."""
+    if isinstance(value, datetime) and value.microsecond:
+        return value.isoformat(timespec="milliseconds")
     return value.isoformat() if value is not None else ""
 
 

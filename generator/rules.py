@@ -57,6 +57,10 @@ RULES = {
         Rule("related-missing", "error", "related: names an article that does not exist.", True),
         Rule("duplicate-url", "error", "Two articles or pages get the same URL.", True),
         Rule("slug", "error", "A slug is empty, reserved or too long for a file name.", True),
+        Rule("redirect", "error", "An old address (aliases:, [redirects]) is unusable.", True),
+        Rule(
+            "publish", "error", "publish cannot reach its target, or the target does not fit.", True
+        ),
         Rule(
             "image-beside", "error", "image: names a file that is not in the article folder.", True
         ),

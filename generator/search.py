@@ -203,37 +203,6 @@ class SearchIndex:
         return known is None or known.pages != pages or known.first != first
 
 
-def search_outputs(outputs: dict[str, bytes]) -> tuple[dict[str, bytes], list[SiteWarning]]:
-    """The Pagefind index of the HTML among ``outputs`` as ``dest_path -> bytes``, from scratch.
-
-    Returns no files and a warning when the Pagefind binary is not installed,
-    so a site still builds (without search) where Pagefind has no binary.
-    """
-    global _LAST
-    pages = {dest: digest_of(data) for dest, data in outputs.items() if dest.endswith(".html")}
-    key = _key(pages)
-    if _LAST is not None and _LAST[0] == key:
-        return dict(_LAST[1]), []
-    update = SearchIndex(shard_size=SHARD_SIZE).update(pages, outputs.__getitem__)
-    if not update.warnings:
-        _LAST = (key, dict(update.written))
-    return update.written, update.warnings
-
-
-# The last index search_outputs made in this process, by a digest of what it was
-# made from: a dev server rebuilding after a change that no page shows reuses it.
-_LAST: tuple[str, dict[str, bytes]] | None = None
-
-
-def _key(pages: dict[str, str]) -> str:
-    binary = pagefind_binary()
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{binary and _binary_id(binary)}\0{SHARD_SIZE}".encode())
-    for dest in sorted(pages):
-        digest.update(f"\0{dest}\0{pages[dest]}".encode())
-    return digest.hexdigest()
-
-
 def pagefind_binary() -> Path | None:
     try:
         from pagefind_bin import get_executable

@@ -34,7 +34,7 @@ def _configuration(markdown) -> tuple[list[str], dict]:
 
 
 def test_the_floor_uses_sitegens_markdown_configuration():
-    ours, _ = _markdown_instance()
+    ours = _markdown_instance().markdown
     floor = markdown_floor.markdown_instance()
     assert _configuration(floor) == _configuration(ours)
     toc = {type(e).__name__: e for e in floor.registeredExtensions}["TocExtension"]

@@ -32,8 +32,7 @@ def test_the_index_holds_articles_and_pages_only(sample_build):
     assert (sample_build.output_dir / "pagefind/0/pagefind.js").is_file()
 
 
-def test_the_index_is_byte_identical_for_the_same_site(sample_build, tmp_path, monkeypatch):
-    monkeypatch.setattr(search, "_LAST", None)  # run Pagefind again, not the remembered index
+def test_the_index_is_byte_identical_for_the_same_site(sample_build, tmp_path):
     again = build(copy_sample_site(tmp_path / "elsewhere"), tmp_path / "out")
     assert _pagefind_files(again) == _pagefind_files(sample_build)
 
@@ -270,7 +269,6 @@ def test_the_index_state_survives_pickling():
 
 def test_typing_a_word_searches_every_shard(tmp_path, monkeypatch):
     monkeypatch.setattr(search, "SHARD_SIZE", 1)  # the sample site's 9 pages in 16 shards
-    monkeypatch.setattr(search, "_LAST", None)
     result = build(copy_sample_site(tmp_path / "site"), tmp_path / "out")
     shards = json.loads(result.outputs["pagefind/shards.json"])["shards"]
     assert len(shards) > 2 and shards[0] != "0/"  # some shards are empty, the first one too

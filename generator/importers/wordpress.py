@@ -25,9 +25,9 @@ from io import BytesIO
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from markupsafe import escape
-
 from generator.assemble import RESERVED_PAGE_SLUGS
+from generator.importers.embeds import link_embeds
+from generator.importers.guards import check_nesting
 from generator.importers.markup import (
     Context,
     heading_depths,
@@ -58,7 +58,9 @@ from generator.importers.model import (
 )
 from generator.importers.oldsite import OldSite, read_old_site
 from generator.importers.relink import NewAddresses, file_uses, relink
+from generator.importers.shortcodes import Attachment, convert_shortcodes
 from generator.importers.sitefiles import markdown_url
+from generator.importers.unpublishable import unpublishable
 from generator.importers.wpcomments import ReadComments, read_comments
 from generator.slugs import slugify
 
@@ -76,16 +78,6 @@ DRAFT_STATES = {
 LEFT_OUT_STATES = {"trash", "auto-draft", "inherit"}
 
 SELF_CLOSING_BLOCK = re.compile(r"<!--\s*wp:([a-z][a-z0-9/-]*)[^>]*?/-->")
-CAPTION = re.compile(r"\[(?:wp_)?caption\b[^\]]*\](.*?)\[/(?:wp_)?caption\]", re.DOTALL)
-CAPTION_MEDIA = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL)
-EMBED = re.compile(r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.DOTALL)
-CODE = re.compile(r"\[(code|sourcecode)\b[^\]]*\](.*?)\[/\1\]", re.DOTALL)
-MEDIA_SHORTCODE = re.compile(r"\[(video|audio|youtube|vimeo|playlist)\b([^\]]*)\](?:.*?\[/\1\])?")
-URL_IN_ATTRIBUTES = re.compile(r"""(?:=\s*["']?)?(https?://[^\s"'\]]+)""")
-GALLERY = re.compile(r"\[gallery\b[^\]]*\]")
-# A shortcode: [name attr="x"], [name /], or [name]...[/name]; plain "[sic]" is left alone.
-CLOSING_SHORTCODE = re.compile(r"\[/([a-z][a-z0-9_-]*)\]")
-ATTRIBUTE_SHORTCODE = re.compile(r"\[([a-z][a-z0-9_-]*)(\s+[^\]]*=[^\]]*|\s*/)\]")
 
 
 def import_wordpress(
@@ -175,6 +167,8 @@ class _Reader:
         self.base_path = urlsplit(target.base_url).path or "/"
         self.slugs: dict[str, set[str]] = {"post": set(), "page": set()}
         self.addresses = OldAddresses(target.base_url, target.query_addresses)
+        self.titles: dict[str, str] = {}  # the old address of each published item -> title
+        self.attachments: dict[str, Attachment] = {}
 
     def read(self, channel: ET.Element) -> ImportedFile:
         names = self._author_names(channel)
@@ -185,6 +179,9 @@ class _Reader:
             if self._wp(item, "post_type") == "page"
         }
         prepared, left_out, skipped = [], Counter(), []
+        machinery: Counter = Counter()
+        old = read_old_site(channel, self.ns)
+        self.attachments = _gallery_images(items, old, self._wp)
         for item in items:
             kind = self._wp(item, "post_type")
             status = self._wp(item, "status")
@@ -194,10 +191,17 @@ class _Reader:
             if status in LEFT_OUT_STATES:
                 skipped.append(f"{self._where(item)}: left out ({status})")
                 continue
+            raw = self._text(item, f"{{{self.ns['content']}}}encoded")
+            check_nesting(self.path, raw, within=self._where(item).split(": ", 1)[-1])
+            only = unpublishable(raw)
+            if only is not None:  # a form, widget, style or script: nothing to read
+                skipped.append(f"{self._where(item)}: not published: {only.why}")
+                machinery[f"not published ({only.kind})"] += 1
+                continue
             prepared.append(self._prepare(item, kind, pages))
-        old = read_old_site(channel, self.ns)
+        self.titles = {e.link: e.title for e in prepared if e.link and not e.draft_reasons}
         plan, addresses = self._plan(old, prepared)
-        articles, authors, counts = [], {}, Counter()
+        articles, authors, counts = [], {}, Counter(machinery)
         for entry in prepared:
             article, author = self._article(entry, old, plan, addresses)
             articles.append(article)
@@ -227,7 +231,8 @@ class _Reader:
     def _prepare(self, item: ET.Element, kind: str, pages) -> _Prepared:
         protected = bool(self._wp(item, "post_password"))
         raw = "" if protected else self._text(item, f"{{{self.ns['content']}}}encoded")
-        html, notes = _clean_content(raw)
+        html, notes = _clean_content(raw, self.attachments, self._wp(item, "post_id"))
+        check_nesting(self.path, html, within=self._where(item).split(": ", 1)[-1])
         document = parse_html(html)
         title = " ".join(self._text(item, "title").split())
         draft_reasons = self._draft_reasons(item, title, document, protected)
@@ -290,6 +295,7 @@ class _Reader:
     ) -> tuple[ImportedArticle, str]:
         item, kind, document = entry.item, entry.kind, entry.document
         where = self._where(item)
+        linked = link_embeds(document, lambda url: self.titles.get(url))
         found = relink(document, old, entry.link, addresses, lambda url: plan.ref(entry.id, url))
         if not self.target.place_files:
             found.files = []
@@ -303,6 +309,7 @@ class _Reader:
                 warnings_about_address = f"{where}: the old address {entry.link} {why}"
                 entry.notes.append(warnings_about_address)
         context = Context(autop="<!-- wp:" not in entry.raw)  # classic posts: blank lines are <p>s
+        context.known_titles, context.media = self.titles, linked
         intro, sections = self._body(kind, document, context)
         intro, sections = _mark_decorative(intro, sections, found.without_alt)
         warnings = list(entry.notes)
@@ -386,7 +393,7 @@ class _Reader:
         level = section_level(document)
         context.depths = heading_depths(document, level, 3)
         intro, sections = split_sections(document, level)
-        return to_markdown(intro, context), tuple(
+        return to_markdown(intro, context, after=1), tuple(
             ImportedSection(title, to_markdown(body, context)) for title, body in sections
         )
 
@@ -496,50 +503,25 @@ def _later(modified: datetime, published: datetime | date) -> bool:
 # -- content ------------------------------------------------------------------------------------
 
 
-def _clean_content(html: str) -> tuple[str, list[str]]:
-    """Convert or remove shortcodes; note what could not be carried over."""
+def _gallery_images(items, old: OldSite, wp) -> dict[str, Attachment]:
+    """The export's attachments, for ``[gallery]``: id -> file, alt, caption, parent post."""
+    parents = {wp(item, "post_id"): wp(item, "post_parent") for item in items}
+    return {
+        key: Attachment(found.url, found.alt, found.caption, parents.get(key, ""))
+        for key, found in old.attachments.items()
+    }
+
+
+def _clean_content(
+    html: str, attachments: dict[str, Attachment] | None = None, post_id: str = ""
+) -> tuple[str, list[str]]:
+    """Convert or remove shortcodes (see :mod:`.shortcodes`); note what was not carried over."""
     notes = []
     dynamic = sorted(set(SELF_CLOSING_BLOCK.findall(html)) - {"more", "nextpage", "spacer"})
     if dynamic:
         notes.append("blocks generated by WordPress were dropped: " + ", ".join(dynamic))
-    html = CODE.sub(lambda m: f"<pre><code>{escape(m.group(2).strip())}</code></pre>", html)
-    html = CAPTION.sub(_caption, html)
-    html = EMBED.sub(lambda m: _link_paragraph(m.group(1).strip()), html)
-    html = MEDIA_SHORTCODE.sub(_media_shortcode, html)
-    if GALLERY.search(html):
-        notes.append("a [gallery] was dropped: add its images by hand")
-        html = GALLERY.sub("", html)
-    removed = sorted(set(CLOSING_SHORTCODE.findall(html)) | set(_attribute_shortcodes(html)))
-    for name in removed:
-        html = re.sub(rf"\[/?{re.escape(name)}\b[^\]]*\]", "", html)
-    if removed:
-        notes.append(
-            "shortcodes removed (their text kept): " + ", ".join(f"[{n}]" for n in removed)
-        )
-    return html, notes
-
-
-def _attribute_shortcodes(html: str) -> list[str]:
-    return [m.group(1) for m in ATTRIBUTE_SHORTCODE.finditer(html)]
-
-
-def _caption(match: re.Match) -> str:
-    inner = match.group(1)
-    parts = CAPTION_MEDIA.match(inner)
-    if not parts:
-        return inner
-    return f"<figure>{parts.group(1)}<figcaption>{parts.group(2).strip()}</figcaption></figure>"
-
-
-def _media_shortcode(match: re.Match) -> str:
-    url = URL_IN_ATTRIBUTES.search(match.group(2) or "") or URL_IN_ATTRIBUTES.search(match.group(0))
-    return _link_paragraph(url.group(1)) if url else ""
-
-
-def _link_paragraph(url: str) -> str:
-    if not url.startswith(("http://", "https://")):
-        return ""
-    return f'<p><a href="{escape(url)}">{escape(url)}</a></p>'
+    html, lost = convert_shortcodes(html, attachments, post_id)
+    return html, notes + lost
 
 
 def _mark_decorative(
