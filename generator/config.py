@@ -31,6 +31,7 @@ from generator.publish.settings import (
     redirect_rules,
 )
 from generator.rules import CheckSettings, SettingError, check_settings
+from generator.site_links import links_under_base_path
 from generator.toml_hints import toml_key
 
 CONFIG_NAME = "site.toml"
@@ -207,7 +208,7 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
     for name in ("posts_per_page", "related_count", "feed_limit"):
         _check_at_least(values, name, 1 if name == "posts_per_page" else 0, where)
     clinic = _clinic(values["clinic"], values["title"], where)
-    return Config(
+    config = Config(
         site_dir=site_dir,
         title=values["title"],
         base_url=base_url,
@@ -228,6 +229,7 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         publish=publish_settings(values["publish"], where.line_of),
         theme=_theme(values["theme"], where),
     )
+    return links_under_base_path(config)
 
 
 def _settings(

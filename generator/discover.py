@@ -268,7 +268,8 @@ def _walk(root: Path, site_dir: Path | None = None, outside: list[str] | None = 
             raise outside_error([_src_path(site_dir, link) for link in leading_out])
         if leading_out:
             outside += [_src_path(site_dir, link) for link in leading_out]
-            found = [path for path in found if path not in set(leading_out)]
+            refused = set(leading_out)
+            found = [path for path in found if path not in refused]
     found.sort(key=lambda path: path.split("/"))
     return found
 

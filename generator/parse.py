@@ -24,7 +24,7 @@ from generator.comments.text import render_comment
 from generator.components import ComponentError, ComponentsExtension
 from generator.discover import SourceFile
 from generator.duplicate_keys import find_duplicate_key
-from generator.errors import ContentError, SiteWarning
+from generator.errors import ContentError, SiteErrors, SiteWarning
 from generator.images import AltTextExtension
 from generator.model import Question, TocEntry
 from generator.related import term_counts
@@ -118,6 +118,11 @@ def parse_source(source: SourceFile) -> ParsedFile:
     )
 
 
+def front_matter_text(source: SourceFile) -> str:
+    """The text between a content file's ``---`` lines, for a look at its raw fields."""
+    return _split(source.src_path, _decode(source))[0]
+
+
 def render_markdown(body: str, footnote_prefix: str = "") -> tuple[str, tuple[TocEntry, ...]]:
     """Markdown -> (HTML, table of contents), with the extensions writers expect."""
     html, toc, _ = convert_markdown(body, footnote_prefix)
@@ -183,9 +188,10 @@ def _markdown_instance() -> _Converter:
 
 def _component_error(src_path: str, text: str, error: ComponentError) -> ContentError:
     """A component's mistake at the first line of the file that holds it."""
+    wanted = "".join(error.text.split())  # spaces aside: "!!!tip" is "!!! tip"
     lines = text.split("\n")
     line = next(
-        (n for n, found in enumerate(lines, start=1) if found.strip() == error.text.strip()), None
+        (n for n, found in enumerate(lines, start=1) if "".join(found.split()) == wanted), None
     )
     return ContentError(src_path, str(error), line=line, hint=error.hint, rule="markdown")
 
@@ -346,6 +352,7 @@ def _validate(
     warnings: list[SiteWarning] = []
     # A draft may leave required text empty: it is not published until it is filled in.
     draft = raw.get("draft") is True
+    errors: list[ContentError] = []  # every wrong field of the file, reported together
     for field in fields:
         value = raw.get(field.name)
         if draft and field.required and field.kind == "text" and value in (None, ""):
@@ -354,26 +361,32 @@ def _validate(
             continue
         if value is None:
             if field.required:
-                raise ContentError(
-                    src_path,
-                    f"'{field.name}' is required",
-                    line=lines.get(field.name, 2),
-                    column=1,
-                    hint=f"add a line '{field.name}: ...' to the front matter ({field.doc})",
-                    rule="front-matter-required",
+                errors.append(
+                    ContentError(
+                        src_path,
+                        f"'{field.name}' is required",
+                        line=lines.get(field.name, 2),
+                        column=1,
+                        hint=f"add a line '{field.name}: ...' to the front matter ({field.doc})",
+                        rule="front-matter-required",
+                    )
                 )
             meta[field.name] = field.default
             continue
         try:
             meta[field.name] = coerce(field, value)
         except FieldValueError as error:
-            raise ContentError(
-                src_path,
-                str(error),
-                line=lines.get(field.name),
-                column=1,
-                rule="front-matter-type",
-            ) from None
+            errors.append(
+                ContentError(
+                    src_path,
+                    str(error),
+                    line=lines.get(field.name),
+                    column=1,
+                    rule="front-matter-type",
+                )
+            )
+    if errors:
+        raise errors[0] if len(errors) == 1 else SiteErrors(errors)
     warnings += [_unknown_key(src_path, key, lines, known) for key in raw if key not in known]
     return meta, warnings
 

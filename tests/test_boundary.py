@@ -96,10 +96,14 @@ def _fingerprint(folder: Path) -> dict[str, str]:
     return found
 
 
-def test_check_writes_nothing_into_the_site(tmp_path, capsys):
+@pytest.mark.parametrize("built_before", [False, True])
+def test_check_writes_nothing_into_the_site(tmp_path, capsys, built_before):
     from tests.conftest import copy_sample_site
 
     site = copy_sample_site(tmp_path / "sample")
+    if built_before:  # the cache folder exists and holds converted images
+        assert main(["build", str(site)]) == 0
+        assert (site / ".sitegen-cache/images").is_dir()
     before = _fingerprint(site)
     main(["check", str(site)])
     assert "Traceback" not in "".join(capsys.readouterr())

@@ -8,7 +8,11 @@ import subprocess
 
 import pytest
 
-from tests.conftest import REPO
+from generator.code_frame import code_frame
+from generator.errors import ContentError, SiteErrors
+from generator.serve import error_page
+from tests.conftest import REPO, build
+from tests.first_week import ARTICLE, first_week_site
 
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -52,7 +56,24 @@ def test_the_checker_reports_errors_warnings_and_bad_css(tmp_path):
     assert "error" in by_file["bad.css"]
 
 
-@pytest.mark.parametrize("which", ["sample_build", "basic_build"])
+@pytest.fixture(scope="module")
+def first_week_build(tmp_path_factory):
+    """A new site with the clinic's details, a table, an image and a FAQ (tests/first_week.py),
+    and the preview's error page with its code frame beside its pages."""
+    site = first_week_site(tmp_path_factory.mktemp("first-week"))
+    result = build(site)
+    index = site / ARTICLE / "index.md"
+    error = SiteErrors(
+        [
+            ContentError(index.relative_to(site).as_posix(), "'date' <is> wrong", line=4, column=7),
+            ContentError(index.relative_to(site).as_posix(), "'author' too", line=6, column=1),
+        ]
+    )
+    (result.output_dir / "error-page.html").write_text(error_page(error, code_frame(site, error)))
+    return result
+
+
+@pytest.mark.parametrize("which", ["sample_build", "basic_build", "first_week_build"])
 def test_every_page_is_valid_html(which, request):
     """Errors and warnings alike (a warning has type "info" and subType "warning")."""
     messages = nu_messages(request.getfixturevalue(which).output_dir)

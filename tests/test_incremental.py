@@ -235,6 +235,21 @@ class EditSequence(RuleBasedStateMachine):
             path.write_text(f"{{# edit {self.edits} #}}<!-- edit {self.edits} -->\n{text}")
         self._check([path])
 
+    @rule(remove=st.booleans())
+    def override_a_block_of_the_theme(self, remove):
+        """A site article.html that extends the theme's through the ``theme/`` prefix."""
+        path = self.site / "templates" / "article.html"
+        if remove and path.exists():
+            path.unlink()
+        else:
+            self.edits += 1
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(
+                '{% extends "theme/article.html" %}\n'
+                f"{{% block content %}}<p>edit {self.edits}</p>{{{{ super() }}}}{{% endblock %}}\n"
+            )
+        self._check([path])
+
     @rule()
     def edit_stylesheet(self):
         self.edits += 1

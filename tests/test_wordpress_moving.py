@@ -48,6 +48,10 @@ def _markdown(site: Path, slug: str) -> str:
     return (site / f"content/posts/{slug}/index.md").read_text("utf-8")
 
 
+def _line_of(text: str, part: str) -> int:
+    return next(n for n, line in enumerate(text.split("\n"), start=1) if part in line)
+
+
 def test_files_are_put_beside_their_article_or_in_static(moved):
     site, report, asked, _ = moved
     folder = site / "content/posts/acne-basics"
@@ -73,8 +77,10 @@ def test_alt_text_comes_from_the_media_library_or_its_caption(moved):
     assert "![A teenager's cheek with mild acne](face.jpg)" in text
     assert "![Acne by age, from 10 to 40](chart.png)" in text
     assert "![](plain.jpg){decorative}" in text
+    line = _line_of(text, "![](plain.jpg)")
     assert report.without_alt == [
-        "content/posts/acne-basics/index.md:15: the image plain.jpg has no alt text: describe it"
+        f"content/posts/acne-basics/index.md:{line}: the image plain.jpg has no alt text: "
+        "describe it"
     ]
 
 
@@ -96,10 +102,11 @@ def test_links_that_lead_nowhere_are_listed_with_file_and_line(moved):
     site, report, _, _ = moved
     text = _markdown(site, "acne-basics")
     assert "This gone page and the draft lead nowhere." in text
+    line = _line_of(text, "This gone page")
     assert report.dead_links == [
-        "content/posts/acne-basics/index.md:27: the link [gone page] to "
+        f"content/posts/acne-basics/index.md:{line}: the link [gone page] to "
         f"{OLD}/no-such-thing/ leads nowhere on the old site: it is now plain text",
-        "content/posts/acne-basics/index.md:27: the link [the draft] to "
+        f"content/posts/acne-basics/index.md:{line}: the link [the draft] to "
         f"{OLD}/?p=12 is not published on the new site: it is now plain text",
     ]
 
@@ -114,6 +121,7 @@ def test_comments_keep_their_thread_and_no_email(moved):
     ]
     reply = (folder / "comment-101.md").read_text("utf-8")
     assert "reply_to: comment-100" in reply and "date: '2019-05-02T11:30:00+00:00'" in reply
+    assert "[sun care](/posts/sun-care/)" in reply  # a link to the old site, rewritten
     assert "reply_to" not in (folder / "comment-104.md").read_text("utf-8")  # parent pending
     page = Page(result.output_dir / "posts/acne-basics/index.html")
     html = page.html
@@ -130,6 +138,8 @@ def test_comments_keep_their_thread_and_no_email(moved):
     assert report.counts["comments left out (spam)"] == 1
     assert report.counts["comments left out (trash)"] == 1
     assert report.counts["pingbacks left out"] == 1
+    assert report.counts["comments left out (on a page)"] == 1  # pages take no comments
+    assert "PAGE-COMMENT-TEXT" not in (site / "content/pages/about.md").read_text("utf-8")
 
 
 def test_dates_language_and_the_starter_about_page(moved):
@@ -147,7 +157,9 @@ def test_the_summary_ends_with_counts_and_json_gives_them_too(tmp_path, capsys):
     uploads = old_host / "wp-content" / "uploads"
     assert main(["import", str(EXPORT), "--site", str(site), "--uploads", str(uploads)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
-    assert last.startswith("Posts 3, pages 1, comments 3 (3 left out: pending 1, spam 1, trash 1)")
+    assert last.startswith(
+        "Posts 3, pages 1, comments 3 (4 left out: on a page 1, pending 1, spam 1, trash 1)"
+    )
     assert "files 5 fetched, 0 missing" in last
     assert "link leads nowhere 2" in last and "image without alt text 1" in last
     argv = ["import", str(EXPORT), "--site", str(site), "--uploads", str(uploads)]

@@ -31,9 +31,7 @@ from generator.importers.text import import_text
 from generator.importers.wordpress import Target, import_wordpress
 from generator.importers.writer import ImportReport, write_imports
 from generator.progress import Progress
-from generator.schema import ARTICLE_FIELDS
-
-QUERY_HOSTS = ("apache", "nginx")  # hosts whose redirect rules match ?p=12
+from generator.redirects import QUERY_HOSTS  # hosts whose redirect rules match ?p=12
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -59,8 +57,8 @@ def import_files(
     target = Target(
         config.base_url,
         place_files=source is not None,
-        old_addresses=keeps_old_addresses(),
-        query_addresses=getattr(getattr(config, "publish", None), "host", "") in QUERY_HOSTS,
+        old_addresses=True,
+        query_addresses=config.publish.host in QUERY_HOSTS,
     )
     files = [read_file(path, config.zone, today, target) for path in paths]
     report = write_imports(site_dir, files, force=force)
@@ -69,11 +67,6 @@ def import_files(
         fetched = fetch_files(site_dir, jobs, source, progress or Progress())
         report.fetched = fetched
     return report
-
-
-def keeps_old_addresses() -> bool:
-    """Whether the build writes redirects (``aliases:`` in front matter)."""
-    return any(field.name == "aliases" for field in ARTICLE_FIELDS)
 
 
 def read_file(path: Path, zone, today: date, target: Target | None = None) -> ImportedFile:

@@ -106,6 +106,7 @@ class OldAddresses:
     def path(self, url: str) -> tuple[str, str]:
         """``(path to redirect, "")`` or ``("", why it cannot be kept)``."""
         parts, base = urlsplit(url), urlsplit(self.base_url)
+        parts = parts._replace(path=re.sub(r"/{2,}", "/", parts.path))  # "//greek/" is a path
         if parts.hostname and parts.hostname != base.hostname:
             return "", "is on another host, which must redirect its own addresses"
         base_path = base.path or "/"

@@ -214,14 +214,21 @@ class _Reader:
                 f"{self.path}: left out items that are not posts or pages: {counts_text}"
             )
         keys = {slugify(login) or "author": name for login, name in authors.items()}
-        redirects = {}
+        redirects, warnings = {}, []
         if self.target.old_addresses:
             redirects = term_redirects(old, addresses.terms, self.addresses)
+            if urlsplit(old.base_url).hostname != urlsplit(self.target.base_url).hostname:
+                warnings.append(
+                    f"{self.path}: the blog lived at {old.base_url} and the site's base_url is "
+                    f"{self.target.base_url}: the old addresses can only redirect from the old "
+                    "host (to keep them here, set base_url to the blog's address and import "
+                    "again with --force)"
+                )
         return ImportedFile(
             self.path,
             tuple(articles),
             keys,
-            (),
+            tuple(warnings),
             tuple(skipped),
             redirects=redirects,
             language=(channel.findtext("language") or "").strip(),
@@ -305,9 +312,8 @@ class _Reader:
             kept, why = aliases(entry.link, new, self.addresses)
             if kept:
                 fields["aliases"] = kept
-            elif why:
-                warnings_about_address = f"{where}: the old address {entry.link} {why}"
-                entry.notes.append(warnings_about_address)
+            elif why and not why.startswith("is on another host"):  # said once, in read()
+                entry.notes.append(f"{where}: the old address {entry.link} {why}")
         context = Context(autop="<!-- wp:" not in entry.raw)  # classic posts: blank lines are <p>s
         context.known_titles, context.media = self.titles, linked
         intro, sections = self._body(kind, document, context)
@@ -316,7 +322,14 @@ class _Reader:
         if entry.draft_reasons:
             warnings.append(f"{where}: imported as a draft: " + ", ".join(entry.draft_reasons))
         warnings += [f"{where}: embedded media kept as a link: {url}" for url in context.media]
-        comments = read_comments(item, self.ns["wp"]) if kind == "post" else ReadComments()
+        comments = read_comments(
+            item,
+            self.ns["wp"],
+            lambda comment: relink(comment, old, entry.link, addresses, lambda url: url),
+        )
+        if kind == "page" and comments.comments:  # pages have no comments here
+            comments = ReadComments(counts=comments.counts)
+            comments.counts["comments left out (on a page)"] += comments.counts.pop("comments")
         article = ImportedArticle(
             source=where,
             kind=kind,

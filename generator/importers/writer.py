@@ -78,9 +78,7 @@ def write_imports(
         _add_authors(site_dir / CONFIG_NAME, authors)
         report.authors_added = sorted(authors)
     config_path = site_dir / CONFIG_NAME
-    report.counts["redirects"] += add_redirects(
-        config_path, redirects, getattr(config, "redirects", ())
-    )
+    report.counts["redirects"] += add_redirects(config_path, redirects, config.redirects)
     if report.language and report.language != config.language:
         set_language(config_path, report.language)
     return report
