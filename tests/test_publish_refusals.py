@@ -138,3 +138,28 @@ def test_the_record_reads_back_and_a_strange_one_counts_as_none():
     assert parse_record(b"not json") == {}
     assert parse_record(b'{"version": 99, "files": {}}') == {}
     assert parse_record(None) == {}
+
+
+def test_the_ssh_command_comes_from_the_environment_else_site_toml(monkeypatch):
+    from generator.publish.ssh import ssh_argv, ssh_command
+    from generator.publish.targets import parse_target
+
+    monkeypatch.delenv("SITEGEN_SSH_COMMAND", raising=False)
+    assert ssh_command("") == ["ssh"]
+    assert ssh_command("ssh -F './deploy ssh_config'") == ["ssh", "-F", "./deploy ssh_config"]
+    monkeypatch.setenv("SITEGEN_SSH_COMMAND", "ssh -i key")
+    assert ssh_command("ssh -F other") == ["ssh", "-i", "key"]
+    url = parse_target("ssh://deploy@example.org:2222/~/public_html")
+    assert url.remote_path == "public_html"
+    argv = ssh_argv(url, ["ssh", "-i", "key"])
+    assert argv == [
+        "ssh",
+        "-i",
+        "key",
+        "-o",
+        "BatchMode=yes",
+        "-p",
+        "2222",
+        "--",
+        "deploy@example.org",
+    ]

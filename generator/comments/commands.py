@@ -53,7 +53,11 @@ def add_comments_parser(commands: argparse._SubParsersAction) -> None:
     _site_argument(export)
     _db_argument(export)
     export.set_defaults(command=_export)
+    _add_production_parsers(actions)
 
+
+def _add_production_parsers(actions: argparse._SubParsersAction) -> None:
+    """The commands for a receiver that runs for real: backups and a systemd unit."""
     backup = actions.add_parser("backup", help="copy the database safely, even while it is used")
     _db_argument(backup)
     backup.add_argument("dest", type=Path, help="the copy's file name, or a folder for a dated one")

@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the publishing modules load when the command runs
+    from generator.publish.run import PublishOptions
 
 
 def add_publish_parser(commands: argparse._SubParsersAction) -> None:
@@ -33,17 +37,16 @@ def _publish(args: argparse.Namespace) -> int:
     )
 
 
-def publish_and_report(site: Path, options=None) -> int:
+def publish_and_report(site: Path, options: PublishOptions | None = None) -> int:
     """Publish ``site`` as ``sitegen publish`` does, printing what it does; the exit code."""
     from generator.errors import SiteError
     from generator.progress import for_stream
     from generator.publish.run import PublishOptions, left_alone, publish_site, summary
 
     options = options or PublishOptions()
-    args = argparse.Namespace(site=site)
     try:
         report = publish_site(
-            args.site, options, out=sys.stdout, progress=for_stream(sys.stderr), confirm=_ask
+            site, options, out=sys.stdout, progress=for_stream(sys.stderr), confirm=_ask
         )
     except SiteError as error:
         print(error, file=sys.stderr)
