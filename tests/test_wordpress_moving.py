@@ -300,3 +300,23 @@ def test_file_paths_from_the_export_cannot_leave_their_folders(tmp_path):
     assert (folder / "index.md.txt").is_file()
     assert "[notes](index.md.txt)" in _markdown(site, "acne-basics")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.xml", "old-host", "site"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_threaded_comments_without_a_form_have_no_wcag_violations(moved, scheme):
+    accessibility = pytest.importorskip("tests.test_accessibility")
+    if not accessibility.AXE.is_file() or not Path(accessibility.CHROMIUM).is_file():
+        pytest.skip("needs axe-core and Chromium (scripts/setup-tests installs both)")
+    _, _, _, result = moved
+    with accessibility.playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path=accessibility.CHROMIUM, args=accessibility.CHROMIUM_ARGS
+        )
+        try:
+            with accessibility.serve(result.output_dir) as origin:
+                found = accessibility.axe_violations(
+                    browser, f"{origin}/posts/acne-basics/", scheme
+                )
+        finally:
+            browser.close()
+    assert found == []
