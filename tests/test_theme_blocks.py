@@ -100,3 +100,51 @@ def test_the_brand_becomes_the_themes_custom_properties(both):
     assert "@media (prefers-color-scheme: dark) { :root { --link: #f2a6d6;" in style
     assert 'src: url("/blog/static/fonts/clinic.woff2") format("woff2")' in style
     assert '<img class="site-name__logo" src="/blog/static/logo.svg" alt=""' in page
+
+
+def test_the_branded_pages_are_valid_html(both):
+    from tests.test_html_validity import VNU_JAR, nu_messages
+
+    if shutil.which("java") is None or not VNU_JAR.is_file():
+        pytest.skip("needs Java and the Nu checker (scripts/setup-tests installs both)")
+    messages = nu_messages(both[1] / "posts")
+    assert [f"{m.get('url')}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_wcag_violation_with_the_brand(both, width, scheme):
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
+    from tests.test_accessibility import AXE, axe_violations
+
+    playwright = pytest.importorskip("playwright.sync_api", reason="scripts/setup-tests")
+    if not Path(CHROMIUM).is_file() or not AXE.is_file():
+        pytest.skip("needs Chromium and axe-core (scripts/setup-tests installs both)")
+    served = both[1].parent / "served"  # the site lives under /blog/ (its base_url)
+    if not served.exists():
+        served.mkdir()
+        (served / "blog").symlink_to(both[1], target_is_directory=True)
+    page = "/blog/posts/faq-article/"
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            with serve(served) as origin:
+                viewport = {"width": width, "height": 900}
+                found = axe_violations(browser, origin + page, scheme, viewport)
+                header = _header_colour(browser, origin + page, scheme)
+        finally:
+            browser.close()
+    assert header == ("rgb(122, 31, 92)" if scheme == "light" else "rgb(242, 166, 214)")
+    assert found == []
+
+
+def _header_colour(browser, url: str, scheme: str) -> str:
+    """The header's drawn background: the brand colour, so the stylesheets did load."""
+    page = browser.new_page(color_scheme=scheme)
+    try:
+        page.goto(url)
+        return page.evaluate(
+            "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+        )
+    finally:
+        page.close()
