@@ -1,6 +1,6 @@
 """``sitegen publish`` against real targets on this machine: a folder, an OpenSSH server
 on loopback (with rsync on the far side, without it, and SFTP forced) and a bare
-git repository. Each target goes through the same life: a first publish, one
+git repository (as a path, and over that SSH server). Each target goes through the same life: a first publish, one
 with nothing changed, an edit, a deletion, a dry run; a file placed by hand
 stays. A publish killed halfway leaves a working site and the next completes it.
 """
@@ -96,7 +96,7 @@ def _git_placer(repo: Path, branch: str) -> Callable[[str, bytes], None]:
     return place
 
 
-KINDS = ["file", "ssh-rsync", "ssh-sftp", "sftp", "git-file"]
+KINDS = ["file", "ssh-rsync", "ssh-sftp", "sftp", "git-file", "git-ssh"]
 
 
 def make_target(kind: str, tmp_path: Path, request) -> Target:
@@ -119,6 +119,16 @@ def make_target(kind: str, tmp_path: Path, request) -> Target:
         pytest.skip(reason)
     server = sshd.start_sshd(tmp_path / "sshd", rsync=kind == "ssh-rsync")
     request.addfinalizer(server.stop)
+    if kind == "git-ssh":
+        repo = tmp_path / "pages.git"
+        subprocess.run(["git", "init", "-q", "--bare", str(repo)], check=True)
+        return Target(
+            server.url("git+ssh", repo) + "#gh-pages",
+            _git_files(repo, "gh-pages"),
+            _git_placer(repo, "gh-pages"),
+            frozenset(GIT_EXTRAS),
+            env={"SITEGEN_SSH_COMMAND": server.ssh_command},
+        )
     scheme = "sftp" if kind == "sftp" else "ssh"
     return Target(
         server.url(scheme, root),
