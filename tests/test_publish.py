@@ -2,7 +2,8 @@
 on loopback (with rsync on the far side, without it, and SFTP forced) and a bare
 git repository (as a path, and over that SSH server). Each target goes through
 the same life: a first publish, one with nothing changed, an edit, a deletion, a
-dry run; a file placed by hand stays. A publish killed halfway leaves a working site and the next completes it.
+dry run; a file placed by hand stays. A publish killed halfway leaves a working
+site, and the next completes it.
 """
 
 from __future__ import annotations
