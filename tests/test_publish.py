@@ -274,3 +274,19 @@ def test_a_publish_killed_halfway_leaves_a_working_site(
 
     assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0, capsys.readouterr()
     assert served(target) == built_files(site), "the next publish completes it"
+
+
+@pytest.mark.parametrize("kind", ["ssh-rsync", "sftp"])
+def test_a_target_folder_that_is_not_there_yet_is_made(
+    kind, tmp_path, request, monkeypatch, capsys
+):
+    site = Path(shutil.copytree(SITES / "basic", tmp_path / "site"))
+    target = make_target(kind, tmp_path, request)
+    for name, value in target.env.items():
+        monkeypatch.setenv(name, value)
+    deeper = target.url + "/new/blog"
+    assert main(["publish", str(site), "--to", deeper, "--yes"]) == 0, capsys.readouterr()
+    made = tmp_path / "www/new/blog"
+    assert (made / "posts/single/index.html").read_bytes() == (
+        site / "build/posts/single/index.html"
+    ).read_bytes()
