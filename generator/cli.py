@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -114,12 +115,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(output_dir=args.output, drafts=args.drafts, future=args.future)
-    result = build_site(args.site, options, clean=args.clean, progress=for_stream(sys.stderr))
+    # SIGTERM stops a build as Ctrl-C does: temporary files removed, the output as it was.
+    before = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        result = build_site(args.site, options, clean=args.clean, progress=for_stream(sys.stderr))
+    finally:
+        signal.signal(signal.SIGTERM, before)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(_summary(result))
     _print_next_change(args.site, result.warnings)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> NoReturn:
+    raise KeyboardInterrupt
 
 
 def _serve(args: argparse.Namespace) -> int:

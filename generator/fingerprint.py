@@ -34,8 +34,6 @@ Use::
 from __future__ import annotations
 
 import hashlib
-import io
-import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +41,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 
+from generator.canonical import encode
 from generator.components import TEMPLATES as COMPONENT_TEMPLATES
 from generator.model import Article
 
@@ -133,14 +132,12 @@ class Fingerprinter:
         digest = hashlib.blake2b(digest_size=20)
         digest.update(self.template_digest(template))
         digest.update(self.globals_digest)
-        buffer = io.BytesIO()
         nothing: frozenset[str] = frozenset()
 
         def project(article: Article) -> bytes:
             return self._project(article, reads.get(article.slug, nothing))
 
-        _ContextPickler(buffer, project).dump(context)
-        digest.update(buffer.getbuffer())
+        digest.update(encode(context, {Article: project}))
         return digest.digest()
 
     def template_digest(self, name: str) -> bytes:
@@ -174,7 +171,7 @@ class Fingerprinter:
             values: Any = article
         else:
             values = (article.slug, *((n, getattr(article, n, _MISSING)) for n in sorted(reads)))
-        projection = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=20).digest()
+        projection = hashlib.blake2b(encode(values), digest_size=20).digest()
         self._projections[key] = (article, projection)
         return projection
 
@@ -206,28 +203,6 @@ def _references(env: jinja2.Environment, source: str) -> list[str | None]:
     return _REFERENCES[source]
 
 
-class _ContextPickler(pickle.Pickler):
-    """Pickles a context with each article replaced by its projection's digest.
-
-    ``reducer_override`` (unlike ``persistent_id``) is not called for plain
-    strings, numbers, lists, tuples and dicts, which keeps this fast.
-    """
-
-    def __init__(self, file: io.BytesIO, project) -> None:
-        super().__init__(file, protocol=5)
-        self.project = project
-
-    def reducer_override(self, obj: Any) -> Any:
-        if type(obj) is Article:
-            return _projected, (self.project(obj),)
-        return NotImplemented
-
-
-def _projected(digest: bytes) -> bytes:
-    """Stands for an article in a pickled context (never unpickled)."""
-    return digest
-
-
 def digest_of_values(values: Iterable[Any]) -> bytes:
     """A digest of plain data, such as the template globals of a build."""
-    return hashlib.blake2b(pickle.dumps(tuple(values), protocol=5), digest_size=20).digest()
+    return hashlib.blake2b(encode(tuple(values)), digest_size=20).digest()

@@ -188,9 +188,10 @@ def _markdown_instance() -> _Converter:
 
 def _component_error(src_path: str, text: str, error: ComponentError) -> ContentError:
     """A component's mistake at the first line of the file that holds it."""
+    wanted = "".join(error.text.split())  # spaces aside: "!!!tip" is "!!! tip"
     lines = text.split("\n")
     line = next(
-        (n for n, found in enumerate(lines, start=1) if found.strip() == error.text.strip()), None
+        (n for n, found in enumerate(lines, start=1) if "".join(found.split()) == wanted), None
     )
     return ContentError(src_path, str(error), line=line, hint=error.hint, rule="markdown")
 

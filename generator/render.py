@@ -1,7 +1,9 @@
 """RENDER: fill templates for each :class:`~generator.plan.RenderJob`; each returns a string.
 
 The site's own ``templates/`` folder is searched first, then the default theme
-that ships with sitegen, so a site overrides the theme one file at a time.
+that ships with sitegen, so a site overrides the theme one file at a time; the
+theme's own files stay reachable as ``theme/<name>`` for a site template that
+extends one and overrides a block.
 Templates run with autoescape on and ``StrictUndefined``: a misspelt variable
 is an error naming the template and line, never an empty string.
 """
@@ -91,7 +93,7 @@ def make_environment(
     if cache_dir is not None:
         folder = cache_dir / "templates" / f"{environment_class.__name__}-{jinja2.__version__}"
     env = environment_class(
-        loader=jinja2.FileSystemLoader(search_path),
+        loader=template_loader(search_path, theme_dir),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -110,6 +112,22 @@ def make_environment(
     env.filters["components"] = content_html
     set_site_globals(env, config, site, asset_urls, images)
     return env
+
+
+THEME_PREFIX = "theme"
+
+
+def template_loader(search_path: list[str], theme_dir: Path) -> jinja2.BaseLoader:
+    """The site's templates over the theme's, and the theme's alone under ``theme/``.
+
+    A site template may then extend the theme's template of the same name and
+    change one block: ``{% extends "theme/article.html" %}``."""
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({THEME_PREFIX: jinja2.FileSystemLoader(str(theme_dir))}),
+            jinja2.FileSystemLoader(search_path),
+        ]
+    )
 
 
 def set_site_globals(
@@ -231,10 +249,21 @@ def _template_frame(env: jinja2.Environment, error: Exception) -> tuple[str | No
     return found
 
 
+def _search_path(loader: jinja2.BaseLoader | None) -> list[str]:
+    """The folders ``loader`` reads, the site's before the theme's (see ``template_loader``)."""
+    if isinstance(loader, jinja2.FileSystemLoader):
+        return list(loader.searchpath)
+    if isinstance(loader, jinja2.ChoiceLoader):
+        return [root for inner in reversed(loader.loaders) for root in _search_path(inner)]
+    if isinstance(loader, jinja2.PrefixLoader):
+        return [root for inner in loader.mapping.values() for root in _search_path(inner)]
+    return []
+
+
 def _template_name(env: jinja2.Environment, filename: str | None) -> str | None:
     if filename is None:
         return None
-    for root in env.loader.searchpath:  # type: ignore[union-attr]
+    for root in _search_path(env.loader):
         if filename.startswith(root.rstrip("/") + "/"):
             return "templates/" + filename[len(root.rstrip("/")) + 1 :]
     return filename

@@ -84,6 +84,7 @@ RULES = {
         Rule("medical-review", "warning", "A medical article without reviewed_by/last_reviewed."),
         Rule("review-age", "warning", "A medical review older than review_interval months."),
         Rule("theme-file", "error", "A [theme] logo or font missing from static/, or not WOFF2."),
+        Rule("appointment", "error", "An appointment block, but no booking_url or telephone."),
         Rule("reading-level", "warning", "An article harder to read than reading_grade."),
         Rule("starter-text", "warning", "A setting or published page still holds new-site's text."),
         Rule("clinic-field", "error", "A {{ clinic.<name> }} placeholder that names no field."),

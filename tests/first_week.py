@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.scaffold import new_article, new_site
 from tests.conftest import REPO
 
-TODAY = date(2024, 5, 1)
+TODAY = date.today()  # build with now=datetime.now(UTC): published, freshly reviewed
 ARTICLE = "content/posts/laser-hair-removal"
 # The starter's imaginary clinic, and what a real one writes instead.
 CLINIC_DETAILS = {
@@ -36,7 +36,7 @@ SECTIONS = {
     "What it is": (
         "A laser sends light into the hair follicle, where the pigment turns it into heat. "
         "The heat slows the hair's growth. Most people need several sessions a few weeks "
-        "apart.\n\n![A patient resting after a treatment](/static/images/relaxing-hobbies.jpg)\n"
+        "apart.\n\n![A patient resting after a treatment](relaxing-hobbies.jpg)\n"
     ),
     "Costs compared": (
         "| Treatment area | Sessions needed | Price per session | Recovery |\n"
@@ -108,6 +108,6 @@ def first_week_site(root: Path, base_url: str = "https://www.lakeside-derm.examp
     site = root / "lakeside"
     new_site(site, TODAY)
     fill_in_clinic(site, base_url)
-    shutil.copytree(REPO / "static/images", site / "static/images")
-    write_article(site)
+    folder = write_article(site)
+    shutil.copy(REPO / "static/images/relaxing-hobbies.jpg", folder)  # an image beside it
     return site

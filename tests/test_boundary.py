@@ -108,3 +108,18 @@ def test_check_writes_nothing_into_the_site(tmp_path, capsys, built_before):
     main(["check", str(site)])
     assert "Traceback" not in "".join(capsys.readouterr())
     assert _fingerprint(site) == before
+
+
+@pytest.mark.parametrize("folder", ["content/pages", "static", "templates"])
+def test_a_top_folder_that_is_a_link_leading_out_is_an_error(site, tmp_path, capsys, folder):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "leak.txt").write_text(SECRET)
+    if (site / folder).exists():
+        shutil.rmtree(site / folder)
+    (site / folder).parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(elsewhere, site / folder)
+    assert main(["build", str(site)]) == 1
+    text = "".join(capsys.readouterr())
+    assert f"{folder}: error: a link to a file outside the site folder" in text
+    assert not (site / "build").exists()

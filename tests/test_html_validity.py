@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from datetime import UTC, datetime
 
 import pytest
 
@@ -61,7 +62,7 @@ def first_week_build(tmp_path_factory):
     """A new site with the clinic's details, a table, an image and a FAQ (tests/first_week.py),
     and the preview's error page with its code frame beside its pages."""
     site = first_week_site(tmp_path_factory.mktemp("first-week"))
-    result = build(site)
+    result = build(site, now=datetime.now(UTC))
     index = site / ARTICLE / "index.md"
     error = SiteErrors(
         [

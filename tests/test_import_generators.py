@@ -12,7 +12,7 @@ import yaml
 from PIL import Image
 
 from generator.cli import main
-from generator.importers import import_files, keeps_old_addresses
+from generator.importers import import_files
 from generator.scaffold import new_site
 from tests.conftest import build
 
@@ -83,11 +83,12 @@ def test_a_jekyll_posts_folder(site, old_site):
     acne, acne_body = front_matter(site / "content/posts/acne-basics/index.md")
     assert acne["date"] == date(2021, 4, 2) and acne["tags"] == ["acne", "teens"]
     assert acne_body.startswith("## What causes acne") and "\n### Treatments" in acne_body
-    if keeps_old_addresses():
-        assert fields["aliases"] == ["/2021/03/sunscreen/"]
-        assert acne["aliases"] == ["/acne/"]
+    assert fields["aliases"] == ["/2021/03/sunscreen/"]
+    assert acne["aliases"] == ["/acne/"]
     assert "Dana Whitfield" in (site / "site.toml").read_text("utf-8")
-    build(site)
+    result = build(site)
+    redirect = result.output_dir / "2021/03/sunscreen/index.html"
+    assert "/posts/sunscreen-every-day/" in redirect.read_text("utf-8")
 
 
 def test_a_hugo_content_folder(site, old_site):
@@ -112,8 +113,7 @@ def test_a_hugo_content_folder(site, old_site):
     assert (folder / "hands.jpg").is_file() and (folder / "cover.jpg").is_file()
     sunscreen, sun_body = front_matter(site / "content/posts/sunscreen/index.md")
     assert sunscreen["image"] == "spf.png" and "![A sunscreen label](spf.png)" in sun_body
-    if keeps_old_addresses():
-        assert fields["aliases"] == ["/post/eczema/", "/2022/01/eczema-in-winter/"]
+    assert fields["aliases"] == ["/post/eczema/", "/2022/01/eczema-in-winter/"]
     page, _ = front_matter(site / "content/pages/about.md")
     assert page["title"] == "About the clinic" and "date" not in page
     result = build(site)

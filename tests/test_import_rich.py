@@ -299,6 +299,7 @@ def test_header_cells_stay_where_the_source_has_them():
     )
     html, _ = render_markdown(convert(header_in_body)[0])
     assert re.findall(r"<t[hd]>", html) == ["<th>", "<th>", "<td>", "<td>"]
+    assert "<thead>" not in html  # the header row stays in the body, as in the source
     no_header = (
         "<table><tbody><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></tbody></table>"
     )

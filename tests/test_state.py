@@ -22,6 +22,7 @@ from generator.build import BuildOptions, build_site
 from generator.errors import SiteError
 from generator.incremental import Engine
 from generator.output_record import RECORD_NAME
+from generator.progress import Progress
 from tests.conftest import FIXED_NOW, copy_sample_site
 
 ARTICLE = "content/posts/what-is-micro-needling"
@@ -189,3 +190,74 @@ def test_a_template_changed_between_runs_renders_again(site):
     assert result.rendered >= result.page_count
     assert b"the clinic's own footer" in (site.parent / "out" / "index.html").read_bytes()
     assert _tree(site.parent / "out") == _clean_tree(site, options)
+
+
+class _ReplaceWhileRendering(Progress):
+    """Replaces a source file once the build has read it, as a sync tool may:
+    new bytes, an older modification time (``cp -p``, ``rsync -a``, ``tar``)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text, self.done = path, text, False
+
+    def start(self, stage: str, total: int | None, unit: str) -> None:
+        if stage == "Rendering" and not self.done:
+            self.done = True
+            old = self.path.stat()
+            replacement = self.path.with_name(".replacement.tmp")
+            replacement.write_text(self.text)
+            os.utime(replacement, ns=(old.st_atime_ns, old.st_mtime_ns - 60_000_000_000))
+            os.replace(replacement, self.path)
+
+
+def test_a_source_replaced_during_a_build_with_an_older_time_is_seen_next(site):
+    options = _options(site)
+    build_site(site, options)
+    _age(site)  # every change time moves: the next build looks at every file again
+    section = site / SECTION
+    replacing = _ReplaceWhileRendering(section, section.read_text().replace("devices", "TOOLS"))
+    build_site(site, options, progress=replacing)
+    assert replacing.done
+    result = build_site(site, options)
+    assert result.built_site is not None, "the replaced file went unseen"
+    assert b"TOOLS" in (site.parent / "out" / PAGE).read_bytes()
+    assert _tree(site.parent / "out") == _clean_tree(site, options)
+    again = build_site(site, options)
+    assert again.built_site is None and again.report.written == []
+
+
+def _same_renders(site: Path, tmp_path: Path, edits) -> None:
+    """After each edit, a resumed build renders exactly the pages a long-lived engine does."""
+    engine = Engine(site, BuildOptions(output_dir=tmp_path / "serve", now=FIXED_NOW))
+    engine.build()
+    options = BuildOptions(output_dir=tmp_path / "cli", now=FIXED_NOW)
+    build_site(site, options)
+    for path, old, new in edits:
+        path.write_text(path.read_text().replace(old, new, 1))
+        long_lived = engine.build([path])
+        resumed = build_site(site, options)
+        assert resumed.rendered == long_lived.rendered, (path, old, new)
+        assert 0 < long_lived.rendered < long_lived.page_count
+
+
+def test_a_resumed_build_renders_what_a_long_lived_engine_renders(site, tmp_path):
+    index = site / ARTICLE / "index.md"
+    _same_renders(
+        site,
+        tmp_path,
+        [
+            (site / SECTION, "devices", "tools"),  # a body edit
+            (index, 'title: "What is Micro needling?', 'title: "All about micro needling:'),
+            (site / SECTION, "tools", "devices"),
+        ],
+    )
+
+
+@pytest.mark.slow
+def test_a_resumed_build_renders_what_a_long_lived_engine_renders_on_a_corpus(tmp_path):
+    from bench import corpus
+
+    info = corpus.write_corpus(tmp_path / "corpus", 80)
+    site = info.root / "sitegen"
+    body = info.edit_body["sitegen"]
+    words = body.read_text().split()
+    _same_renders(site, tmp_path, [(body, words[-1], words[-1] + "s"), (body, "the", "a")])

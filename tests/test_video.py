@@ -246,3 +246,14 @@ def test_the_page_is_valid_html(video_build):
         pytest.skip("needs Java and the Nu checker (scripts/setup-tests installs both)")
     messages = nu_messages(video_build.output_dir / "posts" / "single")
     assert [f"{m.get('lastLine')}: {m['message']}" for m in messages] == []
+
+
+@browser_needed
+def test_the_page_fits_a_small_phone(browser, origin):
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    try:
+        page.goto(origin + "/posts/single/")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    finally:
+        page.close()
+    assert overflow <= 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import tomllib
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
@@ -245,3 +246,30 @@ def test_a_bad_uploads_folder_is_a_clear_error(tmp_path, capsys):
     code = main(["import", str(EXPORT), "--site", str(site), "--uploads", str(tmp_path / "nope")])
     err = capsys.readouterr().err
     assert code == 1 and "--uploads must name a folder" in err and "Traceback" not in err
+
+
+def test_redirects_join_a_redirects_table_the_site_already_has(tmp_path):
+    site = _site(tmp_path)
+    config = site / "site.toml"
+    text = (
+        config.read_text("utf-8")
+        + '\n[redirects]\n"/old-home/" = "/"\n\n[authors.zoe]\nname = "Zoe"\n'
+    )
+    config.write_text(text, "utf-8")
+    make_standins(EXPORT, tmp_path / "old-host")
+    uploads = FileSource(uploads=tmp_path / "old-host/wp-content/uploads")
+    report = import_files([EXPORT], site, today=TODAY, source=uploads)
+    written = tomllib.loads(config.read_text("utf-8"))
+    assert written["redirects"] == {
+        "/old-home/": "/",
+        "/category/skin-care/": "/categories/skin-care/",
+        "/tag/teen-acne/": "/tags/teen-acne/",
+    }
+    assert written["authors"]["zoe"] == {"name": "Zoe"}
+    assert report.counts["redirects"] == 2
+    result = build(site)
+    redirect = (result.output_dir / "category/skin-care/index.html").read_text("utf-8")
+    assert "/categories/skin-care/" in redirect
+    assert "aliases: [/2019/05/acne-basics/]" in _markdown(site, "acne-basics")
+    old_permalink = (result.output_dir / "2019/05/acne-basics/index.html").read_text("utf-8")
+    assert f'content="0; url={OLD}/posts/acne-basics/"' in old_permalink

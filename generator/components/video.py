@@ -132,6 +132,7 @@ def context(fields: dict[str, str]) -> dict | None:
         return None
     return {
         "title": title,
+        "url": fields["url"],
         "provider": address.provider,
         "watch_url": address.watch_url,
         "embed_url": address.embed_url,

@@ -39,18 +39,20 @@ PROVIDERS = {
     "reddit.com": "Reddit post",
     "linkedin.com": "LinkedIn post",
     "slideshare.net": "SlideShare presentation",
-    "google.com": "Google map or document",
     "gist.github.com": "Code on GitHub",
+    "maps.google.com": "Google map",
 }
 URL_ALONE = re.compile(r"^\s*(https?://[^\s<>\"']+)\s*$")
 
 
 class Embed(NamedTuple):
-    """An embed's Markdown, and whether it lost something (not a video block)."""
+    """An embed's Markdown, whether it is a video block, and whether its host or title is
+    known (a URL of any other page, alone in a paragraph, is no embed)."""
 
     markdown: str
     url: str
     is_video: bool
+    known: bool = True
 
 
 def embed_block(url: str, title: str, known_titles: dict[str, str]) -> Embed:
@@ -61,16 +63,24 @@ def embed_block(url: str, title: str, known_titles: dict[str, str]) -> Embed:
     if video_address(url) is not None:
         provider = video_address(url).provider  # type: ignore[union-attr]
         return Embed(markdown_block(title or f"Video on {provider}", url), url, True)
-    title = title or known_titles.get(url.rstrip("/") + "/") or known_titles.get(url) or _name(url)
-    return Embed(f"[{escape_link_text(title)}]({link_url(url)})", url, False)
+    title = title or known_titles.get(url.rstrip("/") + "/") or known_titles.get(url) or ""
+    known = bool(title) or _provider(url) is not None
+    title = title or _provider(url) or _name(url)
+    return Embed(f"[{escape_link_text(title)}]({link_url(url)})", url, False, known)
 
 
-def _name(url: str) -> str:
+def _provider(url: str) -> str | None:
+    """What an embed of a known host showed ("Post on X (Twitter)"), else None."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     for known, name in PROVIDERS.items():
         if host == known or host.endswith("." + known):
             return name
-    return url
+    return None
+
+
+def _name(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return f"Embedded content from {host.removeprefix('www.')}" if host else url
 
 
 def bare_url(text: str) -> str | None:
@@ -105,7 +115,7 @@ def link_embeds(document: Node, title_of: Callable[[str], str | None]) -> list[s
             if url and video_address(url) is None:
                 caption = next((n for n in child.iter() if n.tag == "figcaption"), None)
                 title = plain(caption) if caption is not None else child.attrs.get("title", "")
-                title = " ".join(title.split()) or title_of(url) or _name(url)
+                title = " ".join(title.split()) or title_of(url) or _provider(url) or _name(url)
                 link = Node("a", {"href": url}, [title])
                 node.children[index] = Node("p", {}, [link])
                 linked.append(url)

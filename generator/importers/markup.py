@@ -135,7 +135,7 @@ def _lone_embed(markdown: str, context: Context) -> str | None:
     if not url or (link and _unescape(link.group(2)) != url):
         return None
     embed = embed_block(url, "", context.known_titles)
-    if not embed.is_video and embed.markdown.startswith(f"[{url}]"):
+    if not embed.known:
         return None  # a link to any page: left as it is
     if not embed.is_video:
         context.media.append(url)

@@ -1,12 +1,12 @@
 """HTML tables -> Markdown, keeping what the source says about headers and captions.
 
-A table whose first row is all header cells and whose other rows are all data
-cells becomes a Markdown pipe table. Any other table (no header row, header
-cells down the side, cells spanning rows or columns) is written as an HTML
-table that Markdown still reads inside (``markdown="1"``), so that its header
-cells stay where they were. A caption makes the table a figure, its caption
-the figure's (Markdown has no table captions, and ``<caption>`` is not read
-inside ``markdown="1"``)::
+A table whose head (``<thead>``) is one row of header cells over rows of data
+cells becomes a Markdown pipe table. Any other table (no head, a row of header
+cells in its body, header cells down the side, cells spanning rows or columns)
+is written as an HTML table that Markdown still reads inside
+(``markdown="1"``), so that every cell stays where it was, as it was. A
+caption makes the table a figure, its caption the figure's (Markdown has no
+table captions, and ``<caption>`` is not read inside ``markdown="1"``)::
 
     <figure class="table" markdown="1">
     <figcaption markdown="span">Doses by *age*</figcaption>
@@ -64,7 +64,7 @@ def _rows(table: Node) -> list[tuple[Node, list[Node]]]:
 
 
 def _is_plain_grid(rows) -> bool:
-    """A header row of header cells over rows of data cells, nothing spanning."""
+    """A head of one row of header cells over rows of data cells, nothing spanning."""
     cells = [cell for _, row in rows for cell in row]
     if any(cell.attrs.get(span, "1") not in ("", "1") for cell in cells for span in SPANS):
         return False
@@ -72,7 +72,7 @@ def _is_plain_grid(rows) -> bool:
     return (
         all(cell.tag == "th" for cell in first)
         and all(cell.tag == "td" for _, row in rest for cell in row)
-        and first_part.tag != "tfoot"
+        and first_part.tag == "thead"
         and all(part.tag != "thead" for part, _ in rest)
     )
 
