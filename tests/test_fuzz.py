@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from datetime import date, datetime
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -63,6 +64,7 @@ def content_files(draw) -> bytes:
     return _file(front_matter, draw(bodies))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     data=content_files(),
@@ -104,6 +106,7 @@ valid_articles = st.fixed_dictionaries(
 ).map(lambda fields: yaml.safe_dump(fields, allow_unicode=True))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30,
     deadline=None,

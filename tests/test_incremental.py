@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
@@ -350,7 +351,7 @@ EditSequence.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-TestEditSequences = EditSequence.TestCase
+TestEditSequences = pytest.mark.slow(EditSequence.TestCase)
 
 
 # -- which files one change rewrites ----------------------------------------------------

@@ -18,6 +18,8 @@ from tests.test_serve import Server, free_port
 CHROMIUM = Path("/usr/bin/chromium")
 ARTICLE = "content/posts/what-is-micro-needling"
 
+pytestmark = pytest.mark.slow  # a browser, and the dev server rebuilding after each edit
+
 
 @pytest.fixture
 def browser_page():
