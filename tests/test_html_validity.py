@@ -40,6 +40,7 @@ def nu_messages(folder) -> list[dict]:
     return json.loads(result.stderr or '{"messages": []}')["messages"]
 
 
+@pytest.mark.slow
 def test_the_checker_reports_errors_warnings_and_bad_css(tmp_path):
     (tmp_path / "bad.html").write_text("<!doctype html><title>x</title><p><div></span>")
     (tmp_path / "warn.html").write_text(
@@ -55,6 +56,7 @@ def test_the_checker_reports_errors_warnings_and_bad_css(tmp_path):
     assert "error" in by_file["bad.css"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["sample_build", "basic_build"])
 def test_every_page_is_valid_html(which, request):
     """Errors and warnings alike (a warning has type "info" and subType "warning")."""

@@ -33,6 +33,8 @@ from generator.output_record import RECORD_NAME
 from generator.render import default_theme_dir
 from tests.conftest import FIXED_NOW, SITES, copy_sample_site
 
+pytestmark = pytest.mark.slow  # every test here builds a site several times
+
 NAMES = ["alpha", "beta", "gamma", "delta"]
 TAGS = ["acne", "skin", "Skin", "sleep", "diet"]
 WORDS = ["collagen", "needling", "scars", "sleep", "coffee", "tea", "floss", "acne", "serum"]
@@ -351,7 +353,7 @@ EditSequence.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-TestEditSequences = pytest.mark.slow(EditSequence.TestCase)
+TestEditSequences = EditSequence.TestCase
 
 
 # -- which files one change rewrites ----------------------------------------------------

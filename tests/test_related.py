@@ -223,6 +223,7 @@ def corpora(draw, size=SIZES, pins=True):
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(corpus=corpora(), count=st.integers(1, 5))
 def test_scores_are_the_ones_the_module_docstring_describes(corpus, count):

@@ -32,6 +32,7 @@ def browser_page():
             browser.close()
 
 
+@pytest.mark.slow
 def test_the_open_page_follows_edits_errors_and_fixes(tmp_path, browser_page):
     site = copy_sample_site(tmp_path / "site")
     server = Server(site, free_port())

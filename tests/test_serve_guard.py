@@ -34,6 +34,7 @@ def _get(server: Server, path: str, host: str | None) -> tuple[int, bytes]:
     return response.status, response.read()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "host",
     ["evil.example", "evil.example:{port}", "127.0.0.1.nip.io:{port}", "localhost.evil.example",

@@ -62,6 +62,7 @@ def _clean_tree(site: Path, options: BuildOptions) -> dict[str, bytes]:
     return _tree(site.parent / "clean")
 
 
+@pytest.mark.slow
 def test_a_build_with_nothing_changed_is_known_without_loading_anything(site):
     options = _options(site)
     first = build_site(site, options)
@@ -76,6 +77,7 @@ def test_a_build_with_nothing_changed_is_known_without_loading_anything(site):
     assert [a.slug for a in again.site.articles] == [a.slug for a in first.site.articles]
 
 
+@pytest.mark.slow
 def test_a_resumed_build_gives_the_garbage_collector_back_as_it_was(site, tmp_path):
     # The restored state is loaded with the collector off and frozen for the build;
     # a caller (a test run, a program that builds many sites) must get it back intact,
@@ -91,6 +93,7 @@ def test_a_resumed_build_gives_the_garbage_collector_back_as_it_was(site, tmp_pa
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
+@pytest.mark.slow
 def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(site):
     options = _options(site)
     build_site(site, options)
@@ -105,6 +108,7 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(site):
     assert _tree(site.parent / "out") == _clean_tree(site, options)
 
 
+@pytest.mark.slow
 def test_a_resumed_build_reads_only_the_files_that_changed(site, monkeypatch):
     options = _options(site)
     build_site(site, options)
@@ -126,6 +130,7 @@ def test_a_resumed_build_reads_only_the_files_that_changed(site, monkeypatch):
     assert _tree(site.parent / "out") == _clean_tree(site, options)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tamper", ["delete", "edit"])
 def test_an_output_changed_by_hand_is_written_again(site, tamper):
     options = _options(site)
@@ -140,6 +145,7 @@ def test_an_output_changed_by_hand_is_written_again(site, tamper):
     assert _tree(site.parent / "out") == _clean_tree(site, options)
 
 
+@pytest.mark.slow
 def test_a_future_article_appears_when_its_day_comes(site):
     index = site / ARTICLE / "index.md"
     text = index.read_text()
@@ -157,6 +163,7 @@ def test_a_future_article_appears_when_its_day_comes(site):
     assert _tree(site.parent / "out") == _clean_tree(site, later)
 
 
+@pytest.mark.slow
 def test_a_medical_review_falls_due_with_time_alone(site):
     options = _options(site)
     first = build_site(site, options)
@@ -166,6 +173,7 @@ def test_a_medical_review_falls_due_with_time_alone(site):
     assert len([w for w in result.warnings if w.rule == "review-age"]) > len(due)
 
 
+@pytest.mark.slow
 def test_a_damaged_or_foreign_state_is_ignored(site, monkeypatch):
     options = _options(site)
     build_site(site, options)
@@ -180,6 +188,7 @@ def test_a_damaged_or_foreign_state_is_ignored(site, monkeypatch):
     assert _tree(site.parent / "out") == _clean_tree(site, options)
 
 
+@pytest.mark.slow
 def test_a_template_changed_between_runs_renders_again(site):
     options = _options(site)
     build_site(site, options)
