@@ -160,6 +160,7 @@ def _article(
         word_count=word_count,
         assets=copied,
         terms=merge_term_counts([index.terms, *(section.terms for section in sections)]),
+        aliases=meta["aliases"],
     )
 
 
@@ -318,16 +319,23 @@ def _person(people: dict[str, Person], item: ParsedFile, field: str, table: str)
     if not key:
         return None
     if key not in people:
-        known = ", ".join(people) or "none yet"
-        raise ModelError(
-            item.src_path,
-            f"'{field}: {key}' names nobody in site.toml's [{table}] (known: {known})",
-            line=item.line_of(field),
-            column=1,
-            hint=person_hint(table, field, str(key)),
-            rule="unknown-person",
-        )
+        raise person_error(people, item.src_path, key, field, table, item.line_of(field))
     return people[key]
+
+
+def person_error(
+    people: dict[str, Person], src_path: str, key: str, field: str, table: str, line: int | None
+) -> ModelError:
+    """``author: <key>`` (or ``reviewed_by``) names nobody in ``site.toml``."""
+    known = ", ".join(people) or "none yet"
+    return ModelError(
+        src_path,
+        f"'{field}: {key}' names nobody in site.toml's [{table}] (known: {known})",
+        line=line,
+        column=1,
+        hint=person_hint(table, field, str(key)),
+        rule="unknown-person",
+    )
 
 
 def _term(config: Config, kind: str, name: str, index: ParsedFile) -> Term:
@@ -418,6 +426,7 @@ def _pages(config: Config, parsed: list[ParsedFile], visibility: Visibility) -> 
                 html=item.html,
                 menu=item.meta["menu"],
                 updated=_moment(updated, config) if updated else None,
+                aliases=item.meta["aliases"],
             )
         )
     return sorted(pages, key=lambda page: page.slug)

@@ -141,9 +141,18 @@ class ThemeSettings:
             colours.update(plain, **{"header-focus": colours["focus"]})
         return colours
 
+    def overrides(self, scheme: str) -> dict[str, str]:
+        """The colour roles whose value the settings change, for the theme's CSS custom
+        properties (``--link: #7a1f5c``); empty for a site without ``[theme]`` colours."""
+        plain = ThemeSettings().palette(scheme)
+        return {
+            role: colour for role, colour in self.palette(scheme).items() if plain[role] != colour
+        }
+
     @property
-    def changes_colours(self) -> bool:
-        return bool(self.colours) or self.header != "plain"
+    def changes_look(self) -> bool:
+        """Whether pages need the brand's styles at all (else they are the theme's own)."""
+        return bool(self.colours or self.font) or self.header != "plain"
 
 
 _KEYS = ("brand", "accent", "brand_dark", "accent_dark", "logo", "font", "header")

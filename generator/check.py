@@ -1,9 +1,9 @@
 """``sitegen check``: every problem of a site at once, as text or JSON.
 
-A build stops at the first file it cannot read or parse; ``check`` parses
-every content file and reports all of them, then (when the site can be
-assembled) renders it in memory and runs the lints of :mod:`generator.lint`,
-exactly as a build does. Nothing is written into the site: the rendering runs
+A build stops at the first file it cannot read or parse; ``check`` reports
+every problem in one run (see :mod:`generator.check_all`), then (when the site
+can be assembled) renders it in memory and runs the lints of
+:mod:`generator.lint`, exactly as a build does. Nothing is written into the site: the rendering runs
 on a scratch copy of its inputs in a temporary folder (:mod:`generator.scratch`).
 
 The JSON report (``--format json``) has this shape::
@@ -32,14 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build import BuildOptions, render_site
-from generator.config import Config, load_config
-from generator.discover import discover
-from generator.errors import SiteError
-from generator.lint import CheckFailed, Finding, summary
-from generator.parse import ParsedFile, parse_source
+from generator.check_all import site_problems
+from generator.config import load_config
+from generator.errors import SiteError, each_error
+from generator.lint import CheckFailed, summary
+from generator.parse import ParsedFile
 from generator.readability import formula_for
 from generator.reading_level import ArticleGrade, article_grades
-from generator.render import default_theme_dir
 from generator.scratch import scratch_copy
 
 JSON_VERSION = 1
@@ -77,30 +76,20 @@ def _findings(site_dir: Path, options: BuildOptions, parsed: list[ParsedFile]) -
     """The findings; the files that parse are added to ``parsed``."""
     try:
         config = load_config(site_dir)
-        sources = discover(site_dir, default_theme_dir())
     except SiteError as error:
         return [error]
-    errors: list[SiteError] = []
-    warnings: list[SiteError] = []
-    for source in sources.posts + sources.pages:
-        if source.kind == "asset":
-            continue
-        try:
-            parsed.append(parse_source(source))
-            warnings += [_as_finding(config, w) for w in parsed[-1].warnings]
-        except SiteError as error:
-            errors.append(error)
-    warnings = [warning for warning in warnings if warning.severity != "off"]
-    if errors:
-        return errors + warnings
+    problems = site_problems(config, site_dir, drafts=options.drafts)
+    parsed += problems.parsed
+    if problems.errors:
+        return problems.all()
     try:
         # Rendering keeps caches beside the site it renders: a scratch copy takes them.
         with scratch_copy(site_dir) as copy:
             _, _, found = render_site(copy, options)
     except CheckFailed as failed:
         return list(failed.findings)
-    except SiteError as error:  # the site cannot be assembled or rendered
-        return [error, *warnings]
+    except SiteError as error:  # the site cannot be rendered (a template, an image)
+        return [*each_error(error), *problems.warnings]
     return list(found)
 
 
@@ -113,22 +102,6 @@ def _reading(site_dir: Path, parsed: list[ParsedFile]) -> ReadingReport | None:
     if formula is None:
         return None
     return ReadingReport(formula.name, config.check.reading_grade, article_grades(config, parsed))
-
-
-def _as_finding(config: Config, warning: SiteError) -> SiteError:
-    """A parse warning with the severity ``site.toml`` gives its rule."""
-    if warning.rule is None:
-        return warning
-    finding = Finding(
-        warning.rule,
-        warning.path or "",
-        warning.message,
-        line=warning.line,
-        column=warning.column,
-        hint=warning.hint,
-    )
-    finding.severity = config.check.severity(warning.rule)
-    return finding
 
 
 def format_text(report: CheckReport) -> str:

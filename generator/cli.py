@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from generator.code_frame import with_frame
 from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
 from generator.progress import for_stream
+from generator.publish.command import add_publish_parser
 
 # Each command imports what it needs when it runs: `sitegen build` with nothing to do
 # should cost little more than starting Python.
@@ -107,16 +109,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(command=_check)
     add_comments_parser(commands)
+    add_publish_parser(commands)
     return parser
 
 
 def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(output_dir=args.output, drafts=args.drafts, future=args.future)
-    result = build_site(args.site, options, clean=args.clean, progress=for_stream(sys.stderr))
+    # SIGTERM stops a build as Ctrl-C does: temporary files removed, the output as it was.
+    before = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        result = build_site(args.site, options, clean=args.clean, progress=for_stream(sys.stderr))
+    finally:
+        signal.signal(signal.SIGTERM, before)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(_summary(result))
+    _print_next_change(args.site, result.warnings)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> NoReturn:
+    raise KeyboardInterrupt
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -192,7 +205,22 @@ def _check(args: argparse.Namespace) -> int:
 
     report = check_site(args.site)
     print(format_json(report) if args.format == "json" else format_text(report))
+    if args.format == "text":
+        _print_next_change(args.site, report.findings)
     return 1 if report.errors else 0
+
+
+def _print_next_change(site: Path, findings) -> None:
+    """The day a future-dated article goes live, which needs a build then (see schedule.py)."""
+    from generator.config import load_config
+    from generator.schedule import next_change
+
+    try:
+        line = next_change(load_config(site), findings)
+    except SiteError:
+        return  # the configuration's own error is reported already
+    if line:
+        print(line, file=sys.stderr)  # a note like the warnings: stdout stays the report
 
 
 def _summary(result: BuildResult) -> str:

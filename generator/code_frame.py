@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.errors import SiteError
+from generator.errors import SiteError, each_error
 
 CONTEXT = 2  # lines shown before and after the offending one
 MAX_BYTES = 4 * 1024 * 1024  # as parse.MAX_CONTENT_BYTES: a bigger file has another error
@@ -56,6 +56,10 @@ def frame_lines(text: str, line: int, column: int | None) -> str:
 
 
 def with_frame(site_dir: Path, error: SiteError) -> str:
-    """The error as the terminal prints it, followed by its frame when it has one."""
-    frame = code_frame(site_dir, error)
-    return f"{error}\n{frame}" if frame else str(error)
+    """The error as the terminal prints it, followed by its frame when it has one;
+    each of several errors (:class:`~generator.errors.SiteErrors`) with its own."""
+    shown = []
+    for each in each_error(error):
+        frame = code_frame(site_dir, each)
+        shown.append(f"{each}\n{frame}" if frame else str(each))
+    return "\n".join(shown)

@@ -24,7 +24,14 @@ from generator.brand import ThemeError, ThemeSettings, theme_settings
 from generator.errors import ConfigError
 from generator.image_limits import DEFAULT_MAX_PIXELS, HIGHEST_MAX_PIXELS
 from generator.model import Address, Clinic, Person
+from generator.publish.settings import (
+    PublishSettings,
+    RedirectRule,
+    publish_settings,
+    redirect_rules,
+)
 from generator.rules import CheckSettings, SettingError, check_settings
+from generator.site_links import links_under_base_path
 from generator.toml_hints import toml_key
 
 CONFIG_NAME = "site.toml"
@@ -46,6 +53,8 @@ SITE_SETTINGS: dict[str, tuple[type, Any]] = {
     "reviewers": (dict, None),
     "check": (dict, None),  # rule severities and medical review settings: see rules.py
     "comments": (dict, None),
+    "redirects": (dict, None),  # old address -> new: see generator/publish/settings.py
+    "publish": (dict, None),
     "theme": (dict, None),  # brand colours, logo, font, header style: see brand.py
 }
 CLINIC_SETTINGS: dict[str, tuple[type, Any]] = {
@@ -115,6 +124,8 @@ class Config:
     reviewers: dict[str, Person] = field(default_factory=dict)
     check: CheckSettings = field(default_factory=CheckSettings)
     comments: CommentSettings | None = None  # None: comments are off
+    redirects: tuple[RedirectRule, ...] = ()
+    publish: PublishSettings = field(default_factory=PublishSettings)
     theme: ThemeSettings = field(default_factory=ThemeSettings)
 
     @property
@@ -197,7 +208,7 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
     for name in ("posts_per_page", "related_count", "feed_limit"):
         _check_at_least(values, name, 1 if name == "posts_per_page" else 0, where)
     clinic = _clinic(values["clinic"], values["title"], where)
-    return Config(
+    config = Config(
         site_dir=site_dir,
         title=values["title"],
         base_url=base_url,
@@ -214,8 +225,11 @@ def _build_config(site_dir: Path, raw: dict[str, Any], where: _Locator) -> Confi
         reviewers=_people(values["reviewers"], "reviewers", where),
         check=_check(values["check"], where),
         comments=_comments(values["comments"], where),
+        redirects=redirect_rules(values["redirects"], where.line_of),
+        publish=publish_settings(values["publish"], where.line_of),
         theme=_theme(values["theme"], where),
     )
+    return links_under_base_path(config)
 
 
 def _settings(
@@ -278,7 +292,7 @@ def _image_max_pixels(value: int, where: _Locator) -> int:
             CONFIG_NAME,
             f"'image_max_pixels' must be between 1 and {HIGHEST_MAX_PIXELS}, got {value}",
             line=where.line_of("image_max_pixels"),
-            hint=f"the default is image_max_pixels = {DEFAULT_MAX_PIXELS}",
+            hint=f"for example image_max_pixels = {DEFAULT_MAX_PIXELS}",
         )
     return value
 

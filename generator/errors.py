@@ -88,6 +88,34 @@ class OutputError(SiteError):
     """The output folder cannot be written."""
 
 
+class PublishError(SiteError):
+    """The target cannot be reached, refuses a file, or does not fit the site."""
+
+    rule = "publish"
+
+
+class SiteErrors(SiteError):
+    """Several problems found together (every wrong field of one file): each is reported.
+
+    It reads as the first of them, so code that shows one error still names a place."""
+
+    def __init__(self, errors: list[SiteError]) -> None:
+        first = errors[0]
+        super().__init__(
+            first.path, first.message, line=first.line, column=first.column, hint=first.hint
+        )
+        self.rule = first.rule
+        self.errors = tuple(errors)
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
+
+
+def each_error(error: SiteError) -> tuple[SiteError, ...]:
+    """The problems ``error`` stands for: itself, or each of a :class:`SiteErrors`."""
+    return getattr(error, "errors", (error,))
+
+
 class SiteWarning(SiteError):
     """Something worth fixing that does not stop the build; reported, never raised."""
 

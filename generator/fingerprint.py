@@ -34,15 +34,15 @@ Use::
 from __future__ import annotations
 
 import hashlib
-import io
-import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
 
+from generator.canonical import encode
+from generator.components import TEMPLATES as COMPONENT_TEMPLATES
 from generator.model import Article
 
 EVERYTHING = "*"  # a read of every attribute: the article was printed or passed whole
@@ -132,14 +132,12 @@ class Fingerprinter:
         digest = hashlib.blake2b(digest_size=20)
         digest.update(self.template_digest(template))
         digest.update(self.globals_digest)
-        buffer = io.BytesIO()
         nothing: frozenset[str] = frozenset()
 
         def project(article: Article) -> bytes:
             return self._project(article, reads.get(article.slug, nothing))
 
-        _ContextPickler(buffer, project).dump(context)
-        digest.update(buffer.getbuffer())
+        digest.update(encode(context, {Article: project}))
         return digest.digest()
 
     def template_digest(self, name: str) -> bytes:
@@ -173,7 +171,7 @@ class Fingerprinter:
             values: Any = article
         else:
             values = (article.slug, *((n, getattr(article, n, _MISSING)) for n in sorted(reads)))
-        projection = hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=20).digest()
+        projection = hashlib.blake2b(encode(values), digest_size=20).digest()
         self._projections[key] = (article, projection)
         return projection
 
@@ -192,34 +190,19 @@ def add_references(found: dict[str, list[str | None]]) -> None:
 
 
 def _references(env: jinja2.Environment, source: str) -> list[str | None]:
-    """The templates ``source`` extends, includes or imports; remembered by source text."""
+    """The templates ``source`` extends, includes or imports; remembered by source text.
+
+    The ``components`` filter renders the component templates, so a template
+    that uses it depends on them as on an include."""
     if source not in _REFERENCES:
-        _REFERENCES[source] = list(meta.find_referenced_templates(env.parse(source)))
+        tree = env.parse(source)
+        found: list[str | None] = list(meta.find_referenced_templates(tree))
+        if any(node.name == "components" for node in tree.find_all(nodes.Filter)):
+            found += COMPONENT_TEMPLATES
+        _REFERENCES[source] = found
     return _REFERENCES[source]
-
-
-class _ContextPickler(pickle.Pickler):
-    """Pickles a context with each article replaced by its projection's digest.
-
-    ``reducer_override`` (unlike ``persistent_id``) is not called for plain
-    strings, numbers, lists, tuples and dicts, which keeps this fast.
-    """
-
-    def __init__(self, file: io.BytesIO, project) -> None:
-        super().__init__(file, protocol=5)
-        self.project = project
-
-    def reducer_override(self, obj: Any) -> Any:
-        if type(obj) is Article:
-            return _projected, (self.project(obj),)
-        return NotImplemented
-
-
-def _projected(digest: bytes) -> bytes:
-    """Stands for an article in a pickled context (never unpickled)."""
-    return digest
 
 
 def digest_of_values(values: Iterable[Any]) -> bytes:
     """A digest of plain data, such as the template globals of a build."""
-    return hashlib.blake2b(pickle.dumps(tuple(values), protocol=5), digest_size=20).digest()
+    return hashlib.blake2b(encode(tuple(values)), digest_size=20).digest()

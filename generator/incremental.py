@@ -66,6 +66,7 @@ from generator.discover import (
     discover,
     discover_content,
     discover_static,
+    input_stamps,
     template_stamps,
 )
 from generator.errors import SiteError, SiteWarning
@@ -93,6 +94,7 @@ from generator.write import (
     Staging,
     WriteReport,
     WrittenFile,
+    remove_abandoned_staging,
     write_files,
     write_outputs,
     written_files,
@@ -192,6 +194,7 @@ class Engine:
         started = time.perf_counter()
         self._last_good = None
         self._may_stage = True
+        remove_abandoned_staging(self.site_dir / CACHE_DIR)
         try:
             rendered = self.render(changed)
             try:
@@ -309,6 +312,8 @@ class Engine:
             return self._render_site(None)
 
     def _render_site(self, changed: Iterable[Path] | None) -> RenderedSite:
+        changed = None if changed is None else list(changed)
+        self._sources.note_inputs(changed)  # before anything is read: see note_inputs
         config_digest, config = self._load_config()
         # A template change seen by a build that then failed still counts for the next one.
         self._templates_dirty |= self._stage("Reading", "files", self._look, changed)
@@ -619,7 +624,7 @@ class Engine:
     def _write(self, outputs: Outputs) -> WriteReport:
         written = self._known_written()
         unchanged = {
-            dest
+            dest: written[dest]
             for dest in outputs
             if dest in written and written[dest].digest == outputs.digest(dest)
         }
@@ -911,6 +916,22 @@ class _SourceTree:
         self.static: tuple[SourceFile, ...] = ()
         self.template_stamps: tuple | None = None
         self.looked_at_ns = 0  # when the last full look started
+        # The stat of every input as it was before this build read any of it (None when
+        # the build looks only at what it is told changed): see note_inputs.
+        self.input_stamps: dict[str, tuple[int, ...]] | None = None
+
+    def note_inputs(self, changed: list[Path] | None) -> None:
+        """Take the ``stat`` of every input before a full look reads anything.
+
+        These are what the next ``sitegen build`` compares with to know nothing
+        changed: taken after the build, they would hide a file replaced while it
+        ran (a sync tool that keeps an older modification time), since the file
+        then has the same ``stat`` next time though the build read the old bytes.
+        """
+        if changed is None or self._files is None:
+            self.input_stamps = input_stamps(self.site_dir, self.theme_dir)
+        else:
+            self.input_stamps = None
 
     def as_site_sources(self) -> SiteSources:
         posts = [

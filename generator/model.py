@@ -160,6 +160,7 @@ class Article:
     assets: tuple[Asset, ...] = ()
     terms: bytes = b""  # packed word counts for related posts (see related.term_counts)
     comments: tuple[Comment, ...] = ()  # approved ones, oldest first
+    aliases: tuple[str, ...] = ()  # old addresses that redirect here, as written
 
     @property
     def modified(self) -> datetime:
@@ -191,6 +192,7 @@ class Page:
     html: str
     menu: str = "footer"  # "main", "footer" or "none"
     updated: datetime | None = None
+    aliases: tuple[str, ...] = ()  # old addresses that redirect here, as written
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -51,7 +52,7 @@ def parse_many(
     if workers < 2 or len(sources) < MIN_FILES_FOR_POOL:
         return [_counted(parse_source(source), progress, 1) for source in sources]
     batches = [sources[i : i + _BATCH] for i in range(0, len(sources), _BATCH)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with _pool(workers) as pool:
         results = [
             _counted(result, progress, len(batch))
             for batch, result in zip(batches, pool.map(_parse_batch, batches), strict=True)
@@ -100,9 +101,8 @@ def imap_forked(
     gc.freeze()
     _return_free_memory()  # what is free now would otherwise count in every worker
     try:
-        context = multiprocessing.get_context("fork")
         spans = [(i, min(i + _BATCH, len(items))) for i in range(0, len(items), _BATCH)]
-        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        with _pool(workers - 1, multiprocessing.get_context("fork")) as pool:
             # One batch in ``workers`` is the caller's own; the pool does the rest.
             theirs = {
                 i: pool.submit(_run_span, span) for i, span in enumerate(spans) if i % workers
@@ -110,14 +110,45 @@ def imap_forked(
             for i, (start, end) in enumerate(spans):
                 batch = theirs.pop(i).result() if i in theirs else _run_span((start, end))
                 if isinstance(batch, BaseException):
-                    for future in theirs.values():
-                        future.cancel()
                     raise batch
                 yield from _counted(batch, progress, end - start)
     finally:
         _TASK = None
         if not frozen_before:  # a caller's freeze is the caller's to undo
             gc.unfreeze()
+
+
+@contextlib.contextmanager
+def _pool(workers: int, context=None) -> Iterator[ProcessPoolExecutor]:
+    """A pool whose workers die with this process, and that an error or an interrupt
+    (Ctrl-C, SIGTERM) stops at once: the work not started yet is dropped, not waited for."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """Run first in every worker: when the build process dies, however it dies (even by
+    ``kill -9``), the kernel kills its workers too, instead of leaving them blocked on a
+    pipe nobody writes to any more. Interrupts are the build process's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the pipe's end stops it
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 # What forked workers run: set just before the fork, so that they inherit it.

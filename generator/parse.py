@@ -21,9 +21,10 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markupsafe import Markup
 
 from generator.comments.text import render_comment
+from generator.components import ComponentError, ComponentsExtension
 from generator.discover import SourceFile
 from generator.duplicate_keys import find_duplicate_key
-from generator.errors import ContentError, SiteWarning
+from generator.errors import ContentError, SiteErrors, SiteWarning
 from generator.images import AltTextExtension
 from generator.model import Question, TocEntry
 from generator.related import term_counts
@@ -37,7 +38,8 @@ _FRONT_MATTER = YAMLHandler()
 # so YAML's zero-based line numbers plus one are the file's own line numbers.
 _FRONT_MATTER_OFFSET = 1
 _FAQ_QUESTION = re.compile(r"^###[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+# Python-Markdown makes "#Heading" (no space) a heading too, so the lint must see it.
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]*(.*?))?[ \t#]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BOUNDARY = re.compile(r"^-{3,}\s*$")
 _MARKS = ("#", "`", "~")  # what a heading or a fence starts with, after up to 3 spaces
@@ -89,6 +91,8 @@ def parse_source(source: SourceFile) -> ParsedFile:
             html, toc, missing_alt = convert_markdown(body, footnote_prefix=anchor or "")
             warnings += [_missing_alt(source.src_path, text, body, src) for src in missing_alt]
         questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
+    except ComponentError as error:
+        raise _component_error(source.src_path, text, error) from None
     except RecursionError:
         raise ContentError(
             source.src_path,
@@ -112,6 +116,11 @@ def parse_source(source: SourceFile) -> ParsedFile:
         terms=_terms(source.kind, meta, text),
         warnings=tuple(warnings),
     )
+
+
+def front_matter_text(source: SourceFile) -> str:
+    """The text between a content file's ``---`` lines, for a look at its raw fields."""
+    return _split(source.src_path, _decode(source))[0]
 
 
 def render_markdown(body: str, footnote_prefix: str = "") -> tuple[str, tuple[TocEntry, ...]]:
@@ -167,6 +176,7 @@ def _markdown_instance() -> _Converter:
                 "sane_lists",
                 "toc",
                 alt_text,
+                ComponentsExtension(),
                 ScrollingTablesExtension(),
             ],
             extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
@@ -174,6 +184,16 @@ def _markdown_instance() -> _Converter:
         )
         _MARKDOWN = _Converter(markdown, footnotes, alt_text)
     return _MARKDOWN
+
+
+def _component_error(src_path: str, text: str, error: ComponentError) -> ContentError:
+    """A component's mistake at the first line of the file that holds it."""
+    wanted = "".join(error.text.split())  # spaces aside: "!!!tip" is "!!! tip"
+    lines = text.split("\n")
+    line = next(
+        (n for n, found in enumerate(lines, start=1) if "".join(found.split()) == wanted), None
+    )
+    return ContentError(src_path, str(error), line=line, hint=error.hint, rule="markdown")
 
 
 def _check_size(source: SourceFile) -> None:
@@ -332,6 +352,7 @@ def _validate(
     warnings: list[SiteWarning] = []
     # A draft may leave required text empty: it is not published until it is filled in.
     draft = raw.get("draft") is True
+    errors: list[ContentError] = []  # every wrong field of the file, reported together
     for field in fields:
         value = raw.get(field.name)
         if draft and field.required and field.kind == "text" and value in (None, ""):
@@ -340,26 +361,32 @@ def _validate(
             continue
         if value is None:
             if field.required:
-                raise ContentError(
-                    src_path,
-                    f"'{field.name}' is required",
-                    line=lines.get(field.name, 2),
-                    column=1,
-                    hint=f"add a line '{field.name}: ...' to the front matter ({field.doc})",
-                    rule="front-matter-required",
+                errors.append(
+                    ContentError(
+                        src_path,
+                        f"'{field.name}' is required",
+                        line=lines.get(field.name, 2),
+                        column=1,
+                        hint=f"add a line '{field.name}: ...' to the front matter ({field.doc})",
+                        rule="front-matter-required",
+                    )
                 )
             meta[field.name] = field.default
             continue
         try:
             meta[field.name] = coerce(field, value)
         except FieldValueError as error:
-            raise ContentError(
-                src_path,
-                str(error),
-                line=lines.get(field.name),
-                column=1,
-                rule="front-matter-type",
-            ) from None
+            errors.append(
+                ContentError(
+                    src_path,
+                    str(error),
+                    line=lines.get(field.name),
+                    column=1,
+                    rule="front-matter-type",
+                )
+            )
+    if errors:
+        raise errors[0] if len(errors) == 1 else SiteErrors(errors)
     warnings += [_unknown_key(src_path, key, lines, known) for key in raw if key not in known]
     return meta, warnings
 

@@ -16,6 +16,8 @@ from generator import structured_data as ld
 from generator.comments import THANKS_PATH
 from generator.config import Config
 from generator.model import Article, Listing, Site
+from generator.publish import hosts
+from generator.redirects import site_redirects
 
 Crumb = tuple[str, str]  # (name, site-relative URL)
 ArticleJobMaker = Callable[[Config, Article, tuple[Article, ...]], "RenderJob"]
@@ -82,7 +84,41 @@ def plan_site(
     jobs.append(_feed_job(config, site))
     jobs.append(_sitemap_job(config, jobs))
     jobs.append(RenderJob("robots.txt", "robots.txt", {"sitemap_url": _abs(config, "sitemap.xml")}))
+    jobs += redirect_jobs(config, site, jobs)
     return jobs
+
+
+def redirect_jobs(config: Config, site: Site, jobs: list[RenderJob]) -> list[RenderJob]:
+    """A page at each old address that a file can stand for (see :mod:`generator.redirects`).
+
+    Planned after the sitemap, with no page metadata: never listed, fed or indexed.
+    """
+    pages = {job.dest_path: _made_from(job) for job in jobs}
+    redirects = site_redirects(config, site, pages)
+    planned = [
+        RenderJob(
+            redirect.dest_path,
+            "redirect.html",
+            {"redirect": redirect, "target_url": _absolute_target(config, redirect.target)},
+        )
+        for redirect in redirects
+        if redirect.dest_path
+    ]
+    # The host's own redirect and header files ([publish] host), as plain text.
+    for dest, text in hosts.host_files(config, redirects).items():
+        planned.append(RenderJob(dest, "hosts/text.txt", {"text": text}))
+    if config.publish.host == "netlify":  # names each fingerprinted file: rendered with them
+        planned.append(RenderJob("_headers", hosts.NETLIFY_HEADERS_TEMPLATE, hosts.HEADERS))
+    return planned
+
+
+def _made_from(job: RenderJob) -> str:
+    item = job.context.get("article") or job.context.get("page")
+    return item.src_path if item is not None else f"the site's own page {job.dest_path}"
+
+
+def _absolute_target(config: Config, target: str) -> str:
+    return config.origin + target if target.startswith("/") else target
 
 
 def article_job(config: Config, article: Article, related: tuple[Article, ...]) -> RenderJob:

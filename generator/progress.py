@@ -27,7 +27,7 @@ SLOW = 1.0
 BRIEF = 0.2
 _REDRAW = 0.1  # seconds between redraws on a terminal
 _PAST = {"Reading": "Read", "Parsing": "Parsed", "Rendering": "Rendered"}
-_PAST |= {"Checking": "Checked", "Indexing": "Indexed", "Writing": "Wrote"}
+_PAST |= {"Checking": "Checked", "Indexing": "Indexed", "Writing": "Wrote", "Sending": "Sent"}
 
 
 class Progress:

@@ -1,7 +1,9 @@
 """RENDER: fill templates for each :class:`~generator.plan.RenderJob`; each returns a string.
 
 The site's own ``templates/`` folder is searched first, then the default theme
-that ships with sitegen, so a site overrides the theme one file at a time.
+that ships with sitegen, so a site overrides the theme one file at a time; the
+theme's own files stay reachable as ``theme/<name>`` for a site template that
+extends one and overrides a block.
 Templates run with autoescape on and ``StrictUndefined``: a misspelt variable
 is an error naming the template and line, never an empty string.
 """
@@ -16,11 +18,14 @@ from pathlib import Path
 import jinja2
 
 from generator import structured_data
+from generator.clinic_fields import fill_clinic_fields
+from generator.components import render_components
 from generator.config import Config
 from generator.discover import default_theme_dir  # noqa: F401 - where it used to live
 from generator.errors import TemplateError
 from generator.images import ImageCatalog
 from generator.model import Site
+from generator.opening_hours import opening_hours_in_words
 from generator.plan import RenderJob
 
 MONTHS = [
@@ -88,7 +93,7 @@ def make_environment(
     if cache_dir is not None:
         folder = cache_dir / "templates" / f"{environment_class.__name__}-{jinja2.__version__}"
     env = environment_class(
-        loader=jinja2.FileSystemLoader(search_path),
+        loader=template_loader(search_path, theme_dir),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -102,8 +107,27 @@ def make_environment(
     env.filters["isodate"] = iso_date
     env.filters["absolute"] = absolute_url
     env.filters["og_image"] = og_image
+    env.filters["clinic_fields"] = fill_clinic_fields
+    env.filters["opening_hours"] = opening_hours_in_words
+    env.filters["components"] = content_html
     set_site_globals(env, config, site, asset_urls, images)
     return env
+
+
+THEME_PREFIX = "theme"
+
+
+def template_loader(search_path: list[str], theme_dir: Path) -> jinja2.BaseLoader:
+    """The site's templates over the theme's, and the theme's alone under ``theme/``.
+
+    A site template may then extend the theme's template of the same name and
+    change one block: ``{% extends "theme/article.html" %}``."""
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({THEME_PREFIX: jinja2.FileSystemLoader(str(theme_dir))}),
+            jinja2.FileSystemLoader(search_path),
+        ]
+    )
 
 
 def set_site_globals(
@@ -119,6 +143,10 @@ def set_site_globals(
     env.globals["clinic"] = config.clinic
     env.globals["menu_pages"] = lambda menu: [page for page in site.pages if page.menu == menu]
     env.globals["asset_url"] = _asset_lookup(asset_urls)
+    # Files whose names carry a hash of their bytes (style.3f2a9c1e0b.css): cacheable for good.
+    env.globals["fingerprinted_assets"] = tuple(
+        sorted(url for name, url in asset_urls.items() if not url.endswith("/" + name))
+    )
     env.globals["has_tags"] = bool(site.tags)
 
 
@@ -172,6 +200,17 @@ def og_image(context: jinja2.runtime.Context, url: str):
     return catalog.og_image(url, context["site"].origin)
 
 
+@jinja2.pass_context
+def content_html(context: jinja2.runtime.Context, html: str):
+    """Parsed HTML, safe to print, with its components (a video block) drawn by their
+    templates, ``templates/components/<name>.html``, with the page's variables."""
+
+    def render(name: str, variables: dict) -> str:
+        return context.environment.get_template(name).render({**context.get_all(), **variables})
+
+    return render_components(html, render)
+
+
 def human_date(value: date | datetime | None) -> str:
     """``May 1, 2024`` in English whatever the machine's locale, so output is stable."""
     if value is None:
@@ -180,6 +219,10 @@ def human_date(value: date | datetime | None) -> str:
 
 
 def iso_date(value: date | datetime | None) -> str:
+    """An ISO 8601 date, valid in HTML's ``datetime`` too: at most milliseconds
+    (``2024-02-12T16:57:38.215+00:00``), as HTML allows no more digits."""
+    if isinstance(value, datetime) and value.microsecond:
+        return value.isoformat(timespec="milliseconds")
     return value.isoformat() if value is not None else ""
 
 
@@ -206,10 +249,21 @@ def _template_frame(env: jinja2.Environment, error: Exception) -> tuple[str | No
     return found
 
 
+def _search_path(loader: jinja2.BaseLoader | None) -> list[str]:
+    """The folders ``loader`` reads, the site's before the theme's (see ``template_loader``)."""
+    if isinstance(loader, jinja2.FileSystemLoader):
+        return list(loader.searchpath)
+    if isinstance(loader, jinja2.ChoiceLoader):
+        return [root for inner in reversed(loader.loaders) for root in _search_path(inner)]
+    if isinstance(loader, jinja2.PrefixLoader):
+        return [root for inner in loader.mapping.values() for root in _search_path(inner)]
+    return []
+
+
 def _template_name(env: jinja2.Environment, filename: str | None) -> str | None:
     if filename is None:
         return None
-    for root in env.loader.searchpath:  # type: ignore[union-attr]
+    for root in _search_path(env.loader):
         if filename.startswith(root.rstrip("/") + "/"):
             return "templates/" + filename[len(root.rstrip("/")) + 1 :]
     return filename

@@ -57,6 +57,10 @@ RULES = {
         Rule("related-missing", "error", "related: names an article that does not exist.", True),
         Rule("duplicate-url", "error", "Two articles or pages get the same URL.", True),
         Rule("slug", "error", "A slug is empty, reserved or too long for a file name.", True),
+        Rule("redirect", "error", "An old address (aliases:, [redirects]) is unusable.", True),
+        Rule(
+            "publish", "error", "publish cannot reach its target, or the target does not fit.", True
+        ),
         Rule(
             "image-beside", "error", "image: names a file that is not in the article folder.", True
         ),
@@ -80,7 +84,10 @@ RULES = {
         Rule("medical-review", "warning", "A medical article without reviewed_by/last_reviewed."),
         Rule("review-age", "warning", "A medical review older than review_interval months."),
         Rule("theme-file", "error", "A [theme] logo or font missing from static/, or not WOFF2."),
+        Rule("appointment", "error", "An appointment block, but no booking_url or telephone."),
         Rule("reading-level", "warning", "An article harder to read than reading_grade."),
+        Rule("starter-text", "warning", "A setting or published page still holds new-site's text."),
+        Rule("clinic-field", "error", "A {{ clinic.<name> }} placeholder that names no field."),
         Rule("unpublished", "info", "Drafts and future-dated articles this build leaves out."),
     )
 }

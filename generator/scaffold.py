@@ -26,7 +26,8 @@ from generator.schema import is_faq_title
 from generator.slugs import RESERVED_NAMES, shortened, slugify
 
 STARTER = Path(__file__).resolve().parent / "starter"
-RENAMED = {"gitignore": ".gitignore"}  # stored without the dot so git does not read it here
+# Stored without the dot so that git and CI do not read them here.
+RENAMED = {"gitignore": ".gitignore", "github": ".github"}
 DEFAULT_SECTIONS = ("Overview",)
 # Said above a field of a new article's index.md: what a first-time writer gets wrong.
 FIELD_NOTES = {
@@ -56,10 +57,15 @@ def new_site(site_dir: Path, today: date) -> list[str]:
             hint="give a new folder name: sitegen new-site my-clinic-blog",
         )
     written = []
+    schedule = load_config(STARTER).publish  # the CI workflow runs at the starter's daily_at
+    values = {
+        "today": today.isoformat(),
+        "cron": schedule.daily_cron,
+        "daily_at": schedule.daily_at,
+    }
     for source in sorted(path for path in STARTER.rglob("*") if path.is_file()):
-        relative = source.relative_to(STARTER)
-        relative = relative.with_name(RENAMED.get(relative.name, relative.name))
-        text = Template(source.read_text("utf-8")).safe_substitute(today=today.isoformat())
+        relative = Path(*(RENAMED.get(part, part) for part in source.relative_to(STARTER).parts))
+        text = Template(source.read_text("utf-8")).safe_substitute(values)
         target = site_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, "utf-8")

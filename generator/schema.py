@@ -49,6 +49,12 @@ ARTICLE_FIELDS = (
     Field(
         "related", "list", default=(), doc="Slugs of articles to list first under Related posts."
     ),
+    Field(
+        "aliases",
+        "list",
+        default=(),
+        doc="Old addresses of the article (/2019/05/acne/ or a full URL): each redirects here.",
+    ),
 )
 
 SECTION_FIELDS = (
@@ -84,6 +90,12 @@ PAGE_FIELDS = (
         doc="Where the page is linked: the main navigation, the footer, or nowhere.",
     ),
     Field("draft", "bool", default=False, doc="Drafts are built only with --drafts."),
+    Field(
+        "aliases",
+        "list",
+        default=(),
+        doc="Old addresses of the page (/about-us.html or a full URL): each redirects here.",
+    ),
 )
 
 # Written by `sitegen comments export`, one file per approved comment.

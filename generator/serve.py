@@ -219,8 +219,8 @@ def error_page(error: SiteError, frame: str = "") -> str:
     (``frame``, see :mod:`generator.code_frame`); livereload brings the site back."""
     text = html.escape(str(error))
     shown = (
-        '<pre id="sitegen-frame" class="frame" tabindex="0" aria-label="The lines around '
-        f'the mistake">{html.escape(frame)}</pre>\n'
+        '<pre id="sitegen-frame" class="frame" tabindex="0" role="region" '
+        f'aria-label="The lines around the mistake">{html.escape(frame)}</pre>\n'
         if frame
         else ""
     )

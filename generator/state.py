@@ -71,7 +71,9 @@ def save(engine: Engine, valid_until: datetime | None, article_count: int, warni
     code = code_digest()
     memory = {"format": STATE_FORMAT, "code": code, "memory": _memory(engine)}
     _write(state_path(engine.site_dir, engine.output_dir, engine.options, ".pickle"), memory)
-    stamps = input_stamps(engine.site_dir, engine.theme_dir)
+    stamps = engine._sources.input_stamps
+    if stamps is None:
+        return  # the last build read only what it was told changed: no summary to trust
     record = read_record(engine.output_dir)
     summary = Summary(
         code,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -49,15 +49,16 @@ def write_outputs(
     output_dir: Path,
     outputs: Mapping[str, bytes],
     cache_dir: Path | None = None,
-    unchanged: Set[str] = frozenset(),
+    unchanged: Mapping[str, WrittenFile] | None = None,
     *,
     compare: bool = True,
     digest: Callable[[str], str] | None = None,
 ) -> WriteReport:
     """Make ``output_dir`` hold ``outputs`` (dest_path -> bytes); return what changed.
 
-    ``unchanged`` names outputs known to be on disk already with these bytes
-    (the incremental engine wrote them), so they are not even read back;
+    ``unchanged`` gives the outputs known to be on disk already with these bytes
+    (the incremental engine wrote them: as it knows them, early pages of the dev
+    server included, not as the record says), so they are not even read back;
     ``compare=False`` (``--clean``) rewrites every other file without reading it
     first, and removes every temporary file a killed write left.
     ``digest(dest)`` gives an output's digest where the caller knows it already.
@@ -65,12 +66,9 @@ def write_outputs(
     """
     output_dir = output_dir.resolve()
     previous = read_record(output_dir, cache_dir)
-    report = WriteReport(unchanged=len(unchanged & outputs.keys()))
-    report.files = {
-        dest: previous.files[dest]
-        for dest in unchanged
-        if dest in previous.files and previous.files[dest].digest
-    }
+    unchanged = unchanged or {}
+    report = WriteReport(unchanged=len(unchanged.keys() & outputs.keys()))
+    report.files = {dest: unchanged[dest] for dest in unchanged if dest in outputs}
     # Every path is checked before the first write; known-unchanged ones were checked before.
     folder = _OutputFolder(output_dir)
     targets = {dest: folder.target(dest) for dest in sorted(outputs) if dest not in report.files}
@@ -148,9 +146,7 @@ class Staging:
         self.folder = cache_dir / f"staging-{os.getpid()}"
         self._read_written = read_written
         self._names: dict[str, str] = {}
-        for old in cache_dir.glob("staging-*"):  # left by builds that were killed
-            if not _running(old.name.removeprefix("staging-")):
-                shutil.rmtree(old, ignore_errors=True)
+        remove_abandoned_staging(cache_dir)
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
 
@@ -170,6 +166,13 @@ class Staging:
     def clear(self) -> None:
         self._names = {}
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def remove_abandoned_staging(cache_dir: Path) -> None:
+    """The staging folders of builds that were killed (their process is gone)."""
+    for old in cache_dir.glob("staging-*"):
+        if not _running(old.name.removeprefix("staging-")):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _running(pid: str) -> bool:

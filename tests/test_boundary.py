@@ -99,11 +99,30 @@ def _fingerprint(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_check_writes_nothing_into_the_site(tmp_path, capsys):
+@pytest.mark.parametrize("built_before", [False, True])
+def test_check_writes_nothing_into_the_site(tmp_path, capsys, built_before):
     from tests.conftest import copy_sample_site
 
     site = copy_sample_site(tmp_path / "sample")
+    if built_before:  # the cache folder exists and holds converted images
+        assert main(["build", str(site)]) == 0
+        assert (site / ".sitegen-cache/images").is_dir()
     before = _fingerprint(site)
     main(["check", str(site)])
     assert "Traceback" not in "".join(capsys.readouterr())
     assert _fingerprint(site) == before
+
+
+@pytest.mark.parametrize("folder", ["content/pages", "static", "templates"])
+def test_a_top_folder_that_is_a_link_leading_out_is_an_error(site, tmp_path, capsys, folder):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "leak.txt").write_text(SECRET)
+    if (site / folder).exists():
+        shutil.rmtree(site / folder)
+    (site / folder).parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(elsewhere, site / folder)
+    assert main(["build", str(site)]) == 1
+    text = "".join(capsys.readouterr())
+    assert f"{folder}: error: a link to a file outside the site folder" in text
+    assert not (site / "build").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -73,7 +74,10 @@ def test_check_reports_every_broken_file_not_just_the_first(copy_site, capsys):
     assert "content/posts/b.md:" in out and "not valid YAML" in out
     assert "content/posts/c.md:" in out and "'description' is required" in out
     assert "content/posts/d.md:2:1: warning: unknown field 'titel' [unknown-field]" in out
-    assert out.rstrip().endswith("3 errors, 1 warning, 0 info")
+    assert "content/posts/c.md:2:1: error: 'date' is required" in out  # each field, one run
+    # The lints that need only the parsed files come in the same run.
+    assert "content/posts/d.md:4:1: warning: the description is 1 characters" in out
+    assert out.rstrip().endswith("4 errors, 3 warnings, 0 info")
 
 
 def test_text_lines_are_compiler_style_with_the_rule(copy_site):
@@ -277,3 +281,48 @@ def test_the_page_scan_reads_tags_not_text():
     scan = scan_tags(page)
     assert scan.ids == {"a", "top", "b"}
     assert scan.refs == (("a", "/blog/single/"), ("a", "/blog/bare/"), ("img", "/blog/i&j.png"))
+
+
+def test_every_file_naming_an_unknown_person_is_named_in_one_run(copy_site, capsys):
+    site = copy_site("basic")
+    index = site / "content/posts/faq-article/index.md"
+    text = index.read_text().replace("author: ann", "author: Priya Nair")
+    index.write_text(text.replace("reviewed_by: rev", "reviewed_by: drlee"))
+    single = site / "content/posts/single.md"
+    single.write_text(single.read_text().replace("---\n", "---\nauthor: bob\n", 1))
+    assert main(["check", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "content/posts/faq-article/index.md:5:1: error: 'author: Priya Nair' names nobody" in out
+    assert "content/posts/faq-article/index.md:6:1: error: 'reviewed_by: drlee' names nobody" in out
+    assert "content/posts/single.md:2:1: error: 'author: bob' names nobody" in out
+
+
+def test_a_wrong_date_a_wrong_author_and_faq_headings_come_in_one_run(copy_site, capsys):
+    """The three mistakes that took a new writer three runs of check."""
+    site = copy_site("basic")
+    folder = site / "content/posts/faq-article"
+    index = folder / "index.md"
+    text = index.read_text()
+    text = re.sub(r"^date: .*$", "date: 2024-13-45", text, count=1, flags=re.MULTILINE)
+    index.write_text(text.replace("author: ann", "author: Priya Nair"))
+    faq = folder / "02-faq.md"
+    faq.write_text(faq.read_text().replace("### ", "## "))
+    assert main(["check", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "content/posts/faq-article/index.md:" in out and "impossible value" in out
+    assert "'author: Priya Nair' names nobody" in out
+    assert (
+        "content/posts/faq-article/02-faq.md" in out and "the FAQ section has no questions" in out
+    )
+
+
+def test_files_out_of_place_are_all_named_with_the_rest(copy_site, capsys):
+    site = copy_site("basic")
+    (site / "content/posts/notes.txt").write_text("mine")
+    (site / "content/pages/photo.jpg").write_bytes(b"\xff\xd8")
+    (site / "content/posts/a.md").write_text("---\ntitle: A\ndescription: D\ndate: nope\n---\n")
+    assert main(["check", str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "content/posts/notes.txt: error: only Markdown files" in out
+    assert "content/pages/photo.jpg: error: content/pages holds only Markdown pages" in out
+    assert "content/posts/a.md:4:1: error: 'date' must be a date" in out

@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import REPO
+from generator.code_frame import code_frame
+from generator.errors import ContentError, SiteErrors
+from generator.serve import error_page
+from tests.conftest import REPO, build
+from tests.first_week import ARTICLE, first_week_site
 
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -40,7 +45,6 @@ def nu_messages(folder) -> list[dict]:
     return json.loads(result.stderr or '{"messages": []}')["messages"]
 
 
-@pytest.mark.slow
 def test_the_checker_reports_errors_warnings_and_bad_css(tmp_path):
     (tmp_path / "bad.html").write_text("<!doctype html><title>x</title><p><div></span>")
     (tmp_path / "warn.html").write_text(
@@ -56,8 +60,24 @@ def test_the_checker_reports_errors_warnings_and_bad_css(tmp_path):
     assert "error" in by_file["bad.css"]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("which", ["sample_build", "basic_build"])
+@pytest.fixture(scope="module")
+def first_week_build(tmp_path_factory):
+    """A new site with the clinic's details, a table, an image and a FAQ (tests/first_week.py),
+    and the preview's error page with its code frame beside its pages."""
+    site = first_week_site(tmp_path_factory.mktemp("first-week"))
+    result = build(site, now=datetime.now(UTC))
+    index = site / ARTICLE / "index.md"
+    error = SiteErrors(
+        [
+            ContentError(index.relative_to(site).as_posix(), "'date' <is> wrong", line=4, column=7),
+            ContentError(index.relative_to(site).as_posix(), "'author' too", line=6, column=1),
+        ]
+    )
+    (result.output_dir / "error-page.html").write_text(error_page(error, code_frame(site, error)))
+    return result
+
+
+@pytest.mark.parametrize("which", ["sample_build", "basic_build", "first_week_build"])
 def test_every_page_is_valid_html(which, request):
     """Errors and warnings alike (a warning has type "info" and subType "warning")."""
     messages = nu_messages(request.getfixturevalue(which).output_dir)

@@ -23,7 +23,7 @@ TODAY = date(2024, 5, 1)
 PUBLISHED = {
     "acne-what-works": "2024-03-01T09:30:00-06:00",
     "creme-solaire-guide": "2024-03-02T17:30:00-06:00",
-    "post-103": "2024-03-03T04:00:00-06:00",
+    "ri-ben": "2024-03-03T04:00:00-06:00",  # 日本, transliterated
     "rosacea-triggers": "2024-03-04T06:00:00-06:00",
     "eczema-in-winter": "2024-03-05T06:00:00-06:00",
     "sunscreen-myths": "2024-03-06T06:00:00-06:00",
@@ -106,7 +106,7 @@ def test_categories_tags_authors_and_descriptions(imported):
     assert report.authors_added == ["maya", "olu"]
     assert result.site.article("dry-skin-remedies").author.name == "Olúwaseun Adé"
     assert result.site.article("creme-solaire-guide").title == "Crème solaire : le guide"
-    assert result.site.article("post-103").title == "日本のスキンケア"
+    assert result.site.article("ri-ben").title == "日本のスキンケア"
 
 
 def test_blocks_become_sections_and_shortcodes_are_converted(imported):

@@ -16,7 +16,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,13 +30,15 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
-from generator import incremental, search
+from generator import incremental, search, write
+from generator.build import build_site
 from generator.cli import main
-from generator.errors import SiteError
+from generator.errors import OutputError, SiteError
 from generator.incremental import BuildOptions, Engine
 from generator.output_record import RECORD_NAME
+from generator.progress import Progress
 from generator.render import default_theme_dir
-from tests.conftest import FIXED_NOW, SITES, copy_sample_site
+from tests.conftest import FIXED_NOW, REPO, SITES, copy_sample_site
 
 pytestmark = pytest.mark.slow  # every test here builds a site several times
 
@@ -89,6 +96,8 @@ class EditSequence(RuleBasedStateMachine):
         self.articles: dict[str, Article] = {}
         self.edits = 0
         self.last_good: dict[str, bytes] | None = None
+        self.last_failed = False  # the dev server writes no early page after a failed build
+        self.disturbed = False  # a build was killed or failed writing: the output is mixed
         for name, folder in (("alpha", True), ("beta", False)):
             article = Article(folder, name.title(), DATES[len(self.articles)], ["skin"])
             article.body = "Intro about collagen and skin."
@@ -104,6 +113,8 @@ class EditSequence(RuleBasedStateMachine):
         search.SHARD_SIZE = self.shard_size
         incremental.STAGE_PAGES = self.stage_pages
         shutil.rmtree(self.root, ignore_errors=True)
+        for folder in getattr(self, "moved_from", []):
+            shutil.rmtree(folder, ignore_errors=True)
 
     # -- edits --------------------------------------------------------------------
 
@@ -226,6 +237,34 @@ class EditSequence(RuleBasedStateMachine):
             path.write_text(f"{{# edit {self.edits} #}}<!-- edit {self.edits} -->\n{text}")
         self._check([path])
 
+    @rule(remove=st.booleans())
+    def override_a_block_of_the_theme(self, remove):
+        """A site article.html that extends the theme's through the ``theme/`` prefix."""
+        path = self.site / "templates" / "article.html"
+        if remove and path.exists():
+            path.unlink()
+        else:
+            self.edits += 1
+            path.parent.mkdir(parents=True, exist_ok=True)
+            block = "byline" if self.edits % 2 else "content"
+            path.write_text(
+                '{% extends "theme/article.html" %}\n'
+                f"{{% block {block} %}}<p>edit {self.edits}</p>{{{{ super() }}}}{{% endblock %}}\n"
+            )
+        self._check([path])
+
+    @rule(
+        theme=st.sampled_from(
+            ["", 'brand = "#7a1f5c"\nbrand_dark = "#f2a6d6"\n', 'header = "brand"\n']
+        )
+    )
+    def edit_brand_settings(self, theme):
+        """The [theme] table of site.toml: brand colours, header style, or none."""
+        path = self.site / "site.toml"
+        text = (SITES / "incremental/site.toml").read_text()
+        path.write_text(text + (f"\n[theme]\n{theme}" if theme else ""))
+        self._check([path])
+
     @rule()
     def edit_stylesheet(self):
         self.edits += 1
@@ -250,6 +289,115 @@ class EditSequence(RuleBasedStateMachine):
         path.write_text(text)
         self._check([path])
 
+    # -- crashes, failures, moves, sync tools, hands ------------------------------
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), body=words, writes=st.integers(0, 40))
+    def kill_a_build_while_it_writes(self, data, body, writes):
+        """``sitegen build`` killed (``kill -9``) before its write number ``writes``, after an
+        edit or a new article; the next builds must mend what it left."""
+        path = self._edit_or_add(data, body)
+        self._killed_build(writes)
+        self.disturbed = True
+        self._check([path])
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), body=words, writes=st.integers(0, 40))
+    def fail_while_writing(self, data, body, writes):
+        """Both builds fail in the write phase (a full disk) after ``writes`` files."""
+        path = self._edit_or_add(data, body)
+        with _failing_writes(writes):
+            for build in (lambda: self.engine.build([path]), self._resumed_build):
+                try:
+                    build()
+                except SiteError:
+                    self.disturbed = True
+        self._check([path])
+
+    @rule()
+    def move_the_site_folder(self):
+        """The site folder (with its cache and both output folders) moves; the dev server
+        starts again in the new place."""
+        new_root = Path(tempfile.mkdtemp(prefix="sitegen-moved-"))
+        shutil.move(self.root, new_root / "here")
+        self.root = new_root / "here"
+        self.site, self.out, self.cli_out = (
+            self.root / "site",
+            self.root / "out",
+            self.root / "cli",
+        )
+        shutil.rmtree(self.root / "clean", ignore_errors=True)
+        self.moved_from = getattr(self, "moved_from", []) + [new_root]
+        self.engine = Engine(self.site, BuildOptions(output_dir=self.out, now=FIXED_NOW))
+        self.last_failed = False
+        self._check(None)
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), body=words)
+    def replace_a_source_while_building(self, data, body):
+        """A sync tool replaces a file while ``sitegen build`` runs, keeping an older time."""
+        name = self._pick(data)
+        _age(self.site)  # files trusted by their stat, as on a writer's machine
+        self.articles[name].body = body
+        path = self._article_path(name)
+        path = path / "index.md" if self.articles[name].folder else path
+        replacing = _ReplaceWhileRendering(path, self.articles[name].index())
+        try:
+            self._resumed_build(replacing)
+        except SiteError:
+            self.disturbed = True  # the site was broken before: nothing was written
+        assert replacing.done or self.last_failed
+        if not replacing.done:
+            self._write_index(name)
+        self._check([path])
+
+    @precondition(lambda self: self.last_good)
+    @rule(data=st.data())
+    def edit_an_output_by_hand(self, data):
+        """A file of ``sitegen build``'s output edited, keeping its size and time."""
+        dest = data.draw(st.sampled_from(sorted(_tree(self.cli_out))))
+        target = self.cli_out / dest
+        before = target.stat()
+        content = bytearray(target.read_bytes() or b"x")
+        content[0] = ord("#") if content[0] != ord("#") else ord("%")
+        target.write_bytes(bytes(content))
+        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+        self.disturbed = True
+        self._check([])
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), body=words)
+    def edit_break_and_restore(self, data, body):
+        """In the dev server: edit an article (its page written early), break its front
+        matter (the build fails), restore the file as it was."""
+        name = self._pick(data)
+        original = self.articles[name].body
+        self.articles[name].body = body
+        path = self._write_index(name)
+        self._check([path])
+        text = path.read_text()
+        path.write_text("---\ntitle: [broken\n---\n" + text)
+        self._check([path])
+        self.articles[name].body = original
+        self._check([self._write_index(name)])
+
+    def _edit_or_add(self, data, body: str) -> Path:
+        """A new article when there is room and hypothesis says so, else a body edit."""
+        if len(self.articles) < len(NAMES) and data.draw(st.booleans()):
+            name = data.draw(st.sampled_from([n for n in NAMES if n not in self.articles]))
+            self.articles[name] = Article(False, name.title(), DATES[0], ["skin"], body=body)
+            return self._write_article(name)
+        name = self._pick(data)
+        self.articles[name].body = body
+        return self._write_index(name)
+
+    def _killed_build(self, writes: int) -> None:
+        command = [sys.executable, "-m", "tests.killed_build", str(self.site), str(self.cli_out)]
+        command += [str(writes), str(search.SHARD_SIZE), str(incremental.STAGE_PAGES)]
+        done = subprocess.run(command, cwd=REPO, capture_output=True, timeout=120)
+        assert done.returncode in (0, 1, -signal.SIGKILL), done.stderr.decode()
+        assert b"Traceback" not in done.stderr, done.stderr.decode()
+
     # -- the check ----------------------------------------------------------------
 
     def _check(self, changed: list[Path] | None) -> None:
@@ -270,7 +418,8 @@ class EditSequence(RuleBasedStateMachine):
                 assert str(resumed_error) == str(error)
             else:
                 raise AssertionError(f"the clean build failed but not the resumed: {error}")
-            if self.last_good is not None:
+            self.last_failed = True
+            if self.last_good is not None and not self.disturbed:
                 # The dev server's early pages may stand; nothing else changed.
                 self.last_shown |= early
                 assert _tree(self.out) == self.last_shown, "a failed build changed the output"
@@ -283,10 +432,11 @@ class EditSequence(RuleBasedStateMachine):
         assert _tree(self.cli_out) == expected
         self.last_good = dict(expected)
         self.last_shown = dict(expected)  # the dev server's output folder
+        self.last_failed = self.disturbed = False
 
     def _early_pages(self, changed: list[Path] | None) -> dict[str, bytes]:
         """What the dev server writes before its build: an edited article's own page."""
-        if changed is None:
+        if changed is None or self.last_failed:
             return {}
         written = self.engine.write_edited_pages(changed)
         return {dest: (self.out / dest).read_bytes() for dest in written}
@@ -294,14 +444,14 @@ class EditSequence(RuleBasedStateMachine):
     def _no_staging_left(self) -> None:
         assert not list((self.site / ".sitegen-cache").glob("staging-*"))
 
-    def _resumed_build(self) -> None:
-        """A build as ``sitegen build`` runs it: a new engine, from what the last one saved."""
-        engine = Engine.resume(self.site, BuildOptions(output_dir=self.cli_out, now=FIXED_NOW))
+    def _resumed_build(self, progress: Progress | None = None) -> None:
+        """A build as ``sitegen build`` runs it: from what the last one saved, if anything
+        changed since (``build_site``)."""
+        options = BuildOptions(output_dir=self.cli_out, now=FIXED_NOW)
         try:
-            engine.build()
+            build_site(self.site, options, progress=progress)
         finally:
             self._no_staging_left()
-        engine.save()
 
     # -- the files ----------------------------------------------------------------
 
@@ -347,6 +497,49 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
+def _age(folder: Path, seconds: float = 3600) -> None:
+    """Date every file ``seconds`` back, as files are that nobody touched for a while."""
+    moment = time.time() - seconds
+    for path in folder.rglob("*"):
+        os.utime(path, (moment, moment), follow_symlinks=False)
+
+
+class _ReplaceWhileRendering(Progress):
+    """Replaces a source file once the build has read it, as a sync tool may:
+    new bytes, an older modification time (``cp -p``, ``rsync -a``, ``tar``)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text, self.done = path, text, False
+
+    def start(self, stage: str, total: int | None, unit: str) -> None:
+        if stage == "Rendering" and not self.done:
+            self.done = True
+            old = self.path.stat()
+            replacement = self.path.with_name(".replacement.tmp")
+            replacement.write_text(self.text)
+            os.utime(replacement, ns=(old.st_atime_ns, old.st_mtime_ns - 60_000_000_000))
+            os.replace(replacement, self.path)
+
+
+@contextmanager
+def _failing_writes(count: int):
+    """Every write after the first ``count`` fails, as on a full disk."""
+    original = write._write_atomically
+    done = []
+
+    def failing(target, data, mode, digest):
+        if len(done) >= count:
+            raise OutputError(str(target), "cannot write the file: No space left on device")
+        done.append(target)
+        return original(target, data, mode, digest)
+
+    write._write_atomically = failing
+    try:
+        yield
+    finally:
+        write._write_atomically = original
+
+
 EditSequence.TestCase.settings = settings(
     max_examples=int(os.environ.get("SITEGEN_EDIT_SEQUENCES", "200")),
     stateful_step_count=6,
@@ -354,6 +547,7 @@ EditSequence.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestEditSequences = EditSequence.TestCase
+TestEditSequences.pytestmark = [pytest.mark.slow]
 
 
 # -- which files one change rewrites ----------------------------------------------------
@@ -531,3 +725,31 @@ def test_what_other_pages_show_is_left_to_the_build(tmp_path):
     assert engine.write_edited_pages([index]) == []
     index.write_text("---\ntitle: [broken\n---\n")
     assert engine.write_edited_pages([index]) == []
+
+
+def test_an_early_page_then_a_failed_build_then_the_original_restored(tmp_path):
+    """Found by hand in the dev server: edit a section (its page written early, then
+    built), break its front matter (the build fails), restore the original file: the
+    page kept the edited text, because the write took what the output record said of
+    the page rather than what the engine knew it had written early."""
+    site = copy_sample_site(tmp_path / "site")
+    engine = Engine(site, BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW))
+    engine.build()
+    page = tmp_path / "out/posts/what-is-micro-needling/index.html"
+    original, original_page = _section_text(site), page.read_bytes()
+    section = site / MICRONEEDLING / "03-micro-needling-devices.md"
+    section.write_text(original + "\nEdited in the preview.\n")
+    assert engine.write_edited_pages([section]) == [page.relative_to(tmp_path / "out").as_posix()]
+    engine.build([section])
+    section.write_text("---\ntitle: [broken\n---\n")
+    with pytest.raises(SiteError):
+        engine.build([section])
+    section.write_text(original)  # the dev server writes no early page after a failed build
+    engine.build([section])
+    assert page.read_bytes() == original_page
+    clean = Engine(site, BuildOptions(output_dir=tmp_path / "clean", now=FIXED_NOW)).build()
+    assert _tree(tmp_path / "out") == dict(clean.outputs)
+
+
+def _section_text(site: Path) -> str:
+    return (site / MICRONEEDLING / "03-micro-needling-devices.md").read_text()

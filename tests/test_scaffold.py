@@ -16,17 +16,67 @@ from tests.test_html_validity import VNU_JAR, nu_messages
 TODAY = date(2024, 5, 1)
 
 
+# The starter's imaginary clinic, and what a real one writes instead.
+CLINIC_DETAILS = {
+    '"Your Clinic Blog"': '"Lakeside Dermatology Blog"',
+    "at Your Clinic.": "at Lakeside Dermatology.",
+    '"Your Clinic"': '"Lakeside Dermatology"',
+    '"https://www.example.com/"': '"https://www.lakeside-derm.example/"',
+    '"https://www.example.com/contact/"': '"https://book.lakeside-derm.example/"',
+    '"+1 555 0123"': '"+1 312 555 0199"',
+    '"hello@example.com"': '"desk@lakeside-derm.example"',
+    '"1 Main Street"': '"40 Harbor Road"',
+    '"Springfield"': '"Lakeside"',
+    '["Mo-Fr 09:00-17:00"]': '["Mo-Th 08:00-17:00", "Fr 08:00-13:00"]',
+    '"Alex Writer"': '"Jordan Ellis"',
+    '"Sam Doctor"': '"Priya Raman"',
+    "Dr. Doctor": "Dr. Raman",
+}
+
+
+def fill_in_clinic(site, details: dict[str, str] = CLINIC_DETAILS) -> None:
+    """What a clinic does first: its own details in site.toml, its own words on About."""
+    config = site / "site.toml"
+    text = config.read_text("utf-8")
+    for starter, own in details.items():
+        assert starter in text, starter
+        text = text.replace(starter, own)
+    config.write_text(text, "utf-8")
+    about = site / "content/pages/about.md"
+    about.write_text(
+        about.read_text("utf-8").replace(
+            "Tell your readers who you are here.", "We treat skin conditions of every age."
+        ),
+        "utf-8",
+    )
+
+
 @pytest.mark.slow
-def test_a_new_site_builds_at_once_without_warnings(tmp_path, capsys):
+def test_a_new_site_builds_at_once_and_warns_about_the_starters_details(tmp_path, capsys):
     site = tmp_path / "clinic"
     assert main(["new-site", str(site)]) == 0
     assert "Created a site" in capsys.readouterr().out
+    assert (site / ".gitignore").read_text().splitlines()[-1] == "/comments.sqlite3*"
     assert not (site / "templates").exists()  # the default theme comes from the package
     config = (site / "site.toml").read_text("utf-8")
     assert config.count("#") > 20  # the clinic's fields are explained where they are set
     assert main(["build", str(site)]) == 0
     captured = capsys.readouterr()
-    assert captured.err == "" and "Built" in captured.out
+    assert "Built" in captured.out
+    assert "site.toml: warning: 'clinic.telephone' still holds the starter's" in captured.err
+    assert "content/pages/about.md:6:59: warning: the starter's 'Tell your readers'" in captured.err
+    contact = (site / "build/contact/index.html").read_text("utf-8")
+    assert '<a href="tel:+15550123">+1 555 0123</a>' in contact  # from site.toml
+    assert "Monday–Friday 9:00" in contact and "Opening hours: Mo-Fr" not in contact
+    fill_in_clinic(site)
+    assert main(["build", str(site)]) == 0
+    assert capsys.readouterr().err == ""
+    contact = (site / "build/contact/index.html").read_text("utf-8")
+    assert '<a href="tel:+13125550199">+1 312 555 0199</a>' in contact
+    assert "Monday–Thursday 8:00" in contact and "Friday 8:00" in contact
+    built = "".join(path.read_text("utf-8") for path in (site / "build").rglob("*.html"))
+    for starter in ("Your Clinic", "555 0123", "example.com", "Main Street", "Springfield"):
+        assert starter not in built, starter
     assert main(["check", str(site)]) == 0
     assert capsys.readouterr().out.strip() == f"{site}: 0 errors, 0 warnings, 0 info"
     result = build(site, now=datetime.now(UTC))  # the example is dated today

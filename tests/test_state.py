@@ -22,7 +22,10 @@ from generator.build import BuildOptions, build_site
 from generator.errors import SiteError
 from generator.incremental import Engine
 from generator.output_record import RECORD_NAME
+from generator.progress import Progress
 from tests.conftest import FIXED_NOW, copy_sample_site
+
+pytestmark = pytest.mark.slow  # every test here builds the sample site, most of them twice
 
 ARTICLE = "content/posts/what-is-micro-needling"
 SECTION = f"{ARTICLE}/03-micro-needling-devices.md"
@@ -62,7 +65,6 @@ def _clean_tree(site: Path, options: BuildOptions) -> dict[str, bytes]:
     return _tree(site.parent / "clean")
 
 
-@pytest.mark.slow
 def test_a_build_with_nothing_changed_is_known_without_loading_anything(site):
     options = _options(site)
     first = build_site(site, options)
@@ -77,7 +79,6 @@ def test_a_build_with_nothing_changed_is_known_without_loading_anything(site):
     assert [a.slug for a in again.site.articles] == [a.slug for a in first.site.articles]
 
 
-@pytest.mark.slow
 def test_a_resumed_build_gives_the_garbage_collector_back_as_it_was(site, tmp_path):
     # The restored state is loaded with the collector off and frozen for the build;
     # a caller (a test run, a program that builds many sites) must get it back intact,
@@ -93,7 +94,6 @@ def test_a_resumed_build_gives_the_garbage_collector_back_as_it_was(site, tmp_pa
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-@pytest.mark.slow
 def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(site):
     options = _options(site)
     build_site(site, options)
@@ -108,7 +108,6 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(site):
     assert _tree(site.parent / "out") == _clean_tree(site, options)
 
 
-@pytest.mark.slow
 def test_a_resumed_build_reads_only_the_files_that_changed(site, monkeypatch):
     options = _options(site)
     build_site(site, options)
@@ -130,7 +129,6 @@ def test_a_resumed_build_reads_only_the_files_that_changed(site, monkeypatch):
     assert _tree(site.parent / "out") == _clean_tree(site, options)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("tamper", ["delete", "edit"])
 def test_an_output_changed_by_hand_is_written_again(site, tamper):
     options = _options(site)
@@ -145,7 +143,6 @@ def test_an_output_changed_by_hand_is_written_again(site, tamper):
     assert _tree(site.parent / "out") == _clean_tree(site, options)
 
 
-@pytest.mark.slow
 def test_a_future_article_appears_when_its_day_comes(site):
     index = site / ARTICLE / "index.md"
     text = index.read_text()
@@ -163,7 +160,6 @@ def test_a_future_article_appears_when_its_day_comes(site):
     assert _tree(site.parent / "out") == _clean_tree(site, later)
 
 
-@pytest.mark.slow
 def test_a_medical_review_falls_due_with_time_alone(site):
     options = _options(site)
     first = build_site(site, options)
@@ -173,7 +169,6 @@ def test_a_medical_review_falls_due_with_time_alone(site):
     assert len([w for w in result.warnings if w.rule == "review-age"]) > len(due)
 
 
-@pytest.mark.slow
 def test_a_damaged_or_foreign_state_is_ignored(site, monkeypatch):
     options = _options(site)
     build_site(site, options)
@@ -188,7 +183,6 @@ def test_a_damaged_or_foreign_state_is_ignored(site, monkeypatch):
     assert _tree(site.parent / "out") == _clean_tree(site, options)
 
 
-@pytest.mark.slow
 def test_a_template_changed_between_runs_renders_again(site):
     options = _options(site)
     build_site(site, options)
@@ -198,3 +192,74 @@ def test_a_template_changed_between_runs_renders_again(site):
     assert result.rendered >= result.page_count
     assert b"the clinic's own footer" in (site.parent / "out" / "index.html").read_bytes()
     assert _tree(site.parent / "out") == _clean_tree(site, options)
+
+
+class _ReplaceWhileRendering(Progress):
+    """Replaces a source file once the build has read it, as a sync tool may:
+    new bytes, an older modification time (``cp -p``, ``rsync -a``, ``tar``)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text, self.done = path, text, False
+
+    def start(self, stage: str, total: int | None, unit: str) -> None:
+        if stage == "Rendering" and not self.done:
+            self.done = True
+            old = self.path.stat()
+            replacement = self.path.with_name(".replacement.tmp")
+            replacement.write_text(self.text)
+            os.utime(replacement, ns=(old.st_atime_ns, old.st_mtime_ns - 60_000_000_000))
+            os.replace(replacement, self.path)
+
+
+def test_a_source_replaced_during_a_build_with_an_older_time_is_seen_next(site):
+    options = _options(site)
+    build_site(site, options)
+    _age(site)  # every change time moves: the next build looks at every file again
+    section = site / SECTION
+    replacing = _ReplaceWhileRendering(section, section.read_text().replace("devices", "TOOLS"))
+    build_site(site, options, progress=replacing)
+    assert replacing.done
+    result = build_site(site, options)
+    assert result.built_site is not None, "the replaced file went unseen"
+    assert b"TOOLS" in (site.parent / "out" / PAGE).read_bytes()
+    assert _tree(site.parent / "out") == _clean_tree(site, options)
+    again = build_site(site, options)
+    assert again.built_site is None and again.report.written == []
+
+
+def _same_renders(site: Path, tmp_path: Path, edits) -> None:
+    """After each edit, a resumed build renders exactly the pages a long-lived engine does."""
+    engine = Engine(site, BuildOptions(output_dir=tmp_path / "serve", now=FIXED_NOW))
+    engine.build()
+    options = BuildOptions(output_dir=tmp_path / "cli", now=FIXED_NOW)
+    build_site(site, options)
+    for path, old, new in edits:
+        path.write_text(path.read_text().replace(old, new, 1))
+        long_lived = engine.build([path])
+        resumed = build_site(site, options)
+        assert resumed.rendered == long_lived.rendered, (path, old, new)
+        assert 0 < long_lived.rendered < long_lived.page_count
+
+
+def test_a_resumed_build_renders_what_a_long_lived_engine_renders(site, tmp_path):
+    index = site / ARTICLE / "index.md"
+    _same_renders(
+        site,
+        tmp_path,
+        [
+            (site / SECTION, "devices", "tools"),  # a body edit
+            (index, 'title: "What is Micro needling?', 'title: "All about micro needling:'),
+            (site / SECTION, "tools", "devices"),
+        ],
+    )
+
+
+@pytest.mark.slow
+def test_a_resumed_build_renders_what_a_long_lived_engine_renders_on_a_corpus(tmp_path):
+    from bench import corpus
+
+    info = corpus.write_corpus(tmp_path / "corpus", 80)
+    site = info.root / "sitegen"
+    body = info.edit_body["sitegen"]
+    words = body.read_text().split()
+    _same_renders(site, tmp_path, [(body, words[-1], words[-1] + "s"), (body, "the", "a")])

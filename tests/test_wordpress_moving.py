@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import tomllib
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
@@ -48,6 +49,10 @@ def _markdown(site: Path, slug: str) -> str:
     return (site / f"content/posts/{slug}/index.md").read_text("utf-8")
 
 
+def _line_of(text: str, part: str) -> int:
+    return next(n for n, line in enumerate(text.split("\n"), start=1) if part in line)
+
+
 def test_files_are_put_beside_their_article_or_in_static(moved):
     site, report, asked, _ = moved
     folder = site / "content/posts/acne-basics"
@@ -73,8 +78,10 @@ def test_alt_text_comes_from_the_media_library_or_its_caption(moved):
     assert "![A teenager's cheek with mild acne](face.jpg)" in text
     assert "![Acne by age, from 10 to 40](chart.png)" in text
     assert "![](plain.jpg){decorative}" in text
+    line = _line_of(text, "![](plain.jpg)")
     assert report.without_alt == [
-        "content/posts/acne-basics/index.md:15: the image plain.jpg has no alt text: describe it"
+        f"content/posts/acne-basics/index.md:{line}: the image plain.jpg has no alt text: "
+        "describe it"
     ]
 
 
@@ -96,10 +103,11 @@ def test_links_that_lead_nowhere_are_listed_with_file_and_line(moved):
     site, report, _, _ = moved
     text = _markdown(site, "acne-basics")
     assert "This gone page and the draft lead nowhere." in text
+    line = _line_of(text, "This gone page")
     assert report.dead_links == [
-        "content/posts/acne-basics/index.md:27: the link [gone page] to "
+        f"content/posts/acne-basics/index.md:{line}: the link [gone page] to "
         f"{OLD}/no-such-thing/ leads nowhere on the old site: it is now plain text",
-        "content/posts/acne-basics/index.md:27: the link [the draft] to "
+        f"content/posts/acne-basics/index.md:{line}: the link [the draft] to "
         f"{OLD}/?p=12 is not published on the new site: it is now plain text",
     ]
 
@@ -114,6 +122,7 @@ def test_comments_keep_their_thread_and_no_email(moved):
     ]
     reply = (folder / "comment-101.md").read_text("utf-8")
     assert "reply_to: comment-100" in reply and "date: '2019-05-02T11:30:00+00:00'" in reply
+    assert "[sun care](/posts/sun-care/)" in reply  # a link to the old site, rewritten
     assert "reply_to" not in (folder / "comment-104.md").read_text("utf-8")  # parent pending
     page = Page(result.output_dir / "posts/acne-basics/index.html")
     html = page.html
@@ -130,6 +139,8 @@ def test_comments_keep_their_thread_and_no_email(moved):
     assert report.counts["comments left out (spam)"] == 1
     assert report.counts["comments left out (trash)"] == 1
     assert report.counts["pingbacks left out"] == 1
+    assert report.counts["comments left out (on a page)"] == 1  # pages take no comments
+    assert "PAGE-COMMENT-TEXT" not in (site / "content/pages/about.md").read_text("utf-8")
 
 
 def test_dates_language_and_the_starter_about_page(moved):
@@ -147,7 +158,9 @@ def test_the_summary_ends_with_counts_and_json_gives_them_too(tmp_path, capsys):
     uploads = old_host / "wp-content" / "uploads"
     assert main(["import", str(EXPORT), "--site", str(site), "--uploads", str(uploads)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
-    assert last.startswith("Posts 3, pages 1, comments 3 (3 left out: pending 1, spam 1, trash 1)")
+    assert last.startswith(
+        "Posts 3, pages 1, comments 3 (4 left out: on a page 1, pending 1, spam 1, trash 1)"
+    )
     assert "files 5 fetched, 0 missing" in last
     assert "link leads nowhere 2" in last and "image without alt text 1" in last
     argv = ["import", str(EXPORT), "--site", str(site), "--uploads", str(uploads)]
@@ -233,3 +246,30 @@ def test_a_bad_uploads_folder_is_a_clear_error(tmp_path, capsys):
     code = main(["import", str(EXPORT), "--site", str(site), "--uploads", str(tmp_path / "nope")])
     err = capsys.readouterr().err
     assert code == 1 and "--uploads must name a folder" in err and "Traceback" not in err
+
+
+def test_redirects_join_a_redirects_table_the_site_already_has(tmp_path):
+    site = _site(tmp_path)
+    config = site / "site.toml"
+    text = (
+        config.read_text("utf-8")
+        + '\n[redirects]\n"/old-home/" = "/"\n\n[authors.zoe]\nname = "Zoe"\n'
+    )
+    config.write_text(text, "utf-8")
+    make_standins(EXPORT, tmp_path / "old-host")
+    uploads = FileSource(uploads=tmp_path / "old-host/wp-content/uploads")
+    report = import_files([EXPORT], site, today=TODAY, source=uploads)
+    written = tomllib.loads(config.read_text("utf-8"))
+    assert written["redirects"] == {
+        "/old-home/": "/",
+        "/category/skin-care/": "/categories/skin-care/",
+        "/tag/teen-acne/": "/tags/teen-acne/",
+    }
+    assert written["authors"]["zoe"] == {"name": "Zoe"}
+    assert report.counts["redirects"] == 2
+    result = build(site)
+    redirect = (result.output_dir / "category/skin-care/index.html").read_text("utf-8")
+    assert "/categories/skin-care/" in redirect
+    assert "aliases: [/2019/05/acne-basics/]" in _markdown(site, "acne-basics")
+    old_permalink = (result.output_dir / "2019/05/acne-basics/index.html").read_text("utf-8")
+    assert f'content="0; url={OLD}/posts/acne-basics/"' in old_permalink

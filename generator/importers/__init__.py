@@ -5,6 +5,8 @@ writer turns that data into files (:mod:`.writer`)::
 
     text.py       plain text: a title line, short heading lines, bullets
     html.py       a saved HTML page: the article without the page's furniture
+    mdsites.py    a folder of another generator (Jekyll _posts/, Hugo or Pelican content/):
+                  every Markdown post and page, its front matter mapped, its files copied
     wordpress.py  a WordPress export (WXR): every post and page, their comments, and
                   (oldsite, relink, migration, fetch) the old site's links, files and
                   addresses carried over
@@ -17,18 +19,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator.config import load_config
 from generator.importers.fetch import FileJob, FileSource, fetch_files
+from generator.importers.guards import is_wordpress_export
 from generator.importers.html import import_html
+from generator.importers.mdsites import generator_of, import_markdown_site
 from generator.importers.model import ImportedFile, ImportFileError
 from generator.importers.text import import_text
-from generator.importers.wordpress import Target, import_wordpress, is_wordpress_export
+from generator.importers.wordpress import Target, import_wordpress
 from generator.importers.writer import ImportReport, write_imports
 from generator.progress import Progress
-from generator.schema import ARTICLE_FIELDS
-
-QUERY_HOSTS = ("apache", "nginx")  # hosts whose redirect rules match ?p=12
+from generator.redirects import QUERY_HOSTS  # hosts whose redirect rules match ?p=12
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -54,8 +57,8 @@ def import_files(
     target = Target(
         config.base_url,
         place_files=source is not None,
-        old_addresses=keeps_old_addresses(),
-        query_addresses=getattr(getattr(config, "publish", None), "host", "") in QUERY_HOSTS,
+        old_addresses=True,
+        query_addresses=config.publish.host in QUERY_HOSTS,
     )
     files = [read_file(path, config.zone, today, target) for path in paths]
     report = write_imports(site_dir, files, force=force)
@@ -66,14 +69,20 @@ def import_files(
     return report
 
 
-def keeps_old_addresses() -> bool:
-    """Whether the build writes redirects (``aliases:`` in front matter)."""
-    return any(field.name == "aliases" for field in ARTICLE_FIELDS)
-
-
 def read_file(path: Path, zone, today: date, target: Target | None = None) -> ImportedFile:
-    """One file's articles, by what the file holds (WordPress XML, HTML or plain text)."""
+    """One file's articles, by what the file holds (WordPress XML, HTML or plain text), or
+    a folder's (Jekyll, Hugo or Pelican)."""
     name = str(path)
+    if path.is_dir():
+        folder = generator_of(path)
+        if folder is None:
+            raise ImportFileError(
+                name,
+                "a folder, but not one of Jekyll (_posts/), Hugo or Pelican (content/)",
+                hint="give the _posts or content folder, or the files to import",
+            )
+        base_path = urlsplit(target.base_url).path or "/" if target else "/"
+        return import_markdown_site(folder, base_path, today)
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -2,9 +2,13 @@
 
 The article is the element marked as the post's content (``itemprop=articleBody``,
 ``entry-content`` and the like), else ``<article>``, ``<main>`` or ``<body>``.
-Its title is the first ``<h1>``; its sections start at the highest heading
-level below that. Navigation, headers, footers, sidebars, forms, sharing and
-comment blocks and "Related posts" lists are furniture and are dropped.
+Its title is the article's own ``<h1>`` (in the content, else in the
+``<article>`` or ``<main>`` around it, never the site's name in the page
+header), else ``og:title`` or ``<title>``; its sections start at the highest
+heading level below that. Its date is ``article:published_time`` or the first
+``<time datetime>``; without one, the import day, with a warning.
+Navigation, headers, footers, sidebars, forms, sharing and comment blocks and
+"Related posts" lists are furniture and are dropped.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from generator.importers.guards import check_nesting
 from generator.importers.markup import (
     Context,
     Node,
@@ -40,6 +45,7 @@ FURNITURE_NAMES = re.compile(
 
 def import_html(path: str, text: str, today: date) -> ImportedFile:
     """Read one saved HTML page as an article."""
+    check_nesting(path, text)
     document = parse_html(text)
     content = _content_root(document)
     title = _title(document, content)
@@ -49,8 +55,15 @@ def import_html(path: str, text: str, today: date) -> ImportedFile:
     level = section_level(content)
     intro, sections = split_sections(content, level)
     context = Context(depths=heading_depths(content, level, 3))
-    intro_md = to_markdown(intro, context)
+    intro_md = to_markdown(intro, context, after=1)
     bodies = [(name, to_markdown(body, context)) for name, body in sections]
+    published = _published(document)
+    warnings = [f"{path}: embedded media kept as a link: {url}" for url in context.media]
+    if published is None:
+        warnings.append(
+            f"{path}: no publication date found (article:published_time or <time datetime>); "
+            f"dated {today.isoformat()}, the day of the import: correct 'date:' if need be"
+        )
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     slug = slugify(stem) if stem.lower() not in ("index", "page", "post") else ""
     article = ImportedArticle(
@@ -61,12 +74,12 @@ def import_html(path: str, text: str, today: date) -> ImportedFile:
             "title": title,
             "description": _meta(document, "description", "og:description")
             or describe(lead_text(content)),
-            "date": _published(document) or today,
+            "date": published or today,
         },
         intro=intro_md,
         sections=tuple(ImportedSection(name, body) for name, body in bodies),
         images=tuple(dict.fromkeys(context.images)),
-        warnings=tuple(f"{path}: embedded media kept as a link: {url}" for url in context.media),
+        warnings=tuple(warnings),
     )
     return ImportedFile(path, (article,))
 
@@ -87,15 +100,48 @@ def _content_root(document: Node) -> Node:
 
 
 def _title(document: Node, content: Node) -> str:
-    for scope in (content, document):
-        heading = next((node for node in scope.iter() if node.tag == "h1"), None)
-        if heading is not None and plain(heading):
+    for scope in (content, *_article_scopes(document, content)):
+        heading = next((node for node in scope.iter() if node.tag == "h1" and plain(node)), None)
+        if heading is not None:
             return plain(heading)
+    outside = [n for n in _outside_furniture(document) if n.tag == "h1" and plain(n)]
+    if outside:
+        return plain(outside[0])
     og = _meta(document, "og:title")
     if og:
         return og
     title = next((node for node in document.iter() if node.tag == "title"), None)
     return re.split(r"\s+[|–—-]\s+", plain(title))[0] if title is not None else ""
+
+
+def _article_scopes(document: Node, content: Node) -> list[Node]:
+    """The ``<article>`` and ``<main>`` elements around ``content`` (innermost first), then
+    any others of the page: where the article's own ``<h1>`` is, when not in the content."""
+    around = [
+        node for node in reversed(_path_to(document, content)) if node.tag in ("article", "main")
+    ]
+    others = [n for n in document.iter() if n.tag in ("article", "main") and n not in around]
+    return around + others
+
+
+def _path_to(root: Node, target: Node) -> list[Node]:
+    """``root`` and every element down to ``target``, outermost first ([] if not below)."""
+    if root is target:
+        return [root]
+    for child in root.children:
+        if isinstance(child, Node):
+            path = _path_to(child, target)
+            if path:
+                return [root, *path]
+    return []
+
+
+def _outside_furniture(node: Node):
+    """Elements not inside the page's header, navigation, sidebars or footer."""
+    for child in node.children:
+        if isinstance(child, Node) and child.tag not in FURNITURE_TAGS:
+            yield child
+            yield from _outside_furniture(child)
 
 
 def _meta(document: Node, *names: str) -> str:

@@ -13,152 +13,65 @@ Markdown, and every piece of text is escaped so that it stays text::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from urllib.parse import quote
 
-from markupsafe import escape
-
-
-def _tags(names: str) -> frozenset[str]:
-    return frozenset(names.split())
-
-
-VOID = _tags("area base br col embed hr img input link meta param source track wbr")
-# Elements that end an open <p> (HTML's "closes a p element" list, trimmed).
-CLOSES_P = _tags(
-    "address article aside blockquote details div dl fieldset figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hr main nav ol p pre section table ul"
+from generator.importers.codeblocks import code_language, fenced
+from generator.importers.embeds import bare_url, embed_block, link_url
+from generator.importers.guards import visible_lead_text
+from generator.importers.inline import (
+    Context,
+    escape_text,
+    guard_lines,
+    image_markdown,
+    inline_markdown,
 )
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-DROPPED = _tags(
-    "script style noscript template form input button select textarea svg canvas object "
-    "map dialog head title meta link"
+from generator.importers.sections import heading_depths, section_level, split_sections
+from generator.importers.tables import table_markdown
+from generator.importers.tree import (
+    BLOCKS,
+    DROPPED,
+    HEADINGS,
+    MEDIA,
+    Node,
+    is_seen,
+    parse_html,
+    plain,
 )
-MEDIA = _tags("iframe video audio embed")
-BLOCKS = _tags(
-    "p div section article main header footer aside nav blockquote pre ul ol li dl dt dd "
-    "table thead tbody tfoot tr td th figure figcaption hr details summary center address "
-    "h1 h2 h3 h4 h5 h6 iframe video audio embed"
-)
-RAW_INLINE = frozenset({"sub", "sup", "del", "ins", "mark", "small", "q", "abbr"})
-RENAMED = {"s": "del", "strike": "del"}
 
-
-@dataclass
-class Node:
-    """An element: its tag, attributes and children (nodes and text)."""
-
-    tag: str
-    attrs: dict[str, str] = field(default_factory=dict)
-    children: list[Node | str] = field(default_factory=list)
-
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
-
-    def iter(self):
-        """This node and every element below it, in document order."""
-        yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.iter()
-
-    @property
-    def classes(self) -> list[str]:
-        return self.attrs.get("class", "").split()
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#root")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag, attrs):
-        self._open(tag, attrs, void=tag in VOID)
-
-    def handle_startendtag(self, tag, attrs):
-        self._open(tag, attrs, void=True)
-
-    def _open(self, tag: str, attrs, void: bool) -> None:
-        if tag in CLOSES_P:
-            self._close_if_open("p", stop=("div", "li", "td", "th", "blockquote", "section"))
-        if tag == "li":
-            self._close_if_open("li", stop=("ul", "ol"))
-        elif tag in ("dt", "dd"):
-            self._close_if_open("dt", stop=("dl",))
-            self._close_if_open("dd", stop=("dl",))
-        elif tag in ("td", "th"):
-            self._close_if_open("td", stop=("tr", "table"))
-            self._close_if_open("th", stop=("tr", "table"))
-        elif tag == "tr":
-            self._close_if_open("tr", stop=("table",))
-        node = Node(tag, {name: value or "" for name, value in attrs})
-        self.stack[-1].children.append(node)
-        if not void:
-            self.stack.append(node)
-
-    def _close_if_open(self, tag: str, stop: tuple[str, ...]) -> None:
-        for index in range(len(self.stack) - 1, 0, -1):
-            name = self.stack[index].tag
-            if name == tag:
-                del self.stack[index:]
-                return
-            if name in stop:
-                return
-
-    def handle_endtag(self, tag):
-        for index in range(len(self.stack) - 1, 0, -1):
-            if self.stack[index].tag == tag:
-                del self.stack[index:]
-                return
-
-    def handle_data(self, data):
-        children = self.stack[-1].children
-        if children and isinstance(children[-1], str):
-            children[-1] += data
-        else:
-            children.append(data)
-
-
-def parse_html(text: str) -> Node:
-    """The element tree of an HTML document or fragment (under a ``#root`` node)."""
-    builder = _TreeBuilder()
-    builder.feed(text)
-    builder.close()
-    return builder.root
-
-
-@dataclass
-class Context:
-    """How to convert, and what the conversion found along the way."""
-
-    autop: bool = False  # blank lines in loose text separate paragraphs (WordPress classic)
-    depths: dict[int, int] = field(default_factory=dict)  # HTML heading level -> Markdown #s
-    first_depth: int = 3  # for headings above those levels: ### in an article, ## in a page
-    images: list[str] = field(default_factory=list)
-    media: list[str] = field(default_factory=list)
-
-
-def to_markdown(node: Node | list[Node | str], context: Context | None = None) -> str:
-    """Markdown for a node's children (or a list of nodes), blocks separated by blank lines."""
-    context = context or Context()
-    children = node.children if isinstance(node, Node) else node
-    return "\n\n".join(_blocks(children, context))
-
-
-def plain(node: Node | str) -> str:
-    """A node's text with whitespace collapsed, for titles and descriptions."""
-    return " ".join((node if isinstance(node, str) else node.text()).split())
+# What the importers use, wherever it lives.
+__all__ = [
+    "Context",
+    "Node",
+    "escape_text",
+    "guard_lines",
+    "heading_depths",
+    "lead_text",
+    "parse_html",
+    "plain",
+    "section_level",
+    "split_sections",
+    "to_markdown",
+]
 
 
 def lead_text(root: Node) -> str:
-    """The first paragraph's text (or all text when there is no ``<p>``), for descriptions."""
-    first = next((node for node in root.iter() if node.tag == "p" and plain(node)), None)
-    return plain(first if first is not None else root)
+    """The first paragraph's text (or all text when there is no ``<p>``), for descriptions;
+    never the text of a script, style, noscript or template (see :mod:`.guards`)."""
+    return visible_lead_text(root)
 
 
-# -- blocks -------------------------------------------------------------------------------------
+def to_markdown(
+    node: Node | list[Node | str], context: Context | None = None, *, after: int | None = None
+) -> str:
+    """Markdown for a node's children (or a list of nodes), blocks separated by blank lines.
+
+    ``after`` is the depth of the heading the text follows (1 for the page's
+    title, 2 for a section's); by default, one above ``context.first_depth``.
+    No heading of the result skips a level below it.
+    """
+    context = context or Context()
+    context.previous_depth = context.first_depth - 1 if after is None else after
+    children = node.children if isinstance(node, Node) else node
+    return "\n\n".join(_blocks(children, context))
 
 
 def _blocks(children: list[Node | str], context: Context) -> list[str]:
@@ -178,16 +91,59 @@ def _blocks(children: list[Node | str], context: Context) -> list[str]:
 
 
 def _paragraphs(run: list[Node | str], context: Context) -> list[str]:
-    text = _inline(run, context)
+    text = inline_markdown(run, context)
+    if context.autop:  # a <br> at the end of a line is that line's break, not another
+        text = re.sub(r"\x00[ \t]*\n", "\n", text)
     chunks = re.split(r"\n[ \t]*\n", text) if context.autop else [text]
     paragraphs = []
     for chunk in chunks:
-        if context.autop:
-            chunk = re.sub(r"[ \t]*\n[ \t]*", "<br>\n", chunk.strip())
-        paragraph = guard_lines(" ".join(chunk.split(" ")).strip())
-        if paragraph.replace("<br>", "").strip():
-            paragraphs.append(paragraph)
+        for part in _embed_lines(chunk, context) if context.autop else [chunk]:
+            if part.startswith("\x01"):  # an embed, already Markdown
+                paragraphs.append(part[1:])
+                continue
+            if context.autop:
+                part = re.sub(r"[ \t]*\n[ \t]*", "<br>\n", part.strip())
+            paragraph = guard_lines(" ".join(part.split(" ")).strip())
+            embed = _lone_embed(paragraph, context)
+            if embed:
+                paragraphs.append(embed)
+            elif paragraph.replace("<br>", "").strip():
+                paragraphs.append(paragraph)
     return paragraphs
+
+
+def _embed_lines(chunk: str, context: Context) -> list[str]:
+    """``chunk`` cut around its lines that hold only an embeddable URL (WordPress embeds
+    those); an embed comes back as Markdown marked with a leading ``\\x01``."""
+    parts, lines = [], []
+    for line in chunk.split("\n"):
+        embed = _lone_embed(line, context)
+        if embed:
+            parts += ["\n".join(lines), "\x01" + embed]
+            lines = []
+        else:
+            lines.append(line)
+    return [part for part in [*parts, "\n".join(lines)] if part.strip()]
+
+
+def _lone_embed(markdown: str, context: Context) -> str | None:
+    """The embed a paragraph stands for when it is one URL alone (as text or a link to
+    itself) of a video or a known embed provider, else None."""
+    link = re.fullmatch(r"\s*\[([^\]]+)\]\(([^)\s]+)\)\s*", markdown)
+    text = _unescape(link.group(1)) if link else _unescape(markdown.replace("<br>", ""))
+    url = bare_url(text)
+    if not url or (link and _unescape(link.group(2)) != url):
+        return None
+    embed = embed_block(url, "", context.known_titles)
+    if not embed.known:
+        return None  # a link to any page: left as it is
+    if not embed.is_video:
+        context.media.append(url)
+    return embed.markdown
+
+
+def _unescape(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown).replace("&amp;", "&").strip()
 
 
 def _block(node: Node, context: Context) -> list[str]:
@@ -204,32 +160,37 @@ def _block(node: Node, context: Context) -> list[str]:
     if tag == "hr":
         return ["* * *"]
     if tag == "table":
-        return [_table(node, context)]
+        return [table_markdown(node, lambda children: inline_markdown(children, context))]
+    if tag == "figure" and "wp-block-embed" in node.classes:
+        return _embed_figure(node, context)
+    if tag == "figure" and "wp-block-gallery" in node.classes:
+        return _gallery(node, context)
     if tag == "dl":
         return [_definitions(node, context)]
     if tag in MEDIA:
         return _media(node, context)
     if tag == "figcaption":
-        caption = _inline(node.children, context).strip()
+        caption = inline_markdown(node.children, context).strip()
         return [f"*{caption}*"] if caption else []
     if tag == "summary":
-        summary = _inline(node.children, context).strip()
+        summary = inline_markdown(node.children, context).strip()
         return [f"**{summary}**"] if summary else []
     return _blocks(node.children, context)  # div, section, figure, li outside a list, ...
 
 
 def _heading(node: Node, context: Context) -> list[str]:
-    text = guard_lines(" ".join(_inline(node.children, context).split()))
+    text = guard_lines(" ".join(inline_markdown(node.children, context).split()))
     if not text:
         return []
     level = int(node.tag[1])
-    depth = context.depths.get(level, context.first_depth)
+    depth = min(context.depths.get(level, context.first_depth), context.previous_depth + 1, 6)
+    context.previous_depth = depth
     return ["#" * depth + " " + text]
 
 
 def _list(node: Node, context: Context) -> str:
     ordered = node.tag == "ol"
-    items = []
+    items: list[list[str]] = []
     for child in node.children:
         if isinstance(child, str):
             if child.strip():  # text directly in a list: keep it as an item
@@ -238,7 +199,9 @@ def _list(node: Node, context: Context) -> str:
         if child.tag in DROPPED:
             continue
         blocks = _blocks(child.children if child.tag == "li" else [child], context)
-        if blocks:
+        if child.tag in ("ul", "ol") and items and blocks:
+            items[-1] += blocks  # a list right inside a list: WordPress's nested list
+        elif blocks:
             items.append(blocks)
     lines = []
     loose = any(len([b for b in blocks if not _is_list(b)]) > 1 for blocks in items)
@@ -257,43 +220,32 @@ def _is_list(block: str) -> bool:
 
 
 def _code_block(node: Node) -> str:
-    code = node.text().strip("\n")
-    fence = "```"
-    while fence in code:
-        fence += "`"
-    language = next(
-        (c.removeprefix("language-") for n in node.iter() for c in n.classes if "language-" in c),
-        "",
-    )
-    return f"{fence}{re.sub(r'[^A-Za-z0-9_+-]', '', language)}\n{code}\n{fence}"
+    """``<pre>`` (with or without ``<code>``) as fenced code: its language, its lines as
+    they were (a ``<br>`` is a line break, entities are the characters they stand for)."""
+    return fenced(_code_text(node), code_language(n.attrs for n in node.iter()))
 
 
-def _table(node: Node, context: Context) -> str:
-    rows = []
-    for row in (n for n in node.iter() if n.tag == "tr"):
-        cells = [
-            " ".join(_inline(cell.children, context).replace("<br>", " ").split()).replace(
-                "|", "\\|"
-            )
-            for cell in row.children
-            if isinstance(cell, Node) and cell.tag in ("td", "th")
-        ]
-        if cells:
-            rows.append(cells)
-    if not rows:
-        return ""
-    width = max(len(row) for row in rows)
-    rows = [row + [""] * (width - len(row)) for row in rows]
-    lines = ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
-    lines.insert(1, "|" + " --- |" * width)
-    return "\n".join(lines)
+def _code_text(node: Node) -> str:
+    """The text of a code block; a ``<br>`` breaks the line unless a line break follows it
+    anyway (editors write ``<br />`` and a newline for one break)."""
+    parts = []
+    children = [child for child in node.children if is_seen(child)]
+    for index, child in enumerate(children):
+        if isinstance(child, str):
+            parts.append(child)
+        elif child.tag != "br":
+            parts.append(_code_text(child))
+        else:
+            after = children[index + 1] if index + 1 < len(children) else ""
+            parts.append("" if isinstance(after, str) and after.startswith("\n") else "\n")
+    return "".join(parts)
 
 
 def _definitions(node: Node, context: Context) -> str:
     lines = []
     for child in node.children:
         if isinstance(child, Node) and child.tag in ("dt", "dd"):
-            text = " ".join(_inline(child.children, context).split())
+            text = " ".join(inline_markdown(child.children, context).split())
             if text and child.tag == "dt":
                 if lines and lines[-1].startswith(":"):
                     lines.append("")  # a blank line starts the next term
@@ -304,184 +256,80 @@ def _definitions(node: Node, context: Context) -> str:
 
 
 def _media(node: Node, context: Context) -> list[str]:
-    source = node.attrs.get("src") or next(
-        (n.attrs.get("src", "") for n in node.iter() if n.tag == "source"), ""
-    )
-    if not source.strip():
+    source = (
+        node.attrs.get("src")
+        or node.attrs.get("data-src")
+        or next((n.attrs.get("src", "") for n in node.iter() if n.tag == "source"), "")
+    ).strip()
+    if not source:
         return []
-    context.media.append(source.strip())
-    labels = {"iframe": "Embedded content", "video": "Video", "audio": "Audio"}
-    label = labels.get(node.tag, "Media")
-    return [f"[{label}: {escape_text(source.strip())}]({_url(source)})"]
+    if node.tag == "iframe":
+        embed = embed_block(source, node.attrs.get("title", ""), context.known_titles)
+        if not embed.is_video:
+            context.media.append(source)
+        return [embed.markdown]
+    context.media.append(source)
+    label = {"video": "Video", "audio": "Audio"}.get(node.tag, "Media")
+    return [f"[{label}: {escape_text(source)}]({link_url(source)})"]
 
 
-# -- inline -------------------------------------------------------------------------------------
-
-
-def _inline(children: list[Node | str], context: Context) -> str:
-    return "".join(_inline_one(child, context) for child in children)
-
-
-def _inline_one(child: Node | str, context: Context) -> str:
-    if isinstance(child, str):
-        text = child if context.autop else re.sub(r"\s+", " ", child)
-        return escape_text(re.sub(r"[ \t\r\f\v]+", " ", text))
-    tag = RENAMED.get(child.tag, child.tag)
-    if tag in DROPPED or tag in MEDIA:
-        return ""
-    if tag == "br":
-        return "<br>\n" if not context.autop else "\x00"
-    if tag == "img":
-        return _image(child, context)
-    inner = _inline(child.children, context)
-    if tag == "a":
-        return _link(child, inner)
-    if tag in ("em", "i", "cite", "dfn", "var"):
-        return _wrap(inner, "*")
-    if tag in ("strong", "b"):
-        return _wrap(inner, "**")
-    if tag in ("code", "kbd", "samp", "tt"):
-        return _code_span(child.text())
-    if tag in RAW_INLINE and inner.strip():
-        title = child.attrs.get("title", "") if tag == "abbr" else ""
-        opening = f'<abbr title="{escape(title)}">' if title else f"<{tag}>"
-        return f"{opening}{inner}</{tag}>"
-    if tag in BLOCKS:  # a block inside inline content: keep its words apart
-        return f" {inner} "
-    return inner
-
-
-def _wrap(inner: str, mark: str) -> str:
-    stripped = inner.strip()
-    if not stripped:
-        return inner
-    leading = inner[: len(inner) - len(inner.lstrip())]
-    trailing = inner[len(inner.rstrip()) :]
-    return f"{leading}{mark}{stripped}{mark}{trailing}"
-
-
-def _code_span(code: str) -> str:
-    code = " ".join(code.split())
-    if not code:
-        return ""
-    ticks = "`"
-    while ticks in code:
-        ticks += "`"
-    padded = f" {code} " if code.startswith("`") or code.endswith("`") else code
-    return f"{ticks}{padded}{ticks}"
-
-
-def _link(node: Node, inner: str) -> str:
-    href = node.attrs.get("href", "").strip()
-    text = " ".join(inner.split())
-    if not href or href.lower().startswith(("javascript:", "data:", "vbscript:")):
-        return inner
-    return f"[{text or escape_text(href)}]({_url(href)})"
-
-
-def _image(node: Node, context: Context) -> str:
-    source = (node.attrs.get("src") or node.attrs.get("data-src") or "").strip()
-    if not source or source.lower().startswith(("javascript:", "data:")):
-        return ""
-    context.images.append(source)
-    alt = escape_text(" ".join(node.attrs.get("alt", "").split()))
-    return f"![{alt}]({_url(source)})"
-
-
-def _url(url: str) -> str:
-    """A URL safe inside Markdown's ``(...)``: spaces, quotes and brackets percent-encoded."""
-    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._[]").replace("(", "%28").replace(")", "%29")
-
-
-# -- escaping -----------------------------------------------------------------------------------
-
-
-def escape_text(text: str) -> str:
-    r"""Text that Markdown shows as written: ``*``, ``[`` escaped, tags and entities literal.
-
-    >>> escape_text("5 * 3 = [x] <b> &amp;")
-    '5 \\* 3 = \\[x\\] &lt;b> &amp;amp;'
-    """
-    text = text.replace("\\", "\\\\")
-    text = re.sub(r"([`*\[\]{}])", r"\\\1", text)
-    text = re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
-    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
-    return re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
-
-
-_LINE_START = re.compile(r"^(#|>|[-+] |-+$|=+$|~~~|:\s)")
-_NUMBERED = re.compile(r"^(\d+)([.)])(\s)")
-
-
-def guard_lines(text: str) -> str:
-    """Escape what would make a line a heading, quote, list or fence; end breaks properly."""
-    text = text.replace("\x00", "<br>\n")
-    lines = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if _LINE_START.match(line):
-            line = "&#" + str(ord(line[0])) + ";" + line[1:]
-        else:
-            line = _NUMBERED.sub(r"\1\\\2\3", line)
-        lines.append(line)
-    return "\n".join(lines)
-
-
-# -- sections -----------------------------------------------------------------------------------
-
-CONTAINERS = _tags("div section article main span center figure")
-
-
-def section_level(root: Node) -> int:
-    """The heading level that splits an article into sections: the highest below ``<h1>``."""
-    levels = {int(node.tag[1]) for node in root.iter() if node.tag in HEADINGS[1:]}
-    return min(levels, default=2)
-
-
-def heading_depths(root: Node, below: int, first_depth: int) -> dict[int, int]:
-    """Markdown depths for the heading levels under ``below``, with no level skipped.
-
-    An article's sections are ``##``, so the levels inside them start at ``###``;
-    a page's content starts at ``##``. A page that jumps from ``h2`` to ``h4``
-    gets ``##`` and ``###``: valid HTML never skips a heading level.
-    """
-    levels = sorted(
-        {int(n.tag[1]) for n in root.iter() if n.tag in HEADINGS and int(n.tag[1]) > below}
+def _embed_figure(node: Node, context: Context) -> list[str]:
+    """A block-editor embed: its URL (the wrapper's text, or its frame or link) and caption."""
+    caption = next((n for n in node.iter() if n.tag == "figcaption"), None)
+    title = plain(caption) if caption is not None else ""
+    found = bare_url(plain(node).removesuffix(title).strip()) or next(
+        (
+            n.attrs.get("src") or n.attrs.get("href")
+            for n in node.iter()
+            if n.tag in ("iframe", "a")
+        ),
+        "",
     )
-    return {level: min(6, first_depth + rank) for rank, level in enumerate(levels)}
+    if not found:
+        return _blocks(node.children, context)
+    embed = embed_block(found, title, context.known_titles)
+    if not embed.is_video:
+        context.media.append(found)
+    return [embed.markdown]
 
 
-def split_sections(
-    root: Node, level: int
-) -> tuple[list[Node | str], list[tuple[str, list[Node | str]]]]:
-    """``(intro, [(title, body), ...])``: the content cut at each heading of ``level``.
+def _gallery(node: Node, context: Context) -> list[str]:
+    """A gallery: a list of its images, each with its caption."""
+    items = []
+    for image in (n for n in node.iter() if n.tag == "img"):
+        markdown = image_markdown(image, context)
+        holder = _figure_of(node, image)
+        caption = (
+            next(
+                (n for n in holder.children if isinstance(n, Node) and n.tag == "figcaption"), None
+            )
+            if holder
+            else None
+        )
+        text = (
+            " ".join(inline_markdown(caption.children, context).split())
+            if caption is not None
+            else ""
+        )
+        if markdown:
+            items.append(f"- {markdown}" + (f"<br>\n    {text}" if text else ""))
+    caption = next(
+        (c for c in node.children if isinstance(c, Node) and c.tag == "figcaption"), None
+    )
+    blocks = ["\n".join(items)] if items else []
+    if caption is not None and plain(caption):
+        blocks.append(f"*{' '.join(inline_markdown(caption.children, context).split())}*")
+    return blocks
 
-    Headings wrapped in containers (Gutenberg groups, theme ``div``\\ s) still cut:
-    a container that holds one is opened up first.
-    """
-    tag = f"h{level}"
-    flat = _open_containers(root.children, tag)
-    intro: list[Node | str] = []
-    sections: list[tuple[str, list[Node | str]]] = []
-    for child in flat:
-        if isinstance(child, Node) and child.tag == tag:
-            sections.append((plain(child), []))
-        elif sections:
-            sections[-1][1].append(child)
-        else:
-            intro.append(child)
-    return intro, [(title, body) for title, body in sections if title]
 
-
-def _open_containers(children: list[Node | str], tag: str) -> list[Node | str]:
-    flat: list[Node | str] = []
-    for child in children:
+def _figure_of(gallery: Node, image: Node) -> Node | None:
+    """The innermost figure (or list item) below ``gallery`` that holds ``image``."""
+    for holder in gallery.iter():
         if (
-            isinstance(child, Node)
-            and child.tag in CONTAINERS
-            and any(node.tag == tag for node in child.iter())
+            holder is not gallery
+            and holder.tag in ("figure", "li")
+            and image in list(holder.iter())
         ):
-            flat += _open_containers(child.children, tag)
-        else:
-            flat.append(child)
-    return flat
+            inner = _figure_of(holder, image)
+            return inner or holder
+    return None

@@ -65,6 +65,7 @@ class ImportedArticle:
     without_alt: tuple[str, ...] = ()  # images nothing describes, marked {decorative}
     comments: tuple[ImportedComment, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)  # e.g. comments left out, by why
+    copies: tuple[tuple[str, str], ...] = ()  # (a local file, its path in the site) to copy
 
 
 @dataclass(frozen=True)

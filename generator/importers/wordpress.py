@@ -19,15 +19,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from io import BytesIO
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from markupsafe import escape
-
 from generator.assemble import RESERVED_PAGE_SLUGS
+from generator.importers.embeds import link_embeds
+from generator.importers.guards import check_nesting
 from generator.importers.markup import (
     Context,
     heading_depths,
@@ -42,12 +42,13 @@ from generator.importers.migration import (
     FilePlan,
     OldAddresses,
     Placed,
+    Target,
     aliases,
-    new_addresses,
+    mark_decorative,
+    moved_host_warnings,
     new_url,
-    plan_files,
+    plan_move,
     term_redirects,
-    term_urls,
 )
 from generator.importers.model import (
     ImportedArticle,
@@ -58,8 +59,9 @@ from generator.importers.model import (
 )
 from generator.importers.oldsite import OldSite, read_old_site
 from generator.importers.relink import NewAddresses, file_uses, relink
-from generator.importers.sitefiles import markdown_url
-from generator.importers.wpcomments import ReadComments, read_comments
+from generator.importers.shortcodes import Attachment, convert_shortcodes
+from generator.importers.unpublishable import unpublishable
+from generator.importers.wpcomments import read_comments
 from generator.slugs import slugify
 
 WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.\d+/$")
@@ -76,16 +78,6 @@ DRAFT_STATES = {
 LEFT_OUT_STATES = {"trash", "auto-draft", "inherit"}
 
 SELF_CLOSING_BLOCK = re.compile(r"<!--\s*wp:([a-z][a-z0-9/-]*)[^>]*?/-->")
-CAPTION = re.compile(r"\[(?:wp_)?caption\b[^\]]*\](.*?)\[/(?:wp_)?caption\]", re.DOTALL)
-CAPTION_MEDIA = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL)
-EMBED = re.compile(r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.DOTALL)
-CODE = re.compile(r"\[(code|sourcecode)\b[^\]]*\](.*?)\[/\1\]", re.DOTALL)
-MEDIA_SHORTCODE = re.compile(r"\[(video|audio|youtube|vimeo|playlist)\b([^\]]*)\](?:.*?\[/\1\])?")
-URL_IN_ATTRIBUTES = re.compile(r"""(?:=\s*["']?)?(https?://[^\s"'\]]+)""")
-GALLERY = re.compile(r"\[gallery\b[^\]]*\]")
-# A shortcode: [name attr="x"], [name /], or [name]...[/name]; plain "[sic]" is left alone.
-CLOSING_SHORTCODE = re.compile(r"\[/([a-z][a-z0-9_-]*)\]")
-ATTRIBUTE_SHORTCODE = re.compile(r"\[([a-z][a-z0-9_-]*)(\s+[^\]]*=[^\]]*|\s*/)\]")
 
 
 def import_wordpress(
@@ -137,16 +129,6 @@ def _namespaces(path: str, data: bytes) -> dict[str, str]:
     return found
 
 
-@dataclass(frozen=True)
-class Target:
-    """The new site an export is imported into."""
-
-    base_url: str = ""
-    place_files: bool = False  # False: references to the old site's files stay as they are
-    old_addresses: bool = False  # write aliases and [redirects] for the old addresses
-    query_addresses: bool = False  # the host can redirect addresses with ?p=12
-
-
 @dataclass
 class _Prepared:
     """An item to import, read but not yet converted."""
@@ -175,6 +157,8 @@ class _Reader:
         self.base_path = urlsplit(target.base_url).path or "/"
         self.slugs: dict[str, set[str]] = {"post": set(), "page": set()}
         self.addresses = OldAddresses(target.base_url, target.query_addresses)
+        self.titles: dict[str, str] = {}  # the old address of each published item -> title
+        self.attachments: dict[str, Attachment] = {}
 
     def read(self, channel: ET.Element) -> ImportedFile:
         names = self._author_names(channel)
@@ -184,7 +168,40 @@ class _Reader:
             for item in items
             if self._wp(item, "post_type") == "page"
         }
+        old = read_old_site(channel, self.ns)
+        self.attachments = _gallery_images(items, old, self._wp)
+        prepared, skipped, machinery = self._importable(items, pages)
+        self.titles = {e.link: e.title for e in prepared if e.link and not e.draft_reasons}
+        plan, addresses = self._plan(old, prepared)
+        articles, authors, counts = [], {}, Counter(machinery)
+        for entry in prepared:
+            article, author = self._article(entry, old, plan, addresses)
+            articles.append(article)
+            counts.update(article.counts)
+            if author:
+                authors[author] = names.get(author, author)
+        keys = {slugify(login) or "author": name for login, name in authors.items()}
+        redirects, warnings = {}, []
+        if self.target.old_addresses:
+            redirects = term_redirects(old, addresses.terms, self.addresses)
+            warnings = moved_host_warnings(self.path, old.base_url, self.target.base_url)
+        return ImportedFile(
+            self.path,
+            tuple(articles),
+            keys,
+            tuple(warnings),
+            tuple(skipped),
+            redirects=redirects,
+            language=(channel.findtext("language") or "").strip(),
+            counts=dict(counts),
+        )
+
+    def _importable(
+        self, items: list[ET.Element], pages
+    ) -> tuple[list[_Prepared], list[str], Counter]:
+        """The posts and pages to import, read; what was left out and why; counts."""
         prepared, left_out, skipped = [], Counter(), []
+        machinery: Counter = Counter()
         for item in items:
             kind = self._wp(item, "post_type")
             status = self._wp(item, "status")
@@ -194,40 +211,24 @@ class _Reader:
             if status in LEFT_OUT_STATES:
                 skipped.append(f"{self._where(item)}: left out ({status})")
                 continue
+            raw = self._text(item, f"{{{self.ns['content']}}}encoded")
+            check_nesting(self.path, raw, within=self._where(item).split(": ", 1)[-1])
+            only = unpublishable(raw)
+            if only is not None:  # a form, widget, style or script: nothing to read
+                skipped.append(f"{self._where(item)}: not published: {only.why}")
+                machinery[f"not published ({only.kind})"] += 1
+                continue
             prepared.append(self._prepare(item, kind, pages))
-        old = read_old_site(channel, self.ns)
-        plan, addresses = self._plan(old, prepared)
-        articles, authors, counts = [], {}, Counter()
-        for entry in prepared:
-            article, author = self._article(entry, old, plan, addresses)
-            articles.append(article)
-            counts.update(article.counts)
-            if author:
-                authors[author] = names.get(author, author)
         if left_out:
-            counts_text = ", ".join(f"{n} {kind}" for kind, n in sorted(left_out.items()))
-            skipped.append(
-                f"{self.path}: left out items that are not posts or pages: {counts_text}"
-            )
-        keys = {slugify(login) or "author": name for login, name in authors.items()}
-        redirects = {}
-        if self.target.old_addresses:
-            redirects = term_redirects(old, addresses.terms, self.addresses)
-        return ImportedFile(
-            self.path,
-            tuple(articles),
-            keys,
-            (),
-            tuple(skipped),
-            redirects=redirects,
-            language=(channel.findtext("language") or "").strip(),
-            counts=dict(counts),
-        )
+            listed = ", ".join(f"{n} {kind}" for kind, n in sorted(left_out.items()))
+            skipped.append(f"{self.path}: left out items that are not posts or pages: {listed}")
+        return prepared, skipped, machinery
 
     def _prepare(self, item: ET.Element, kind: str, pages) -> _Prepared:
         protected = bool(self._wp(item, "post_password"))
         raw = "" if protected else self._text(item, f"{{{self.ns['content']}}}encoded")
-        html, notes = _clean_content(raw)
+        html, notes = _clean_content(raw, self.attachments, self._wp(item, "post_id"))
+        check_nesting(self.path, html, within=self._where(item).split(": ", 1)[-1])
         document = parse_html(html)
         title = " ".join(self._text(item, "title").split())
         draft_reasons = self._draft_reasons(item, title, document, protected)
@@ -260,7 +261,6 @@ class _Reader:
             )
             for entry in prepared
         ]
-        plan = plan_files(placed, old, self.base_path)
         used: dict[str, set[str]] = {"category": set(), "tags": set()}
         for entry in prepared:
             if entry.kind == "post" and not entry.draft_reasons:
@@ -268,12 +268,7 @@ class _Reader:
                 used["category"].update(slugify(name) for name in categories[:1])
                 tags = categories[1:] + self._terms(entry.item, "post_tag")
                 used["tags"].update(slugify(name) for name in tags)
-        terms = term_urls(old, used, self.base_path)
-        new = new_addresses(placed, old, terms, self.base_path)
-        taken = {url.rstrip("/") for url in new.items.values()} | {
-            f"{self.base_path}{folder}" for folder in RESERVED_PAGE_SLUGS
-        }
-        self.addresses = replace(self.addresses, taken=frozenset(taken))
+        plan, new, self.addresses = plan_move(placed, used, old, self.addresses)
         return plan, new
 
     def _author_names(self, channel: ET.Element) -> dict[str, str]:
@@ -290,26 +285,26 @@ class _Reader:
     ) -> tuple[ImportedArticle, str]:
         item, kind, document = entry.item, entry.kind, entry.document
         where = self._where(item)
+        linked = link_embeds(document, lambda url: self.titles.get(url))
         found = relink(document, old, entry.link, addresses, lambda url: plan.ref(entry.id, url))
         if not self.target.place_files:
             found.files = []
         fields = self._front_matter(item, kind, entry.title, document, entry.draft_reasons)
-        new = new_url(kind, entry.slug, self.base_path)
-        if self.target.old_addresses and not entry.draft_reasons:
-            kept, why = aliases(entry.link, new, self.addresses)
-            if kept:
-                fields["aliases"] = kept
-            elif why:
-                warnings_about_address = f"{where}: the old address {entry.link} {why}"
-                entry.notes.append(warnings_about_address)
+        self._keep_old_address(entry, fields)
         context = Context(autop="<!-- wp:" not in entry.raw)  # classic posts: blank lines are <p>s
+        context.known_titles, context.media = self.titles, linked
         intro, sections = self._body(kind, document, context)
-        intro, sections = _mark_decorative(intro, sections, found.without_alt)
+        intro, sections = mark_decorative(intro, sections, found.without_alt)
         warnings = list(entry.notes)
         if entry.draft_reasons:
             warnings.append(f"{where}: imported as a draft: " + ", ".join(entry.draft_reasons))
         warnings += [f"{where}: embedded media kept as a link: {url}" for url in context.media]
-        comments = read_comments(item, self.ns["wp"]) if kind == "post" else ReadComments()
+        comments = read_comments(
+            item,
+            self.ns["wp"],
+            lambda comment: relink(comment, old, entry.link, addresses, lambda url: url),
+            on_a_page=kind == "page",
+        )
         article = ImportedArticle(
             source=where,
             kind=kind,
@@ -330,6 +325,17 @@ class _Reader:
             counts=comments.counts,
         )
         return article, self._text(item, f"{{{DC_NAMESPACE}}}creator").strip()
+
+    def _keep_old_address(self, entry: _Prepared, fields: dict) -> None:
+        """The old permalink as an ``aliases:`` entry, or a note on why it cannot be one."""
+        if not self.target.old_addresses or entry.draft_reasons:
+            return
+        new = new_url(entry.kind, entry.slug, self.base_path)
+        kept, why = aliases(entry.link, new, self.addresses)
+        if kept:
+            fields["aliases"] = kept
+        elif why and not why.startswith("is on another host"):  # said once, in read()
+            entry.notes.append(f"{self._where(entry.item)}: the old address {entry.link} {why}")
 
     def _draft_reasons(self, item: ET.Element, title: str, document, protected: bool) -> list[str]:
         """Why the post must not be published as it is (none for a finished post)."""
@@ -386,7 +392,7 @@ class _Reader:
         level = section_level(document)
         context.depths = heading_depths(document, level, 3)
         intro, sections = split_sections(document, level)
-        return to_markdown(intro, context), tuple(
+        return to_markdown(intro, context, after=1), tuple(
             ImportedSection(title, to_markdown(body, context)) for title, body in sections
         )
 
@@ -496,63 +502,22 @@ def _later(modified: datetime, published: datetime | date) -> bool:
 # -- content ------------------------------------------------------------------------------------
 
 
-def _clean_content(html: str) -> tuple[str, list[str]]:
-    """Convert or remove shortcodes; note what could not be carried over."""
+def _gallery_images(items, old: OldSite, wp) -> dict[str, Attachment]:
+    """The export's attachments, for ``[gallery]``: id -> file, alt, caption, parent post."""
+    parents = {wp(item, "post_id"): wp(item, "post_parent") for item in items}
+    return {
+        key: Attachment(found.url, found.alt, found.caption, parents.get(key, ""))
+        for key, found in old.attachments.items()
+    }
+
+
+def _clean_content(
+    html: str, attachments: dict[str, Attachment] | None = None, post_id: str = ""
+) -> tuple[str, list[str]]:
+    """Convert or remove shortcodes (see :mod:`.shortcodes`); note what was not carried over."""
     notes = []
     dynamic = sorted(set(SELF_CLOSING_BLOCK.findall(html)) - {"more", "nextpage", "spacer"})
     if dynamic:
         notes.append("blocks generated by WordPress were dropped: " + ", ".join(dynamic))
-    html = CODE.sub(lambda m: f"<pre><code>{escape(m.group(2).strip())}</code></pre>", html)
-    html = CAPTION.sub(_caption, html)
-    html = EMBED.sub(lambda m: _link_paragraph(m.group(1).strip()), html)
-    html = MEDIA_SHORTCODE.sub(_media_shortcode, html)
-    if GALLERY.search(html):
-        notes.append("a [gallery] was dropped: add its images by hand")
-        html = GALLERY.sub("", html)
-    removed = sorted(set(CLOSING_SHORTCODE.findall(html)) | set(_attribute_shortcodes(html)))
-    for name in removed:
-        html = re.sub(rf"\[/?{re.escape(name)}\b[^\]]*\]", "", html)
-    if removed:
-        notes.append(
-            "shortcodes removed (their text kept): " + ", ".join(f"[{n}]" for n in removed)
-        )
-    return html, notes
-
-
-def _attribute_shortcodes(html: str) -> list[str]:
-    return [m.group(1) for m in ATTRIBUTE_SHORTCODE.finditer(html)]
-
-
-def _caption(match: re.Match) -> str:
-    inner = match.group(1)
-    parts = CAPTION_MEDIA.match(inner)
-    if not parts:
-        return inner
-    return f"<figure>{parts.group(1)}<figcaption>{parts.group(2).strip()}</figcaption></figure>"
-
-
-def _media_shortcode(match: re.Match) -> str:
-    url = URL_IN_ATTRIBUTES.search(match.group(2) or "") or URL_IN_ATTRIBUTES.search(match.group(0))
-    return _link_paragraph(url.group(1)) if url else ""
-
-
-def _link_paragraph(url: str) -> str:
-    if not url.startswith(("http://", "https://")):
-        return ""
-    return f'<p><a href="{escape(url)}">{escape(url)}</a></p>'
-
-
-def _mark_decorative(
-    intro: str, sections: tuple[ImportedSection, ...], refs: list[str]
-) -> tuple[str, tuple[ImportedSection, ...]]:
-    """``![](photo.jpg)`` -> ``![](photo.jpg){decorative}`` for images nothing describes,
-    so that the build passes; the summary lists them for the writer to describe."""
-    if not refs:
-        return intro, sections
-    choices = "|".join(re.escape(markdown_url(ref)) for ref in sorted(set(refs)))
-    pattern = re.compile(r"!\[\]\((" + choices + r")\)(?!\{)")
-
-    def mark(text: str) -> str:
-        return pattern.sub(lambda m: m.group(0) + "{decorative}", text)
-
-    return mark(intro), tuple(ImportedSection(s.title, mark(s.body)) for s in sections)
+    html, lost = convert_shortcodes(html, attachments, post_id)
+    return html, notes + lost

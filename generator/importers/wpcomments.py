@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from generator.importers.markup import Context, parse_html, to_markdown
+from generator.importers.markup import Context, Node, parse_html, to_markdown
 from generator.importers.model import ImportedComment
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -31,8 +32,15 @@ class ReadComments:
     counts: Counter = field(default_factory=Counter)  # "comments", "comments pending", ...
 
 
-def read_comments(item: ET.Element, wp: str) -> ReadComments:
-    """The approved comments of one post, oldest first, and counts of the others."""
+def read_comments(
+    item: ET.Element,
+    wp: str,
+    relink: Callable[[Node], object] = lambda document: None,
+    on_a_page: bool = False,
+) -> ReadComments:
+    """The approved comments of one post, oldest first, and counts of the others;
+    ``relink`` points a comment's links to the old site at the new one. A page's
+    comments are only counted: pages here take no comments."""
     counts: Counter = Counter()
     kept: dict[str, ImportedComment] = {}
     parents: dict[str, str] = {}
@@ -49,19 +57,24 @@ def read_comments(item: ET.Element, wp: str) -> ReadComments:
         elif status != "1":
             counts[f"comments left out ({LEFT_OUT.get(status, status or 'unknown')})"] += 1
         else:
-            comment = _comment(comment_id, element, text)
+            comment = _comment(comment_id, element, text, relink)
             if comment is None:
                 counts["comments left out (empty)"] += 1
             else:
                 kept[comment_id] = comment
     threaded = [_with_parent(comment, parents, kept) for comment in kept.values()]
     threaded.sort(key=lambda c: (c.published, int(c.id) if c.id.isdigit() else 0))
+    if on_a_page:
+        counts["comments left out (on a page)"] += len(threaded)
+        return ReadComments((), counts)
     counts["comments"] += len(threaded)
     return ReadComments(tuple(threaded), counts)
 
 
-def _comment(comment_id: str, element: ET.Element, text) -> ImportedComment | None:
-    body = to_markdown(parse_html(text(element, "comment_content")), Context(autop=True))
+def _comment(comment_id: str, element: ET.Element, text, relink) -> ImportedComment | None:
+    document = parse_html(text(element, "comment_content"))
+    relink(document)
+    body = to_markdown(document, Context(autop=True))
     body = EMAIL.sub(EMAIL_REPLACEMENT, body).strip()
     if not body or not comment_id.isdigit():
         return None

@@ -10,6 +10,7 @@ end of the file so that nothing the user wrote there changes.
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ import yaml
 from generator.config import CONFIG_NAME, load_config
 from generator.discover import COMMENTS_FOLDER
 from generator.importers.fetch import FetchReport
+from generator.importers.guards import check_sizes
 from generator.importers.model import ImportedArticle, ImportedFile
 from generator.importers.sitefiles import (
     add_redirects,
@@ -54,6 +56,7 @@ def write_imports(
 ) -> ImportReport:
     """Write every imported article of ``files`` into ``site_dir``; return what happened."""
     config = load_config(site_dir)  # a site folder, with a valid site.toml
+    check_sizes(files, _files)  # before the first write: all or nothing
     report = ImportReport()
     authors: dict[str, str] = {}
     untouched = unedited_starter_files(site_dir)
@@ -75,9 +78,7 @@ def write_imports(
         _add_authors(site_dir / CONFIG_NAME, authors)
         report.authors_added = sorted(authors)
     config_path = site_dir / CONFIG_NAME
-    report.counts["redirects"] += add_redirects(
-        config_path, redirects, getattr(config, "redirects", ())
-    )
+    report.counts["redirects"] += add_redirects(config_path, redirects, config.redirects)
     if report.language and report.language != config.language:
         set_language(config_path, report.language)
     return report
@@ -116,6 +117,9 @@ def _write_article(
         path.write_text(text, "utf-8")
     if article.kind == "post":
         write_comments(site_dir / target / COMMENTS_FOLDER, article.comments)
+    for source, relative in article.copies:  # images of a Markdown site, beside the article
+        (site_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, site_dir / relative)
     report.imported.append(target.as_posix() + ("/" if article.kind == "post" else ""))
     report.images += [(url, target.as_posix()) for url in article.images]
     report.files += article.files

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator import brand, reading_level
+from generator import brand, reading_level, starter_text
 from generator.assemble import Visibility
+from generator.components import appointment
 from generator.config import Config
 from generator.discover import SiteSources
 from generator.errors import SiteWarning
@@ -112,7 +113,9 @@ def lint_site(
         *unpublished(config, parsed, visibility),
         *links(config, site, outputs, texts, memo),
         *map(as_finding, reading_level.findings(config, parsed, memo.reading if memo else None)),
+        *map(as_finding, starter_text.findings(config, parsed, texts)),
         *map(as_finding, brand.file_findings(config.theme, sources.static)),
+        *map(as_finding, appointment.missing_contact(config.clinic, parsed)),
         *(as_finding(problem) for problem in page_problems),
     ]
     readers = {comment.src_path for article in site.articles for comment in article.comments}

@@ -1,0 +1,65 @@
+"""The clinic's details in a page's text: ``{{ clinic.telephone }}`` and a few more.
+
+A page (About, Contact, ...) names the clinic's details rather than copying
+them, so that ``site.toml`` is the one place they are written and a page never
+shows an old phone number::
+
+    Call us on [{{ clinic.telephone }}]({{ clinic.telephone_link }}) or write to
+    [{{ clinic.email }}](mailto:{{ clinic.email }}).
+
+Each placeholder becomes plain text (escaped for HTML, so it is safe in a link
+as in a sentence); nothing a writer types is run. The fields are
+:data:`FIELDS`; any other ``{{ clinic.… }}`` is left as written, and
+``sitegen check`` reports it (:mod:`generator.starter_text`).
+
+    >>> from generator.model import Clinic
+    >>> clinic = Clinic("A", telephone="+1 2")
+    >>> str(fill_clinic_fields("<p>Call {{ clinic.telephone }}</p>", clinic, "en"))
+    '<p>Call +1 2</p>'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from markupsafe import Markup, escape
+
+from generator.model import Clinic
+from generator.opening_hours import opening_hours_in_words
+
+PLACEHOLDER = re.compile(r"\{\{\s*clinic\.([a-z_]+)\s*\}\}")
+
+FIELDS: dict[str, Callable[[Clinic, str], str]] = {
+    "name": lambda clinic, _: clinic.name,
+    "telephone": lambda clinic, _: clinic.telephone,
+    "telephone_link": lambda clinic, _: "tel:" + clinic.telephone.replace(" ", ""),
+    "email": lambda clinic, _: clinic.email,
+    "url": lambda clinic, _: clinic.url,
+    "booking_url": lambda clinic, _: clinic.booking_url,
+    "address": lambda clinic, _: ", ".join(clinic.address.lines),
+    "locality": lambda clinic, _: clinic.address.locality,
+    "opening_hours": lambda clinic, language: "; ".join(
+        opening_hours_in_words(clinic.opening_hours, language)
+    ),
+}
+
+
+def fill_clinic_fields(html: str, clinic: Clinic, language: str) -> Markup:
+    """``html`` with each known ``{{ clinic.<field> }}`` replaced by the clinic's value."""
+
+    def value(match: re.Match) -> str:
+        field = FIELDS.get(match[1])
+        return str(escape(field(clinic, language))) if field else match[0]
+
+    return Markup(PLACEHOLDER.sub(value, str(html)))
+
+
+def unknown_fields(text: str) -> list[tuple[int, int, str]]:
+    """(line, column, name) of each ``{{ clinic.<name> }}`` in ``text`` that is no field."""
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for match in PLACEHOLDER.finditer(line):
+            if match[1] not in FIELDS:
+                found.append((number, match.start() + 1, match[1]))
+    return found
