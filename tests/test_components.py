@@ -172,6 +172,7 @@ def test_an_appointment_block_needs_a_link_or_phone(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_the_page_is_valid_html(components_build):
     from tests.test_html_validity import VNU_JAR, nu_messages
 

@@ -152,6 +152,7 @@ def _write_or_skip(path, data: bytes) -> None:
         assume(False)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30,
     deadline=None,

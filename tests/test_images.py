@@ -225,6 +225,7 @@ def test_every_image_of_the_sample_site_has_width_height_and_alt(sample_build):
             assert img.attrs["alt"].strip(), (path, img.attrs)
 
 
+@pytest.mark.slow
 def test_the_sample_site_images_are_converted(sample_build):
     names = set(sample_build.outputs)
     stem = "posts/what-is-micro-needling/hero"

@@ -121,6 +121,7 @@ def test_scans_are_those_of_parsing_every_tag(sites, name):
             assert scan_tags(outputs[dest], tags) == _reference_scan(outputs[dest]), dest
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["sample", "basic", "comments", "incremental", "tricky"])
 def test_page_problems_are_those_of_following_every_link(sites, name):
     config, outputs = sites[name]["config"], sites[name]["outputs"]
@@ -136,6 +137,7 @@ def test_page_problems_are_those_of_following_every_link(sites, name):
         assert consulted <= asked, dest
 
 
+@pytest.mark.slow
 def test_the_tricky_article_has_problems_of_every_kind(sites):
     config, outputs = sites["tricky"]["config"], sites["tricky"]["outputs"]
     scans = {dest: scan_tags(outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")}

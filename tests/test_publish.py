@@ -161,6 +161,7 @@ def served(target: Target) -> dict[str, bytes]:
     return {dest: data for dest, data in target.files().items() if dest not in skip}
 
 
+@pytest.mark.slow
 def test_a_target_follows_the_site_through_its_life(site, target, capsys):
     target.place_by_hand(HAND_PLACED, b"the clinic's own file\n")
 
@@ -220,6 +221,7 @@ def _assets_of(page: bytes) -> set[str]:
     return set(re.findall(rb'(?:href|src)="/blog/(static/[^"#?]+)"', page))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["file", "ssh-rsync", "ssh-sftp", "git-file"])
 def test_a_publish_killed_halfway_leaves_a_working_site(
     kind, tmp_path, request, monkeypatch, capsys

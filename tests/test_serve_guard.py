@@ -48,6 +48,7 @@ def test_a_foreign_host_name_is_refused(server, host):
     assert status == 421
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST", "[::1]:{port}"]
 )

@@ -239,6 +239,7 @@ def test_no_wcag_violation_on_a_page_with_videos(browser, origin, scheme):
     assert axe_violations(browser, origin + "/posts/single/", scheme) == []
 
 
+@pytest.mark.slow
 def test_the_page_is_valid_html(video_build):
     from tests.test_html_validity import VNU_JAR, nu_messages
 
