@@ -68,6 +68,7 @@ def test_a_backup_taken_while_comments_arrive_is_whole_and_holds_every_earlier_o
     assert f"to {copy} (integrity check: ok)" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_receiver_logs_each_accepted_comment_without_the_email(tmp_path):
     site = _site(tmp_path)
     db = tmp_path / "comments.sqlite3"

@@ -197,6 +197,7 @@ def browser():
         chromium.close()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not AXE.is_file(), reason="needs axe-core (scripts/setup-tests installs it)")
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])

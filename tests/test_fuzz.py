@@ -185,6 +185,7 @@ SVG_PARTS = st.sampled_from(
 svg_files = st.one_of(st.lists(SVG_PARTS, max_size=12).map("".join).map(str.encode), st.binary())
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(data=svg_files)
 def test_the_svg_check_answers_for_any_bytes(data):
@@ -196,6 +197,7 @@ def test_the_svg_check_answers_for_any_bytes(data):
         assert b"onload" not in lowered and b"foreignobject" not in lowered
 
 
+@pytest.mark.slow
 @settings(
     max_examples=20,
     deadline=None,
@@ -231,6 +233,7 @@ RECEIVER = ReceiverSettings(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     article=st.sampled_from(["skin-care", "nope"]) | any_text,
