@@ -150,3 +150,18 @@ def _header_colour(browser, url: str, scheme: str) -> str:
         )
     finally:
         page.close()
+
+
+def test_a_raster_logo_goes_through_the_image_pipeline(tmp_path):
+    from PIL import Image
+
+    site = Path(shutil.copytree(SITES / "basic", tmp_path / "site"))
+    (site / "static").mkdir()
+    Image.new("RGB", (600, 200), (122, 31, 92)).save(site / "static" / "logo.png")
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n[theme]\nlogo = "static/logo.png"\n', "utf-8")
+    html = (build(site).output_dir / "index.html").read_text("utf-8")
+    header = html.split('<a class="site-name"', 1)[1].split("</a>", 1)[0]
+    assert '<picture><source type="image/webp"' in header
+    assert 'class="site-name__logo"' in header and 'width="600" height="200"' in header
+    assert 'loading="lazy"' not in header
