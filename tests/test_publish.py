@@ -278,6 +278,7 @@ def test_a_publish_killed_halfway_leaves_a_working_site(
     assert served(target) == built_files(site), "the next publish completes it"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["ssh-rsync", "sftp"])
 def test_a_target_folder_that_is_not_there_yet_is_made(
     kind, tmp_path, request, monkeypatch, capsys

@@ -304,6 +304,7 @@ def test_file_paths_from_the_export_cannot_leave_their_folders(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.xml", "old-host", "site"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_threaded_comments_without_a_form_have_no_wcag_violations(moved, scheme):
     accessibility = pytest.importorskip("tests.test_accessibility")
