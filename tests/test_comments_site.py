@@ -24,6 +24,7 @@ def write_comment(folder, number, name, date, body):
     )
 
 
+@pytest.mark.slow
 def test_comments_are_off_without_a_comments_table(copy_site):
     basic = copy_site("basic")
     assert load_config(basic).comments is None
@@ -173,6 +174,7 @@ def test_a_comment_file_without_a_name_names_the_file(site):
     assert "'name' is required" in str(raised.value)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not VNU_JAR.is_file() or shutil.which("java") is None,
     reason="needs Java and the Nu checker (scripts/setup-tests installs both)",

@@ -40,6 +40,8 @@ from generator.progress import Progress
 from generator.render import default_theme_dir
 from tests.conftest import FIXED_NOW, REPO, SITES, copy_sample_site
 
+pytestmark = pytest.mark.slow  # every test here builds a site several times
+
 NAMES = ["alpha", "beta", "gamma", "delta"]
 TAGS = ["acne", "skin", "Skin", "sleep", "diet"]
 WORDS = ["collagen", "needling", "scars", "sleep", "coffee", "tea", "floss", "acne", "serum"]

@@ -172,6 +172,7 @@ def served(target: Target) -> dict[str, bytes]:
     return {dest: data for dest, data in target.files().items() if dest not in skip}
 
 
+@pytest.mark.slow
 def test_a_target_follows_the_site_through_its_life(site, target, capsys):
     target.place_by_hand(HAND_PLACED, b"the clinic's own file\n")
 
@@ -231,6 +232,7 @@ def _assets_of(page: bytes) -> set[str]:
     return set(re.findall(rb'(?:href|src)="/blog/(static/[^"#?]+)"', page))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["file", "ssh-rsync", "ssh-sftp", "git-file"])
 def test_a_publish_killed_halfway_leaves_a_working_site(
     kind, tmp_path, request, monkeypatch, capsys
@@ -276,6 +278,7 @@ def test_a_publish_killed_halfway_leaves_a_working_site(
     assert served(target) == built_files(site), "the next publish completes it"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["ssh-rsync", "sftp"])
 def test_a_target_folder_that_is_not_there_yet_is_made(
     kind, tmp_path, request, monkeypatch, capsys

@@ -102,6 +102,7 @@ def test_the_brand_becomes_the_themes_custom_properties(both):
     assert '<img class="site-name__logo" src="/blog/static/logo.svg" alt=""' in page
 
 
+@pytest.mark.slow
 def test_the_branded_pages_are_valid_html(both):
     from tests.test_html_validity import VNU_JAR, nu_messages
 
@@ -111,6 +112,7 @@ def test_the_branded_pages_are_valid_html(both):
     assert [f"{m.get('url')}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_wcag_violation_with_the_brand(both, width, scheme):

@@ -53,6 +53,7 @@ def _line_of(text: str, part: str) -> int:
     return next(n for n, line in enumerate(text.split("\n"), start=1) if part in line)
 
 
+@pytest.mark.slow
 def test_files_are_put_beside_their_article_or_in_static(moved):
     site, report, asked, _ = moved
     folder = site / "content/posts/acne-basics"
@@ -217,6 +218,7 @@ class _Unreliable(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+@pytest.mark.slow
 def test_retries_and_checks_of_size_and_type(tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Unreliable)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -302,6 +304,7 @@ def test_file_paths_from_the_export_cannot_leave_their_folders(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.xml", "old-host", "site"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_threaded_comments_without_a_form_have_no_wcag_violations(moved, scheme):
     accessibility = pytest.importorskip("tests.test_accessibility")
