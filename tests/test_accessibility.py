@@ -28,10 +28,13 @@ PAGES = {
 }
 
 playwright = pytest.importorskip("playwright.sync_api", reason="scripts/setup-tests installs it")
-pytestmark = pytest.mark.skipif(
-    not AXE.is_file() or not Path(CHROMIUM).is_file(),
-    reason="needs axe-core and Chromium (scripts/setup-tests installs both)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not AXE.is_file() or not Path(CHROMIUM).is_file(),
+        reason="needs axe-core and Chromium (scripts/setup-tests installs both)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")

@@ -39,6 +39,7 @@ INVISIBLE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("field", ["name", "comment"])
 @pytest.mark.parametrize("what", sorted(INVISIBLE))
 def test_invisible_characters_are_refused(receiver, field, what):

@@ -387,6 +387,7 @@ def wxr(*items: str) -> str:
 </channel></rss>"""
 
 
+@pytest.mark.slow
 def test_a_wordpress_export_with_rich_content_builds_valid_pages(tmp_path):
     from generator.importers import import_files
     from generator.scaffold import new_site

@@ -20,6 +20,8 @@ from tests.conftest import SHARED, build
 from tests.test_html_validity import VNU_JAR, nu_messages
 from tests.wxr_standins import make_standins, serve
 
+pytestmark = pytest.mark.slow  # real WordPress exports imported, built and checked
+
 FIXTURES = SHARED / "fixtures"
 EXPORTS = {
     "drrajshah": FIXTURES / "wordpress-real" / "drrajshah.wordpress.xml",

@@ -18,7 +18,7 @@ import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from generator.assemble import RESERVED_PAGE_SLUGS
 from generator.importers.model import ImportedSection
@@ -201,7 +201,10 @@ def mark_decorative(
 
 
 def _safe_name(name: str) -> str:
-    return UNSAFE_NAME.sub("-", name).strip("-") or "file"
+    """A file name that stays one file: no separators, not hidden or ignored by the build
+    (``.x``, ``_x``), never a Markdown file that the build would read as content."""
+    safe = UNSAFE_NAME.sub("-", unquote(name)).lstrip("._-").rstrip("-") or "file"
+    return safe + ".txt" if safe.lower().endswith(".md") else safe
 
 
 def _free_name(name: str, taken: set[str]) -> str:
