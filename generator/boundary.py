@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from generator.errors import ContentError
+from generator.errors import ContentError, SiteError, SiteErrors
 
 RULE = "symlink-outside"
 
@@ -28,20 +28,23 @@ def leads_outside(root: str, path: str) -> bool:
     return real != root and not real.startswith(root.rstrip("/") + "/")
 
 
-def outside_error(src_paths: list[str]) -> ContentError:
-    """One error for every link found leading out, the first one as its place.
+def outside_error(src_paths: list[str]) -> SiteError:
+    """One error for every link found leading out, each naming its link.
 
     >>> error = outside_error(["static/a.txt", "content/posts/b/env.txt"])
-    >>> error.path, error.message.split(";")[0]
-    ('static/a.txt', 'a link to a file outside the site folder (so is content/posts/b/env.txt)')
+    >>> [each.path for each in each_error(error)], error.message.split(";")[0]
+    (['static/a.txt', 'content/posts/b/env.txt'], 'a link to a file outside the site folder')
     """
-    others = f" (so is {', '.join(src_paths[1:])})" if len(src_paths) > 1 else ""
-    return ContentError(
-        src_paths[0],
-        f"a link to a file outside the site folder{others}; sitegen never reads or publishes it",
-        hint="copy the file into the site folder instead of linking to it, or remove the link",
-        rule=RULE,
-    )
+    errors = [
+        ContentError(
+            src_path,
+            "a link to a file outside the site folder; sitegen never reads or publishes it",
+            hint="copy the file into the site folder instead of linking to it, or remove the link",
+            rule=RULE,
+        )
+        for src_path in src_paths
+    ]
+    return errors[0] if len(errors) == 1 else SiteErrors(errors)
 
 
 def refuse_outside(root: str, path: str, src_path: str) -> None:

@@ -110,7 +110,7 @@ def _sources(site_dir: Path, problems: Problems) -> list:
                 problems.add([_misplaced_page_file(listed[0].src_path)])
                 continue
             sources += listed
-    if len(problems.errors) == before:
+    if len(problems.errors) == before or stopped.rule == "symlink-outside":
         problems.add(each_error(stopped))  # not a file of content/ (a link, static/)
     return sources
 

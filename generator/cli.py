@@ -212,11 +212,10 @@ def _check(args: argparse.Namespace) -> int:
 
 def _print_next_change(site: Path, findings) -> None:
     """The day a future-dated article goes live, which needs a build then (see schedule.py)."""
-    from generator.config import load_config
     from generator.schedule import next_change
 
     try:
-        line = next_change(load_config(site), findings)
+        line = next_change(site, findings)
     except SiteError:
         return  # the configuration's own error is reported already
     if line:

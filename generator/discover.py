@@ -257,6 +257,8 @@ def _walk(root: Path, site_dir: Path | None = None, outside: list[str] | None = 
     """
     found: list[str] = []
     links: list[str] = []
+    if site_dir is not None and root.is_symlink():
+        links.append(str(root))  # content/ itself, say, may be a link leading out
     _walk_into(str(root), found, links)
     if site_dir is not None and links:
         boundary = real_root(site_dir)
@@ -268,10 +270,14 @@ def _walk(root: Path, site_dir: Path | None = None, outside: list[str] | None = 
             raise outside_error([_src_path(site_dir, link) for link in leading_out])
         if leading_out:
             outside += [_src_path(site_dir, link) for link in leading_out]
-            refused = set(leading_out)
-            found = [path for path in found if path not in refused]
+            refused = tuple(leading_out)
+            found = [path for path in found if not _below(path, refused)]
     found.sort(key=lambda path: path.split("/"))
     return found
+
+
+def _below(path: str, folders: tuple[str, ...]) -> bool:
+    return any(path == folder or path.startswith(folder + "/") for folder in folders)
 
 
 def _src_path(site_dir: Path, path: str) -> str:

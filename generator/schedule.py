@@ -16,23 +16,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import frontmatter
-import yaml
-
-from generator.config import Config
-from generator.errors import SiteError
+if TYPE_CHECKING:  # a build with nothing dated ahead loads neither the settings nor YAML
+    from generator.config import Config
+    from generator.errors import SiteError
 
 _FUTURE = "dated "  # how lint's `unpublished` finding begins for a future-dated article
 
 
-def next_change(config: Config, findings: Iterable[SiteError]) -> str | None:
+def next_change(site_dir: Path, findings: Iterable[SiteError]) -> str | None:
     """``"next change: 2026-12-12 09:00, 'Acne myths' goes live"``, or None."""
+    dated = [
+        finding.path or ""
+        for finding in findings
+        if finding.rule == "unpublished" and finding.message.startswith(_FUTURE)
+    ]
+    if not dated:
+        return None
+    from generator.config import load_config
+
+    config = load_config(site_dir)
     coming: dict[datetime, list[str]] = {}
-    for finding in findings:
-        if finding.rule != "unpublished" or not finding.message.startswith(_FUTURE):
-            continue
-        found = _date_and_title(config, finding.path or "")
+    for src_path in dated:
+        found = _date_and_title(config, src_path)
         if found is not None:
             coming.setdefault(found[0], []).append(found[1])
     if not coming:
@@ -44,6 +51,9 @@ def next_change(config: Config, findings: Iterable[SiteError]) -> str | None:
 
 
 def _date_and_title(config: Config, src_path: str) -> tuple[datetime, str] | None:
+    import frontmatter
+    import yaml
+
     try:
         meta = frontmatter.loads(Path(config.site_dir, src_path).read_text("utf-8-sig")).metadata
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):

@@ -48,7 +48,19 @@ def findings(
             continue
         if item.meta.get("draft") or item.article_dir in unpublished:
             continue  # a draft is not published: it may still say anything
-        yield from _in_file(item.src_path, texts[item.src_path])
+        if _may_hold_starter_text(item):
+            yield from _in_file(item.src_path, texts[item.src_path])
+
+
+def _may_hold_starter_text(item: ParsedFile) -> bool:
+    """Whether the parsed file shows any starter text or placeholder at all.
+
+    Only such a file is read again to find the lines: a build that goes on from
+    a saved state reads no file whose ``stat`` is unchanged, and this check must
+    not be what reads every content file of a large site.
+    """
+    shown = item.html + "\n".join(str(value) for value in item.meta.values())
+    return "clinic." in shown or any(text in shown for text in STARTER_TEXTS)
 
 
 def _in_settings(config: Config) -> Iterator[SiteWarning]:

@@ -11,10 +11,19 @@ from hypothesis import settings
 from generator.build import BuildOptions, BuildResult, build_site
 
 # CI runs the property tests with a fixed seed, so that a red build always
-# reproduces; a developer's run explores new examples every time.
+# reproduces; a developer's run explores new examples every time. The fast inner
+# loop (``pytest -m "not slow"``, never in CI) tries fewer examples where a test
+# does not set its own count; the tests that set a high one are marked slow.
 settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("fast", max_examples=25)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not os.environ.get("CI") and "not slow" in (config.option.markexpr or ""):
+        settings.load_profile("fast")
+
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"

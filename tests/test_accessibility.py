@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.code_frame import code_frame
+from generator.errors import ContentError
+from generator.serve import error_page
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.conftest import REPO, build
 from tests.first_week import first_week_site
@@ -25,10 +28,13 @@ PAGES = {
 }
 
 playwright = pytest.importorskip("playwright.sync_api", reason="scripts/setup-tests installs it")
-pytestmark = pytest.mark.skipif(
-    not AXE.is_file() or not Path(CHROMIUM).is_file(),
-    reason="needs axe-core and Chromium (scripts/setup-tests installs both)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not AXE.is_file() or not Path(CHROMIUM).is_file(),
+        reason="needs axe-core and Chromium (scripts/setup-tests installs both)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +192,14 @@ def test_pages_fit_a_small_phone_without_sideways_scrolling(browser, sample_orig
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     page.close()
     assert overflow <= 0
+
+
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["390px", "1280px"])
+def test_the_previews_error_page_has_no_violations(browser, tmp_path, viewport):
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "content/a.md").write_text("---\ntitle: A\ndate: 2024-13-45\nauthor: x\n---\nText\n")
+    error = ContentError("content/a.md", "'date' is impossible", line=3, column=7)
+    (tmp_path / "index.html").write_text(error_page(error, code_frame(site, error)))
+    with serve(tmp_path) as origin:
+        assert axe_violations(browser, origin + "/", "light", viewport) == []

@@ -9,6 +9,7 @@ from tests.conftest import build
 from tests.htmltools import Page
 
 
+@pytest.mark.slow
 def test_sections_are_ordered_by_number_and_intro_kept(basic_build):
     article = basic_build.site.article("faq-article")
     assert [s.title for s in article.sections] == ["What is acne?", "Frequently asked questions"]
@@ -27,6 +28,7 @@ def test_drafts_and_future_articles_are_left_out(basic_build):
         assert f"/posts/{hidden}/" not in feed + sitemap
 
 
+@pytest.mark.slow
 def test_drafts_and_future_flags_publish_them(copy_site, tmp_path):
     result = build(copy_site("basic"), tmp_path / "out", drafts=True, future=True)
     assert {"draft", "future"} <= {a.slug for a in result.site.articles}

@@ -56,6 +56,7 @@ def _sitegen_articles(site: Path) -> dict[str, tuple[dict, int, bool]]:
     return found
 
 
+@pytest.mark.slow
 def test_the_same_count_gives_a_byte_identical_tree(written, tmp_path):
     root, _ = written
     again = corpus.write_corpus(tmp_path / "again", COUNT)
@@ -139,6 +140,7 @@ def test_the_three_sites_hold_the_same_articles(written):
     assert all(path.exists() for path in [*info.edit_body.values(), *info.edit_tags.values()])
 
 
+@pytest.mark.slow
 def test_sitegen_builds_the_corpus_with_related_posts(tmp_path):
     info = corpus.write_corpus(tmp_path / "corpus", 12)
     result = build_site(info.root / "sitegen", BuildOptions(now=FIXED_NOW))

@@ -51,6 +51,7 @@ def test_the_floor_cuts_the_front_matter_and_renders_as_sitegen_does(posts):
         assert floor.convert(body) == render_markdown(body)[0], path
 
 
+@pytest.mark.slow
 def test_the_floor_reads_every_markdown_file_in_every_process(posts):
     files = sorted(posts.rglob("*.md"))
     read, written = markdown_floor.convert_all(files, processes=2)

@@ -24,6 +24,7 @@ def _texts(folder: Path) -> list[bytes]:
     return [path.read_bytes() for path in folder.rglob("*") if path.is_file()]
 
 
+@pytest.mark.slow
 def test_links_leading_out_of_the_site_fail_the_build_and_publish_nothing(site, tmp_path, capsys):
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET)
@@ -73,6 +74,7 @@ def test_a_linked_template_leading_out_is_an_error(site, tmp_path, capsys):
     assert not (site / "build").exists()
 
 
+@pytest.mark.slow
 def test_links_inside_the_site_keep_working(site, capsys):
     os.symlink("hero.svg", site / "content/posts/faq-article/hero-copy.svg")
     (site / "static").mkdir()
@@ -96,6 +98,7 @@ def _fingerprint(folder: Path) -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("built_before", [False, True])
 def test_check_writes_nothing_into_the_site(tmp_path, capsys, built_before):
     from tests.conftest import copy_sample_site
@@ -108,3 +111,18 @@ def test_check_writes_nothing_into_the_site(tmp_path, capsys, built_before):
     main(["check", str(site)])
     assert "Traceback" not in "".join(capsys.readouterr())
     assert _fingerprint(site) == before
+
+
+@pytest.mark.parametrize("folder", ["content/pages", "static", "templates"])
+def test_a_top_folder_that_is_a_link_leading_out_is_an_error(site, tmp_path, capsys, folder):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "leak.txt").write_text(SECRET)
+    if (site / folder).exists():
+        shutil.rmtree(site / folder)
+    (site / folder).parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(elsewhere, site / folder)
+    assert main(["build", str(site)]) == 1
+    text = "".join(capsys.readouterr())
+    assert f"{folder}: error: a link to a file outside the site folder" in text
+    assert not (site / "build").exists()

@@ -150,6 +150,7 @@ def _theme_findings(site):
     return [f for f in report.findings if f.rule == "theme-file"]
 
 
+@pytest.mark.slow
 def test_a_logo_or_font_missing_from_static_is_an_error(copy_site):
     site = _site_with_theme(copy_site, 'logo = "static/logo.svg"\nfont = "static/a.woff2"\n')
     found = _theme_findings(site)
@@ -157,6 +158,7 @@ def test_a_logo_or_font_missing_from_static_is_an_error(copy_site):
     assert 'logo = "static/logo.svg" names no file' in found[0].message
 
 
+@pytest.mark.slow
 def test_a_font_that_is_not_woff2_is_an_error(copy_site):
     site = _site_with_theme(copy_site, 'font = "static/fonts/a.woff2"\n')
     (site / "static" / "fonts").mkdir(parents=True)

@@ -35,6 +35,7 @@ def sample_site(tmp_path_factory):
     return copy_sample_site(tmp_path_factory.mktemp("sample"))
 
 
+@pytest.mark.slow
 def test_the_sample_site_has_no_errors(sample_site, capsys):
     assert main(["check", str(sample_site)]) == 0
     out = capsys.readouterr().out
@@ -42,6 +43,7 @@ def test_the_sample_site_has_no_errors(sample_site, capsys):
     assert out.splitlines()[-1].startswith(f"{sample_site}: 0 errors, ")
 
 
+@pytest.mark.slow
 def test_the_sample_sites_json_report_has_the_documented_shape(sample_site, capsys):
     assert main(["check", str(sample_site), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -99,6 +101,7 @@ def test_text_lines_are_compiler_style_with_the_rule(copy_site):
     }
 
 
+@pytest.mark.slow
 def test_crlf_and_bom_lines_are_the_files_own(copy_site):
     site = copy_site("basic")
     text = "---\ntitle: T\ndescription: D\ndate: 2024-01-01\ntitel: x\n---\nBody.\n"
@@ -109,6 +112,7 @@ def test_crlf_and_bom_lines_are_the_files_own(copy_site):
     assert ("unknown-field", 5) in {(f.rule, f.line) for f in found}
 
 
+@pytest.mark.slow
 def test_drafts_and_future_posts_are_listed_as_information(copy_site):
     report = _check(copy_site("basic"))
     unpublished = [(p, line) for rule, p, line, severity in _rules(report) if rule == "unpublished"]
@@ -117,6 +121,7 @@ def test_drafts_and_future_posts_are_listed_as_information(copy_site):
     assert report.errors == 0
 
 
+@pytest.mark.slow
 def test_links_to_generated_pages_and_the_base_path_are_followed(copy_site):
     site = copy_site("basic")
     _append(
@@ -130,6 +135,7 @@ def test_links_to_generated_pages_and_the_base_path_are_followed(copy_site):
     assert [f for f in report.findings if f.rule == "broken-link"] == []
 
 
+@pytest.mark.slow
 def test_a_broken_link_fails_the_build_naming_the_source_line(copy_site, tmp_path, capsys):
     site = copy_site("basic")
     _append(site / "content/posts/faq-article/02-faq.md", "\nSee [older](/blog/posts/oldr/).\n")
@@ -140,6 +146,7 @@ def test_a_broken_link_fails_the_build_naming_the_source_line(copy_site, tmp_pat
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_template_link_is_reported_once_on_a_built_page(copy_site):
     site = copy_site("basic")
     (site / "templates").mkdir()
@@ -151,6 +158,7 @@ def test_a_template_link_is_reported_once_on_a_built_page(copy_site):
     assert "the templates make" in found[0].message
 
 
+@pytest.mark.slow
 def test_site_toml_changes_severities_and_turns_rules_off(copy_site):
     site = copy_site("basic")
     _append(
@@ -165,6 +173,7 @@ def test_site_toml_changes_severities_and_turns_rules_off(copy_site):
     assert not [rule for rule in rules if rule[0] == "medical-review"]
 
 
+@pytest.mark.slow
 def test_medical_articles_need_a_recent_review(copy_site):
     site = copy_site("basic")
     _append(site / "site.toml", '\n[check]\nmedical_tags = ["sleep"]\nreview_interval = 6\n')
@@ -177,6 +186,7 @@ def test_medical_articles_need_a_recent_review(copy_site):
     assert not [r for r in rules if r[0] == "review-age"]
 
 
+@pytest.mark.slow
 def test_review_age_uses_review_interval(copy_site):
     site = copy_site("basic")
     # Reviewed 2024-05-02; now is 2025-01-01: due after 6 months, not after 12.
@@ -187,6 +197,7 @@ def test_review_age_uses_review_interval(copy_site):
     assert "older than 6 months" in found[0].message
 
 
+@pytest.mark.slow
 def test_headings_sections_titles_and_lengths(copy_site):
     site = copy_site("basic")
     posts = site / "content/posts"

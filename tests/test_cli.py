@@ -3,10 +3,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from generator.cli import main
 from tests.conftest import REPO
 
 
+@pytest.mark.slow
 def test_build_prints_what_it_wrote(copy_site, tmp_path, capsys):
     site = copy_site("basic")
     assert main(["build", str(site), "--output", str(tmp_path / "out")]) == 0
@@ -32,6 +35,7 @@ def test_missing_site_is_a_clear_error(tmp_path, capsys):
     assert "no site.toml" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_python_dash_m_generator_works(copy_site, tmp_path):
     site = copy_site("basic")
     result = subprocess.run(
@@ -45,6 +49,7 @@ def test_python_dash_m_generator_works(copy_site, tmp_path):
     assert "Built" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_command_exits_with_mains_code_and_all_it_printed(copy_site, tmp_path):
     # The command ends the process without Python's teardown: what was printed must
     # still reach the pipe, warnings and errors included, and the exit code must hold.

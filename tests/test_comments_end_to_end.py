@@ -7,6 +7,8 @@ import shutil
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
+import pytest
+
 from generator.cli import main
 from tests.comments_receiver import ORIGIN, Receiver
 from tests.conftest import SITES, build
@@ -30,6 +32,7 @@ class _Form(HTMLParser):
             self.fields[attrs["name"]] = attrs.get("value") or ""
 
 
+@pytest.mark.slow
 def test_a_comment_posted_through_the_built_form_appears_after_approval(tmp_path, capsys):
     site = shutil.copytree(SITES / "comments", tmp_path / "site")
     db = tmp_path / "comments.sqlite3"

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from generator.cli import main
+from generator.comments.impostors import INVISIBLE as INVISIBLE_CHARACTERS
 from generator.comments.impostors import impersonation, skeleton
 from tests.comments_receiver import Receiver, good_fields
 from tests.conftest import SITES
@@ -38,6 +39,7 @@ INVISIBLE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("field", ["name", "comment"])
 @pytest.mark.parametrize("what", sorted(INVISIBLE))
 def test_invisible_characters_are_refused(receiver, field, what):
@@ -89,3 +91,22 @@ def test_skeletons_see_through_look_alike_letters():
     assert skeleton("D\u0430niel  R\u0415YES!") == "daniel reyes"
     assert skeleton("\u216eaniel") == "daniel"  # Roman numeral D, by NFKC
     assert impersonation("Danielle Reyes", {"Daniel Reyes": "reviewer"}) == ""
+
+
+def test_an_export_leaves_out_invisible_characters_stored_before_they_were_refused():
+    from datetime import UTC, datetime
+
+    from generator.comments.export import comment_file
+    from generator.comments.store import StoredComment
+
+    stored = StoredComment(
+        7,
+        "skin-care",
+        "Ann\u202egnp.exe",
+        "Hi\u200bthere",
+        datetime(2024, 6, 3, tzinfo=UTC),
+        "approved",
+    )
+    data = comment_file(stored).decode()
+    assert "name: Anngnp.exe" in data and "Hithere" in data
+    assert not any(char in data for char in INVISIBLE_CHARACTERS)

@@ -72,6 +72,7 @@ def test_an_unknown_id_or_database_is_a_clear_error(db, tmp_path, capsys):
     assert not (tmp_path / "typo.sqlite3").exists()
 
 
+@pytest.mark.slow
 def test_export_writes_approved_comments_beside_their_articles(site, db, capsys):
     for number in (1, 2):
         run(capsys, "approve", number, "--db", db)
@@ -92,6 +93,7 @@ def test_export_writes_approved_comments_beside_their_articles(site, db, capsys)
     assert [c.name for c in result.site.article("sun").comments] == ["Bo"]
 
 
+@pytest.mark.slow
 def test_a_second_export_rewrites_nothing_and_a_rejection_removes_the_file(site, db, capsys):
     run(capsys, "approve", 1, "--db", db)
     run(capsys, "approve", 3, "--db", db)

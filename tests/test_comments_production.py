@@ -11,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from generator.cli import main
 from generator.comments.store import CommentStore, NewComment
 from tests.comments_receiver import Receiver, good_fields
@@ -37,6 +39,7 @@ def _post_many(receiver: Receiver, accepted: list[tuple[float, str]]) -> None:
     connection.close()
 
 
+@pytest.mark.slow
 def test_a_backup_taken_while_comments_arrive_is_whole_and_holds_every_earlier_one(
     tmp_path, capsys
 ):
@@ -65,6 +68,7 @@ def test_a_backup_taken_while_comments_arrive_is_whole_and_holds_every_earlier_o
     assert f"to {copy} (integrity check: ok)" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_receiver_logs_each_accepted_comment_without_the_email(tmp_path):
     site = _site(tmp_path)
     db = tmp_path / "comments.sqlite3"

@@ -33,6 +33,7 @@ def receiver(tmp_path_factory):
         yield running
 
 
+@pytest.mark.slow
 def test_a_good_comment_is_stored_as_pending_and_answered_303(receiver):
     before = len(receiver.stored())
     response = receiver.post(good_fields(comment="Line one\r\nline two"))
@@ -164,6 +165,7 @@ def test_only_post_is_allowed(receiver):
         connection.close()
 
 
+@pytest.mark.slow
 def test_over_the_rate_limit_gets_429_and_nothing_more_is_stored(tmp_path):
     with Receiver(comments_site(tmp_path), tmp_path / "c.sqlite3") as receiver:  # 3 per 600 s
         statuses = [receiver.post(good_fields(comment=f"try {n}")).status for n in range(3)]
@@ -192,6 +194,7 @@ def _post_many(receiver, prefix: str, count: int, accepted: list[str], stop=None
         connection.close()
 
 
+@pytest.mark.slow
 def test_500_comments_from_20_threads_are_each_stored_exactly_once(tmp_path):
     with Receiver(comments_site(tmp_path, rate_limit=100_000), tmp_path / "c.sqlite3") as receiver:
         accepted: list[str] = []  # list.append is atomic
@@ -211,6 +214,7 @@ def test_500_comments_from_20_threads_are_each_stored_exactly_once(tmp_path):
         assert receiver.post(good_fields(comment="still up")).status == 303
 
 
+@pytest.mark.slow
 def test_sigterm_in_the_middle_of_the_load_loses_no_accepted_comment(tmp_path):
     receiver = Receiver(comments_site(tmp_path, rate_limit=100_000), tmp_path / "c.sqlite3")
     accepted: list[str] = []

@@ -24,6 +24,7 @@ def write_comment(folder, number, name, date, body):
     )
 
 
+@pytest.mark.slow
 def test_comments_are_off_without_a_comments_table(copy_site):
     basic = copy_site("basic")
     assert load_config(basic).comments is None
@@ -90,6 +91,37 @@ def test_approved_comments_appear_under_their_article_oldest_first(site):
     assert "comments/comment-12.md" not in " ".join(result.outputs)
 
 
+def test_replies_follow_the_comment_they_answer(site):
+    folder = site / "content/posts/skin-care/comments"
+    write_comment(folder, 1, "Ann", "2024-06-01T10:00:00+00:00", "First.")
+    write_comment(folder, 2, "Bo", "2024-06-02T10:00:00+00:00", "Second, on its own.")
+    replies = {
+        3: ("Cy", "2024-06-03T10:00:00+00:00", "comment-1"),  # answers Ann, after Bo
+        4: ("Di", "2024-06-04T10:00:00+00:00", "comment-3"),  # answers Cy
+        5: ("Ed", "2024-06-05T10:00:00+00:00", "comment-99"),  # its comment is gone
+        6: ("Fay", "2024-06-06T10:00:00+00:00", "comment-7"),  # 6 and 7 answer each other
+        7: ("Gus", "2024-06-07T10:00:00+00:00", "comment-6"),
+    }
+    for number, (name, date, parent) in replies.items():
+        write_comment(folder, number, name, date, f"Reply {number}.")
+        path = folder / f"comment-{number}.md"
+        path.write_text(path.read_text().replace("---\nReply", f"reply_to: {parent}\n---\nReply"))
+    result = build(site)
+    shown = [(c.name, c.depth, c.reply_to) for c in result.site.article("skin-care").comments]
+    assert shown == [
+        ("Ann", 0, ""),
+        ("Cy", 1, "comment-1"),
+        ("Di", 2, "comment-3"),
+        ("Bo", 0, ""),
+        ("Ed", 0, ""),
+        ("Fay", 0, ""),
+        ("Gus", 0, ""),
+    ]
+    page = result.outputs["posts/skin-care/index.html"].decode()
+    assert 'id="comment-3"' in page and 'In reply to <a href="#comment-1">Ann</a>' in page
+    assert "comment--depth-2" in page
+
+
 def test_the_form_posts_every_field_to_the_endpoint(site):
     page = build(site).outputs["posts/sun/index.html"].decode()
     assert (
@@ -142,6 +174,7 @@ def test_a_comment_file_without_a_name_names_the_file(site):
     assert "'name' is required" in str(raised.value)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not VNU_JAR.is_file() or shutil.which("java") is None,
     reason="needs Java and the Nu checker (scripts/setup-tests installs both)",

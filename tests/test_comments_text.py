@@ -172,6 +172,7 @@ _PIECES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_no_text_renders_to_active_content(text):
@@ -201,6 +202,7 @@ def test_the_checker_itself_finds_active_content():
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", ["text", "store", "receiver"])
 def test_docstring_examples_hold(module):
     found = doctest.testmod(importlib.import_module(f"generator.comments.{module}"))

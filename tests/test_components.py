@@ -172,6 +172,7 @@ def test_an_appointment_block_needs_a_link_or_phone(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_the_page_is_valid_html(components_build):
     from tests.test_html_validity import VNU_JAR, nu_messages
 
@@ -196,6 +197,7 @@ def browser():
         chromium.close()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not AXE.is_file(), reason="needs axe-core (scripts/setup-tests installs it)")
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -69,6 +69,7 @@ def _files(result):
     return sorted(path for path in result.output_dir.rglob("*") if path.is_file())
 
 
+@pytest.mark.slow
 def test_no_output_file_holds_the_raw_attack(hostile_build):
     for path in _files(hostile_build):
         data = path.read_bytes()

@@ -24,6 +24,7 @@ def _write(site, name: str, title: str, extra: str = "") -> None:
     (site / "content/posts" / name).write_text(ARTICLE.format(title=title, extra=extra))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("slug", "expected"),
     [
@@ -72,6 +73,7 @@ def test_a_very_large_file_is_refused_before_it_is_read_as_text(copy_site, tmp_p
     assert caught.value.path == "content/posts/huge.md"
 
 
+@pytest.mark.slow
 def test_a_large_file_within_the_limit_builds(copy_site, tmp_path):
     site = copy_site("basic")
     paragraphs = "".join(f"Paragraph {n} about skin care and sleep.\n\n" for n in range(5000))

@@ -51,6 +51,7 @@ tag = st.tuples(
 markup = st.lists(st.one_of(tag, st.sampled_from(TEXT)), max_size=30).map("".join)
 
 
+@pytest.mark.slow
 def test_the_sample_pages_load_what_the_plain_reading_finds(sample_build):
     pages = sorted(sample_build.output_dir.rglob("*.html"))
     assert pages
@@ -77,12 +78,14 @@ def test_tricky_markup_loads_what_the_plain_reading_finds(html):
     assert privacy.loaded_urls(html) == _reference_loaded_urls(html)
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(html=markup)
 def test_any_markup_loads_what_the_plain_reading_finds(html):
     assert privacy.loaded_urls(html) == _reference_loaded_urls(html)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(html=markup)
 def test_any_page_gets_the_images_the_plain_reading_gives(tmp_path_factory, html):

@@ -72,6 +72,7 @@ def week(tmp_path):
                 server.stop()
 
 
+@pytest.mark.slow
 def test_a_new_writers_first_week(week, tmp_path):
     site, server, receiver = week
     origin = f"http://127.0.0.1:{server.port}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from datetime import date, datetime
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -68,6 +69,7 @@ def content_files(draw) -> bytes:
     return _file(front_matter, draw(bodies))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     data=content_files(),
@@ -109,6 +111,7 @@ valid_articles = st.fixed_dictionaries(
 ).map(lambda fields: yaml.safe_dump(fields, allow_unicode=True))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30,
     deadline=None,
@@ -149,6 +152,7 @@ def _write_or_skip(path, data: bytes) -> None:
         assume(False)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30,
     deadline=None,
@@ -181,6 +185,7 @@ SVG_PARTS = st.sampled_from(
 svg_files = st.one_of(st.lists(SVG_PARTS, max_size=12).map("".join).map(str.encode), st.binary())
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(data=svg_files)
 def test_the_svg_check_answers_for_any_bytes(data):
@@ -192,6 +197,7 @@ def test_the_svg_check_answers_for_any_bytes(data):
         assert b"onload" not in lowered and b"foreignobject" not in lowered
 
 
+@pytest.mark.slow
 @settings(
     max_examples=20,
     deadline=None,
@@ -227,6 +233,7 @@ RECEIVER = ReceiverSettings(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     article=st.sampled_from(["skin-care", "nope"]) | any_text,

@@ -17,10 +17,13 @@ from tests.first_week import ARTICLE, first_week_site
 
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("java") is None or not VNU_JAR.is_file(),
-    reason="needs Java and the Nu checker (scripts/setup-tests installs both)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        shutil.which("java") is None or not VNU_JAR.is_file(),
+        reason="needs Java and the Nu checker (scripts/setup-tests installs both)",
+    ),
+]
 
 
 def nu_messages(folder) -> list[dict]:

@@ -35,6 +35,7 @@ def test_the_hard_limit_is_twice_pillows():
     assert HIGHEST_MAX_PIXELS == 2 * Image.MAX_IMAGE_PIXELS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["static/huge.png", "content/posts/faq-article/huge.png"])
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_a_decompression_bomb_is_refused_with_its_size(tmp_path, capsys, where, command):
@@ -48,6 +49,7 @@ def test_a_decompression_bomb_is_refused_with_its_size(tmp_path, capsys, where, 
     assert "[image-unreadable]" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("limit, code", [(None, 0), (5_000_000, 1), (6_000_000, 0)])
 def test_the_limit_is_set_in_site_toml(tmp_path, capsys, limit, code):
     site = Path(shutil.copytree(SITES / "basic", tmp_path / "site"))

@@ -60,6 +60,7 @@ def test_widths_never_exceed_the_original():
     assert target_widths(300) == (300,)
 
 
+@pytest.mark.slow
 def test_each_width_comes_in_webp_and_the_original_format(tmp_path):
     catalog = convert_images([source(jpeg(1600, 900))], tmp_path)
     image = catalog.images["/posts/a/hero.jpg"]
@@ -72,6 +73,7 @@ def test_each_width_comes_in_webp_and_the_original_format(tmp_path):
     assert (image.og.width, image.og.height) == (1200, 675)
 
 
+@pytest.mark.slow
 def test_conversion_is_cached_and_deterministic(tmp_path):
     images = [source(jpeg(1000, 600)), source(jpeg(500, 500), "b.jpg")]
     first = convert_images(images, tmp_path / "cache")
@@ -108,6 +110,7 @@ def test_a_broken_image_names_its_file(tmp_path, data):
     assert caught.value.path == "content/posts/a/hero.jpg"
 
 
+@pytest.mark.slow
 def test_pages_get_pictures_with_srcset_sizes_and_dimensions(copy_site, tmp_path):
     result = build(with_photo(copy_site("basic")), tmp_path / "out")
     page = Page(result.output_dir / ARTICLE)
@@ -127,6 +130,7 @@ def test_pages_get_pictures_with_srcset_sizes_and_dimensions(copy_site, tmp_path
     assert len(webp) == 2 and all(".webp " in s.attrs["srcset"] for s in webp)
 
 
+@pytest.mark.slow
 def test_og_image_is_1200_wide(copy_site, tmp_path):
     result = build(with_photo(copy_site("basic")), tmp_path / "out")
     page = Page(result.output_dir / ARTICLE)
@@ -138,6 +142,7 @@ def test_og_image_is_1200_wide(copy_site, tmp_path):
     assert page.find_all("meta", property="og:image:width")[0].attrs["content"] == "1200"
 
 
+@pytest.mark.slow
 def test_a_second_build_converts_nothing(copy_site, tmp_path):
     site = with_photo(copy_site("basic"))
     build(site, tmp_path / "out")
@@ -206,6 +211,7 @@ def test_template_image_without_alt_names_the_page(copy_site, tmp_path):
     assert error.path == "about/index.html"
 
 
+@pytest.mark.slow
 def test_every_image_of_the_sample_site_has_width_height_and_alt(sample_build):
     images = [
         (path, img)
@@ -219,6 +225,7 @@ def test_every_image_of_the_sample_site_has_width_height_and_alt(sample_build):
             assert img.attrs["alt"].strip(), (path, img.attrs)
 
 
+@pytest.mark.slow
 def test_the_sample_site_images_are_converted(sample_build):
     names = set(sample_build.outputs)
     stem = "posts/what-is-micro-needling/hero"
@@ -226,6 +233,7 @@ def test_the_sample_site_images_are_converted(sample_build):
     assert any(name.startswith("static/images/dry-fruits-960.") for name in names)
 
 
+@pytest.mark.slow
 def test_images_after_unusual_line_breaks_are_still_found(copy_site, tmp_path):
     site = with_photo(copy_site("basic"))
     about = site / "content/pages/about.md"

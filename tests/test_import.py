@@ -55,6 +55,7 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
+@pytest.mark.slow
 def test_the_seed_text_builds_into_the_same_article(site):
     report = import_files([SEED], site, today=TODAY)
     assert report.imported == ["content/posts/what-is-micro-needling/"]

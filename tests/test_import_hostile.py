@@ -57,6 +57,7 @@ def test_a_text_too_large_to_build_is_refused_before_anything_is_written(site, t
     assert _state(site) == before
 
 
+@pytest.mark.slow
 def test_a_wxr_with_a_long_prolog_is_recognised_by_its_root(site, tmp_path, capsys):
     export = (DATA / "clinic-export.xml").read_text("utf-8")
     declaration, rest = export.split("\n", 1)
@@ -125,6 +126,7 @@ def test_hidden_text_never_becomes_the_description(site, tmp_path, capsys, body)
         assert marker not in description
 
 
+@pytest.mark.slow
 def test_hidden_text_never_becomes_a_wordpress_description(site, tmp_path, capsys):
     export = (DATA / "clinic-export.xml").read_text("utf-8")
     changed = export.replace(

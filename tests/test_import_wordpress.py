@@ -59,6 +59,7 @@ def imported(tmp_path_factory):
     return site, report, build(site)
 
 
+@pytest.mark.slow
 def test_every_published_post_has_its_page_slug_and_date(imported):
     site, _, result = imported
     published = {a.slug: a.published.isoformat() for a in result.site.articles}
@@ -167,6 +168,7 @@ def test_a_broken_export_names_the_line(tmp_path, capsys):
     assert not (site / "content/posts/acne-what-works").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not THEME_TEST.is_file(), reason=f"the fixture is not at {THEME_TEST}")
 def test_the_wordpress_theme_unit_test_export_imports_and_builds(tmp_path):
     site = tmp_path / "site"

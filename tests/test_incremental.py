@@ -40,6 +40,8 @@ from generator.progress import Progress
 from generator.render import default_theme_dir
 from tests.conftest import FIXED_NOW, REPO, SITES, copy_sample_site
 
+pytestmark = pytest.mark.slow  # every test here builds a site several times
+
 NAMES = ["alpha", "beta", "gamma", "delta"]
 TAGS = ["acne", "skin", "Skin", "sleep", "diet"]
 WORDS = ["collagen", "needling", "scars", "sleep", "coffee", "tea", "floss", "acne", "serum"]
@@ -244,10 +246,23 @@ class EditSequence(RuleBasedStateMachine):
         else:
             self.edits += 1
             path.parent.mkdir(parents=True, exist_ok=True)
+            block = "byline" if self.edits % 2 else "content"
             path.write_text(
                 '{% extends "theme/article.html" %}\n'
-                f"{{% block content %}}<p>edit {self.edits}</p>{{{{ super() }}}}{{% endblock %}}\n"
+                f"{{% block {block} %}}<p>edit {self.edits}</p>{{{{ super() }}}}{{% endblock %}}\n"
             )
+        self._check([path])
+
+    @rule(
+        theme=st.sampled_from(
+            ["", 'brand = "#7a1f5c"\nbrand_dark = "#f2a6d6"\n', 'header = "brand"\n']
+        )
+    )
+    def edit_brand_settings(self, theme):
+        """The [theme] table of site.toml: brand colours, header style, or none."""
+        path = self.site / "site.toml"
+        text = (SITES / "incremental/site.toml").read_text()
+        path.write_text(text + (f"\n[theme]\n{theme}" if theme else ""))
         self._check([path])
 
     @rule()

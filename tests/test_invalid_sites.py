@@ -43,6 +43,7 @@ def previous_output(tmp_path_factory) -> Path:
     return root / "out"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", CASES)
 def test_invalid_site(name, previous_output, tmp_path, capsys):
     expected = _expected(name)

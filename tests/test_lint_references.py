@@ -111,6 +111,7 @@ def sites(tmp_path_factory) -> dict[str, dict]:
     return captured
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["sample", "basic", "comments", "incremental", "tricky"])
 def test_scans_are_those_of_parsing_every_tag(sites, name):
     outputs = sites[name]["outputs"]
@@ -120,6 +121,7 @@ def test_scans_are_those_of_parsing_every_tag(sites, name):
             assert scan_tags(outputs[dest], tags) == _reference_scan(outputs[dest]), dest
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["sample", "basic", "comments", "incremental", "tricky"])
 def test_page_problems_are_those_of_following_every_link(sites, name):
     config, outputs = sites[name]["config"], sites[name]["outputs"]
@@ -135,6 +137,7 @@ def test_page_problems_are_those_of_following_every_link(sites, name):
         assert consulted <= asked, dest
 
 
+@pytest.mark.slow
 def test_the_tricky_article_has_problems_of_every_kind(sites):
     config, outputs = sites["tricky"]["config"], sites["tricky"]["outputs"]
     scans = {dest: scan_tags(outputs[dest]) for dest in sorted(outputs) if dest.endswith(".html")}
@@ -147,6 +150,7 @@ def test_the_tricky_article_has_problems_of_every_kind(sites):
     assert ("posts/older/index.html", scans["posts/older/index.html"]) in targets
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [*LINK_CASES, "sample", "basic", "tricky"])
 def test_findings_are_those_of_following_every_link(sites, name):
     kept = sites[name]
@@ -184,6 +188,7 @@ PIECES = [
 refs = st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(links=st.lists(st.tuples(st.integers(0, 10**6), refs), min_size=1, max_size=40))
 def test_any_link_is_judged_as_following_it_plainly_would(sites, links):
@@ -227,6 +232,7 @@ tag = st.tuples(
 markup = st.lists(st.one_of(tag, st.sampled_from(TEXT)), max_size=30).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(pages=st.lists(markup, min_size=1, max_size=4))
 def test_any_markup_is_scanned_as_parsing_every_tag_would(pages):
@@ -236,6 +242,7 @@ def test_any_markup_is_scanned_as_parsing_every_tag_would(pages):
         assert scan_tags(data, tags) == _reference_scan(data), page
 
 
+@pytest.mark.slow
 def test_str_split_and_the_tag_regex_agree_on_spaces():
     spaces = re.compile(r"\s")
     assert all(chr(c).isspace() == bool(spaces.match(chr(c))) for c in range(sys.maxunicode + 1))
@@ -248,6 +255,7 @@ LINES += ["````", "~~~~ x", "   ```py", "text", "", "---", "- list", "\t# tab", 
 FRONT = ["---\ntitle: T\n---", "---\ntitle: T", "---\n---", "---", "", "# T\n----  "]
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(front=st.sampled_from(FRONT), lines=st.lists(st.sampled_from(LINES), max_size=30))
 def test_headings_are_those_of_reading_every_line(front, lines):

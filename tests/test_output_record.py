@@ -66,6 +66,7 @@ def _failing_after(monkeypatch, last: str) -> None:
     monkeypatch.setattr(write, "_write_atomically", failing)
 
 
+@pytest.mark.slow
 def test_a_page_written_by_a_failed_build_goes_when_its_source_goes(site, tmp_path, monkeypatch):
     out = tmp_path / "out"
     build(site, out)
@@ -83,6 +84,7 @@ def test_a_page_written_by_a_failed_build_goes_when_its_source_goes(site, tmp_pa
     assert _tree(out) == _clean(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_killed_write_leaves_no_temporary_file_after_the_next_build(site, tmp_path):
     out = tmp_path / "out"
     build(site, out)
@@ -101,6 +103,7 @@ def test_a_killed_write_leaves_no_temporary_file_after_the_next_build(site, tmp_
     assert _tree(out) == _clean(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_clean_removes_every_temporary_file_and_leaves_files_put_by_hand(site, tmp_path):
     out = tmp_path / "out"
     build(site, out)
@@ -111,6 +114,7 @@ def test_clean_removes_every_temporary_file_and_leaves_files_put_by_hand(site, t
     assert _tree(out) == _clean(site, tmp_path) | {"mine.txt": b"put here by hand"}
 
 
+@pytest.mark.slow
 def test_moving_the_site_folder_keeps_what_was_written(site, tmp_path):
     build(site)  # into site/build
     moved = tmp_path / "elsewhere" / "site"
@@ -126,6 +130,7 @@ def test_moving_the_site_folder_keeps_what_was_written(site, tmp_path):
     assert _tree(site / "build") == _clean(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_moving_the_site_then_clean_removes_pages_of_deleted_articles(site, tmp_path):
     _add_article(site)
     build(site)
@@ -161,6 +166,7 @@ def test_an_output_folder_among_the_inputs_is_refused(site, output, capsys):
     assert sorted(str(p) for p in site.parent.rglob("*")) == before, "something was written"
 
 
+@pytest.mark.slow
 def test_an_output_folder_beside_the_inputs_is_fine(site, tmp_path):
     assert main(["build", str(site), "-o", str(site / "public")]) == 0
     assert main(["build", str(site), "-o", str(site / ".sitegen-cache" / "preview")]) == 0

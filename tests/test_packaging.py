@@ -6,6 +6,8 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
+
 from generator.render import default_theme_dir
 from tests.conftest import REPO
 
@@ -14,6 +16,7 @@ def test_a_checkout_uses_the_repository_templates():
     assert default_theme_dir() == REPO / "templates"
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_theme(tmp_path):
     result = subprocess.run(
         [

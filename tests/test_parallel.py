@@ -27,6 +27,7 @@ def _files(root):
     )
 
 
+@pytest.mark.slow
 def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):
     info = corpus.write_corpus(tmp_path / "corpus", COUNT)
     site = info.root / "sitegen"
@@ -70,6 +71,7 @@ def test_the_first_bad_file_in_order_is_reported(monkeypatch):
     assert caught.value.path == "content/posts/a040.md"
 
 
+@pytest.mark.slow
 def test_a_template_error_in_a_worker_is_the_one_a_serial_render_reports(tmp_path, monkeypatch):
     info = corpus.write_corpus(tmp_path / "corpus", COUNT)
     site = info.root / "sitegen"

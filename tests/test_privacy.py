@@ -22,6 +22,7 @@ def only_error(failed: CheckFailed):
 TRACKER = '<script src="https://tracker.example.net/t.js"></script>'
 
 
+@pytest.mark.slow
 def test_no_page_of_the_sample_site_loads_from_another_host(sample_build):
     pages = html_files(sample_build.output_dir)
     loads = [(path, url) for path in pages for url in loaded_urls(path.read_text("utf-8"))]

@@ -59,6 +59,7 @@ def test_the_kind_of_output_decides_the_kind_of_progress():
     assert isinstance(for_stream(io.StringIO()), LogProgress)
 
 
+@pytest.mark.slow
 def test_a_long_build_logs_its_stages_and_its_rate(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(progress, "MANY", 20)
     monkeypatch.setattr(progress, "BRIEF", 0)
@@ -70,6 +71,7 @@ def test_a_long_build_logs_its_stages_and_its_rate(tmp_path, capsys, monkeypatch
     assert "pages/s)" in captured.out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("progress_class", [LogProgress, TerminalProgress])
 def test_a_small_site_builds_quietly(tmp_path, capsys, monkeypatch, progress_class):
     monkeypatch.setattr("generator.cli.for_stream", progress_class)

@@ -1,8 +1,9 @@
 """``sitegen publish`` against real targets on this machine: a folder, an OpenSSH server
 on loopback (with rsync on the far side, without it, and SFTP forced) and a bare
-git repository. Each target goes through the same life: a first publish, one
-with nothing changed, an edit, a deletion, a dry run; a file placed by hand
-stays. A publish killed halfway leaves a working site and the next completes it.
+git repository (as a path, and over that SSH server). Each target goes through
+the same life: a first publish, one with nothing changed, an edit, a deletion, a
+dry run; a file placed by hand stays. A publish killed halfway leaves a working
+site, and the next completes it.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def _git_placer(repo: Path, branch: str) -> Callable[[str, bytes], None]:
     return place
 
 
-KINDS = ["file", "ssh-rsync", "ssh-sftp", "sftp", "git-file"]
+KINDS = ["file", "ssh-rsync", "ssh-sftp", "sftp", "git-file", "git-ssh"]
 
 
 def make_target(kind: str, tmp_path: Path, request) -> Target:
@@ -119,6 +120,16 @@ def make_target(kind: str, tmp_path: Path, request) -> Target:
         pytest.skip(reason)
     server = sshd.start_sshd(tmp_path / "sshd", rsync=kind == "ssh-rsync")
     request.addfinalizer(server.stop)
+    if kind == "git-ssh":
+        repo = tmp_path / "pages.git"
+        subprocess.run(["git", "init", "-q", "--bare", str(repo)], check=True)
+        return Target(
+            server.url("git+ssh", repo) + "#gh-pages",
+            _git_files(repo, "gh-pages"),
+            _git_placer(repo, "gh-pages"),
+            frozenset(GIT_EXTRAS),
+            env={"SITEGEN_SSH_COMMAND": server.ssh_command},
+        )
     scheme = "sftp" if kind == "sftp" else "ssh"
     return Target(
         server.url(scheme, root),
@@ -161,6 +172,7 @@ def served(target: Target) -> dict[str, bytes]:
     return {dest: data for dest, data in target.files().items() if dest not in skip}
 
 
+@pytest.mark.slow
 def test_a_target_follows_the_site_through_its_life(site, target, capsys):
     target.place_by_hand(HAND_PLACED, b"the clinic's own file\n")
 
@@ -220,6 +232,7 @@ def _assets_of(page: bytes) -> set[str]:
     return set(re.findall(rb'(?:href|src)="/blog/(static/[^"#?]+)"', page))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["file", "ssh-rsync", "ssh-sftp", "git-file"])
 def test_a_publish_killed_halfway_leaves_a_working_site(
     kind, tmp_path, request, monkeypatch, capsys
@@ -263,3 +276,20 @@ def test_a_publish_killed_halfway_leaves_a_working_site(
 
     assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0, capsys.readouterr()
     assert served(target) == built_files(site), "the next publish completes it"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["ssh-rsync", "sftp"])
+def test_a_target_folder_that_is_not_there_yet_is_made(
+    kind, tmp_path, request, monkeypatch, capsys
+):
+    site = Path(shutil.copytree(SITES / "basic", tmp_path / "site"))
+    target = make_target(kind, tmp_path, request)
+    for name, value in target.env.items():
+        monkeypatch.setenv(name, value)
+    deeper = target.url + "/new/blog"
+    assert main(["publish", str(site), "--to", deeper, "--yes"]) == 0, capsys.readouterr()
+    made = tmp_path / "www/new/blog"
+    assert (made / "posts/single/index.html").read_bytes() == (
+        site / "build/posts/single/index.html"
+    ).read_bytes()

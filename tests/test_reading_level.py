@@ -46,6 +46,7 @@ def _findings(site):
     return report, [f for f in report.findings if f.rule == "reading-level"]
 
 
+@pytest.mark.slow
 def test_a_simple_text_scores_low_and_a_hard_one_high():
     simple, hard = text_score(f"<p>{SIMPLE}</p>", "en"), text_score(f"<p>{HARD}</p>", "en")
     assert simple.grade < 4 < 20 < hard.grade
@@ -79,6 +80,7 @@ def _formula():
     return formula_for("en")
 
 
+@pytest.mark.slow
 def test_a_hard_article_warns_at_its_hardest_section_with_its_sentences(copy_site):
     report, found = _findings(_site(copy_site))
     assert len(found) == 1
@@ -96,6 +98,7 @@ def test_a_simple_article_passes(copy_site):
     assert found == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "settings", ["\n[check]\nreading_grade = 16.5\n", '\n[check.rules]\nreading-level = "off"\n']
 )
@@ -104,6 +107,7 @@ def test_the_limit_and_the_severity_come_from_site_toml(copy_site, settings):
     assert found == []
 
 
+@pytest.mark.slow
 def test_a_language_it_cannot_score_is_said_once(copy_site):
     site = _site(copy_site)
     toml = site / "site.toml"
@@ -127,6 +131,7 @@ def test_json_lists_every_articles_grade(copy_site):
     assert "content/posts/single.md" in by_path
 
 
+@pytest.mark.slow
 def test_the_sample_sites_articles_get_scores(tmp_path):
     site = copy_sample_site(tmp_path / "sample")
     report = check_site(site, BuildOptions(now=FIXED_NOW))

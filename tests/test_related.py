@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -222,6 +223,7 @@ def corpora(draw, size=SIZES, pins=True):
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(corpus=corpora(), count=st.integers(1, 5))
 def test_scores_are_the_ones_the_module_docstring_describes(corpus, count):
@@ -342,8 +344,8 @@ _machine_settings = settings(
 )
 RelatedEdits.TestCase.settings = _machine_settings
 TightRelatedEdits.TestCase.settings = _machine_settings
-TestRelatedEdits = RelatedEdits.TestCase
-TestTightRelatedEdits = TightRelatedEdits.TestCase
+TestRelatedEdits = pytest.mark.slow(RelatedEdits.TestCase)
+TestTightRelatedEdits = pytest.mark.slow(TightRelatedEdits.TestCase)
 
 
 def test_one_edit_ranks_only_a_few_lists_again(monkeypatch):

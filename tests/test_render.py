@@ -10,6 +10,7 @@ from tests.conftest import build
 from tests.htmltools import Page
 
 
+@pytest.mark.slow
 def test_a_site_template_overrides_only_its_own_file(copy_site, tmp_path):
     site = copy_site("basic")
     (site / "templates").mkdir()
@@ -48,6 +49,7 @@ def test_template_syntax_errors_name_the_line(copy_site, tmp_path):
     assert caught.value.location == "templates/page.html:3"
 
 
+@pytest.mark.slow
 def test_user_text_is_escaped_everywhere(copy_site, tmp_path):
     site = copy_site("basic")
     evil = '</script><script>alert(1)</script>"><img src=x onerror=alert(1)>'

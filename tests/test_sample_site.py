@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
+import pytest
 
 from tests.conftest import REPO, build, copy_sample_site
 from tests.htmltools import Page, html_files
@@ -26,6 +27,7 @@ def article(sample_build) -> Page:
     return Page(sample_build.output_dir / ARTICLE)
 
 
+@pytest.mark.slow
 def test_sections_follow_the_seed_order_with_ids(sample_build):
     page = article(sample_build)
     headings = page.find_all("h2", within="article__section")
@@ -142,6 +144,7 @@ def test_robots_points_at_the_sitemap(sample_build):
     assert "Sitemap: https://clinic.example.com/sitemap.xml" in robots
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path):
     first = build(copy_sample_site(tmp_path / "a"), tmp_path / "out-a")
     second = build(copy_sample_site(tmp_path / "b"), tmp_path / "out-b")

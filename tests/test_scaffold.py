@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 import yaml
 
 from generator.cli import main
@@ -50,6 +51,7 @@ def fill_in_clinic(site, details: dict[str, str] = CLINIC_DETAILS) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_new_site_builds_at_once_and_warns_about_the_starters_details(tmp_path, capsys):
     site = tmp_path / "clinic"
     assert main(["new-site", str(site)]) == 0
@@ -98,6 +100,7 @@ def test_a_new_site_needs_an_empty_folder(tmp_path, capsys):
     assert not (tmp_path / "site.toml").exists()
 
 
+@pytest.mark.slow
 def test_new_scaffolds_a_draft_with_a_file_per_section(tmp_path):
     site = tmp_path / "site"
     new_site(site, TODAY)

@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generator import scaffold
@@ -82,6 +83,7 @@ def _readme_cron_line() -> str:
     return lines[0]
 
 
+@pytest.mark.slow
 def test_the_readme_cron_line_publishes_as_written(tmp_path):
     line = _readme_cron_line()
     minute, hour, day, month, weekday, command = line.split(maxsplit=5)

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from playwright import sync_api
 
 from generator import search
@@ -21,6 +22,7 @@ def _pagefind_files(result) -> dict[str, bytes]:
     return {dest: data for dest, data in result.outputs.items() if dest.startswith("pagefind/")}
 
 
+@pytest.mark.slow
 def test_the_index_holds_articles_and_pages_only(sample_build):
     files = _pagefind_files(sample_build)
     assert json.loads(files["pagefind/shards.json"]) == {"shards": ["0/"]}  # a small site
@@ -32,6 +34,7 @@ def test_the_index_holds_articles_and_pages_only(sample_build):
     assert (sample_build.output_dir / "pagefind/0/pagefind.js").is_file()
 
 
+@pytest.mark.slow
 def test_the_index_is_byte_identical_for_the_same_site(sample_build, tmp_path):
     again = build(copy_sample_site(tmp_path / "elsewhere"), tmp_path / "out")
     assert _pagefind_files(again) == _pagefind_files(sample_build)
@@ -83,6 +86,7 @@ def _search_page(folder: Path, queries: list[str]) -> _Searched:
     return searched
 
 
+@pytest.mark.slow
 def test_typing_a_word_finds_the_matching_article(sample_build):
     searched = _search_page(sample_build.output_dir, ["collagen", "sleep teeth"])
     titles, status = searched.shown["collagen"]
@@ -181,6 +185,7 @@ def _shard(dest_path: str, outputs: dict[str, bytes], shard_size: int) -> int:
     return search.shard_of(dest_path, search.shard_count(indexed, shard_size))
 
 
+@pytest.mark.slow
 def test_an_incremental_update_gives_the_files_of_a_build_from_scratch():
     outputs = _site(20)
     index, folder = search.SearchIndex(shard_size=4), _Outputs()
@@ -267,6 +272,7 @@ def test_the_index_state_survives_pickling():
     assert folder.files == _from_scratch(outputs, 4)
 
 
+@pytest.mark.slow
 def test_typing_a_word_searches_every_shard(tmp_path, monkeypatch):
     monkeypatch.setattr(search, "SHARD_SIZE", 1)  # the sample site's 9 pages in 16 shards
     result = build(copy_sample_site(tmp_path / "site"), tmp_path / "out")

@@ -90,11 +90,13 @@ def server(tmp_path):
     running.stop()
 
 
+@pytest.mark.slow
 def test_listens_on_loopback_only(server):
     listening = _listening_addresses(server.port)
     assert listening == {"127.0.0.1"}, listening
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "path",
     [
@@ -117,6 +119,7 @@ def test_nothing_outside_the_output_folder_is_served(server, path):
     assert SECRET.encode() not in body and b"root:" not in body
 
 
+@pytest.mark.slow
 def test_symlinks_that_lead_out_are_refused(server):
     (server.output / "leak").symlink_to(server.site)
     (server.output / "leak.txt").symlink_to(server.site / "secret.txt")
@@ -127,6 +130,7 @@ def test_symlinks_that_lead_out_are_refused(server):
     assert server.get("/inside.html")[0] == 200  # a link that stays inside is fine
 
 
+@pytest.mark.slow
 def test_pages_are_served_with_the_reload_script_and_404_page(server):
     status, body = server.get("/posts/what-is-micro-needling/")
     assert status == 200 and b"/livereload.js" in body and b"What is Micro needling?" in body
@@ -136,6 +140,7 @@ def test_pages_are_served_with_the_reload_script_and_404_page(server):
     assert status == 200 and b"LiveReload" in body
 
 
+@pytest.mark.slow
 def test_a_build_error_shows_on_every_page_until_fixed(server):
     index = server.site / "content/posts/what-is-micro-needling/index.md"
     good = index.read_text()
@@ -155,6 +160,7 @@ def test_a_build_error_shows_on_every_page_until_fixed(server):
     assert server.process.poll() is None
 
 
+@pytest.mark.slow
 def test_head_answers_as_get_without_a_body(server):
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     connection.request("HEAD", "/posts/what-is-micro-needling/")
@@ -164,6 +170,7 @@ def test_head_answers_as_get_without_a_body(server):
     assert server.get("/no-such-page/", "HEAD")[0] == 404
 
 
+@pytest.mark.slow
 def test_editor_temporary_files_are_not_changes(server):
     """``sed -i`` and editors' save files come and go without a rebuild line of their own."""
     folder = server.site / "content/posts/what-is-micro-needling"
@@ -180,6 +187,7 @@ def test_editor_temporary_files_are_not_changes(server):
         assert name not in log, log
 
 
+@pytest.mark.slow
 def test_a_stylesheet_edit_is_served_under_the_old_name(server):
     status, page = server.get("/")
     old = page.split(b'rel="stylesheet" href="', 1)[1].split(b'"', 1)[0].decode()
@@ -192,6 +200,7 @@ def test_a_stylesheet_edit_is_served_under_the_old_name(server):
     assert server.get("/")[1].count(b'rel="stylesheet"') == 1
 
 
+@pytest.mark.slow
 def test_output_folder_can_be_chosen(tmp_path):
     site = copy_sample_site(tmp_path / "site")
     server = Server(site, free_port(), output=tmp_path / "preview")
@@ -213,6 +222,7 @@ def test_the_error_page_escapes_the_message():
     assert "content/posts/&lt;x&gt;.md:3: error:" in page
 
 
+@pytest.mark.slow
 def test_preview_reports_and_recovers(tmp_path):
     site = copy_sample_site(tmp_path / "site")
     preview = Preview(site)
@@ -235,6 +245,7 @@ def test_preview_reports_and_recovers(tmp_path):
     assert "0 pages changed" in preview.rebuild([broken]) and preview.error is None
 
 
+@pytest.mark.slow
 def test_a_page_written_ahead_of_the_rebuild_is_counted_as_changed(tmp_path):
     """The edited page is written before the rebuild, which then finds it current."""
     site = copy_sample_site(tmp_path / "site")

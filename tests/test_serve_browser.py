@@ -18,6 +18,8 @@ from tests.test_serve import Server, free_port
 CHROMIUM = Path("/usr/bin/chromium")
 ARTICLE = "content/posts/what-is-micro-needling"
 
+pytestmark = pytest.mark.slow  # a browser, and the dev server rebuilding after each edit
+
 
 @pytest.fixture
 def browser_page():
@@ -30,6 +32,7 @@ def browser_page():
             browser.close()
 
 
+@pytest.mark.slow
 def test_the_open_page_follows_edits_errors_and_fixes(tmp_path, browser_page):
     site = copy_sample_site(tmp_path / "site")
     server = Server(site, free_port())

@@ -34,6 +34,7 @@ def _get(server: Server, path: str, host: str | None) -> tuple[int, bytes]:
     return response.status, response.read()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "host",
     ["evil.example", "evil.example:{port}", "127.0.0.1.nip.io:{port}", "localhost.evil.example",
@@ -47,6 +48,7 @@ def test_a_foreign_host_name_is_refused(server, host):
     assert status == 421
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST", "[::1]:{port}"]
 )
@@ -73,15 +75,18 @@ def _upgrade(server: Server, origin: str | None) -> str:
         return connection.recv(4096).decode("latin-1").split("\r\n", 1)[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://127.0.0.1:1"])
 def test_livereload_refuses_a_foreign_origin(server, origin):
     assert " 403 " in _upgrade(server, origin)
 
 
+@pytest.mark.slow
 def test_livereload_accepts_the_previews_own_pages(server):
     assert " 101 " in _upgrade(server, f"http://127.0.0.1:{server.port}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "path", ["/%00", "/blog/%00.html", "/blog/a%00b/", "/%zz", "/blog/%e", "/blog/%ff%fe/"]
 )
@@ -93,6 +98,7 @@ def test_unusable_paths_get_400_and_no_traceback(server, path):
     assert status == 200  # still serving
 
 
+@pytest.mark.slow
 def test_the_terminal_shows_no_traceback(server):
     for path in ("/%00", "/%zz", "/blog/%ff"):
         server.get(path)

@@ -36,6 +36,7 @@ def _fragments(output: Path) -> list[dict]:
     return found
 
 
+@pytest.mark.slow
 def test_links_sitemap_feed_search_and_check_agree(tmp_path, capsys):
     site = Path(shutil.copytree(SITES / "basic", tmp_path / "site"))
     folder = site / "content/posts/针灸治疗指南"
@@ -75,6 +76,7 @@ def test_new_makes_a_readable_folder_for_a_chinese_title(tmp_path):
     assert written[0] == "content/posts/zhen-jiu-zhi-liao-zhi-nan/index.md"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("title", ["CON", "nul", "Com1", "LPT9"])
 def test_new_refuses_a_reserved_slug(tmp_path, capsys, title):
     site = tmp_path / "site"

@@ -25,6 +25,8 @@ from generator.output_record import RECORD_NAME
 from generator.progress import Progress
 from tests.conftest import FIXED_NOW, copy_sample_site
 
+pytestmark = pytest.mark.slow  # every test here builds the sample site, most of them twice
+
 ARTICLE = "content/posts/what-is-micro-needling"
 SECTION = f"{ARTICLE}/03-micro-needling-devices.md"
 PAGE = "posts/what-is-micro-needling/index.html"

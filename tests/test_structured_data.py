@@ -66,6 +66,7 @@ def test_the_checker_catches_misplaced_review_properties():
     ]
 
 
+@pytest.mark.slow
 @needs_vocabulary
 @pytest.mark.parametrize("which", ["sample_build", "basic_build"])
 def test_every_page_uses_only_schema_org_terms(which, request):

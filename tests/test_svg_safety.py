@@ -68,6 +68,7 @@ def test_plain_drawings_pass(text):
     assert svg_problem(text.encode()) is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["content/posts/faq-article/hero.svg", "static/logo.svg"])
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_a_build_refuses_an_svg_with_a_script(tmp_path, capsys, where, command):

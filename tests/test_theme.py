@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import re
 
+import pytest
+
 from tests.conftest import REPO
 from tests.htmltools import Page, html_files
 
@@ -19,6 +21,7 @@ def pages(build) -> list[Page]:
     return [Page(path) for path in html_files(build.output_dir)]
 
 
+@pytest.mark.slow
 def test_every_page_has_the_landmarks_lang_and_a_skip_link(sample_build):
     for page in pages(sample_build):
         html = page.find_all("html")[0]
@@ -30,6 +33,7 @@ def test_every_page_has_the_landmarks_lang_and_a_skip_link(sample_build):
         assert page.find_all("main", id="main"), page.path
 
 
+@pytest.mark.slow
 def test_headings_start_at_one_h1_and_never_skip_a_level(sample_build):
     for page in pages(sample_build):
         levels = [int(e.tag[1]) for e in page.elements if re.fullmatch(r"h[1-6]", e.tag)]

@@ -186,6 +186,7 @@ def _recording_page(browser, requests: list[str]):
     return page
 
 
+@pytest.mark.slow
 @browser_needed
 @pytest.mark.parametrize(
     "which, player",
@@ -215,6 +216,7 @@ def test_nothing_loads_from_another_host_until_the_click(browser, origin, which,
     assert foreign == [player]
 
 
+@pytest.mark.slow
 @browser_needed
 def test_the_keyboard_plays_it_too(browser, origin):
     requests: list[str] = []
@@ -230,6 +232,7 @@ def test_the_keyboard_plays_it_too(browser, origin):
     assert focused == "IFRAME"
 
 
+@pytest.mark.slow
 @browser_needed
 @pytest.mark.skipif(not AXE.is_file(), reason="needs axe-core (scripts/setup-tests installs it)")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -239,6 +242,7 @@ def test_no_wcag_violation_on_a_page_with_videos(browser, origin, scheme):
     assert axe_violations(browser, origin + "/posts/single/", scheme) == []
 
 
+@pytest.mark.slow
 def test_the_page_is_valid_html(video_build):
     from tests.test_html_validity import VNU_JAR, nu_messages
 
@@ -248,6 +252,7 @@ def test_the_page_is_valid_html(video_build):
     assert [f"{m.get('lastLine')}: {m['message']}" for m in messages] == []
 
 
+@pytest.mark.slow
 @browser_needed
 def test_the_page_fits_a_small_phone(browser, origin):
     page = browser.new_page(viewport={"width": 320, "height": 640})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import tomllib
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
@@ -52,6 +53,7 @@ def _line_of(text: str, part: str) -> int:
     return next(n for n, line in enumerate(text.split("\n"), start=1) if part in line)
 
 
+@pytest.mark.slow
 def test_files_are_put_beside_their_article_or_in_static(moved):
     site, report, asked, _ = moved
     folder = site / "content/posts/acne-basics"
@@ -216,6 +218,7 @@ class _Unreliable(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+@pytest.mark.slow
 def test_retries_and_checks_of_size_and_type(tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Unreliable)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -245,3 +248,78 @@ def test_a_bad_uploads_folder_is_a_clear_error(tmp_path, capsys):
     code = main(["import", str(EXPORT), "--site", str(site), "--uploads", str(tmp_path / "nope")])
     err = capsys.readouterr().err
     assert code == 1 and "--uploads must name a folder" in err and "Traceback" not in err
+
+
+def test_redirects_join_a_redirects_table_the_site_already_has(tmp_path):
+    site = _site(tmp_path)
+    config = site / "site.toml"
+    text = (
+        config.read_text("utf-8")
+        + '\n[redirects]\n"/old-home/" = "/"\n\n[authors.zoe]\nname = "Zoe"\n'
+    )
+    config.write_text(text, "utf-8")
+    make_standins(EXPORT, tmp_path / "old-host")
+    uploads = FileSource(uploads=tmp_path / "old-host/wp-content/uploads")
+    report = import_files([EXPORT], site, today=TODAY, source=uploads)
+    written = tomllib.loads(config.read_text("utf-8"))
+    assert written["redirects"] == {
+        "/old-home/": "/",
+        "/category/skin-care/": "/categories/skin-care/",
+        "/tag/teen-acne/": "/tags/teen-acne/",
+    }
+    assert written["authors"]["zoe"] == {"name": "Zoe"}
+    assert report.counts["redirects"] == 2
+    result = build(site)
+    redirect = (result.output_dir / "category/skin-care/index.html").read_text("utf-8")
+    assert "/categories/skin-care/" in redirect
+    assert "aliases: [/2019/05/acne-basics/]" in _markdown(site, "acne-basics")
+    old_permalink = (result.output_dir / "2019/05/acne-basics/index.html").read_text("utf-8")
+    assert f'content="0; url={OLD}/posts/acne-basics/"' in old_permalink
+
+
+def test_file_paths_from_the_export_cannot_leave_their_folders(tmp_path):
+    """An export is outside input: ``..`` in an upload's path must neither read a file
+    beside the uploads folder nor write one outside the site; a Markdown name stays a file."""
+    hostile = (
+        '<p><img src="https://old-clinic.example.com/wp-content/uploads/%2e%2e/%2e%2e/secret.png"'
+        ' alt="x" /> <a href="/wp-content/uploads/2019/05/index.md">notes</a></p>'
+    )
+    text = EXPORT.read_text("utf-8").replace("<p>Elsewhere:", hostile + "<p>Elsewhere:", 1)
+    export = tmp_path / "hostile.xml"
+    export.write_text(text, "utf-8")
+    old_host = tmp_path / "old-host"
+    make_standins(export, old_host)
+    (old_host / "secret.png").write_bytes(b"SECRET")  # beside wp-content, outside uploads
+    (old_host / "wp-content/uploads/2019/05/index.md").write_text("---\ntitle: x\n---\n")
+    site = _site(tmp_path)
+    source = FileSource(uploads=old_host / "wp-content/uploads")
+    report = import_files([export], site, today=TODAY, source=source)
+    assert [url for url, _ in report.fetched.missing] == [
+        f"{OLD}/wp-content/uploads/%2e%2e/%2e%2e/secret.png"
+    ]
+    assert not [p for p in site.rglob("*") if p.is_file() and p.read_bytes() == b"SECRET"]
+    folder = site / "content/posts/acne-basics"
+    assert (folder / "index.md.txt").is_file()
+    assert "[notes](index.md.txt)" in _markdown(site, "acne-basics")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.xml", "old-host", "site"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_threaded_comments_without_a_form_have_no_wcag_violations(moved, scheme):
+    accessibility = pytest.importorskip("tests.test_accessibility")
+    if not accessibility.AXE.is_file() or not Path(accessibility.CHROMIUM).is_file():
+        pytest.skip("needs axe-core and Chromium (scripts/setup-tests installs both)")
+    _, _, _, result = moved
+    with accessibility.playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path=accessibility.CHROMIUM, args=accessibility.CHROMIUM_ARGS
+        )
+        try:
+            with accessibility.serve(result.output_dir) as origin:
+                found = accessibility.axe_violations(
+                    browser, f"{origin}/posts/acne-basics/", scheme
+                )
+        finally:
+            browser.close()
+    assert found == []

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from generator.comments.articles import load_articles
+from generator.comments.impostors import without_invisible
 from generator.comments.store import CommentStore, StoredComment
 from generator.discover import COMMENTS_FOLDER, COMMENTS_SUFFIX
 from generator.model import Article
@@ -69,10 +70,11 @@ def comments_folder(site_dir: Path, article: Article) -> Path:
 
 
 def comment_file(comment: StoredComment) -> bytes:
-    """The file's bytes: the same comment always gives the same bytes."""
-    meta = {"name": comment.name, "date": comment.received.isoformat()}
+    """The file's bytes: the same comment always gives the same bytes. Invisible
+    characters (kept by databases from before the receiver refused them) are left out."""
+    meta = {"name": without_invisible(comment.name), "date": comment.received.isoformat()}
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{front}---\n{comment.body.rstrip()}\n".encode()
+    return f"---\n{front}---\n{without_invisible(comment.body).rstrip()}\n".encode()
 
 
 def _remove_withdrawn(folder: Path, withdrawn: set[int]) -> list[Path]:

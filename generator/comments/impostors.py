@@ -50,6 +50,11 @@ def invisible_problem(value: str) -> str:
     return ""
 
 
+def without_invisible(value: str) -> str:
+    """``value`` without its invisible characters, for what is published."""
+    return "".join(c for c in value if c not in INVISIBLE)
+
+
 def visible(value: str) -> str:
     """``value`` with every invisible character shown as ``<U+XXXX>``, for a terminal."""
     return "".join(f"<U+{ord(c):04X}>" if c in INVISIBLE else c for c in value)

@@ -12,7 +12,7 @@ Embeds come in several shapes, all reduced to a URL and maybe a title:
     >>> embed_block("https://youtu.be/aqz-KE-bpKQ", "", {}).markdown
     '!video[Video on YouTube](https://youtu.be/aqz-KE-bpKQ)'
     >>> embed_block("https://twitter.com/clinic/status/1", "", {}).markdown
-    '[Post on X (Twitter)](https://twitter.com/clinic/status/1)'
+    '[Post on X (Twitter)](https://twitter.com/clinic/status/1) (https://twitter.com/clinic/status/1)'
 """
 
 from __future__ import annotations
@@ -63,10 +63,14 @@ def embed_block(url: str, title: str, known_titles: dict[str, str]) -> Embed:
     if video_address(url) is not None:
         provider = video_address(url).provider  # type: ignore[union-attr]
         return Embed(markdown_block(title or f"Video on {provider}", url), url, True)
-    title = title or known_titles.get(url.rstrip("/") + "/") or known_titles.get(url) or ""
-    known = bool(title) or _provider(url) is not None
-    title = title or _provider(url) or _name(url)
-    return Embed(f"[{escape_link_text(title)}]({link_url(url)})", url, False, known)
+    own = known_titles.get(url.rstrip("/") + "/") or known_titles.get(url) or ""
+    known = bool(title or own) or _provider(url) is not None
+    markdown = (
+        f"[{escape_link_text(title or own or _provider(url) or _name(url))}]({link_url(url)})"
+    )
+    if not own:  # where the link leads, as the old page showed it
+        markdown += f" ({escape_link_text(url)})"
+    return Embed(markdown, url, False, known)
 
 
 def _provider(url: str) -> str | None:
@@ -90,7 +94,9 @@ def bare_url(text: str) -> str | None:
 
 
 def escape_link_text(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<])", r"\\\1", text)
+    """Text that Markdown shows as written, in a link or beside it."""
+    text = re.sub(r"([\\`*_\[\]<])", r"\\\1", text)
+    return re.sub(r"&(?=#?\w+;)", "&amp;", text)
 
 
 def link_url(url: str) -> str:
@@ -115,9 +121,11 @@ def link_embeds(document: Node, title_of: Callable[[str], str | None]) -> list[s
             if url and video_address(url) is None:
                 caption = next((n for n in child.iter() if n.tag == "figcaption"), None)
                 title = plain(caption) if caption is not None else child.attrs.get("title", "")
-                title = " ".join(title.split()) or title_of(url) or _provider(url) or _name(url)
+                own = title_of(url)
+                title = " ".join(title.split()) or own or _provider(url) or _name(url)
                 link = Node("a", {"href": url}, [title])
-                node.children[index] = Node("p", {}, [link])
+                shown = [] if own else [f" ({url})"]  # where it leads, as the old page showed
+                node.children[index] = Node("p", {}, [link, *shown])
                 linked.append(url)
             else:
                 visit(child)

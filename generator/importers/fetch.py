@@ -107,7 +107,7 @@ def _bring(site_dir: Path, job: FileJob, source: FileSource) -> str:
     partial = target.with_name(f".{target.name}.part")
     try:
         if source.uploads is not None:
-            problem = _copy(source.uploads / job.upload_path, partial, source.max_bytes)
+            problem = _copy(source.uploads, job.upload_path, partial, source.max_bytes)
         else:
             problem = _download(_address(job.url, source.fetch_from), job, partial, source)
         if problem:
@@ -118,7 +118,10 @@ def _bring(site_dir: Path, job: FileJob, source: FileSource) -> str:
         partial.unlink(missing_ok=True)
 
 
-def _copy(found: Path, partial: Path, max_bytes: int) -> str:
+def _copy(uploads: Path, upload_path: str, partial: Path, max_bytes: int) -> str:
+    found = (uploads / upload_path).resolve()
+    if not found.is_relative_to(uploads.resolve()):
+        return f"outside the uploads folder ({upload_path})"
     if not found.is_file():
         return f"not in the uploads folder ({found})"
     if found.stat().st_size > max_bytes:

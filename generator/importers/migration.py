@@ -17,14 +17,27 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from dataclasses import dataclass, replace
+from urllib.parse import unquote, urlsplit
 
+from generator.assemble import RESERVED_PAGE_SLUGS
+from generator.importers.model import ImportedSection
 from generator.importers.oldsite import OldSite
 from generator.importers.relink import NewAddresses
+from generator.importers.sitefiles import markdown_url
 from generator.slugs import slugify
 
 UNSAFE_NAME = re.compile(r"[^\w.-]+")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The new site an export is imported into."""
+
+    base_url: str = ""
+    place_files: bool = False  # False: references to the old site's files stay as they are
+    old_addresses: bool = False  # write aliases and [redirects] for the old addresses
+    query_addresses: bool = False  # the host can redirect addresses with ?p=12
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,22 @@ def plan_files(articles: list[Placed], site: OldSite, base_path: str) -> FilePla
                 dest[url] = f"static/uploads/{path}"
                 refs[(article.id, url)] = f"{base_path}static/uploads/{path}"
     return FilePlan(dest, refs)
+
+
+def plan_move(
+    articles: list[Placed],
+    published_terms: dict[str, set[str]],
+    site: OldSite,
+    addresses: OldAddresses,
+) -> tuple[FilePlan, NewAddresses, OldAddresses]:
+    """Files, new URLs and the old addresses left free for redirects, in one go."""
+    base_path = urlsplit(addresses.base_url).path or "/"
+    plan = plan_files(articles, site, base_path)
+    terms = term_urls(site, published_terms, base_path)
+    new = new_addresses(articles, site, terms, base_path)
+    taken = {url.rstrip("/") for url in new.items.values()}
+    taken |= {f"{base_path}{folder}" for folder in RESERVED_PAGE_SLUGS}
+    return plan, new, replace(addresses, taken=frozenset(taken))
 
 
 def new_addresses(
@@ -143,8 +172,39 @@ def term_redirects(site: OldSite, urls: dict[str, str], addresses: OldAddresses)
     return redirects
 
 
+def moved_host_warnings(path: str, old_base_url: str, new_base_url: str) -> list[str]:
+    """One warning when the blog lived on another host than the new site: no old address
+    can redirect from here."""
+    if urlsplit(old_base_url).hostname == urlsplit(new_base_url).hostname:
+        return []
+    return [
+        f"{path}: the blog lived at {old_base_url} and the site's base_url is "
+        f"{new_base_url}: the old addresses can only redirect from the old host (to keep "
+        "them here, set base_url to the blog's address and import again with --force)"
+    ]
+
+
+def mark_decorative(
+    intro: str, sections: tuple[ImportedSection, ...], refs: list[str]
+) -> tuple[str, tuple[ImportedSection, ...]]:
+    """``![](photo.jpg)`` -> ``![](photo.jpg){decorative}`` for images nothing describes,
+    so that the build passes; the summary lists them for the writer to describe."""
+    if not refs:
+        return intro, sections
+    choices = "|".join(re.escape(markdown_url(ref)) for ref in sorted(set(refs)))
+    pattern = re.compile(r"!\[\]\((" + choices + r")\)(?!\{)")
+
+    def mark(text: str) -> str:
+        return pattern.sub(lambda m: m.group(0) + "{decorative}", text)
+
+    return mark(intro), tuple(ImportedSection(s.title, mark(s.body)) for s in sections)
+
+
 def _safe_name(name: str) -> str:
-    return UNSAFE_NAME.sub("-", name).strip("-") or "file"
+    """A file name that stays one file: no separators, not hidden or ignored by the build
+    (``.x``, ``_x``), never a Markdown file that the build would read as content."""
+    safe = UNSAFE_NAME.sub("-", unquote(name)).lstrip("._-").rstrip("-") or "file"
+    return safe + ".txt" if safe.lower().endswith(".md") else safe
 
 
 def _free_name(name: str, taken: set[str]) -> str:

@@ -205,8 +205,9 @@ class OldSite:
 
     def upload_path(self, path_or_url: str) -> str:
         """A file's path inside the media library (``2019/05/face.jpg``), for --uploads
-        and for the name it keeps in static/."""
-        path = unquote(urlsplit(path_or_url).path)
+        and for the name it keeps in static/; never with ``..`` (it could leave both)."""
+        segments = unquote(urlsplit(path_or_url).path).split("/")
+        path = "/" + "/".join(part for part in segments if part not in ("", ".", ".."))
         base = urlsplit(self.uploads_base).path
         if base and path.startswith(base):
             return path[len(base) :]

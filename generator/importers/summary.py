@@ -19,6 +19,8 @@ from generator.importers.writer import ImportReport
 
 # A warning's kind, by the words it says (the first that matches).
 WARNING_KINDS = (
+    ("the old address", "old address not kept"),
+    ("the blog lived at", "old address not kept"),
     ("imported as a draft", "draft"),
     ("embedded media", "embed"),
     ("embed", "embed"),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from io import BytesIO
 from urllib.parse import unquote, urlsplit
@@ -42,12 +42,13 @@ from generator.importers.migration import (
     FilePlan,
     OldAddresses,
     Placed,
+    Target,
     aliases,
-    new_addresses,
+    mark_decorative,
+    moved_host_warnings,
     new_url,
-    plan_files,
+    plan_move,
     term_redirects,
-    term_urls,
 )
 from generator.importers.model import (
     ImportedArticle,
@@ -59,9 +60,8 @@ from generator.importers.model import (
 from generator.importers.oldsite import OldSite, read_old_site
 from generator.importers.relink import NewAddresses, file_uses, relink
 from generator.importers.shortcodes import Attachment, convert_shortcodes
-from generator.importers.sitefiles import markdown_url
 from generator.importers.unpublishable import unpublishable
-from generator.importers.wpcomments import ReadComments, read_comments
+from generator.importers.wpcomments import read_comments
 from generator.slugs import slugify
 
 WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.\d+/$")
@@ -129,16 +129,6 @@ def _namespaces(path: str, data: bytes) -> dict[str, str]:
     return found
 
 
-@dataclass(frozen=True)
-class Target:
-    """The new site an export is imported into."""
-
-    base_url: str = ""
-    place_files: bool = False  # False: references to the old site's files stay as they are
-    old_addresses: bool = False  # write aliases and [redirects] for the old addresses
-    query_addresses: bool = False  # the host can redirect addresses with ?p=12
-
-
 @dataclass
 class _Prepared:
     """An item to import, read but not yet converted."""
@@ -178,10 +168,40 @@ class _Reader:
             for item in items
             if self._wp(item, "post_type") == "page"
         }
-        prepared, left_out, skipped = [], Counter(), []
-        machinery: Counter = Counter()
         old = read_old_site(channel, self.ns)
         self.attachments = _gallery_images(items, old, self._wp)
+        prepared, skipped, machinery = self._importable(items, pages)
+        self.titles = {e.link: e.title for e in prepared if e.link and not e.draft_reasons}
+        plan, addresses = self._plan(old, prepared)
+        articles, authors, counts = [], {}, Counter(machinery)
+        for entry in prepared:
+            article, author = self._article(entry, old, plan, addresses)
+            articles.append(article)
+            counts.update(article.counts)
+            if author:
+                authors[author] = names.get(author, author)
+        keys = {slugify(login) or "author": name for login, name in authors.items()}
+        redirects, warnings = {}, []
+        if self.target.old_addresses:
+            redirects = term_redirects(old, addresses.terms, self.addresses)
+            warnings = moved_host_warnings(self.path, old.base_url, self.target.base_url)
+        return ImportedFile(
+            self.path,
+            tuple(articles),
+            keys,
+            tuple(warnings),
+            tuple(skipped),
+            redirects=redirects,
+            language=(channel.findtext("language") or "").strip(),
+            counts=dict(counts),
+        )
+
+    def _importable(
+        self, items: list[ET.Element], pages
+    ) -> tuple[list[_Prepared], list[str], Counter]:
+        """The posts and pages to import, read; what was left out and why; counts."""
+        prepared, left_out, skipped = [], Counter(), []
+        machinery: Counter = Counter()
         for item in items:
             kind = self._wp(item, "post_type")
             status = self._wp(item, "status")
@@ -199,41 +219,10 @@ class _Reader:
                 machinery[f"not published ({only.kind})"] += 1
                 continue
             prepared.append(self._prepare(item, kind, pages))
-        self.titles = {e.link: e.title for e in prepared if e.link and not e.draft_reasons}
-        plan, addresses = self._plan(old, prepared)
-        articles, authors, counts = [], {}, Counter(machinery)
-        for entry in prepared:
-            article, author = self._article(entry, old, plan, addresses)
-            articles.append(article)
-            counts.update(article.counts)
-            if author:
-                authors[author] = names.get(author, author)
         if left_out:
-            counts_text = ", ".join(f"{n} {kind}" for kind, n in sorted(left_out.items()))
-            skipped.append(
-                f"{self.path}: left out items that are not posts or pages: {counts_text}"
-            )
-        keys = {slugify(login) or "author": name for login, name in authors.items()}
-        redirects, warnings = {}, []
-        if self.target.old_addresses:
-            redirects = term_redirects(old, addresses.terms, self.addresses)
-            if urlsplit(old.base_url).hostname != urlsplit(self.target.base_url).hostname:
-                warnings.append(
-                    f"{self.path}: the blog lived at {old.base_url} and the site's base_url is "
-                    f"{self.target.base_url}: the old addresses can only redirect from the old "
-                    "host (to keep them here, set base_url to the blog's address and import "
-                    "again with --force)"
-                )
-        return ImportedFile(
-            self.path,
-            tuple(articles),
-            keys,
-            tuple(warnings),
-            tuple(skipped),
-            redirects=redirects,
-            language=(channel.findtext("language") or "").strip(),
-            counts=dict(counts),
-        )
+            listed = ", ".join(f"{n} {kind}" for kind, n in sorted(left_out.items()))
+            skipped.append(f"{self.path}: left out items that are not posts or pages: {listed}")
+        return prepared, skipped, machinery
 
     def _prepare(self, item: ET.Element, kind: str, pages) -> _Prepared:
         protected = bool(self._wp(item, "post_password"))
@@ -272,7 +261,6 @@ class _Reader:
             )
             for entry in prepared
         ]
-        plan = plan_files(placed, old, self.base_path)
         used: dict[str, set[str]] = {"category": set(), "tags": set()}
         for entry in prepared:
             if entry.kind == "post" and not entry.draft_reasons:
@@ -280,12 +268,7 @@ class _Reader:
                 used["category"].update(slugify(name) for name in categories[:1])
                 tags = categories[1:] + self._terms(entry.item, "post_tag")
                 used["tags"].update(slugify(name) for name in tags)
-        terms = term_urls(old, used, self.base_path)
-        new = new_addresses(placed, old, terms, self.base_path)
-        taken = {url.rstrip("/") for url in new.items.values()} | {
-            f"{self.base_path}{folder}" for folder in RESERVED_PAGE_SLUGS
-        }
-        self.addresses = replace(self.addresses, taken=frozenset(taken))
+        plan, new, self.addresses = plan_move(placed, used, old, self.addresses)
         return plan, new
 
     def _author_names(self, channel: ET.Element) -> dict[str, str]:
@@ -307,17 +290,11 @@ class _Reader:
         if not self.target.place_files:
             found.files = []
         fields = self._front_matter(item, kind, entry.title, document, entry.draft_reasons)
-        new = new_url(kind, entry.slug, self.base_path)
-        if self.target.old_addresses and not entry.draft_reasons:
-            kept, why = aliases(entry.link, new, self.addresses)
-            if kept:
-                fields["aliases"] = kept
-            elif why and not why.startswith("is on another host"):  # said once, in read()
-                entry.notes.append(f"{where}: the old address {entry.link} {why}")
+        self._keep_old_address(entry, fields)
         context = Context(autop="<!-- wp:" not in entry.raw)  # classic posts: blank lines are <p>s
         context.known_titles, context.media = self.titles, linked
         intro, sections = self._body(kind, document, context)
-        intro, sections = _mark_decorative(intro, sections, found.without_alt)
+        intro, sections = mark_decorative(intro, sections, found.without_alt)
         warnings = list(entry.notes)
         if entry.draft_reasons:
             warnings.append(f"{where}: imported as a draft: " + ", ".join(entry.draft_reasons))
@@ -326,10 +303,8 @@ class _Reader:
             item,
             self.ns["wp"],
             lambda comment: relink(comment, old, entry.link, addresses, lambda url: url),
+            on_a_page=kind == "page",
         )
-        if kind == "page" and comments.comments:  # pages have no comments here
-            comments = ReadComments(counts=comments.counts)
-            comments.counts["comments left out (on a page)"] += comments.counts.pop("comments")
         article = ImportedArticle(
             source=where,
             kind=kind,
@@ -350,6 +325,17 @@ class _Reader:
             counts=comments.counts,
         )
         return article, self._text(item, f"{{{DC_NAMESPACE}}}creator").strip()
+
+    def _keep_old_address(self, entry: _Prepared, fields: dict) -> None:
+        """The old permalink as an ``aliases:`` entry, or a note on why it cannot be one."""
+        if not self.target.old_addresses or entry.draft_reasons:
+            return
+        new = new_url(entry.kind, entry.slug, self.base_path)
+        kept, why = aliases(entry.link, new, self.addresses)
+        if kept:
+            fields["aliases"] = kept
+        elif why and not why.startswith("is on another host"):  # said once, in read()
+            entry.notes.append(f"{self._where(entry.item)}: the old address {entry.link} {why}")
 
     def _draft_reasons(self, item: ET.Element, title: str, document, protected: bool) -> list[str]:
         """Why the post must not be published as it is (none for a finished post)."""
@@ -535,19 +521,3 @@ def _clean_content(
         notes.append("blocks generated by WordPress were dropped: " + ", ".join(dynamic))
     html, lost = convert_shortcodes(html, attachments, post_id)
     return html, notes + lost
-
-
-def _mark_decorative(
-    intro: str, sections: tuple[ImportedSection, ...], refs: list[str]
-) -> tuple[str, tuple[ImportedSection, ...]]:
-    """``![](photo.jpg)`` -> ``![](photo.jpg){decorative}`` for images nothing describes,
-    so that the build passes; the summary lists them for the writer to describe."""
-    if not refs:
-        return intro, sections
-    choices = "|".join(re.escape(markdown_url(ref)) for ref in sorted(set(refs)))
-    pattern = re.compile(r"!\[\]\((" + choices + r")\)(?!\{)")
-
-    def mark(text: str) -> str:
-        return pattern.sub(lambda m: m.group(0) + "{decorative}", text)
-
-    return mark(intro), tuple(ImportedSection(s.title, mark(s.body)) for s in sections)

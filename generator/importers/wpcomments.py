@@ -33,10 +33,14 @@ class ReadComments:
 
 
 def read_comments(
-    item: ET.Element, wp: str, relink: Callable[[Node], object] = lambda document: None
+    item: ET.Element,
+    wp: str,
+    relink: Callable[[Node], object] = lambda document: None,
+    on_a_page: bool = False,
 ) -> ReadComments:
     """The approved comments of one post, oldest first, and counts of the others;
-    ``relink`` points a comment's links to the old site at the new one."""
+    ``relink`` points a comment's links to the old site at the new one. A page's
+    comments are only counted: pages here take no comments."""
     counts: Counter = Counter()
     kept: dict[str, ImportedComment] = {}
     parents: dict[str, str] = {}
@@ -60,6 +64,9 @@ def read_comments(
                 kept[comment_id] = comment
     threaded = [_with_parent(comment, parents, kept) for comment in kept.values()]
     threaded.sort(key=lambda c: (c.published, int(c.id) if c.id.isdigit() else 0))
+    if on_a_page:
+        counts["comments left out (on a page)"] += len(threaded)
+        return ReadComments((), counts)
     counts["comments"] += len(threaded)
     return ReadComments(tuple(threaded), counts)
 

@@ -64,9 +64,10 @@ def scan(data: bytes, tags: dict[str, TagLinks] | None = None) -> PageScan:
         if found is None:
             found = tags[tag] = _tag_links(tag)
         if found is not _NOTHING:
-            ids.update(found.ids)
-            if found.link is not None:
-                refs.append(found.link)
+            tag_ids, link = found
+            ids.update(tag_ids)
+            if link is not None:
+                refs.append(link)
     return PageScan(frozenset(ids), tuple(refs))
 
 

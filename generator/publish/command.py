@@ -16,7 +16,9 @@ def add_publish_parser(commands: argparse._SubParsersAction) -> None:
         "publish", help="build, then send what changed to the site's web host"
     )
     publish.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
-    publish.add_argument("--to", default="", help="target URL (default: [publish] to in site.toml)")
+    publish.add_argument(
+        "--to", default="", metavar="URL", help="target (default: [publish] to in site.toml)"
+    )
     publish.add_argument(
         "--dry-run", action="store_true", help="list what would be sent and deleted; change nothing"
     )

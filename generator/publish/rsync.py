@@ -27,6 +27,7 @@ class RsyncTarget:
         self.url = url
         self.ssh_command = ssh_command
         self.work_dir = work_dir
+        self._folder_made = False
 
     def extras(self, base_url: str) -> dict[str, bytes]:
         return {}
@@ -48,6 +49,7 @@ class RsyncTarget:
         return found
 
     def send(self, dests: list[str], local: Local, sent: Done) -> None:
+        self._make_folder()
         # rsync sends a run's files in its own order: one run per kind keeps the plan's.
         for group in groups(tuple(dests)):
             roots = {local(dest).as_posix().removesuffix(dest) for dest in group}
@@ -70,6 +72,7 @@ class RsyncTarget:
             run_remote(self.url, self.ssh_command, f"rmdir -- {quoted} 2>/dev/null; true")
 
     def write_record(self, data: bytes) -> None:
+        self._make_folder()
         with tempfile.TemporaryDirectory(dir=self._work()) as folder:
             (Path(folder) / RECORD_NAME).write_bytes(data)
             self._transfer(folder + "/", [RECORD_NAME], [], lambda dest: None)
@@ -88,7 +91,6 @@ class RsyncTarget:
                 "--recursive",
                 "--links",
                 "--times",
-                "--mkpath",
                 "--from0",
                 f"--files-from={listing.name}",
                 "--out-format=%n",
@@ -131,6 +133,13 @@ class RsyncTarget:
         if result.returncode == 255:
             raise connection_error(self.url, result.stderr.decode("utf-8", "replace"))
         return result
+
+    def _make_folder(self) -> None:
+        """The target folder, made if need be (rsync before 3.2.3 cannot make it itself)."""
+        if not self._folder_made:
+            path = shlex.quote(self.url.remote_path)
+            run_remote(self.url, self.ssh_command, f"mkdir -p -- {path}")
+            self._folder_made = True
 
     def _ssh(self) -> str:
         port = ["-p", str(self.url.port)] if self.url.port else []

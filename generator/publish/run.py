@@ -74,7 +74,7 @@ def publish_site(
     local, digests = _with_extras(built, target.extras(config.base_url), work)
     published = parse_record(target.read_record())
     plan = plan_publish(digests, published, target.list_files())
-    coming = next_change(config, built.warnings)
+    coming = next_change(site_dir, built.warnings)
     if options.dry_run:
         _print_plan(plan, out)
         return PublishReport(url.url, plan, _size(plan, local), 0.0, True, coming)

@@ -49,7 +49,14 @@ class SftpTarget:
         return files - set(leftovers)
 
     def send(self, dests: list[str], local: Local, sent: Done) -> None:
-        commands = [f"-mkdir {_q(self._path(folder))}" for folder in _folders(dests)]
+        # The target folder and its parents first (SFTP makes one folder at a time; a
+        # folder that is there already only makes the ignored command fail).
+        root = PurePosixPath(self._path(""))
+        commands = [
+            f"-mkdir {_q(str(p))}" for p in reversed(root.parents) if str(p) not in ("/", ".")
+        ]
+        commands.append(f"-mkdir {_q(str(root))}")
+        commands += [f"-mkdir {_q(self._path(folder))}" for folder in _folders(dests)]
         done: dict[str, str] = {}
         for dest in dests:
             upload = self._path(f"{dest}{UPLOAD_SUFFIX}")
