@@ -22,10 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from markdown import Markdown
-from markdown.extensions.footnotes import FootnoteExtension
 
-from generator.images import AltTextExtension
-from generator.slugs import slugify
+from generator.parse import new_converter
 
 BATCH = 32  # files per task, as sitegen's parse_many sends them
 
@@ -37,24 +35,10 @@ _MARKDOWN: Markdown | None = None  # this worker's instance
 
 def markdown_instance() -> Markdown:
     """A Markdown converter with the extensions and settings of sitegen's parser."""
-    footnotes = FootnoteExtension()
-    footnotes.setConfig("SEPARATOR", "-")  # what sitegen sets for a file without an anchor
-    return Markdown(
-        extensions=[
-            "abbr",
-            "attr_list",
-            "def_list",
-            "fenced_code",
-            footnotes,
-            "md_in_html",
-            "tables",
-            "sane_lists",
-            "toc",
-            AltTextExtension(),
-        ],
-        extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
-        output_format="html",
-    )
+    converter = new_converter()
+    # What sitegen sets for a file without an anchor:
+    converter.footnotes.setConfig("SEPARATOR", "-")
+    return converter.markdown
 
 
 def body(data: bytes) -> str:

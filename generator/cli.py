@@ -33,8 +33,11 @@ def run() -> NoReturn:
     out, which at 10,000 articles costs more than a second after the work is done.
     """
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass  # the reader stopped reading (`sitegen check | head`): nothing left to tell it
     os._exit(code)
 
 
@@ -49,6 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of the output stopped reading (`sitegen check | head`); what was
+        # done is done, and there is nobody to tell more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ import pytest
 
 from bench import corpus, markdown_floor
 from generator.parse import _markdown_instance, render_markdown
+from generator.slugs import slugify
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_the_floor_uses_sitegens_markdown_configuration():
     floor = markdown_floor.markdown_instance()
     assert _configuration(floor) == _configuration(ours)
     toc = {type(e).__name__: e for e in floor.registeredExtensions}["TocExtension"]
-    assert toc.getConfig("slugify") is markdown_floor.slugify
+    assert toc.getConfig("slugify") is slugify
     assert toc.getConfig("toc_depth") == "2-3"
 
 

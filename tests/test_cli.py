@@ -63,3 +63,16 @@ def test_the_command_exits_with_mains_code_and_all_it_printed(copy_site, tmp_pat
     built = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
     assert built.returncode == 0, built.stderr
     assert built.stdout.rstrip().endswith("removed") and "Built" in built.stdout
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback(copy_site):
+    # `sitegen check | head -1`: the pipe closes before sitegen has said everything.
+    site = copy_site("basic")
+    command = [sys.executable, "-m", "generator", "check", str(site)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
+    )
+    process.stdout.close()  # nobody reads what it prints
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) in (0, 1)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
