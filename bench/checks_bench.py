@@ -1,7 +1,7 @@
 """The per-page checks of a cold build, now and at a baseline revision, on the same pages.
 
 The site is rendered once in memory (``Engine.render``); what the engine hands
-the link lint (``lint.validate``) and the finishing pass (``_Finishing.finish``:
+the link lint (``lint.validate``) and the finishing pass (``Finishing.finish``:
 responsive ``<img>`` and foreign hosts) is kept, and each is then timed cold
 (fresh memos) with this checkout's modules and with ``lint.py``, ``images.py``
 and ``privacy.py`` as they were at ``--baseline``, loaded from git into
@@ -26,6 +26,7 @@ from pathlib import Path
 from unittest import mock
 
 from generator import incremental, lint
+from generator.engine import finishing
 from generator.incremental import BuildOptions, Engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,14 +52,14 @@ def main(argv: list[str] | None = None) -> None:
         return old["lint"].validate(*lint_args[:7], old["lint"].LintMemo())
 
     def finish_now():
-        return incremental._Finishing().finish(*finish_args)
+        return finishing.Finishing().finish(*finish_args)
 
     def finish_then():
         with (
-            mock.patch.object(incremental, "responsive_pages", old["images"].responsive_pages),
-            mock.patch.object(incremental, "check_hosts", old["privacy"].check_hosts),
+            mock.patch.object(finishing, "responsive_pages", old["images"].responsive_pages),
+            mock.patch.object(finishing, "check_hosts", old["privacy"].check_hosts),
         ):
-            return incremental._Finishing().finish(*finish_args)
+            return finishing.Finishing().finish(*finish_args)
 
     assert _findings(lint_now()) == _findings(lint_then()), "the link lint differs"
     assert _finished(finish_now()) == _finished(finish_then()), "the finishing pass differs"

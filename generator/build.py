@@ -18,56 +18,28 @@ costs little more than starting Python.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from generator.build_options import BuildOptions, BuildResult
 
 if TYPE_CHECKING:
     from generator.discover import SiteSources
     from generator.errors import SiteWarning
+    from generator.incremental import Engine
     from generator.model import Site
     from generator.parse import ParsedFile
     from generator.progress import Progress
-    from generator.write import WriteReport
 
-__all__ = ["BuildOptions", "BuildResult", "build_site", "parse_sources", "render_site"]
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    output_dir: Path | None = None  # default: <site>/build
-    drafts: bool = False
-    future: bool = False
-    now: datetime | None = None  # default: the current time
-
-
-@dataclass
-class BuildResult:
-    """What a build did. ``site`` is the model built; a build that found nothing changed
-    makes it only when asked (``load_site``)."""
-
-    outputs: Mapping[str, bytes]
-    report: WriteReport
-    output_dir: Path
-    seconds: float
-    warnings: list[SiteWarning] = field(default_factory=list)
-    rendered: int = 0  # pages whose templates ran (the others were known unchanged)
-    article_count: int = 0
-    built_site: Site | None = None
-    load_site: Callable[[], Site] | None = None
-
-    @property
-    def site(self) -> Site:
-        if self.built_site is None:
-            assert self.load_site is not None
-            self.built_site = self.load_site()
-        return self.built_site
-
-    @property
-    def page_count(self) -> int:
-        return sum(1 for dest in self.outputs if dest.endswith(".html"))
+__all__ = [
+    "BuildOptions",
+    "BuildResult",
+    "build_site",
+    "parse_sources",
+    "render_site",
+    "resume_engine",
+]
 
 
 def build_site(
@@ -92,24 +64,48 @@ def build_site(
     site_dir = site_dir.resolve()
     check_output_folder(site_dir, options.output_dir or site_dir / "build", default_theme_dir())
     if not clean:
-        unchanged = state.unchanged_build(site_dir, options)
+        unchanged = state.unchanged_build(site_dir, options, lambda: _saved_site(site_dir, options))
         if unchanged is not None:
             return unchanged
-    from generator.incremental import Engine
-
     # What is restored lives as long as the engine, and the cyclic garbage collector
     # would walk all of it in each full collection (half a second apiece at 10,000
     # articles): it is loaded with the collector off and kept out of its way until
     # the build ends.
     with state.collector_paused():
-        engine = Engine.resume(site_dir, options, clean=clean, progress=progress)
+        engine = resume_engine(site_dir, options, clean=clean, progress=progress)
         gc.freeze()
     try:
         result = engine.build()
-        engine.save()
+        saved = engine.saved_state()
+        if saved is not None:
+            state.save(site_dir, engine.output_dir, options, *saved)
     finally:
         gc.unfreeze()
     return result
+
+
+def resume_engine(
+    site_dir: Path,
+    options: BuildOptions,
+    *,
+    clean: bool = False,
+    progress: Progress | None = None,
+) -> Engine:
+    """An engine that goes on from what the last successful build saved (if anything)."""
+    from generator import state
+    from generator.incremental import Engine
+
+    engine = Engine(site_dir, options, clean=clean, progress=progress)
+    if not clean:
+        snapshot = state.load_snapshot(engine.site_dir, engine.output_dir, options)
+        if snapshot is not None:
+            engine.restore(snapshot)
+    return engine
+
+
+def _saved_site(site_dir: Path, options: BuildOptions) -> Site:
+    """The model of a site whose build found nothing changed, made only when asked."""
+    return resume_engine(site_dir, options).render().site
 
 
 def render_site(

@@ -98,9 +98,18 @@ class Fingerprinter:
     builds it serves.
     """
 
-    def __init__(self, env: jinja2.Environment, globals_digest: bytes, epoch: int = 0) -> None:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        globals_digest: bytes,
+        epoch: int = 0,
+        references: dict[str, list[str | None]] | None = None,
+    ) -> None:
         self.env = env
         self.globals_digest = globals_digest
+        # What each template source refers to, by source text; the caller keeps it
+        # between builds (and runs: parsing the theme's templates costs time).
+        self.references = references if references is not None else {}
         self._templates: dict[str, bytes] = {}
         self._epoch = epoch
         self._projections: dict[tuple[int, frozenset[str]], tuple[Article, bytes]] = {}
@@ -113,7 +122,7 @@ class Fingerprinter:
     def renewed(self, globals_digest: bytes, epoch: int, alive: set[int]) -> Fingerprinter:
         """The fingerprinter for the next build: template digests kept while the epoch is
         the same, projections kept for the articles still alive (by ``id``)."""
-        new = Fingerprinter(self.env, globals_digest, epoch)
+        new = Fingerprinter(self.env, globals_digest, epoch, self.references)
         if epoch == self._epoch:
             new._templates = self._templates
         new._projections = {k: v for k, v in self._projections.items() if k[0] in alive}
@@ -151,7 +160,7 @@ class Fingerprinter:
         digest = hashlib.blake2b(name.encode(), digest_size=20)
         try:
             source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
-            references = _references(self.env, source)
+            references = _references(self.env, source, self.references)
         except jinja2.TemplateError:
             # Rendering will report the problem; a fresh token forces that render.
             return digest.digest() + b"!" + str(id(object())).encode()
@@ -176,31 +185,20 @@ class Fingerprinter:
         return projection
 
 
-_REFERENCES: dict[str, list[str | None]] = {}
-
-
-def known_references() -> dict[str, list[str | None]]:
-    """What each template source refers to, as far as this process worked it out."""
-    return dict(_REFERENCES)
-
-
-def add_references(found: dict[str, list[str | None]]) -> None:
-    """References worked out by an earlier process (parsing templates costs time)."""
-    _REFERENCES.update(found)
-
-
-def _references(env: jinja2.Environment, source: str) -> list[str | None]:
-    """The templates ``source`` extends, includes or imports; remembered by source text.
+def _references(
+    env: jinja2.Environment, source: str, known: dict[str, list[str | None]]
+) -> list[str | None]:
+    """The templates ``source`` extends, includes or imports; remembered in ``known``.
 
     The ``components`` filter renders the component templates, so a template
     that uses it depends on them as on an include."""
-    if source not in _REFERENCES:
+    if source not in known:
         tree = env.parse(source)
         found: list[str | None] = list(meta.find_referenced_templates(tree))
         if any(node.name == "components" for node in tree.find_all(nodes.Filter)):
             found += COMPONENT_TEMPLATES
-        _REFERENCES[source] = found
-    return _REFERENCES[source]
+        known[source] = found
+    return known[source]
 
 
 def digest_of_values(values: Iterable[Any]) -> bytes:

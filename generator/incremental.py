@@ -31,44 +31,41 @@ resumes from it: files whose ``stat`` did not change are known by digest and
 not read, and outputs that need not change are known by digest and not
 rendered (:class:`~generator.outputs.Outputs`)::
 
-    engine = Engine.resume(Path("my-site"))
+    engine = resume_engine(Path("my-site"), options)   # generator.build
     engine.build()
-    engine.save()
+    state.save(..., *engine.saved_state())             # what build_site does
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
 
 from generator import search
 from generator.assemble import (
-    ArticleFiles,
     Visibility,
     article_files,
     build_article,
     link_site,
 )
 from generator.assets import static_sources
-from generator.build import BuildOptions, BuildResult
+from generator.build_options import BuildOptions, BuildResult
 from generator.config import CONFIG_NAME, Config, load_config
 from generator.discover import (
-    TIMESTAMP_SLACK_NS,
-    KnownFiles,
     SiteSources,
     SourceChanged,
     SourceFile,
     digest_of,
-    discover,
-    discover_content,
-    discover_static,
-    input_stamps,
-    template_stamps,
 )
+from generator.engine.early_page import LastBuild, early_pages
+from generator.engine.finishing import FINISHED, Finishing, FinishInputs, SvgFiles
+from generator.engine.finishing import finish_page as _finish_page
+from generator.engine.finishing import on_disk as _on_disk
+from generator.engine.snapshot import BuildSummary, EngineSnapshot
+from generator.engine.sources import SourceTree
 from generator.errors import SiteError, SiteWarning
 from generator.fingerprint import (
     Fingerprinter,
@@ -76,7 +73,7 @@ from generator.fingerprint import (
     RecordingEnvironment,
     digest_of_values,
 )
-from generator.images import ImageCatalog, convert_images, image_sources, responsive_pages
+from generator.images import ImageCatalog, convert_images, image_sources
 from generator.lint import LintMemo, scan_page, valid_until, validate
 from generator.model import Article, Site
 from generator.output_folder import check_output_folder
@@ -84,7 +81,6 @@ from generator.outputs import Outputs, StaleOutput
 from generator.parallel import imap_forked, parse_many
 from generator.parse import ParsedFile
 from generator.plan import RenderJob, article_job, plan_site
-from generator.privacy import check_hosts
 from generator.progress import Progress
 from generator.related import RelatedIndex
 from generator.render import default_theme_dir, make_environment, render_job, set_site_globals
@@ -134,39 +130,78 @@ class Engine:
         self.clean = clean
         self._forget()
 
-    @classmethod
-    def resume(
-        cls,
-        site_dir: Path,
-        options: BuildOptions | None = None,
-        *,
-        clean: bool = False,
-        progress: Progress | None = None,
-    ) -> Engine:
-        """An engine that goes on from what the last successful build saved (if anything)."""
-        from generator import state  # noqa: PLC0415 - it imports this module
+    def snapshot(self) -> EngineSnapshot:
+        """What this engine knows, to go on from it in another process (:meth:`restore`)."""
+        sources, fingerprints = self._sources, self._fingerprints
+        images = self._images and (self._images[0], self._images[1].without_data())
+        return EngineSnapshot(
+            config=self._config,
+            files={src: f.without_data() for src, f in (sources._files or {}).items()},
+            static=tuple(f.without_data() for f in sources.static),
+            template_stamps=sources.template_stamps,
+            looked_at_ns=sources.looked_at_ns,
+            parsed=self._parsed,
+            articles=self._articles,
+            related=self._related,
+            images=images,
+            jobs=[(key[0], *value) for key, value in self._jobs.items()],
+            rendered={dest: page.without_data() for dest, page in self._rendered.items()},
+            finished=self._finishing.without_data(),
+            lint=self._lint_memo,
+            search=self._search,
+            epoch=self._epoch,
+            projections=fingerprints.projections() if fingerprints is not None else [],
+            references=self._references,
+        )
 
-        engine = cls(site_dir, options, clean=clean, progress=progress)
-        if not clean:
-            state.restore(engine)
-        return engine
+    def restore(self, snapshot: EngineSnapshot) -> None:
+        """Go on from what an engine knew (:meth:`snapshot`), before the first build."""
+        self._config = snapshot.config
+        self._sources.restore(
+            snapshot.files, snapshot.static, snapshot.template_stamps, snapshot.looked_at_ns
+        )
+        self._parsed, self._articles = snapshot.parsed, snapshot.articles
+        self._related, self._images = snapshot.related, snapshot.images
+        self._jobs = {
+            (config_digest, id(article), tuple(id(other) for other in related)): (
+                article,
+                related,
+                job,
+            )
+            for config_digest, article, related, job in snapshot.jobs
+        }
+        self._rendered = snapshot.rendered
+        self._finishing.restore(snapshot.finished)
+        self._lint_memo, self._search = snapshot.lint, snapshot.search
+        self._epoch, self._saved_projections = snapshot.epoch, snapshot.projections
+        self._references = snapshot.references
 
-    def save(self) -> None:
-        """Keep what this engine knows for the next :meth:`resume`; only after a good build."""
-        from generator import state  # noqa: PLC0415 - it imports this module
-
-        if self._last_good is not None:
-            state.save(self, *self._last_good)
+    def saved_state(self) -> tuple[EngineSnapshot, BuildSummary | None] | None:
+        """The snapshot after a good build, and the summary of that build when it looked at
+        every input (what ``sitegen build`` saves); None after a failed one."""
+        if self._last_good is None:
+            return None
+        valid_until, article_count, warnings = self._last_good
+        summary = None
+        if self._sources.input_stamps is not None:
+            summary = BuildSummary(
+                self._sources.input_stamps,
+                self._sources.looked_at_ns,
+                article_count,
+                warnings,
+                valid_until,
+            )
+        return self.snapshot(), summary
 
     def _forget(self) -> None:
         """Start from nothing, as a new engine does."""
         self._config: tuple[str, Config] | None = None
-        self._sources = _SourceTree(self.site_dir, self.theme_dir)
+        self._sources = SourceTree(self.site_dir, self.theme_dir)
         self._parsed: dict[tuple[str, str], ParsedFile] = {}
         self._articles: dict[tuple, Article] = {}
         self._now = self.options.now or datetime.now(UTC)
         self._lint_memo = LintMemo()
-        self._finishing = _Finishing()
+        self._finishing = Finishing()
         self._related = RelatedIndex()
         self._images: tuple[tuple, ImageCatalog] | None = None
         self._search = SearchIndex(shard_size=search.SHARD_SIZE)
@@ -176,6 +211,7 @@ class Engine:
         self._fingerprints: Fingerprinter | None = None
         self._epoch = 0  # template generations: a page rendered in another one is checked again
         self._saved_projections: list = []  # article projections from a saved state
+        self._references: dict[str, list[str | None]] = {}  # template source -> references
         self._rendered: dict[str, _Page] = {}
         self._written: dict[str, WrittenFile] | None = None  # None: ask the output record
         self._templates_dirty = False
@@ -229,77 +265,28 @@ class Engine:
 
         For the dev server: the writer sees an edit before the build that follows
         (which decides every other page, the checks and the search index) is done.
-        The page is rendered as the build will render it, with the related posts
-        the build before chose. Anything else (a file new, gone or renamed, a change
-        of what other pages show of the article, templates, settings, a page with
-        problems) writes nothing here and is left to the build.
+        See :mod:`generator.engine.early_page`.
         """
-        if self._shown is None or self._env is None:
+        if self._shown is None or self._env is None or self._config is None:
             return []
+        images = self._images[1] if self._images else ImageCatalog()
+        last = LastBuild(
+            self.site_dir,
+            self._config[1],
+            self._shown.site,
+            self._shown.outputs,
+            self._env,
+            self._sources,
+            self._parsed,
+            images,
+        )
         try:
-            pages = [page for path in changed for page in self._edited_page(Path(path))]
+            pages = early_pages(last, changed)
         except (SiteError, SourceChanged, StaleOutput):
             return []  # the build that follows says what is wrong
-        written = write_files(self.output_dir, dict(pages))
+        written = write_files(self.output_dir, pages)
         self._known_written().update(written)
         return sorted(written)
-
-    def _edited_page(self, path: Path) -> list[tuple[str, bytes]]:
-        assert self._shown is not None and self._env is not None and self._config is not None
-        shown, config = self._shown, self._config[1]
-        src_path = path.absolute().relative_to(self.site_dir).as_posix()
-        known = self._sources.known()
-        before = known.files.get(src_path) if known is not None else None
-        if before is None or before.kind not in ("article", "article_index", "section"):
-            return []
-        fresh = discover_content(self.site_dir, path.absolute())
-        if len(fresh) != 1 or fresh[0].digest == before.digest:
-            return []
-        parsed = parse_many(fresh)[0]
-        self._parsed[(parsed.src_path, fresh[0].digest)] = parsed  # the build takes it as it is
-        article = self._article_with(config, shown.site, fresh[0], parsed)
-        if article is None:
-            return []
-        job = article_job(config, article, shown.site.related_articles(article))
-        data = render_job(self._env, job).encode("utf-8")
-        sources = self._sources.as_site_sources()
-        content = sources.posts + sources.pages + sources.static
-        images = self._images[1] if self._images else ImageCatalog()
-        svg = _SvgFiles(config.base_path, shown.outputs)
-        inputs = _FinishInputs(config, images, svg, content, b"")
-        finished = _finish_page(job.dest_path, data, inputs)
-        if finished.alts or finished.foreign or finished.data is None:
-            return []
-        return [(job.dest_path, finished.data)]
-
-    def _article_with(
-        self, config: Config, site: Site, source: SourceFile, parsed: ParsedFile
-    ) -> Article | None:
-        """The published article that ``source`` belongs to, built with its new text, if
-        nothing but its body changed."""
-        folder = source.article_dir or source.src_path.removesuffix(".md")
-        old = next((a for a in site.articles if _folder_of(a) == folder), None)
-        if old is None:
-            return None
-        files = {item.src_path: item for item in self._parsed.values()} | {parsed.src_path: parsed}
-        index = files.get(old.src_path)
-        sections = sorted(
-            (
-                item
-                for item in files.values()
-                if item.kind == "section" and item.article_dir == folder
-            ),
-            key=lambda item: (item.order, item.src_path),
-        )
-        if index is None:
-            return None
-        by_src = {s.src_path: s for s in self._sources.content()}
-        assets = tuple(by_src[asset.src_path] for asset in old.assets if asset.src_path in by_src)
-        article = replace(
-            build_article(config, ArticleFiles(index, tuple(sections), assets)),
-            comments=old.comments,
-        )
-        return article if _shown_elsewhere(article) == _shown_elsewhere(old) else None
 
     def render(self, changed: Iterable[Path] | None = None) -> RenderedSite:
         """Every output's bytes, checked by the lints; nothing is written."""
@@ -332,10 +319,10 @@ class Engine:
         )
         fingerprints = self._fingerprinter(env, site, globals_digest, templates_changed)
         self._templates_dirty = False
-        finishing = _FinishInputs(
+        finishing = FinishInputs(
             config,
             images,
-            _SvgFiles(config.base_path, copied),
+            SvgFiles(config.base_path, copied),
             sources.posts + sources.pages + sources.static,
             self._finishing.stamp(config_digest, images, copied, config.base_path),
         )
@@ -529,7 +516,7 @@ class Engine:
         if templates_changed:
             self._epoch += 1
         if self._fingerprints is None:
-            self._fingerprints = Fingerprinter(env, globals_digest, self._epoch)
+            self._fingerprints = Fingerprinter(env, globals_digest, self._epoch, self._references)
             self._fingerprints.add_projections(self._saved_projections)
             self._saved_projections = []
         else:
@@ -541,7 +528,7 @@ class Engine:
         env: RecordingEnvironment,
         fingerprints: Fingerprinter,
         jobs: list[RenderJob],
-        finishing: _FinishInputs,
+        finishing: FinishInputs,
     ) -> tuple[Outputs, int]:
         """Each job's bytes: rendered again only when its fingerprint changed.
 
@@ -649,7 +636,6 @@ class Engine:
         return report
 
 
-FINISHED = (".html", ".css")  # the outputs the finishing pass looks at
 # A build that renders this many pages sets them aside on disk until it writes them
 # (about 25 KB each: 10,000 articles would otherwise hold some 400 MB of pages).
 STAGE_PAGES = 2000
@@ -677,15 +663,6 @@ class _Page:
         return _Page(self.job, self.stamp, self.reads, self.fingerprint, self.digest, None)
 
 
-def _folder_of(article: Article) -> str:
-    return article.src_path.removesuffix("/index.md").removesuffix(".md")
-
-
-def _shown_elsewhere(article: Article) -> Article:
-    """The article without its body: what listings, feeds and other pages may show."""
-    return replace(article, sections=(), intro_html="", word_count=0, terms=b"")
-
-
 def _never_read(dest: str) -> bytes:
     """A page known by digest that the finishing pass takes as it is: nobody reads it."""
     raise StaleOutput(dest)
@@ -710,20 +687,10 @@ def _render_recorded(
     return reads, fingerprints.of(job.template, job.context, reads), digest_of(data), data
 
 
-class _FinishInputs(NamedTuple):
-    """What the finishing pass reads besides a page (workers inherit it)."""
-
-    config: Config
-    images: ImageCatalog
-    svg: Mapping[str, bytes]  # SVG files by URL: their size goes into the <img> showing them
-    content: tuple[SourceFile, ...]  # to name the file an <img> or a foreign URL comes from
-    stamp: bytes  # a digest of the above but the content
-
-
 def _make_page(
     env: RecordingEnvironment,
     fingerprints: Fingerprinter,
-    finishing: _FinishInputs,
+    finishing: FinishInputs,
     tags: dict[str, tuple],
     job: RenderJob,
 ) -> tuple:
@@ -740,306 +707,3 @@ def _make_page(
     scan = scan_page(finished.data, tags) if job.dest_path.endswith(".html") else None
     kept = data if finished.alts or finished.foreign else None
     return reads, fingerprint, digest, kept, finished, scan
-
-
-@dataclass(frozen=True)
-class _Finished:
-    """A page after the finishing pass, and what it was made from (by digest)."""
-
-    source: str  # digest of the page as rendered
-    stamp: bytes
-    digest: str  # digest of the finished page
-    data: bytes | None  # None: known by digest, in the output folder
-    alts: tuple[SiteWarning, ...]
-    foreign: tuple[SiteWarning, ...]
-
-    def without_data(self) -> _Finished:
-        return _Finished(self.source, self.stamp, self.digest, None, self.alts, self.foreign)
-
-
-class _Finishing:
-    """Main's finishing pass over rendered pages (responsive ``<img>``, foreign hosts),
-    done page by page and remembered for a page whose bytes and inputs are the same.
-
-    A page's markup depends on its bytes, the image catalog, the settings and the
-    SVG files; its problems also on the content files (to name where an ``<img>``
-    or a foreign URL comes from), so a page that had problems is always checked
-    again. Run on the whole site at once the result is the same: problems come in
-    page order and a foreign URL is reported once per (file, URL), at its first page.
-    """
-
-    def __init__(self) -> None:
-        self._pages: dict[str, _Finished] = {}
-        self.staging: Staging | None = None  # where this build sets finished pages aside
-
-    def remember(self, dest: str, finished: _Finished) -> None:
-        """A page finished elsewhere (by a worker that rendered it)."""
-        if self.staging is not None and finished.data is not None:
-            self.staging.put(dest, finished.data)
-            finished = finished.without_data()
-        self._pages[dest] = finished
-
-    @staticmethod
-    def stamp(config_digest: str, images: ImageCatalog, copied: Outputs, base_path: str) -> bytes:
-        """What the pass reads besides a page: settings, image catalog, SVG files (digests)."""
-        svg = sorted((base_path + d, copied.digest(d)) for d in copied if d.endswith(".svg"))
-        return digest_of_values([config_digest, images.images, svg])
-
-    def reusable(
-        self, dest: str, source: str, stamp: bytes, written: Mapping[str, WrittenFile]
-    ) -> bool:
-        """Whether the finished page is known for this rendered digest, with no bytes needed."""
-        found = self._pages.get(dest)
-        return (
-            found is not None
-            and found.source == source
-            and found.stamp == stamp
-            and not (found.alts or found.foreign)
-            and (
-                found.data is not None
-                or (self.staging is not None and dest in self.staging)
-                or _on_disk(written, dest, found.digest)
-            )
-        )
-
-    def finish(
-        self,
-        outputs: Outputs,
-        inputs: _FinishInputs,
-        written: Mapping[str, WrittenFile],
-        read_output,
-    ) -> tuple[Outputs, list[SiteWarning]]:
-        finished, alt_problems, host_problems, used = Outputs(), [], [], {}
-        staging = self.staging
-        for dest in outputs:
-            if not dest.endswith(FINISHED):
-                finished.update(_one(outputs, dest))
-                continue
-            source = outputs.digest(dest)
-            found = self._pages.get(dest)
-            if not self.reusable(dest, source, inputs.stamp, written):
-                found = _finish_page(dest, outputs[dest], inputs)
-            used[dest] = found
-            if found.data is not None:
-                finished.add(dest, found.data, found.digest)
-            elif staging is not None and dest in staging:
-                finished.add_known(dest, found.digest, staging.read)
-            else:
-                finished.add_known(dest, found.digest, read_output)
-            alt_problems += found.alts
-        self._pages = used
-        # check_hosts goes through pages sorted by path and reports a URL once per content
-        # file that holds it, or once for all templates (those problems have no line).
-        seen: set[tuple] = set()
-        for dest in sorted(used):
-            for problem in used[dest].foreign:
-                key = (problem.path if problem.line is not None else "", problem.message)
-                if key not in seen:
-                    seen.add(key)
-                    host_problems.append(problem)
-        finished.update(_image_outputs(inputs.images))
-        return finished, alt_problems + host_problems
-
-
-def _image_outputs(images: ImageCatalog) -> Outputs:
-    """The converted copies: in memory when just made, else read from the image cache."""
-    outputs = Outputs()
-    for dest, digest in images.digests.items():
-        if dest in images.outputs:
-            outputs.add(dest, images.outputs[dest], digest)
-        else:
-            outputs.add_known(dest, digest, lambda dest: _read_cached(images.cached[dest]))
-    return outputs
-
-
-def _read_cached(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        raise StaleOutput(str(path)) from None
-
-
-def _finish_page(dest: str, data: bytes, inputs: _FinishInputs) -> _Finished:
-    config, images, svg, content, stamp = inputs
-    page, alts = responsive_pages({dest: data}, images, config, svg, content)
-    foreign = check_hosts(config, page, content)
-    result = page[dest]
-    if result == data:
-        result = data  # one copy in memory, not two
-    digest = digest_of(result)
-    return _Finished(digest_of(data), stamp, digest, result, tuple(alts), tuple(foreign))
-
-
-def _on_disk(written: Mapping[str, WrittenFile], dest: str, digest: str) -> bool:
-    found = written.get(dest)
-    return found is not None and found.digest == digest
-
-
-def _one(outputs: Outputs, dest: str) -> Outputs:
-    single = Outputs()
-    if outputs.in_memory(dest):
-        single.add(dest, outputs[dest], outputs.digest(dest))
-    else:
-        single.add_known(dest, outputs.digest(dest), lambda _dest: outputs[dest])
-    return single
-
-
-class _SvgFiles(Mapping[str, bytes]):
-    """The site's SVG outputs by URL, read only when a page shows one."""
-
-    def __init__(self, base_path: str, outputs: Outputs) -> None:
-        self._dests = {base_path + d: d for d in outputs if d.endswith(".svg")}
-        self._outputs = outputs
-
-    def __getitem__(self, url: str) -> bytes:
-        return self._outputs[self._dests[url]]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._dests)
-
-    def __len__(self) -> int:
-        return len(self._dests)
-
-
-class _SourceTree:
-    """The site's content and static files, read again only where something changed.
-
-    A full look (``refresh(None)``) takes a file it already knows without reading
-    it when its ``stat`` is what it was (see :class:`~generator.discover.KnownFiles`).
-    """
-
-    def __init__(self, site_dir: Path, theme_dir: Path) -> None:
-        self.site_dir = site_dir
-        self.theme_dir = theme_dir
-        self._files: dict[str, SourceFile] | None = None  # content files by src_path
-        self._order: list[SourceFile] | None = None
-        self.static: tuple[SourceFile, ...] = ()
-        self.template_stamps: tuple | None = None
-        self.looked_at_ns = 0  # when the last full look started
-        # The stat of every input as it was before this build read any of it (None when
-        # the build looks only at what it is told changed): see note_inputs.
-        self.input_stamps: dict[str, tuple[int, ...]] | None = None
-
-    def note_inputs(self, changed: list[Path] | None) -> None:
-        """Take the ``stat`` of every input before a full look reads anything.
-
-        These are what the next ``sitegen build`` compares with to know nothing
-        changed: taken after the build, they would hide a file replaced while it
-        ran (a sync tool that keeps an older modification time), since the file
-        then has the same ``stat`` next time though the build read the old bytes.
-        """
-        if changed is None or self._files is None:
-            self.input_stamps = input_stamps(self.site_dir, self.theme_dir)
-        else:
-            self.input_stamps = None
-
-    def as_site_sources(self) -> SiteSources:
-        posts = [
-            source for source in self.content() if source.src_path.startswith("content/posts/")
-        ]
-        pages = self.content()[len(posts) :]
-        return SiteSources(tuple(posts), tuple(pages), self.static)
-
-    def content(self) -> list[SourceFile]:
-        """Content files (posts, then pages) in the order a full walk finds them."""
-        if self._order is None:
-            assert self._files is not None
-            self._order = sorted(self._files.values(), key=_walk_order)
-        return self._order
-
-    def forget_data(self) -> None:
-        """Keep the files by digest only (see ``SourceFile``): parsed, their bytes are dead
-        weight, several hundred MB for a large site."""
-        if self._files is not None:
-            self._files = {src: source.without_data() for src, source in self._files.items()}
-            if self._order is not None:
-                self._order = [self._files[source.src_path] for source in self._order]
-        self.static = tuple(source.without_data() for source in self.static)
-
-    def known(self) -> KnownFiles | None:
-        if self._files is None:
-            return None
-        files = self._files | {source.src_path: source for source in self.static}
-        return KnownFiles(files, self.looked_at_ns - TIMESTAMP_SLACK_NS)
-
-    def restore(self, files: dict[str, SourceFile], static, template_stamps, looked_at_ns) -> None:
-        """Take what a saved engine knew; the next full look trusts unchanged ``stat``s."""
-        self._files, self._order = files, None
-        self.static, self.template_stamps, self.looked_at_ns = static, template_stamps, looked_at_ns
-
-    def refresh(self, changed: Iterable[Path] | None) -> bool:
-        """Read again what changed (everything when ``changed`` is None); True if templates may
-        have changed. A failure leaves the tree to be read whole next time."""
-        try:
-            return self._refresh(changed)
-        except BaseException:
-            self._files = None
-            raise
-
-    def _refresh(self, changed: Iterable[Path] | None) -> bool:
-        if changed is None or self._files is None:
-            return self._look_at_everything()
-        templates_changed = static_changed = False
-        for path in changed:
-            place = self._place(Path(path).absolute())
-            if place == "content":
-                self._reread_content(Path(path).absolute())
-            elif place == "content-root":
-                return self._look_at_everything()
-            static_changed |= place in ("static", "theme-static")
-            templates_changed |= place in ("templates", "theme")
-        if static_changed:
-            self.static = discover_static(self.site_dir, self.theme_dir)
-        return templates_changed
-
-    def _look_at_everything(self) -> bool:
-        started = time.time_ns()
-        sources = discover(self.site_dir, self.theme_dir, self.known())
-        stamps = template_stamps(self.site_dir, self.theme_dir)
-        self._files = {source.src_path: source for source in sources.posts + sources.pages}
-        self._order = None
-        self.static = sources.static
-        templates_changed = stamps != self.template_stamps
-        self.template_stamps, self.looked_at_ns = stamps, started
-        return templates_changed
-
-    def _place(self, path: Path) -> str:
-        """Which part of the site a changed path belongs to."""
-        if path.is_relative_to(self.theme_dir):
-            static = path.is_relative_to(self.theme_dir / "static")
-            return "theme-static" if static else "theme"
-        if not path.is_relative_to(self.site_dir):
-            return "elsewhere"
-        parts = path.relative_to(self.site_dir).parts
-        if not parts:
-            return "content-root"
-        if parts[0] == "content":
-            return "content" if len(parts) > 2 else "content-root"
-        if parts[0] == "static" or parts[:2] == ("templates", "static"):
-            return "static"
-        return "templates" if parts[0] == "templates" else "elsewhere"
-
-    def _reread_content(self, path: Path) -> None:
-        assert self._files is not None
-        src_path = path.relative_to(self.site_dir).as_posix()
-        before = len(self._files)
-        if self._files.pop(src_path, None) is None:  # a folder, or a file not seen before
-            inside = src_path + "/"
-            for known in [name for name in self._files if name.startswith(inside)]:
-                del self._files[known]
-        found = discover_content(self.site_dir, path)
-        for source in found:
-            self._files[source.src_path] = source
-        same_names = (
-            len(found) == 1 and found[0].src_path == src_path and len(self._files) == before
-        )
-        if same_names and self._order is not None:  # an edit: same files, no need to sort
-            self._order = [self._files[source.src_path] for source in self._order]
-        else:
-            self._order = None
-
-
-def _walk_order(source: SourceFile) -> tuple[int, tuple[str, ...]]:
-    """Posts before pages, each sorted by path parts, as :func:`discover` returns them."""
-    parts = tuple(source.src_path.split("/"))
-    return (0 if parts[1] == "posts" else 1, parts)

@@ -30,6 +30,7 @@ import pickle
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,17 +38,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.build import BuildOptions, BuildResult
+from generator.build_options import BuildOptions, BuildResult
 from generator.discover import TIMESTAMP_SLACK_NS, default_theme_dir, input_stamps
+from generator.engine.snapshot import SNAPSHOT_VERSION, BuildSummary, EngineSnapshot
 from generator.errors import SiteError, SiteWarning
 from generator.output_record import read_record, trusted_files
 from generator.outputs import Outputs
 from generator.write import CACHE_DIR, WriteReport
 
 if TYPE_CHECKING:
-    from generator.incremental import Engine
+    from generator.model import Site
 
-STATE_FORMAT = 4
+STATE_FORMAT = SNAPSHOT_VERSION
 # Libraries whose output ends up in pages: a new version of any makes the state stale.
 LIBRARIES = ("jinja2", "markdown", "markupsafe", "yaml", "frontmatter", "numpy", "PIL")
 LIBRARIES += ("pagefind_bin",)
@@ -66,25 +68,33 @@ class Summary:
     valid_until: datetime | None  # the next moment a date makes the site change
 
 
-def save(engine: Engine, valid_until: datetime | None, article_count: int, warnings) -> None:
-    """Keep what ``engine`` knows for the next run; a failure to save is not an error."""
+def save(
+    site_dir: Path,
+    output_dir: Path,
+    options: BuildOptions,
+    snapshot: EngineSnapshot,
+    summary: BuildSummary | None,
+) -> None:
+    """Keep an engine's snapshot (and the summary of its build) for the next run.
+
+    A failure to save is not an error: the next build starts from nothing.
+    """
     code = code_digest()
-    memory = {"format": STATE_FORMAT, "code": code, "memory": _memory(engine)}
-    _write(state_path(engine.site_dir, engine.output_dir, engine.options, ".pickle"), memory)
-    stamps = engine._sources.input_stamps
-    if stamps is None:
+    saved = {"format": STATE_FORMAT, "code": code, "snapshot": snapshot}
+    _write(state_path(site_dir, output_dir, options, ".pickle"), saved)
+    if summary is None:
         return  # the last build read only what it was told changed: no summary to trust
-    record = read_record(engine.output_dir)
-    summary = Summary(
+    record = read_record(output_dir)
+    kept = Summary(
         code,
-        stamps,
-        engine._sources.looked_at_ns,
+        summary.inputs,
+        summary.looked_at_ns,
         len(record.files),
-        article_count,
-        [_plain(warning) for warning in warnings],
-        valid_until,
+        summary.article_count,
+        [_plain(warning) for warning in summary.warnings],
+        summary.valid_until,
     )
-    _write(state_path(engine.site_dir, engine.output_dir, engine.options, ".summary"), summary)
+    _write(state_path(site_dir, output_dir, options, ".summary"), kept)
 
 
 def _plain(warning: SiteError) -> SiteWarning:
@@ -96,20 +106,25 @@ def _plain(warning: SiteError) -> SiteWarning:
     return plain
 
 
-def restore(engine: Engine) -> bool:
-    """Give ``engine`` what the last successful build saved; False if there is nothing usable."""
-    path = state_path(engine.site_dir, engine.output_dir, engine.options, ".pickle")
-    saved = _read(path)
+def load_snapshot(site_dir: Path, output_dir: Path, options: BuildOptions) -> EngineSnapshot | None:
+    """What the last successful build saved, if it is there and from this very code."""
+    saved = _read(state_path(site_dir, output_dir, options, ".pickle"))
     if not isinstance(saved, dict) or saved.get("format") != STATE_FORMAT:
-        return False
+        return None
     if saved.get("code") != code_digest():
-        return False
-    _take(engine, saved["memory"])
-    return True
+        return None
+    snapshot = saved.get("snapshot")
+    if not isinstance(snapshot, EngineSnapshot) or snapshot.version != SNAPSHOT_VERSION:
+        return None
+    return snapshot
 
 
-def unchanged_build(site_dir: Path, options: BuildOptions) -> BuildResult | None:
-    """The last build's result if nothing it read or wrote changed since, else None."""
+def unchanged_build(
+    site_dir: Path, options: BuildOptions, load_site: Callable[[], Site]
+) -> BuildResult | None:
+    """The last build's result if nothing it read or wrote changed since, else None.
+
+    ``load_site()`` makes the site's model, should a caller ask the result for it."""
     started = time.perf_counter()
     site_dir = site_dir.resolve()
     output_dir = (options.output_dir or site_dir / "build").resolve()
@@ -129,19 +144,13 @@ def unchanged_build(site_dir: Path, options: BuildOptions) -> BuildResult | None
     written = trusted_files(output_dir, record)
     if len(written) != summary.outputs:
         return None  # an output was changed or removed by hand
-    return _unchanged_result(site_dir, options, output_dir, summary, written, started)
+    return _unchanged_result(output_dir, summary, written, started, load_site)
 
 
-def _unchanged_result(site_dir, options, output_dir, summary, written, started) -> BuildResult:
+def _unchanged_result(output_dir, summary, written, started, load_site) -> BuildResult:
     outputs = Outputs()
     for dest, file in written.items():
         outputs.add_known(dest, file.digest, lambda d: (output_dir / d).read_bytes())
-
-    def load_site():
-        from generator.incremental import Engine
-
-        return Engine.resume(site_dir, options).render().site
-
     report = WriteReport(unchanged=len(written), files=written)
     seconds = time.perf_counter() - started
     return BuildResult(
@@ -217,61 +226,3 @@ def _write(path: Path, value) -> None:
         os.replace(temporary, path)
     except OSError:
         Path(temporary).unlink(missing_ok=True)
-
-
-def _memory(engine: Engine) -> dict:
-    sources = engine._sources
-    fingerprints = engine._fingerprints
-    finished = engine._finishing._pages
-    return {
-        "config": engine._config,
-        "files": {src: f.without_data() for src, f in (sources._files or {}).items()},
-        "static": tuple(f.without_data() for f in sources.static),
-        "template_stamps": sources.template_stamps,
-        "looked_at_ns": sources.looked_at_ns,
-        "parsed": engine._parsed,
-        "articles": engine._articles,
-        "related": engine._related,
-        "images": engine._images and (engine._images[0], engine._images[1].without_data()),
-        "jobs": [(key[0], *value) for key, value in engine._jobs.items()],
-        "rendered": {dest: page.without_data() for dest, page in engine._rendered.items()},
-        "finished": {dest: page.without_data() for dest, page in finished.items()},
-        "lint": engine._lint_memo,
-        "search": engine._search,
-        "epoch": engine._epoch,
-        "projections": fingerprints.projections() if fingerprints is not None else [],
-        "references": _fingerprint().known_references(),
-    }
-
-
-def _take(engine: Engine, memory: dict) -> None:
-    engine._config = memory["config"]
-    engine._sources.restore(
-        memory["files"], memory["static"], memory["template_stamps"], memory["looked_at_ns"]
-    )
-    engine._parsed = memory["parsed"]
-    engine._articles = memory["articles"]
-    engine._related = memory["related"]
-    engine._images = memory["images"]
-    engine._jobs = {
-        (config_digest, id(article), tuple(id(other) for other in related)): (
-            article,
-            related,
-            job,
-        )
-        for config_digest, article, related, job in memory["jobs"]
-    }
-    engine._rendered = memory["rendered"]
-    engine._finishing._pages = memory["finished"]
-    engine._lint_memo = memory["lint"]
-    engine._search = memory["search"]
-    engine._epoch = memory["epoch"]
-    engine._saved_projections = memory["projections"]
-    _fingerprint().add_references(memory["references"])
-
-
-def _fingerprint():
-    """The module, loaded only with the engine (it imports Jinja)."""
-    from generator import fingerprint
-
-    return fingerprint

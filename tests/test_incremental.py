@@ -341,7 +341,7 @@ class EditSequence(RuleBasedStateMachine):
         self.articles[name].body = body
         path = self._article_path(name)
         path = path / "index.md" if self.articles[name].folder else path
-        replacing = _ReplaceWhileRendering(path, self.articles[name].index())
+        replacing = _ReplaceWhileWriting(path, self.articles[name].index())
         try:
             self._resumed_build(replacing)
         except SiteError:
@@ -504,15 +504,15 @@ def _age(folder: Path, seconds: float = 3600) -> None:
         os.utime(path, (moment, moment), follow_symlinks=False)
 
 
-class _ReplaceWhileRendering(Progress):
-    """Replaces a source file once the build has read it, as a sync tool may:
+class _ReplaceWhileWriting(Progress):
+    """Replaces a source file once the build has read and checked it, as a sync tool may:
     new bytes, an older modification time (``cp -p``, ``rsync -a``, ``tar``)."""
 
     def __init__(self, path: Path, text: str) -> None:
         self.path, self.text, self.done = path, text, False
 
     def start(self, stage: str, total: int | None, unit: str) -> None:
-        if stage == "Rendering" and not self.done:
+        if stage == "Writing" and not self.done:
             self.done = True
             old = self.path.stat()
             replacement = self.path.with_name(".replacement.tmp")

@@ -194,15 +194,15 @@ def test_a_template_changed_between_runs_renders_again(site):
     assert _tree(site.parent / "out") == _clean_tree(site, options)
 
 
-class _ReplaceWhileRendering(Progress):
-    """Replaces a source file once the build has read it, as a sync tool may:
+class _ReplaceWhileWriting(Progress):
+    """Replaces a source file once the build has read and checked it, as a sync tool may:
     new bytes, an older modification time (``cp -p``, ``rsync -a``, ``tar``)."""
 
     def __init__(self, path: Path, text: str) -> None:
         self.path, self.text, self.done = path, text, False
 
     def start(self, stage: str, total: int | None, unit: str) -> None:
-        if stage == "Rendering" and not self.done:
+        if stage == "Writing" and not self.done:
             self.done = True
             old = self.path.stat()
             replacement = self.path.with_name(".replacement.tmp")
@@ -216,7 +216,7 @@ def test_a_source_replaced_during_a_build_with_an_older_time_is_seen_next(site):
     build_site(site, options)
     _age(site)  # every change time moves: the next build looks at every file again
     section = site / SECTION
-    replacing = _ReplaceWhileRendering(section, section.read_text().replace("devices", "TOOLS"))
+    replacing = _ReplaceWhileWriting(section, section.read_text().replace("devices", "TOOLS"))
     build_site(site, options, progress=replacing)
     assert replacing.done
     result = build_site(site, options)
