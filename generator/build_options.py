@@ -24,6 +24,9 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     now: datetime | None = None  # default: the current time
+    # Where the engine keeps converted images, compiled templates and staged pages
+    # (default: <site>/.sitegen-cache); `sitegen check` points it outside the site.
+    cache_dir: Path | None = None
 
 
 @dataclass

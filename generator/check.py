@@ -3,8 +3,8 @@
 A build stops at the first file it cannot read or parse; ``check`` reports
 every problem in one run (see :mod:`generator.check_all`), then (when the site
 can be assembled) renders it in memory and runs the lints of
-:mod:`generator.lint`, exactly as a build does. Nothing is written into the site: the rendering runs
-on a scratch copy of its inputs in a temporary folder (:mod:`generator.scratch`).
+:mod:`generator.lint`, exactly as a build does. Nothing is written into the site: the
+engine's caches go to a temporary folder (:mod:`generator.scratch`).
 
 The JSON report (``--format json``) has this shape::
 
@@ -28,7 +28,7 @@ the templates make).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.build import BuildOptions, render_site
@@ -39,7 +39,7 @@ from generator.lint import CheckFailed, summary
 from generator.parse import ParsedFile
 from generator.readability import formula_for
 from generator.reading_level import ArticleGrade, article_grades
-from generator.scratch import scratch_copy
+from generator.scratch import scratch_cache
 
 JSON_VERSION = 1
 
@@ -83,9 +83,9 @@ def _findings(site_dir: Path, options: BuildOptions, parsed: list[ParsedFile]) -
     if problems.errors:
         return problems.all()
     try:
-        # Rendering keeps caches beside the site it renders: a scratch copy takes them.
-        with scratch_copy(site_dir) as copy:
-            _, _, found = render_site(copy, options)
+        # Rendering keeps caches (images, templates): a scratch cache folder takes them.
+        with scratch_cache(site_dir) as cache:
+            _, _, found = render_site(site_dir, replace(options, cache_dir=cache))
     except CheckFailed as failed:
         return list(failed.findings)
     except SiteError as error:  # the site cannot be rendered (a template, an image)

@@ -125,6 +125,7 @@ class Engine:
         self.progress = progress or Progress()
         self.options = options or BuildOptions()
         self.output_dir = (self.options.output_dir or self.site_dir / "build").resolve()
+        self.cache_dir = self.options.cache_dir or self.site_dir / CACHE_DIR
         self.theme_dir = default_theme_dir()
         check_output_folder(self.site_dir, self.output_dir, self.theme_dir)
         self.clean = clean
@@ -230,7 +231,7 @@ class Engine:
         started = time.perf_counter()
         self._last_good = None
         self._may_stage = True
-        remove_abandoned_staging(self.site_dir / CACHE_DIR)
+        remove_abandoned_staging(self.cache_dir)
         try:
             rendered = self.render(changed)
             try:
@@ -439,7 +440,7 @@ class Engine:
         found = image_sources(config, site, sources.posts + sources.static)
         key = tuple((image.src_path, image.url, image.dest_path, image.digest) for image in found)
         if self._images is None or self._images[0] != key:
-            self._images = (key, convert_images(found, self.site_dir / CACHE_DIR))
+            self._images = (key, convert_images(found, self.cache_dir))
         return self._images[1]
 
     def _copied(self, config: Config, site: Site) -> tuple[Outputs, dict[str, str]]:
@@ -499,7 +500,7 @@ class Engine:
                 self.theme_dir,
                 images,
                 environment_class=RecordingEnvironment,
-                cache_dir=self.site_dir / CACHE_DIR,
+                cache_dir=self.cache_dir,
             )
             assert isinstance(env, RecordingEnvironment)
             env.auto_reload = False  # the engine clears the cache itself when templates change
@@ -589,7 +590,7 @@ class Engine:
     def _set_aside(self, pages: int) -> None:
         """Finished pages go to a staging folder when there are many (see ``STAGE_PAGES``)."""
         if self._staging is None and self._may_stage and pages >= STAGE_PAGES:
-            self._staging = Staging(self.site_dir / CACHE_DIR, self._read_output)
+            self._staging = Staging(self.cache_dir, self._read_output)
         self._finishing.staging = self._staging
 
     # -- write ----------------------------------------------------------------------------
@@ -597,7 +598,7 @@ class Engine:
     def _known_written(self) -> dict[str, WrittenFile]:
         """What the output folder holds from the last build, as far as this engine knows."""
         if self._written is None:
-            cache = self.site_dir / CACHE_DIR
+            cache = self.cache_dir
             self._written = {} if self.clean else written_files(self.output_dir, cache)
         return self._written
 
@@ -620,7 +621,7 @@ class Engine:
             report = write_outputs(
                 self.output_dir,
                 outputs,
-                self.site_dir / CACHE_DIR,
+                self.cache_dir,
                 unchanged,
                 compare=not self.clean,
                 digest=outputs.digest,
