@@ -438,7 +438,10 @@ class Engine:
     def _convert_images(self, config: Config, site: Site, sources: SiteSources) -> ImageCatalog:
         """The image catalog, made again only when an image or where it is shown changed."""
         found = image_sources(config, site, sources.posts + sources.static)
-        key = tuple((image.src_path, image.url, image.dest_path, image.digest) for image in found)
+        key = tuple(
+            (image.src_path, image.url, image.dest_path, image.digest, image.max_pixels)
+            for image in found
+        )
         if self._images is None or self._images[0] != key:
             self._images = (key, convert_images(found, self.cache_dir))
         return self._images[1]

@@ -61,3 +61,21 @@ def test_the_limit_is_set_in_site_toml(tmp_path, capsys, limit, code):
     assert main(["build", str(site)]) == code
     text = "".join(capsys.readouterr())
     assert ("the image has 6,000,000 pixels, over the limit of 5,000,000" in text) == (code == 1)
+
+
+def test_a_lower_limit_is_seen_by_an_engine_that_converted_the_image_before(tmp_path):
+    # The dev server keeps one engine: a limit lowered in site.toml must judge the
+    # images it already converted, as a clean build would.
+    from generator.build_options import BuildOptions
+    from generator.errors import SiteError
+    from generator.incremental import Engine
+
+    site = Path(shutil.copytree(SITES / "basic", tmp_path / "site"))
+    (site / "static").mkdir()
+    (site / "static/wide.png").write_bytes(bomb_png(300, 200))
+    engine = Engine(site, BuildOptions(output_dir=tmp_path / "out"))
+    engine.build()
+    config = site / "site.toml"
+    config.write_text("image_max_pixels = 50000\n" + config.read_text())
+    with pytest.raises(SiteError, match="60,000 pixels, over the limit of 50,000"):
+        engine.build([config])
