@@ -33,7 +33,7 @@ def reviews(config: Config, parsed: list[ParsedFile], visibility: Visibility) ->
                 "a medical article needs " + " and ".join(f"'{name}'" for name in missing),
                 line=item.line_of("reviewed_by") or item.line_of("title"),
                 column=1,
-                hint="add reviewed_by: <a key under [reviewers]> and last_reviewed: 2024-05-01",
+                hint=_review_hint(config, missing, today),
             )
         reviewed = _day(meta["last_reviewed"])
         if reviewed and add_months(reviewed, settings.review_interval) < today:
@@ -46,6 +46,23 @@ def reviews(config: Config, parsed: list[ParsedFile], visibility: Visibility) ->
                 column=1,
                 hint="have the reviewer check the article again, then update last_reviewed",
             )
+
+
+def _review_hint(config: Config, missing: list[str], today: date) -> str:
+    """The front-matter lines to add, valid YAML when pasted, with a real reviewer's key."""
+    reviewer = next(iter(sorted(config.reviewers)), None)
+    lines = {
+        "reviewed_by": f"reviewed_by: {reviewer}" if reviewer else None,
+        "last_reviewed": f"last_reviewed: {today.isoformat()}",
+    }
+    shown = [lines[name] for name in missing if lines[name]]
+    advice = "" if reviewer else " and a reviewer under [reviewers] in site.toml"
+    if not shown:
+        return "add a reviewer under [reviewers] in site.toml and name its key as reviewed_by"
+    return (
+        f"once the article is reviewed, add these lines to the front matter{advice} "
+        "(the key of the reviewer, the day of the review):\n" + "\n".join(shown)
+    )
 
 
 def valid_until(
