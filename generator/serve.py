@@ -109,6 +109,15 @@ def serve(site_dir: Path, options: ServeOptions | None = None) -> None:
     """Build and serve ``site_dir`` until interrupted; rebuild and reload on every change."""
     options = options or ServeOptions()
     preview = Preview(site_dir, options.drafts, options.output_dir)
+    loop = IOLoop.current()
+    stop, watching = threading.Event(), threading.Event()
+    watcher = threading.Thread(
+        target=_watch, args=(preview, loop, stop, watching), name="sitegen-watch", daemon=True
+    )
+    watcher.start()
+    # The first build reads the files only once they are watched: a save made while
+    # the server starts is then either in the first build or starts the next one.
+    watching.wait(timeout=10)
     print(preview.rebuild(), flush=True)
     # The first build's records last as long as the server: kept out of the cyclic
     # garbage collector's full collections, which would walk all of them in the
@@ -116,16 +125,10 @@ def serve(site_dir: Path, options: ServeOptions | None = None) -> None:
     gc.collect()
     gc.freeze()
     base_path = _base_path(preview.site_dir)
-    loop = IOLoop.current()
     app = make_app(preview, base_path, options.host)
     app.listen(options.port, address=options.host)
     url = f"http://{options.host}:{options.port}{base_path}"
     print(f"Serving {preview.site_dir} at {url} (Ctrl-C to stop)", flush=True)
-    stop = threading.Event()
-    watcher = threading.Thread(
-        target=_watch, args=(preview, loop, stop), name="sitegen-watch", daemon=True
-    )
-    watcher.start()
     if options.open_browser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     try:
@@ -239,13 +242,27 @@ def error_page(error: SiteError, frame: str = "") -> str:
     )
 
 
-def _watch(preview: Preview, loop: IOLoop, stop: threading.Event) -> None:
-    """Rebuild on every batch of file changes and tell the browsers to reload."""
+def _watch(
+    preview: Preview, loop: IOLoop, stop: threading.Event, watching: threading.Event
+) -> None:
+    """Rebuild on every batch of file changes and tell the browsers to reload.
+
+    ``watching`` is set at the first answer of the watcher (a change, or a quiet
+    moment): by then every folder is watched."""
     paths = [preview.site_dir / name for name in WATCHED if (preview.site_dir / name).exists()]
     changes_of_sources = watchfiles.watch(
-        *paths, watch_filter=SourceChanges(), stop_event=stop, step=10, raise_interrupt=False
+        *paths,
+        watch_filter=SourceChanges(),
+        stop_event=stop,
+        step=10,
+        rust_timeout=50,
+        yield_on_timeout=True,
+        raise_interrupt=False,
     )
     for changes in changes_of_sources:
+        watching.set()
+        if not changes:
+            continue
         changed = sorted({Path(path) for _, path in changes})
         # An edited article's own page first, so that the writer sees it at once; the
         # rebuild then decides everything else and reloads again if it wrote more.
