@@ -4,7 +4,7 @@
 
 Everything is read, validated and rendered before the first byte is written,
 so a build that fails leaves the previous output exactly as it was. The stages
-run inside :class:`~generator.incremental.Engine`, which ``sitegen serve``
+run inside :class:`~generator.engine.pipeline.Engine`, which ``sitegen serve``
 keeps between builds to redo only what a change touches, and which
 ``sitegen build`` saves in the site's cache folder for the next run
 (:mod:`generator.state`). When nothing the build reads has changed since that
@@ -26,8 +26,8 @@ from generator.build_options import BuildOptions, BuildResult
 
 if TYPE_CHECKING:
     from generator.discover import SiteSources
+    from generator.engine.pipeline import Engine
     from generator.errors import SiteWarning
-    from generator.incremental import Engine
     from generator.model import Site
     from generator.parse import ParsedFile
     from generator.progress import Progress
@@ -93,7 +93,7 @@ def resume_engine(
 ) -> Engine:
     """An engine that goes on from what the last successful build saved (if anything)."""
     from generator import state
-    from generator.incremental import Engine
+    from generator.engine.pipeline import Engine
 
     engine = Engine(site_dir, options, clean=clean, progress=progress)
     if not clean:
@@ -112,7 +112,7 @@ def render_site(
     site_dir: Path, options: BuildOptions
 ) -> tuple[Mapping[str, bytes], Site, list[SiteWarning]]:
     """Every output file's bytes, by destination path; nothing is written."""
-    from generator.incremental import Engine
+    from generator.engine.pipeline import Engine
 
     rendered = Engine(site_dir, options).render()
     return rendered.outputs, rendered.site, rendered.warnings

@@ -19,8 +19,8 @@ import pytest
 
 from generator import state
 from generator.build import BuildOptions, build_site
+from generator.engine.pipeline import Engine
 from generator.errors import SiteError
-from generator.incremental import Engine
 from generator.output_record import RECORD_NAME
 from generator.progress import Progress
 from tests.conftest import FIXED_NOW, copy_sample_site
