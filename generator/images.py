@@ -323,7 +323,7 @@ def responsive_pages(
     vector: dict[str, bytes],
     sources: tuple[SourceFile, ...] = (),
 ) -> tuple[dict[str, bytes], list[SiteWarning]]:
-    """Rewrite the ``<img>`` of every HTML page; return the pages and the images without alt.
+    """Rewrite the ``<img>`` of every page (HTML); return the pages and the images without alt.
 
     ``vector`` holds SVG files by site URL; ``sources`` (the content files) only serve
     to name the file an ``<img>`` without ``alt`` comes from (rule ``alt-text``).
@@ -337,14 +337,11 @@ def responsive_pages(
     """
     rewritten, problems = {}, []
     for dest_path, data in pages.items():
-        if dest_path.endswith(".html"):
-            html = data.decode("utf-8")  # raises for a page that is not UTF-8
-            if _IMG.search(data):  # most pages of a large site show no image: nothing to do
-                page_url = config.base_path + dest_path.removesuffix("index.html")
-                found = _rewrite(
-                    html, dest_path, page_url, catalog, config, vector, sources, problems
-                )
-                data = found.encode("utf-8")
+        html = data.decode("utf-8")  # raises for a page that is not UTF-8
+        if _IMG.search(data):  # most pages of a large site show no image: nothing to do
+            page_url = config.base_path + dest_path.removesuffix("index.html")
+            found = _rewrite(html, dest_path, page_url, catalog, config, vector, sources, problems)
+            data = found.encode("utf-8")
         rewritten[dest_path] = data
     return rewritten, problems
 
