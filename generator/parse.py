@@ -20,12 +20,12 @@ from markdown import Markdown
 from markdown.extensions.footnotes import FootnoteExtension
 from markupsafe import Markup
 
+from generator.alt_text import AltTextExtension
 from generator.comments.text import render_comment
 from generator.components import ComponentError, ComponentsExtension
 from generator.discover import SourceFile
 from generator.duplicate_keys import find_duplicate_key
 from generator.errors import ContentError, SiteErrors, SiteWarning
-from generator.images import AltTextExtension
 from generator.model import Question, TocEntry
 from generator.related import term_counts
 from generator.schema import FIELDS_BY_KIND, Field, FieldValueError, coerce, is_faq_title

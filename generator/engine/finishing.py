@@ -2,7 +2,7 @@
 
 Main's finishing pass rewrites ``<img>`` tags for the responsive copies of
 images and reports pages that load from hosts not allowed
-(:mod:`generator.images`, :mod:`generator.privacy`). :class:`Finishing` does it
+(:mod:`generator.image_markup`, :mod:`generator.privacy`). :class:`Finishing` does it
 one page at a time (in the worker that rendered the page, see
 :func:`finish_page`) and keeps each result by the digest of the page as
 rendered and of what the pass read besides it (:class:`FinishInputs`).
@@ -19,7 +19,8 @@ from generator.config import Config
 from generator.discover import SourceFile, digest_of
 from generator.errors import SiteWarning
 from generator.fingerprint import digest_of_values
-from generator.images import ImageCatalog, responsive_pages
+from generator.image_markup import responsive_pages
+from generator.images import ImageCatalog
 from generator.output_kinds import OutputKind
 from generator.outputs import Outputs, StaleOutput
 from generator.privacy import check_hosts
