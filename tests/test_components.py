@@ -18,7 +18,8 @@ import pytest
 from generator.discover import SourceFile, digest_of
 from generator.errors import ContentError
 from generator.lint import CheckFailed
-from generator.parse import parse_source, render_markdown
+from generator.markdown_text import render_markdown
+from generator.parse import parse_source
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.conftest import REPO, SITES, build
 from tests.htmltools import Page

@@ -14,7 +14,7 @@ import pytest
 
 from generator.components.video import markdown_block, video_address
 from generator.lint import CheckFailed
-from generator.parse import render_markdown
+from generator.markdown_text import render_markdown
 from generator.render import iso_date
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.conftest import REPO, SITES, build
