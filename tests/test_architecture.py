@@ -15,7 +15,6 @@ MAX_LINES = 400
 # Modules still over MAX_LINES; each is to be split, and this list only shrinks.
 STILL_LONG = {
     "generator.incremental",  # the engine: being taken apart into generator.engine
-    "generator.assemble",
 }
 # Cycles still there, each to be broken; this list only shrinks. The publish targets
 # import their base module, which picks a target class inside a function.
