@@ -80,7 +80,7 @@ def build_site(
         result = engine.build()
         saved = engine.saved_state()
         if saved is not None:
-            state.save(site_dir, engine.output_dir, options, *saved)
+            state.save(site_dir, engine.output_dir, options, *saved, result.outputs.kinds())
     finally:
         gc.unfreeze()
     return result

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.assemble import ArticleFiles, build_article
+from generator.article_model import ArticleFiles, build_article
 from generator.config import Config
 from generator.discover import SourceFile, discover_content
 from generator.engine.finishing import FinishInputs, SvgFiles, finish_page

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from generator import search
 from generator.engine.finishing import on_disk
 from generator.errors import SiteWarning
+from generator.output_kinds import OutputKind
 from generator.outputs import Outputs
 from generator.search import SearchIndex
 from generator.write import WrittenFile
@@ -34,15 +35,15 @@ class Indexing:
         """The index files of the pages in ``outputs``, and what indexing them warns of."""
         made = self._unwritten
         self.index.forget(lambda dest, d: not (on_disk(written, dest, d) or dest in made))
-        pages = {dest: outputs.digest(dest) for dest in outputs if dest.endswith(".html")}
+        pages = {dest: outputs.digest(dest) for dest in outputs.of_kind(OutputKind.PAGE)}
         update = self.index.update(pages, outputs.__getitem__)
         made.update(update.written)
         files = Outputs()
         for dest, digest in update.files.items():
             if dest in made:
-                files.add(dest, made[dest], digest)
+                files.add(dest, made[dest], digest, kind=OutputKind.SEARCH)
             else:
-                files.add_known(dest, digest, read_output)
+                files.add_known(dest, digest, read_output, kind=OutputKind.SEARCH)
         return files, update.warnings
 
     def all_written(self) -> None:

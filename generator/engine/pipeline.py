@@ -52,6 +52,7 @@ from generator.fingerprint import RecordingEnvironment
 from generator.lint import valid_until, validate
 from generator.model import Site
 from generator.output_folder import check_output_folder
+from generator.output_kinds import OutputKind
 from generator.outputs import Outputs, StaleOutput
 from generator.parse import ParsedFile
 from generator.plan import plan_site
@@ -253,7 +254,7 @@ class Engine:
     ) -> RenderedSite:
         """The search index added, and the same checks as ``sitegen check``: raises
         :class:`~generator.lint.CheckFailed` on errors, before any write."""
-        pages = sum(1 for dest in outputs if dest.endswith(".html"))
+        pages = len(outputs.of_kind(OutputKind.PAGE))
         written, read_output = self.output.known_written(), self.output.read_output
         index_them = self._memos.search.update
         index, search_warnings = self._stage(

@@ -27,6 +27,7 @@ from generator.engine.finishing import (
 from generator.engine.output_writer import OutputWriter
 from generator.fingerprint import Fingerprinter, Reads, RecordingEnvironment
 from generator.lint import LintMemo, PageScan, scan_page
+from generator.output_kinds import OutputKind
 from generator.outputs import Outputs, StaleOutput
 from generator.parallel import imap_forked
 from generator.plan import RenderJob
@@ -88,10 +89,10 @@ class PageMaker:
         ``tags`` is the running process's own memo of the tags that scans meet.
         """
         reads, fingerprint, digest, data = self.render(job)
-        if not job.dest_path.endswith(FINISHED):
+        if job.kind not in FINISHED:
             return MadePage(reads, fingerprint, digest, data, None, None)
-        finished = finish_page(job.dest_path, data, self.finishing)
-        scan = scan_page(finished.data, tags) if job.dest_path.endswith(".html") else None
+        finished = finish_page(job.dest_path, data, self.finishing, job.kind)
+        scan = scan_page(finished.data, tags) if job.kind is OutputKind.PAGE else None
         kept = data if finished.alts or finished.foreign else None
         return MadePage(reads, fingerprint, digest, kept, finished, scan)
 
@@ -149,11 +150,11 @@ class RenderPass:
         for job in jobs:
             page = kept[job.dest_path]
             if page.data is not None:
-                outputs.add(job.dest_path, page.data, page.digest)
-            elif job.dest_path.endswith(FINISHED):
-                outputs.add_known(job.dest_path, page.digest, _never_read)
+                outputs.add(job.dest_path, page.data, page.digest, kind=job.kind)
+            elif job.kind in FINISHED:
+                outputs.add_known(job.dest_path, page.digest, _never_read, kind=job.kind)
             else:
-                outputs.add_known(job.dest_path, page.digest, output.read_output)
+                outputs.add_known(job.dest_path, page.digest, output.read_output, kind=job.kind)
         self.pages = {job.dest_path: kept[job.dest_path] for job in jobs}
         return outputs, len(fresh)
 
@@ -180,7 +181,7 @@ class RenderPass:
                 and (
                     before.data is not None
                     or self.finishing.reusable(dest, before.digest, finish_stamp, written)
-                    or (not dest.endswith(FINISHED) and on_disk(written, dest, before.digest))
+                    or (job.kind not in FINISHED and on_disk(written, dest, before.digest))
                 )
             ):
                 kept[dest] = before.again(job, stamp)

@@ -16,13 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.assemble import Visibility, article_files, build_article, link_site
+from generator.article_model import article_files, build_article
+from generator.assemble import Visibility, link_site
 from generator.assets import static_sources
 from generator.config import CONFIG_NAME, Config, load_config
 from generator.discover import SiteSources, SourceFile, digest_of
 from generator.engine.sources import SourceTree
 from generator.images import ImageCatalog, convert_images, image_sources
 from generator.model import Article, Site
+from generator.output_kinds import copied_kind
 from generator.outputs import Outputs
 from generator.parallel import parse_many
 from generator.parse import ParsedFile
@@ -183,5 +185,10 @@ def copied_outputs(
     }
     outputs = Outputs()
     for dest, source in copied.items():
-        outputs.add_known(dest, source.digest, lambda _dest, source=source: source.data)
+        outputs.add_known(
+            dest,
+            source.digest,
+            lambda _dest, source=source: source.data,
+            kind=copied_kind(dest),
+        )
     return outputs, asset_urls
