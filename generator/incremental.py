@@ -660,10 +660,15 @@ class _Page:
     data: bytes | None
 
     def again(self, job: RenderJob, stamp: bytes) -> _Page:
-        """The same page, planned again (``dataclasses.replace`` costs more, page by page)."""
+        """The same page, planned again (``dataclasses.replace`` costs more, page by page);
+        itself when nothing changed, so that a saved state knows it (engine.records)."""
+        if job is self.job and stamp == self.stamp:
+            return self
         return _Page(job, stamp, self.reads, self.fingerprint, self.digest, self.data)
 
     def without_data(self) -> _Page:
+        if self.data is None:
+            return self
         return _Page(self.job, self.stamp, self.reads, self.fingerprint, self.digest, None)
 
 
