@@ -113,15 +113,21 @@ class RecordStore:
         self._segments = dict(header["segments"])
         return value
 
-    def _read_segment(self, name: str, expected: Segment) -> bytes:
-        path = self.folder / name
+    def _read_segment(self, name: str, expected: Segment, resolve) -> list:
+        """The records of a segment, read as a stream (a large site's segment is hundreds
+        of MB: never in memory whole), checked against its size and digest."""
         try:
-            data = path.read_bytes()
-        except OSError as error:
+            with (self.folder / name).open("rb", buffering=1 << 20) as raw:
+                stream = _HashingReader(raw)
+                records = _Unpickler(stream, resolve).load()
+                stream.read_to_end()
+        except (OSError, pickle.UnpicklingError, EOFError) as error:
             raise UnreadableState(f"segment {name}: {error}") from None
-        if len(data) != expected.size or _digest(data) != expected.digest:
+        if stream.size != expected.size or stream.hexdigest() != expected.digest:
             raise UnreadableState(f"segment {name} is damaged")
-        return data
+        if not isinstance(records, list):
+            raise UnreadableState(f"segment {name} holds no records")
+        return records
 
     def _remember(self, value: Any, where: tuple[str, int]) -> None:
         self._known[id(value)] = (value, where)
@@ -249,8 +255,7 @@ class _Reader:
             expected = self.segments.get(segment)
             if not isinstance(expected, Segment):
                 raise UnreadableState(f"segment {segment} is not listed")
-            data = self.store._read_segment(segment, expected)
-            records = _Unpickler(io.BytesIO(data), self._resolve).load()
+            records = self.store._read_segment(segment, expected, self._resolve)
             self._loaded[segment] = records
         try:
             record = records[position]
@@ -271,6 +276,39 @@ class _Unpickler(pickle.Unpickler):
         if module == __name__ and name == "_record":
             return self._resolve
         return super().find_class(module, name)
+
+
+class _HashingReader:
+    """A file's reading methods, as the unpickler calls them, taking the digest and size
+    of all that went through them."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.size = 0
+        self._hash = hashlib.blake2b(digest_size=16)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._took(self.raw.read(size))
+
+    def readline(self) -> bytes:
+        return self._took(self.raw.readline())
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        self._took(memoryview(buffer)[:count])
+        return count
+
+    def read_to_end(self) -> None:
+        while self.read(1 << 20):
+            pass
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+    def _took(self, data):
+        self._hash.update(data)
+        self.size += len(data)
+        return data
 
 
 class _HashingWriter:
