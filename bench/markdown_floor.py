@@ -4,7 +4,7 @@ A cold build has to convert every article's Markdown to HTML, so it can be no
 faster than that conversion spread over the cores. This script does only that:
 it reads each ``.md`` file under the folder it is given, cuts off the front
 matter, and converts the rest with Python-Markdown configured as sitegen
-configures it (``generator.parse._markdown_instance``: same extensions, same
+configures it (``generator.markdown_text._markdown_instance``: same extensions, same
 ``toc`` settings, sitegen's ``slugify``), one Markdown instance per worker
 process, ``reset()`` between files, in ``os.cpu_count()`` processes. The
 runner measures it as the ``markdown-floor`` row of the cold scenario::
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from markdown import Markdown
 
-from generator.parse import new_converter
+from generator.markdown_text import new_converter
 
 BATCH = 32  # files per task, as sitegen's parse_many sends them
 

@@ -81,7 +81,8 @@ def build_site(
         result = engine.build()
         saved = engine.saved_state()
         if saved is not None:
-            state.save(site_dir, engine.output_dir, options, *saved, store=store)
+            kinds = result.outputs.kinds()
+            state.save(site_dir, engine.output_dir, options, *saved, kinds, store=store)
     finally:
         gc.unfreeze()
     return result

@@ -6,15 +6,18 @@ two types, and it imports none of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.output_kinds import OutputKind
+
 if TYPE_CHECKING:
     from generator.errors import SiteWarning
     from generator.model import Site
+    from generator.outputs import Outputs
     from generator.write import WriteReport
 
 
@@ -34,7 +37,7 @@ class BuildResult:
     """What a build did. ``site`` is the model built; a build that found nothing changed
     makes it only when asked (``load_site``)."""
 
-    outputs: Mapping[str, bytes]
+    outputs: Outputs
     report: WriteReport
     output_dir: Path
     seconds: float
@@ -53,4 +56,4 @@ class BuildResult:
 
     @property
     def page_count(self) -> int:
-        return sum(1 for dest in self.outputs if dest.endswith(".html"))
+        return len(self.outputs.of_kind(OutputKind.PAGE))

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.assemble import Visibility, article_files, build_article, link_site, person_error
+from generator.article_model import article_files, build_article, person_error
+from generator.assemble import Visibility, link_site
 from generator.config import Config
 from generator.discover import IGNORED_NAMES, SiteSources, discover, discover_content
 from generator.errors import SiteError, SiteWarning, each_error

@@ -65,7 +65,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    _add_build_parser(commands)
+    _add_serve_parser(commands)
+    _add_writing_parsers(commands)
+    _add_check_parser(commands)
+    add_comments_parser(commands)
+    add_publish_parser(commands)
+    return parser
 
+
+def _add_build_parser(commands: argparse._SubParsersAction) -> None:
     build = commands.add_parser("build", help="build the site into an output folder")
     build.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
     build.add_argument("--output", "-o", type=Path, help="output folder (default: SITE/build)")
@@ -76,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(command=_build)
 
+
+def _add_serve_parser(commands: argparse._SubParsersAction) -> None:
     serve = commands.add_parser("serve", help="preview the site, rebuilding as files change")
     serve.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
     serve.add_argument(
@@ -89,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(command=_serve)
 
+
+def _add_writing_parsers(commands: argparse._SubParsersAction) -> None:
+    """The commands that write content: ``new-site``, ``new`` and ``import``."""
     new_site = commands.add_parser("new-site", help="create a new site folder that builds at once")
     new_site.add_argument("directory", type=Path, help="the folder to create (new or empty)")
     new_site.set_defaults(command=_new_site)
@@ -110,15 +124,14 @@ def _parser() -> argparse.ArgumentParser:
     _add_file_options(imports)
     imports.set_defaults(command=_import)
 
+
+def _add_check_parser(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser("check", help="report every problem of the site; write nothing")
     check.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
     check.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
     check.set_defaults(command=_check)
-    add_comments_parser(commands)
-    add_publish_parser(commands)
-    return parser
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -77,6 +77,7 @@ from generator.images import ImageCatalog, convert_images, image_sources
 from generator.lint import LintMemo, scan_page, valid_until, validate
 from generator.model import Article, Site
 from generator.output_folder import check_output_folder
+from generator.output_kinds import OutputKind, copied_kind
 from generator.outputs import Outputs, StaleOutput
 from generator.parallel import imap_forked, parse_many
 from generator.parse import ParsedFile
@@ -332,7 +333,7 @@ class Engine:
         outputs, page_problems = self._finishing.finish(
             outputs, finishing, self._known_written(), self._read_output
         )
-        pages = sum(1 for dest in outputs if dest.endswith(".html"))
+        pages = len(outputs.of_kind(OutputKind.PAGE))
         index, search_warnings = self._stage("Indexing", "pages", self._index, outputs, total=pages)
         outputs.update(index)  # before the checks, so that the link checker knows the index
         # The same checks as `sitegen check`: raises CheckFailed on errors, before any write.
@@ -362,15 +363,15 @@ class Engine:
         """
         written, made = self._known_written(), self._unwritten_index
         self._search.forget(lambda dest, d: not (_on_disk(written, dest, d) or dest in made))
-        pages = {dest: outputs.digest(dest) for dest in outputs if dest.endswith(".html")}
+        pages = {dest: outputs.digest(dest) for dest in outputs.of_kind(OutputKind.PAGE)}
         update = self._search.update(pages, outputs.__getitem__)
         made.update(update.written)
         index = Outputs()
         for dest, digest in update.files.items():
             if dest in made:
-                index.add(dest, made[dest], digest)
+                index.add(dest, made[dest], digest, kind=OutputKind.SEARCH)
             else:
-                index.add_known(dest, digest, self._read_output)
+                index.add_known(dest, digest, self._read_output, kind=OutputKind.SEARCH)
         return index, update.warnings
 
     def _stage(self, name: str, unit: str, work, *args, total: int | None = None):
@@ -457,7 +458,12 @@ class Engine:
         }
         outputs = Outputs()
         for dest, source in copied.items():
-            outputs.add_known(dest, source.digest, lambda _dest, source=source: source.data)
+            outputs.add_known(
+                dest,
+                source.digest,
+                lambda _dest, source=source: source.data,
+                kind=copied_kind(dest),
+            )
         return outputs, asset_urls
 
     # -- plan and render --------------------------------------------------------------------
@@ -556,7 +562,7 @@ class Engine:
                 and (
                     before.data is not None
                     or (self._finishing.reusable(dest, before.digest, finishing.stamp, written))
-                    or (not dest.endswith(FINISHED) and _on_disk(written, dest, before.digest))
+                    or (job.kind not in FINISHED and _on_disk(written, dest, before.digest))
                 )
             ):
                 kept[dest] = before.again(job, stamp)
@@ -582,11 +588,11 @@ class Engine:
         for job in jobs:
             page = kept[job.dest_path]
             if page.data is not None:
-                outputs.add(job.dest_path, page.data, page.digest)
-            elif job.dest_path.endswith(FINISHED):
-                outputs.add_known(job.dest_path, page.digest, _never_read)
+                outputs.add(job.dest_path, page.data, page.digest, kind=job.kind)
+            elif job.kind in FINISHED:
+                outputs.add_known(job.dest_path, page.digest, _never_read, kind=job.kind)
             else:
-                outputs.add_known(job.dest_path, page.digest, self._read_output)
+                outputs.add_known(job.dest_path, page.digest, self._read_output, kind=job.kind)
         self._rendered = {job.dest_path: kept[job.dest_path] for job in jobs}
         return outputs, len(fresh)
 
@@ -710,9 +716,9 @@ def _make_page(
     finishing pass does not touch, or one with problems (the pass sees it again).
     """
     reads, fingerprint, digest, data = _render_recorded(env, fingerprints, job)
-    if not job.dest_path.endswith(FINISHED):
+    if job.kind not in FINISHED:
         return reads, fingerprint, digest, data, None, None
     finished = _finish_page(job.dest_path, data, finishing)
-    scan = scan_page(finished.data, tags) if job.dest_path.endswith(".html") else None
+    scan = scan_page(finished.data, tags) if job.kind is OutputKind.PAGE else None
     kept = data if finished.alts or finished.foreign else None
     return reads, fingerprint, digest, kept, finished, scan

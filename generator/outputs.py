@@ -6,12 +6,15 @@ digest. :class:`Outputs` is a mapping ``dest_path -> bytes`` over both: reading
 an entry that is not in memory loads it (from the output folder, or from the
 source file a static output is copied from) and checks it against its digest.
 Stages that only need to know whether an output changed ask for
-:meth:`Outputs.digest` and never load it::
+:meth:`Outputs.digest` and never load it. Each output has a kind
+(:class:`~generator.output_kinds.OutputKind`), given where it is made::
 
-    outputs = Outputs({"index.html": b"<!doctype html>..."})
-    outputs.add_known("about/index.html", "3f2a...", read_back)  # written by the last build
+    outputs = Outputs()
+    outputs.add("index.html", b"<!doctype html>...", kind=OutputKind.PAGE)
+    outputs.add_known("about/index.html", "3f2a...", read_back, kind=OutputKind.PAGE)
     outputs.digest("index.html")      # computed once, then remembered
     outputs["about/index.html"]       # read_back("about/index.html"), checked
+    outputs.of_kind(OutputKind.PAGE)  # ["index.html", "about/index.html"]
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 
 from generator.discover import digest_of
+from generator.output_kinds import OutputKind
 
 Loader = Callable[[str], bytes]
 
@@ -30,13 +34,13 @@ class StaleOutput(Exception):  # noqa: N818 - not a user's mistake: the engine s
 class Outputs(Mapping[str, bytes]):
     """``dest_path -> bytes`` for every output of a build; see the module docstring."""
 
-    def __init__(self, data: Mapping[str, bytes] | None = None) -> None:
-        self._data: dict[str, bytes] = dict(data or {})
+    def __init__(self) -> None:
+        self._data: dict[str, bytes] = {}
         self._digests: dict[str, str] = {}
         self._loaders: dict[str, Loader] = {}
-        self._order: dict[str, None] = dict.fromkeys(self._data)
+        self._kinds: dict[str, OutputKind] = {}  # also the order outputs were added in
 
-    def add(self, dest: str, data: bytes, digest: str | None = None) -> None:
+    def add(self, dest: str, data: bytes, digest: str | None = None, *, kind: OutputKind) -> None:
         """An output whose bytes are in hand (its digest, if the caller knows it already)."""
         self._data[dest] = data
         self._loaders.pop(dest, None)
@@ -44,25 +48,35 @@ class Outputs(Mapping[str, bytes]):
             self._digests.pop(dest, None)
         else:
             self._digests[dest] = digest
-        self._order[dest] = None
+        self._kinds[dest] = kind
 
-    def add_known(self, dest: str, digest: str, load: Loader) -> None:
+    def add_known(self, dest: str, digest: str, load: Loader, *, kind: OutputKind) -> None:
         """An output known by digest; ``load(dest)`` gives its bytes when someone asks."""
         self._data.pop(dest, None)
         self._digests[dest] = digest
         self._loaders[dest] = load
-        self._order[dest] = None
+        self._kinds[dest] = kind
 
-    def update(self, other: Mapping[str, bytes]) -> None:
-        if isinstance(other, Outputs):
-            for dest in other:
-                if dest in other._data:
-                    self.add(dest, other._data[dest], other._digests.get(dest))
-                else:
-                    self.add_known(dest, other._digests[dest], other._loaders[dest])
-        else:
-            for dest, data in other.items():
-                self.add(dest, data)
+    def update(self, other: Outputs) -> None:  # type: ignore[override]
+        for dest, kind in other._kinds.items():
+            if dest in other._data:
+                self.add(dest, other._data[dest], other._digests.get(dest), kind=kind)
+            else:
+                self.add_known(dest, other._digests[dest], other._loaders[dest], kind=kind)
+
+    def kind(self, dest: str) -> OutputKind:
+        return self._kinds[dest]
+
+    def of_kind(self, kind: OutputKind) -> list[str]:
+        """The outputs of this kind, in the order they were added."""
+        return [dest for dest, found in self._kinds.items() if found is kind]
+
+    def kinds(self) -> dict[OutputKind, tuple[str, ...]]:
+        """Every output by kind (what a build's summary keeps)."""
+        grouped: dict[OutputKind, list[str]] = {}
+        for dest, kind in self._kinds.items():
+            grouped.setdefault(kind, []).append(dest)
+        return {kind: tuple(dests) for kind, dests in grouped.items()}
 
     def digest(self, dest: str) -> str:
         found = self._digests.get(dest)
@@ -84,13 +98,13 @@ class Outputs(Mapping[str, bytes]):
         return data
 
     def __contains__(self, dest: object) -> bool:
-        return dest in self._order
+        return dest in self._kinds
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._order)
+        return iter(self._kinds)
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self._kinds)
 
     def __repr__(self) -> str:
         return f"Outputs({len(self._data)} in memory, {len(self._loaders)} known by digest)"

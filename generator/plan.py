@@ -16,6 +16,7 @@ from generator import structured_data as ld
 from generator.comments import THANKS_PATH
 from generator.config import Config
 from generator.model import Article, Listing, Site
+from generator.output_kinds import OutputKind
 from generator.publish import hosts
 from generator.redirects import site_redirects
 
@@ -54,6 +55,7 @@ class RenderJob:
     dest_path: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    kind: OutputKind = OutputKind.PAGE  # what the rendered file is: a page, or a feed
 
     @property
     def meta(self) -> PageMeta | None:
@@ -83,7 +85,8 @@ def plan_site(
         jobs.append(_comment_thanks_job(config))
     jobs.append(_feed_job(config, site))
     jobs.append(_sitemap_job(config, jobs))
-    jobs.append(RenderJob("robots.txt", "robots.txt", {"sitemap_url": _abs(config, "sitemap.xml")}))
+    robots = {"sitemap_url": _abs(config, "sitemap.xml")}
+    jobs.append(RenderJob("robots.txt", "robots.txt", robots, OutputKind.FEED))
     jobs += redirect_jobs(config, site, jobs)
     return jobs
 
@@ -100,16 +103,24 @@ def redirect_jobs(config: Config, site: Site, jobs: list[RenderJob]) -> list[Ren
             redirect.dest_path,
             "redirect.html",
             {"redirect": redirect, "target_url": _absolute_target(config, redirect.target)},
+            _redirect_kind(redirect.dest_path),
         )
         for redirect in redirects
         if redirect.dest_path
     ]
     # The host's own redirect and header files ([publish] host), as plain text.
     for dest, text in hosts.host_files(config, redirects).items():
-        planned.append(RenderJob(dest, "hosts/text.txt", {"text": text}))
+        planned.append(RenderJob(dest, "hosts/text.txt", {"text": text}, OutputKind.FEED))
     if config.publish.host == "netlify":  # names each fingerprinted file: rendered with them
-        planned.append(RenderJob("_headers", hosts.NETLIFY_HEADERS_TEMPLATE, hosts.HEADERS))
+        template = hosts.NETLIFY_HEADERS_TEMPLATE
+        planned.append(RenderJob("_headers", template, hosts.HEADERS, OutputKind.FEED))
     return planned
+
+
+def _redirect_kind(dest_path: str) -> OutputKind:
+    """A redirect page at an old ``.html`` address is a page like the others; one at an
+    old ``.htm`` address is written as it is, out of the checks, the search and the count."""
+    return OutputKind.PAGE if dest_path.endswith(".html") else OutputKind.FEED
 
 
 def _made_from(job: RenderJob) -> str:
@@ -312,7 +323,7 @@ def _feed_job(config: Config, site: Site) -> RenderJob:
     articles = site.articles[: config.feed_limit] if config.feed_limit else site.articles
     updated = max((article.modified for article in articles), default=None)
     context = {"articles": articles, "updated": updated, "feed_url": _abs(config, "feed.xml")}
-    return RenderJob("feed.xml", "feed.xml", context)
+    return RenderJob("feed.xml", "feed.xml", context, OutputKind.FEED)
 
 
 def _sitemap_job(config: Config, jobs: list[RenderJob]) -> RenderJob:
@@ -321,7 +332,7 @@ def _sitemap_job(config: Config, jobs: list[RenderJob]) -> RenderJob:
         for job in jobs
         if job.meta is not None and job.meta.indexable
     )
-    return RenderJob("sitemap.xml", "sitemap.xml", {"entries": entries})
+    return RenderJob("sitemap.xml", "sitemap.xml", {"entries": entries}, OutputKind.FEED)
 
 
 def _absolute_crumbs(config: Config, crumbs: list[Crumb]) -> list[ld.Crumb]:

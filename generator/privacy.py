@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from generator.config import Config
 from generator.discover import SourceFile
 from generator.errors import SiteWarning
+from generator.output_kinds import OutputKind
+from generator.outputs import Outputs
 
 # Attributes that make a browser fetch something, by element.
 LOADING_ATTRIBUTES = {
@@ -55,7 +57,7 @@ CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.
 
 
 def check_hosts(
-    config: Config, outputs: dict[str, bytes], sources: tuple[SourceFile, ...]
+    config: Config, outputs: Outputs, sources: tuple[SourceFile, ...]
 ) -> list[SiteWarning]:
     """Every foreign URL a page or stylesheet loads, once per source file (rule ``third-party``).
 
@@ -65,11 +67,12 @@ def check_hosts(
     allowed = {urlsplit(config.base_url).hostname, *config.allowed_hosts}
     problems: dict[tuple[str, str], SiteWarning] = {}
     for dest_path in sorted(outputs):
-        if not dest_path.endswith((".html", ".css")):
+        kind = outputs.kind(dest_path)
+        if kind not in (OutputKind.PAGE, OutputKind.STYLESHEET):
             continue
         data = outputs[dest_path]
         text = data.decode("utf-8", "replace")
-        for url in _page_urls(text, data) if dest_path.endswith(".html") else _css_urls(text):
+        for url in _page_urls(text, data) if kind is OutputKind.PAGE else _css_urls(text):
             host = _host(url)
             if host is not None and host not in allowed:
                 source, problem = _foreign(dest_path, url, host, sources)

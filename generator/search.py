@@ -143,7 +143,7 @@ class SearchIndex:
     _shards: dict[int, _Shard] = field(default_factory=dict)
 
     def update(self, pages: Mapping[str, str], read: Callable[[str], bytes]) -> SearchUpdate:
-        """The index of ``pages`` (every output's ``dest_path -> digest``).
+        """The index of ``pages`` (every page's ``dest_path -> digest``; no other output).
 
         ``read(dest_path)`` returns a page's bytes. It is called for pages with a
         digest not seen before (to see whether they are marked for indexing) and
@@ -184,14 +184,14 @@ class SearchIndex:
         self, pages: Mapping[str, str], read: Callable[[str], bytes]
     ) -> dict[int, dict[str, str]]:
         """The indexed pages by shard, each as ``dest_path -> digest``, sorted."""
-        html = {dest: pages[dest] for dest in sorted(pages) if dest.endswith(".html")}
+        ordered = dict(sorted(pages.items()))
         marked = {}
-        for dest, digest in html.items():
+        for dest, digest in ordered.items():
             if digest not in marked:
                 known = self._marked.get(digest)
                 marked[digest] = MARK in read(dest) if known is None else known
         self._marked = marked  # only the digests of current pages, so it does not grow
-        indexed = {dest: digest for dest, digest in html.items() if marked[digest]} or html
+        indexed = {dest: digest for dest, digest in ordered.items() if marked[digest]} or ordered
         count = shard_count(len(indexed), self.shard_size)
         groups: dict[int, dict[str, str]] = {}
         for dest, digest in indexed.items():

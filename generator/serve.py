@@ -44,6 +44,7 @@ from generator.config import CONFIG_NAME, load_config
 from generator.editor_files import SourceChanges
 from generator.errors import SiteError
 from generator.incremental import BuildOptions, BuildResult, Engine
+from generator.output_kinds import OutputKind
 from generator.request_guard import GuardedApplication, SameOriginLiveReload
 from generator.write import CACHE_DIR
 
@@ -311,7 +312,9 @@ def _relative(site_dir: Path, path: Path) -> str:
 def _summary(result: BuildResult, early: Iterable[str], seconds: float) -> str:
     """``1 page changed (3 files written, 1 removed) in 40 ms``: what a reader would see."""
     report = result.report
-    pages = {dest for dest in [*early, *report.written] if dest.endswith(".html")}
+    # The early ones are article pages; what the build wrote is whatever changed.
+    written_pages = (d for d in report.written if result.outputs.kind(d) is OutputKind.PAGE)
+    pages = {*early, *written_pages}
     files = len(set(early) | set(report.written))
     return (
         f"{len(pages)} {'page' if len(pages) == 1 else 'pages'} changed "

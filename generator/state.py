@@ -45,6 +45,7 @@ from generator.discover import TIMESTAMP_SLACK_NS, default_theme_dir, input_stam
 from generator.engine.records import RecordStore
 from generator.engine.snapshot import SNAPSHOT_VERSION, BuildSummary, EngineSnapshot
 from generator.errors import SiteError, SiteWarning
+from generator.output_kinds import OutputKind
 from generator.output_record import read_record, trusted_files
 from generator.outputs import Outputs
 from generator.write import CACHE_DIR, WriteReport
@@ -66,6 +67,7 @@ class Summary:
     inputs: dict[str, tuple[int, ...]]
     looked_at_ns: int  # when the build started reading
     outputs: int  # files in the output folder's record
+    kinds: dict[OutputKind, tuple[str, ...]]  # those files by kind (Outputs.kinds)
     article_count: int
     warnings: list
     valid_until: datetime | None  # the next moment a date makes the site change
@@ -83,9 +85,13 @@ def save(
     options: BuildOptions,
     snapshot: EngineSnapshot,
     summary: BuildSummary | None,
+    kinds: dict[OutputKind, tuple[str, ...]] | None = None,
     store: RecordStore | None = None,
 ) -> None:
     """Keep an engine's snapshot (and the summary of its build) for the next run.
+
+    ``kinds`` are the build's outputs by kind (``Outputs.kinds()``), which a build
+    that finds nothing changed gives back; without them no summary is kept.
 
     A failure to save is not an error: the next build starts from nothing.
     """
@@ -99,7 +105,7 @@ def save(
 
     if _write(state_path(site_dir, output_dir, options, ".pickle"), write_index):
         store.remove_unused()  # only once the index that no longer needs them is in place
-    if summary is None:
+    if summary is None or kinds is None:
         return  # the last build read only what it was told changed: no summary to trust
     record = read_record(output_dir)
     kept = Summary(
@@ -107,6 +113,7 @@ def save(
         summary.inputs,
         summary.looked_at_ns,
         len(record.files),
+        kinds,
         summary.article_count,
         [_plain(warning) for warning in summary.warnings],
         summary.valid_until,
@@ -168,13 +175,19 @@ def unchanged_build(
     written = trusted_files(output_dir, record)
     if len(written) != summary.outputs:
         return None  # an output was changed or removed by hand
-    return _unchanged_result(output_dir, summary, written, started, load_site)
+    kinds = {dest: kind for kind, dests in summary.kinds.items() for dest in dests}
+    if kinds.keys() != written.keys():
+        return None  # the record names other files than the build made
+    return _unchanged_result(output_dir, summary, written, kinds, started, load_site)
 
 
-def _unchanged_result(output_dir, summary, written, started, load_site) -> BuildResult:
+def _unchanged_result(output_dir, summary, written, kinds, started, load_site) -> BuildResult:
+    def read(dest: str) -> bytes:
+        return (output_dir / dest).read_bytes()
+
     outputs = Outputs()
     for dest, file in written.items():
-        outputs.add_known(dest, file.digest, lambda d: (output_dir / d).read_bytes())
+        outputs.add_known(dest, file.digest, read, kind=kinds[dest])
     report = WriteReport(unchanged=len(written), files=written)
     seconds = time.perf_counter() - started
     return BuildResult(

@@ -10,7 +10,7 @@ import pytest
 from generator.code_frame import code_frame
 from generator.errors import ContentError
 from generator.serve import error_page
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.browser import CHROMIUM, launched_chromium, serve
 from tests.conftest import REPO, build
 from tests.first_week import first_week_site
 
@@ -39,10 +39,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench import corpus, markdown_floor
-from generator.parse import _markdown_instance, render_markdown
+from generator.markdown_text import _markdown_instance, render_markdown
 from generator.slugs import slugify
 
 

@@ -18,8 +18,9 @@ import pytest
 from generator.discover import SourceFile, digest_of
 from generator.errors import ContentError
 from generator.lint import CheckFailed
-from generator.parse import parse_source, render_markdown
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
+from generator.markdown_text import render_markdown
+from generator.parse import parse_source
+from tests.browser import CHROMIUM, launched_chromium, serve
 from tests.conftest import REPO, SITES, build
 from tests.htmltools import Page
 
@@ -191,10 +192,8 @@ playwright = pytest.importorskip("playwright.sync_api", reason="scripts/setup-te
 def browser():
     if not Path(CHROMIUM).is_file():
         pytest.skip("needs Chromium (scripts/setup-tests installs it)")
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.mark.slow

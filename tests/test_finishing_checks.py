@@ -3,7 +3,7 @@
 References below: the loads of a page found by the plain regexes and
 ``html.parser`` for every page, and every page's ``<img>`` tags looked for
 with ``html.parser``. They are compared with :mod:`generator.privacy` and
-:mod:`generator.images` on the sample site's pages and on generated pages.
+:mod:`generator.image_markup` on the sample site's pages and on generated pages.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import images, privacy
+from generator import image_markup, privacy
 from generator.config import Config
-from generator.images import ImageCatalog, responsive_pages
+from generator.image_markup import responsive_pages
+from generator.images import ImageCatalog
 
 NAMES = ["img", "IMG", "\u0130mg", "link", "script", "style", "div", "p", "video", "source"]
 NAMES += ["iframe", "tracK", "a", "picture", "/picture", "/script", "/style", "\u017ftyle"]
@@ -162,7 +163,7 @@ class _ReferenceLoads(HTMLParser):
 def _reference_responsive(data: bytes, config: Config) -> tuple[bytes, list]:
     html, problems = data.decode("utf-8"), []
     if "<img" in html.lower():
-        html = images._rewrite(
+        html = image_markup._rewrite(
             html, "a/index.html", "/a/", ImageCatalog(), config, {}, (), problems
         )
     return html.encode("utf-8"), problems

@@ -49,6 +49,28 @@ def wait_until(check, what: str, timeout: float = 60) -> None:
         time.sleep(0.1)
 
 
+def open_when_settled(page, url: str) -> None:
+    """Open ``url`` once the preview has stopped reloading its pages.
+
+    After each rebuild the preview tells every open page to reload itself, which
+    may cut a navigation short or land after it: open again until a second and
+    a half passes with no navigation."""
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    for _ in range(10):
+        try:
+            page.goto(url)
+        except playwright.Error as error:
+            if "interrupted by another navigation" not in str(error):
+                raise
+            continue
+        seen = len(navigations)
+        page.wait_for_timeout(1500)
+        if len(navigations) == seen and page.url == url:
+            return
+    raise AssertionError(f"{url} kept reloading")
+
+
 @pytest.fixture
 def week(tmp_path):
     """The site, its preview server and its comment receiver, all on loopback."""
@@ -148,7 +170,7 @@ def _three_mistakes_are_shown_and_fixed(page, site: Path, server, article: str) 
     # 1. A person's name where site.toml's key belongs.
     index.write_text(good[index].replace("author: alex-writer", "author: Priya Nair"))
     server.wait_for("/blog/posts/laser-hair-removal/", "sitegen-error", timeout=90)
-    page.goto(article)
+    open_when_settled(page, article)
     assert page.locator('meta[name="viewport"]').count() == 1
     frame = page.locator("#sitegen-frame").inner_text()
     marked = next(line for line in frame.splitlines() if line.startswith(">"))
@@ -187,7 +209,7 @@ def _three_mistakes_are_shown_and_fixed(page, site: Path, server, article: str) 
 
 
 def _a_comment_ends_on_the_previews_thank_you_page(page, article: str, receiver) -> None:
-    page.goto(article)
+    open_when_settled(page, article)
     page.fill("#comment-name", "Dana Reader")
     page.fill("#comment-email", "dana@example.net")
     page.fill("#comment-text", "Clear and helpful, thank you.")

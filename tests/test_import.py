@@ -10,7 +10,7 @@ import pytest
 from generator.cli import main
 from generator.importers import import_files
 from generator.importers.markup import parse_html, to_markdown
-from generator.parse import render_markdown
+from generator.markdown_text import render_markdown
 from generator.scaffold import new_site
 from tests.conftest import REPO, build
 from tests.htmltools import Page

@@ -20,7 +20,7 @@ from generator.importers.markup import (
 )
 from generator.importers.shortcodes import Attachment, convert_shortcodes
 from generator.importers.unpublishable import unpublishable
-from generator.parse import body_headings, render_markdown
+from generator.markdown_text import body_headings, render_markdown
 
 
 def convert(

@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ from generator.output_record import RECORD_NAME
 from generator.progress import Progress
 from generator.render import default_theme_dir
 from tests.conftest import FIXED_NOW, REPO, SITES, copy_sample_site
+from tests.sync_tools import ReplaceWhileWriting, age
 
 pytestmark = pytest.mark.slow  # every test here builds a site several times
 
@@ -337,11 +337,11 @@ class EditSequence(RuleBasedStateMachine):
     def replace_a_source_while_building(self, data, body):
         """A sync tool replaces a file while ``sitegen build`` runs, keeping an older time."""
         name = self._pick(data)
-        _age(self.site)  # files trusted by their stat, as on a writer's machine
+        age(self.site)  # files trusted by their stat, as on a writer's machine
         self.articles[name].body = body
         path = self._article_path(name)
         path = path / "index.md" if self.articles[name].folder else path
-        replacing = _ReplaceWhileWriting(path, self.articles[name].index())
+        replacing = ReplaceWhileWriting(path, self.articles[name].index())
         try:
             self._resumed_build(replacing)
         except SiteError:
@@ -495,30 +495,6 @@ def _tree(folder: Path) -> dict[str, bytes]:
         for path in folder.rglob("*")
         if path.is_file() and path.name != RECORD_NAME
     }
-
-
-def _age(folder: Path, seconds: float = 3600) -> None:
-    """Date every file ``seconds`` back, as files are that nobody touched for a while."""
-    moment = time.time() - seconds
-    for path in folder.rglob("*"):
-        os.utime(path, (moment, moment), follow_symlinks=False)
-
-
-class _ReplaceWhileWriting(Progress):
-    """Replaces a source file once the build has read and checked it, as a sync tool may:
-    new bytes, an older modification time (``cp -p``, ``rsync -a``, ``tar``)."""
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.path, self.text, self.done = path, text, False
-
-    def start(self, stage: str, total: int | None, unit: str) -> None:
-        if stage == "Writing" and not self.done:
-            self.done = True
-            old = self.path.stat()
-            replacement = self.path.with_name(".replacement.tmp")
-            replacement.write_text(self.text)
-            os.utime(replacement, ns=(old.st_atime_ns, old.st_mtime_ns - 60_000_000_000))
-            os.replace(replacement, self.path)
 
 
 @contextmanager

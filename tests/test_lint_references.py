@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import incremental, parse
+from generator import incremental, markdown_text
 from generator.config import Config
 from generator.errors import SiteError
 from generator.incremental import BuildOptions, Engine
@@ -260,7 +260,7 @@ FRONT = ["---\ntitle: T\n---", "---\ntitle: T", "---\n---", "---", "", "# T\n---
 @given(front=st.sampled_from(FRONT), lines=st.lists(st.sampled_from(LINES), max_size=30))
 def test_headings_are_those_of_reading_every_line(front, lines):
     text = "\n".join([front, *lines])
-    assert list(parse.body_headings(text)) == list(_reference_body_headings(text))
+    assert list(markdown_text.body_headings(text)) == list(_reference_body_headings(text))
 
 
 def _shown(finding) -> tuple:
@@ -301,13 +301,17 @@ def _reference_scan(data: bytes) -> PageScan:
 def _reference_body_headings(text: str):
     lines = text.split("\n")
     start = next(
-        (number for number, line in enumerate(lines[1:], start=1) if parse._BOUNDARY.match(line)),
+        (
+            number
+            for number, line in enumerate(lines[1:], start=1)
+            if markdown_text._BOUNDARY.match(line)
+        ),
         len(lines),
     )
     fence = ""
     for number in range(start + 1, len(lines)):
         line = lines[number]
-        opening = parse._FENCE.match(line)
+        opening = markdown_text._FENCE.match(line)
         if fence:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
                 fence = ""
@@ -315,7 +319,7 @@ def _reference_body_headings(text: str):
         if opening:
             fence = opening.group(1)
             continue
-        match = parse._HEADING.match(line)
+        match = markdown_text._HEADING.match(line)
         if match and match.group(2):
             yield number + 1, match.start(1) + 1, len(match.group(1))
 

@@ -10,6 +10,7 @@ import yaml
 from generator.cli import main
 from generator.scaffold import new_article, new_site
 from tests.conftest import build
+from tests.first_week import fill_in_clinic
 from tests.htmltools import Page
 from tests.test_html_validity import VNU_JAR, nu_messages
 
@@ -17,38 +18,6 @@ TODAY = date(2024, 5, 1)
 
 
 # The starter's imaginary clinic, and what a real one writes instead.
-CLINIC_DETAILS = {
-    '"Your Clinic Blog"': '"Lakeside Dermatology Blog"',
-    "at Your Clinic.": "at Lakeside Dermatology.",
-    '"Your Clinic"': '"Lakeside Dermatology"',
-    '"https://www.example.com/"': '"https://www.lakeside-derm.example/"',
-    '"https://www.example.com/contact/"': '"https://book.lakeside-derm.example/"',
-    '"+1 555 0123"': '"+1 312 555 0199"',
-    '"hello@example.com"': '"desk@lakeside-derm.example"',
-    '"1 Main Street"': '"40 Harbor Road"',
-    '"Springfield"': '"Lakeside"',
-    '["Mo-Fr 09:00-17:00"]': '["Mo-Th 08:00-17:00", "Fr 08:00-13:00"]',
-    '"Alex Writer"': '"Jordan Ellis"',
-    '"Sam Doctor"': '"Priya Raman"',
-    "Dr. Doctor": "Dr. Raman",
-}
-
-
-def fill_in_clinic(site, details: dict[str, str] = CLINIC_DETAILS) -> None:
-    """What a clinic does first: its own details in site.toml, its own words on About."""
-    config = site / "site.toml"
-    text = config.read_text("utf-8")
-    for starter, own in details.items():
-        assert starter in text, starter
-        text = text.replace(starter, own)
-    config.write_text(text, "utf-8")
-    about = site / "content/pages/about.md"
-    about.write_text(
-        about.read_text("utf-8").replace(
-            "Tell your readers who you are here.", "We treat skin conditions of every age."
-        ),
-        "utf-8",
-    )
 
 
 @pytest.mark.slow

@@ -149,7 +149,6 @@ def _site(count: int) -> dict[str, bytes]:
         for i in range(count)
     }
     pages["tags/index.html"] = _UNMARKED
-    pages["static/site.css"] = b"body { margin: 0 }"  # not HTML: never read
     return pages
 
 

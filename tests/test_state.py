@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import os
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,8 +21,8 @@ from generator.build import BuildOptions, build_site
 from generator.errors import SiteError
 from generator.incremental import Engine
 from generator.output_record import RECORD_NAME
-from generator.progress import Progress
 from tests.conftest import FIXED_NOW, copy_sample_site
+from tests.sync_tools import ReplaceWhileWriting, age
 
 pytestmark = pytest.mark.slow  # every test here builds the sample site, most of them twice
 
@@ -35,15 +34,8 @@ PAGE = "posts/what-is-micro-needling/index.html"
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     site = copy_sample_site(tmp_path / "site")
-    _age(site)
+    age(site)
     return site
-
-
-def _age(folder: Path, seconds: float = 3600) -> None:
-    """Date every file ``seconds`` back, as files are that nobody touched for a while."""
-    moment = time.time() - seconds
-    for path in folder.rglob("*"):
-        os.utime(path, (moment, moment), follow_symlinks=False)
 
 
 def _options(site: Path) -> BuildOptions:
@@ -149,7 +141,7 @@ def test_a_future_article_appears_when_its_day_comes(site):
     dated = text.replace("date: 2024-03-12", "date: 2031-02-01")
     assert dated != text, "the sample article's date moved: update this test"
     index.write_text(dated)
-    _age(site)
+    age(site)
     before = _options(site)
     first = build_site(site, before)
     assert PAGE not in first.outputs
@@ -195,29 +187,12 @@ def test_a_template_changed_between_runs_renders_again(site):
     assert _tree(site.parent / "out") == _clean_tree(site, options)
 
 
-class _ReplaceWhileWriting(Progress):
-    """Replaces a source file once the build has read and checked it, as a sync tool may:
-    new bytes, an older modification time (``cp -p``, ``rsync -a``, ``tar``)."""
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.path, self.text, self.done = path, text, False
-
-    def start(self, stage: str, total: int | None, unit: str) -> None:
-        if stage == "Writing" and not self.done:
-            self.done = True
-            old = self.path.stat()
-            replacement = self.path.with_name(".replacement.tmp")
-            replacement.write_text(self.text)
-            os.utime(replacement, ns=(old.st_atime_ns, old.st_mtime_ns - 60_000_000_000))
-            os.replace(replacement, self.path)
-
-
 def test_a_source_replaced_during_a_build_with_an_older_time_is_seen_next(site):
     options = _options(site)
     build_site(site, options)
-    _age(site)  # every change time moves: the next build looks at every file again
+    age(site)  # every change time moves: the next build looks at every file again
     section = site / SECTION
-    replacing = _ReplaceWhileWriting(section, section.read_text().replace("devices", "TOOLS"))
+    replacing = ReplaceWhileWriting(section, section.read_text().replace("devices", "TOOLS"))
     build_site(site, options, progress=replacing)
     assert replacing.done
     result = build_site(site, options)

@@ -167,4 +167,5 @@ def test_every_record_class_exists():
 
     for name in sorted(records.RECORD_CLASSES):
         module, _, qualname = name.rpartition(".")
-        assert hasattr(importlib.import_module(module), qualname), name
+        found = getattr(importlib.import_module(module), qualname, None)
+        assert found is not None and f"{found.__module__}.{found.__qualname__}" == name

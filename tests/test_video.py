@@ -14,9 +14,9 @@ import pytest
 
 from generator.components.video import markdown_block, video_address
 from generator.lint import CheckFailed
-from generator.parse import render_markdown
+from generator.markdown_text import render_markdown
 from generator.render import iso_date
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.browser import CHROMIUM, launched_chromium, serve
 from tests.conftest import REPO, SITES, build
 from tests.htmltools import Page
 
@@ -157,10 +157,8 @@ browser_needed = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

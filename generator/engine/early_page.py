@@ -14,7 +14,7 @@ from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.assemble import ArticleFiles, build_article
+from generator.article_model import ArticleFiles, build_article
 from generator.config import Config
 from generator.discover import SourceFile, discover_content
 from generator.engine.finishing import FinishInputs, SvgFiles, finish_page

@@ -2,7 +2,7 @@
 
 Main's finishing pass rewrites ``<img>`` tags for the responsive copies of
 images and reports pages that load from hosts not allowed
-(:mod:`generator.images`, :mod:`generator.privacy`). :class:`Finishing` does it
+(:mod:`generator.image_markup`, :mod:`generator.privacy`). :class:`Finishing` does it
 one page at a time (in the worker that rendered the page, see
 :func:`finish_page`) and keeps each result by the digest of the page as
 rendered and of what the pass read besides it (:class:`FinishInputs`).
@@ -19,12 +19,14 @@ from generator.config import Config
 from generator.discover import SourceFile, digest_of
 from generator.errors import SiteWarning
 from generator.fingerprint import digest_of_values
-from generator.images import ImageCatalog, responsive_pages
+from generator.image_markup import responsive_pages
+from generator.images import ImageCatalog
+from generator.output_kinds import OutputKind
 from generator.outputs import Outputs, StaleOutput
 from generator.privacy import check_hosts
 from generator.write import Staging, WrittenFile
 
-FINISHED = (".html", ".css")  # the outputs the finishing pass looks at
+FINISHED = frozenset({OutputKind.PAGE, OutputKind.STYLESHEET})  # what the finishing pass looks at
 
 
 class FinishInputs(NamedTuple):
@@ -114,20 +116,21 @@ class Finishing:
         finished, alt_problems, host_problems, used = Outputs(), [], [], {}
         staging = self.staging
         for dest in outputs:
-            if not dest.endswith(FINISHED):
+            kind = outputs.kind(dest)
+            if kind not in FINISHED:
                 finished.update(single_output(outputs, dest))
                 continue
             source = outputs.digest(dest)
             found = self._pages.get(dest)
             if not self.reusable(dest, source, inputs.stamp, written):
-                found = finish_page(dest, outputs[dest], inputs)
+                found = finish_page(dest, outputs[dest], inputs, kind)
             used[dest] = found
             if found.data is not None:
-                finished.add(dest, found.data, found.digest)
+                finished.add(dest, found.data, found.digest, kind=kind)
             elif staging is not None and dest in staging:
-                finished.add_known(dest, found.digest, staging.read)
+                finished.add_known(dest, found.digest, staging.read, kind=kind)
             else:
-                finished.add_known(dest, found.digest, read_output)
+                finished.add_known(dest, found.digest, read_output, kind=kind)
             alt_problems += found.alts
         self._pages = used
         # check_hosts goes through pages sorted by path and reports a URL once per content
@@ -148,9 +151,11 @@ def image_outputs(images: ImageCatalog) -> Outputs:
     outputs = Outputs()
     for dest, digest in images.digests.items():
         if dest in images.outputs:
-            outputs.add(dest, images.outputs[dest], digest)
+            outputs.add(dest, images.outputs[dest], digest, kind=OutputKind.IMAGE)
         else:
-            outputs.add_known(dest, digest, lambda dest: _read_cached(images.cached[dest]))
+            outputs.add_known(
+                dest, digest, lambda dest: _read_cached(images.cached[dest]), kind=OutputKind.IMAGE
+            )
     return outputs
 
 
@@ -161,11 +166,18 @@ def _read_cached(path: Path) -> bytes:
         raise StaleOutput(str(path)) from None
 
 
-def finish_page(dest: str, data: bytes, inputs: FinishInputs) -> Finished:
+def finish_page(
+    dest: str, data: bytes, inputs: FinishInputs, kind: OutputKind = OutputKind.PAGE
+) -> Finished:
+    """A page (responsive ``<img>``, foreign hosts) or stylesheet (foreign hosts) finished."""
     config, images, svg, content, stamp = inputs
-    page, alts = responsive_pages({dest: data}, images, config, svg, content)
-    foreign = check_hosts(config, page, content)
-    result = page[dest]
+    result, alts = data, []
+    if kind is OutputKind.PAGE:
+        pages, alts = responsive_pages({dest: data}, images, config, svg, content)
+        result = pages[dest]
+    finished = Outputs()
+    finished.add(dest, result, kind=kind)
+    foreign = check_hosts(config, finished, content)
     if result == data:
         result = data  # one copy in memory, not two
     digest = digest_of(result)
@@ -179,10 +191,11 @@ def on_disk(written: Mapping[str, WrittenFile], dest: str, digest: str) -> bool:
 
 def single_output(outputs: Outputs, dest: str) -> Outputs:
     single = Outputs()
+    kind = outputs.kind(dest)
     if outputs.in_memory(dest):
-        single.add(dest, outputs[dest], outputs.digest(dest))
+        single.add(dest, outputs[dest], outputs.digest(dest), kind=kind)
     else:
-        single.add_known(dest, outputs.digest(dest), lambda _dest: outputs[dest])
+        single.add_known(dest, outputs.digest(dest), lambda _dest: outputs[dest], kind=kind)
     return single
 
 

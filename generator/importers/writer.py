@@ -120,12 +120,22 @@ def _write_article(
     for source, relative in article.copies:  # images of a Markdown site, beside the article
         (site_dir / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, site_dir / relative)
+    _note_written(site_dir, article, target, [site_dir / name for name in files], report)
+
+
+def _note_written(
+    site_dir: Path,
+    article: ImportedArticle,
+    target: Path,
+    written: list[Path],
+    report: ImportReport,
+) -> None:
+    """What the report says of an article written as ``written`` (its files)."""
     report.imported.append(target.as_posix() + ("/" if article.kind == "post" else ""))
     report.images += [(url, target.as_posix()) for url in article.images]
     report.files += article.files
     report.counts[f"{article.kind}s"] += 1
     report.counts["aliases"] += len(article.front_matter.get("aliases") or ())
-    written = [site_dir / name for name in files]
     dead = [(url, text) for url, text, _ in article.dead_links]
     report.dead_links += [
         f"{where}: the link [{text}] to {url} {why}: it is now plain text"

@@ -48,6 +48,7 @@ from generator.lint.locate import SourceTexts
 from generator.lint.memo import LintMemo
 from generator.lint.scan import PageScan, scan_page
 from generator.model import Site
+from generator.outputs import Outputs
 from generator.parse import ParsedFile
 
 __all__ = [
@@ -70,7 +71,7 @@ def validate(
     sources: SiteSources,
     parsed: list[ParsedFile],
     site: Site,
-    outputs: dict[str, bytes],
+    outputs: Outputs,
     visibility: Visibility,
     page_problems: Iterable[SiteWarning] = (),
     memo: LintMemo | None = None,
@@ -93,7 +94,7 @@ def lint_site(
     sources: SiteSources,
     parsed: list[ParsedFile],
     site: Site,
-    outputs: dict[str, bytes],
+    outputs: Outputs,
     visibility: Visibility,
     page_problems: Iterable[SiteWarning] = (),
     memo: LintMemo | None = None,

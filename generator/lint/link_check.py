@@ -6,13 +6,14 @@ from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from generator.config import Config
-from generator.discover import digest_of
 from generator.lint.findings import Finding
 from generator.lint.locate import locate, sources_of_pages
 from generator.lint.memo import LintMemo
 from generator.lint.resolve import Links, Problem
 from generator.lint.scan import PageScan
 from generator.model import Site
+from generator.output_kinds import OutputKind
+from generator.outputs import Outputs
 
 
 class LinkProblem(NamedTuple):
@@ -26,7 +27,7 @@ class LinkProblem(NamedTuple):
 def links(
     config: Config,
     site: Site,
-    outputs: dict[str, bytes],
+    outputs: Outputs,
     texts: Mapping[str, str],
     memo: LintMemo | None = None,
 ) -> Iterator[Finding]:
@@ -38,9 +39,8 @@ def links(
     memo = memo if memo is not None else LintMemo()
     memo.start(config, outputs)
     scans = {
-        dest: memo.scan(dest, _digest(outputs, dest), lambda dest=dest: outputs[dest])
-        for dest in sorted(outputs)
-        if dest.endswith(".html")
+        dest: memo.scan(dest, outputs.digest(dest), lambda dest=dest: outputs[dest])
+        for dest in sorted(outputs.of_kind(OutputKind.PAGE))
     }
     resolved = Links(config, scans, outputs)
     sources = sources_of_pages(site)
@@ -59,12 +59,6 @@ def links(
             if path is None:
                 path, message = dest, f"{message} (a link the templates make, in the built page)"
             yield Finding(rule, path, message, line=line, column=column, hint=hint)
-
-
-def _digest(outputs: Mapping[str, bytes], dest: str) -> str:
-    """An output's digest: known to the engine's outputs, else computed."""
-    known = getattr(outputs, "digest", None)
-    return known(dest) if known is not None else digest_of(outputs[dest])
 
 
 def page_problems(resolved: Links, dest: str, scan: PageScan, asked: set[str]):

@@ -19,9 +19,10 @@ from urllib.parse import urlsplit
 from generator.config import Config, load_config
 from generator.errors import PublishError
 from generator.progress import Progress
+from generator.publish.connect import open_target
 from generator.publish.plan import PublishPlan, parse_record, plan_publish, record_bytes
 from generator.publish.ssh import ssh_command
-from generator.publish.targets import Target, TargetURL, open_target, parse_target
+from generator.publish.targets import Target, TargetURL, parse_target
 from generator.schedule import next_change
 
 CACHE_DIR = ".sitegen-cache"

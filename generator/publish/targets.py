@@ -10,7 +10,8 @@
 
 A path after the host is absolute (``/var/www/blog``); ``/~/public_html`` is
 relative to the login's home folder. Every target has the same small interface,
-:class:`Target`; the runner (:mod:`generator.publish.run`) decides what to send.
+:class:`Target` (:func:`generator.publish.connect.open_target` makes the one a
+URL names); the runner (:mod:`generator.publish.run`) decides what to send.
 """
 
 from __future__ import annotations
@@ -125,24 +126,3 @@ def redact(url: str) -> str:
     if parts.password is None:
         return url
     return url.replace(f":{parts.password}@", ":***@", 1)
-
-
-def open_target(url: TargetURL, ssh_command: list[str], work_dir: Path) -> Target:
-    """The target for ``url``; ``work_dir`` is a folder of the site's cache it may use."""
-    if url.scheme == "file":
-        from generator.publish.folder import FolderTarget
-
-        return FolderTarget(url)
-    if url.scheme.startswith("git+"):
-        from generator.publish.git import GitTarget
-
-        return GitTarget(url, ssh_command, work_dir)
-    from generator.publish.ssh import has_rsync
-
-    if url.scheme == "ssh" and has_rsync(url, ssh_command):
-        from generator.publish.rsync import RsyncTarget
-
-        return RsyncTarget(url, ssh_command, work_dir)
-    from generator.publish.sftp import SftpTarget
-
-    return SftpTarget(url, ssh_command, work_dir)
