@@ -7,6 +7,9 @@ other kinds are written as they are.
 
 from __future__ import annotations
 
+import doctest
+
+from generator import output_kinds
 from generator.output_kinds import OutputKind, copied_kind
 from tests.conftest import build
 from tests.sync_tools import age
@@ -32,6 +35,7 @@ def test_a_copied_file_is_a_page_or_a_stylesheet_by_what_it_is():
     assert copied_kind("static/site.3f2a9c1e0b.css") is OutputKind.STYLESHEET
     assert copied_kind("static/site.3f2a9c1e0b.js") is OutputKind.ASSET
     assert copied_kind("posts/acne/hero.svg") is OutputKind.ASSET
+    assert doctest.testmod(output_kinds).failed == 0
 
 
 def test_the_stages_go_by_the_kind_and_a_build_with_nothing_to_do_knows_it(copy_site):
