@@ -38,8 +38,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from coloraide import Color
-
 from generator.discover import SourceFile
 from generator.errors import SiteWarning
 
@@ -192,7 +190,7 @@ def theme_settings(raw: dict[str, Any] | None) -> ThemeSettings:
 
 def _colour(key: str, value: str) -> str:
     try:
-        colour = Color(value)
+        colour = _color(value)
     except ValueError:
         raise ThemeError(
             key, f"[theme] {key} = {value!r} is not a colour", f'for example {key} = "#0a5291"'
@@ -222,13 +220,21 @@ def _static_file(key: str, value: str, suffixes: tuple[str, ...]) -> str:
     return value.removeprefix("static/")
 
 
+def _color(value: str):
+    """ColorAide's colour of a CSS value. Imported here: loading it takes longer than a
+    build after an edit takes otherwise, and only a build that reads site.toml needs it."""
+    from coloraide import Color
+
+    return Color(value)
+
+
 def contrast(foreground: str, background: str) -> float:
     """The WCAG 2.x contrast ratio of two colours, from 1 to 21.
 
     >>> round(contrast("#767676", "#ffffff"), 2)
     4.54
     """
-    return Color(foreground).contrast(background, method="wcag21")
+    return _color(foreground).contrast(background, method="wcag21")
 
 
 def text_on(colour: str) -> str:
@@ -278,7 +284,7 @@ def _passing_shade(settings: ThemeSettings, setting: str, scheme: str) -> str | 
     key = setting_for(setting, scheme)
     if not (settings.colours.get(key) or settings.colours.get(setting)):
         return None
-    start = Color(settings.colours.get(key) or settings.colours[setting]).convert("oklch")
+    start = _color(settings.colours.get(key) or settings.colours[setting]).convert("oklch")
     for step in range(1, 101):
         for sign in (-1, 1):
             lightness = start["lightness"] + sign * step / 100

@@ -29,6 +29,7 @@ from generator.build_options import BuildOptions, BuildResult
 if TYPE_CHECKING:
     from generator.discover import SiteSources
     from generator.engine.pipeline import Engine
+    from generator.engine.records import RecordStore
     from generator.errors import SiteWarning
     from generator.model import Site
     from generator.parse import ParsedFile
@@ -73,14 +74,17 @@ def build_site(
     # would walk all of it in each full collection (half a second apiece at 10,000
     # articles): it is loaded with the collector off and kept out of its way until
     # the build ends.
+    output_dir = (options.output_dir or site_dir / "build").resolve()
+    store = state.record_store(site_dir, output_dir, options)
     with state.collector_paused():
-        engine = resume_engine(site_dir, options, clean=clean, progress=progress)
+        engine = resume_engine(site_dir, options, clean=clean, progress=progress, store=store)
         gc.freeze()
     try:
         result = engine.build()
         saved = engine.saved_state()
         if saved is not None:
-            state.save(site_dir, engine.output_dir, options, *saved, result.outputs.kinds())
+            kinds = result.outputs.kinds()
+            state.save(site_dir, engine.output_dir, options, *saved, kinds, store=store)
     finally:
         gc.unfreeze()
     return result
@@ -92,14 +96,17 @@ def resume_engine(
     *,
     clean: bool = False,
     progress: Progress | None = None,
+    store: RecordStore | None = None,
 ) -> Engine:
-    """An engine that goes on from what the last successful build saved (if anything)."""
+    """An engine that goes on from what the last successful build saved (if anything).
+
+    ``store`` remembers what was loaded, for a save that writes only what is new."""
     from generator import state
     from generator.engine.pipeline import Engine
 
     engine = Engine(site_dir, options, clean=clean, progress=progress)
     if not clean:
-        snapshot = state.load_snapshot(engine.site_dir, engine.output_dir, options)
+        snapshot = state.load_snapshot(engine.site_dir, engine.output_dir, options, store)
         if snapshot is not None:
             engine.restore(snapshot)
     return engine

@@ -75,8 +75,9 @@ class SourceFile:
         return data
 
     def without_data(self) -> SourceFile:
-        """The same file known by digest only (what a saved build state keeps)."""
-        if not self.file:
+        """The same file known by digest only (what a saved build state keeps); itself
+        when it holds no bytes, so that a saved state knows it (engine.records)."""
+        if not self.file or self.raw is None:
             return self
         return SourceFile(
             self.src_path,

@@ -38,18 +38,52 @@ STARTER_TEXTS = (
 _CHECKED_KINDS = ("article", "article_index", "section", "page")
 
 
+class StarterMemo:
+    """The findings of each content file, by its digest, kept between builds (with the
+    engine's state): a rebuild reads and scans again only the files that changed."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, tuple[str, tuple[SiteWarning, ...]]] = {}
+
+    def in_file(self, src_path: str, digest: str, texts: Mapping[str, str]) -> tuple:
+        found = self._found.get(src_path)
+        if found is None or found[0] != digest:
+            found = self._found[src_path] = (digest, tuple(_in_file(src_path, texts[src_path])))
+        return found[1]
+
+    def keep_only(self, names: set[str]) -> None:
+        """Forget the files that are no longer checked."""
+        self._found = {name: found for name, found in self._found.items() if name in names}
+
+
 def findings(
-    config: Config, parsed: list[ParsedFile], texts: Mapping[str, str]
+    config: Config,
+    parsed: list[ParsedFile],
+    texts: Mapping[str, str],
+    memo: StarterMemo | None = None,
 ) -> Iterator[SiteWarning]:
+    """The starter text left in ``site.toml`` and the published content files.
+
+    With a ``memo``, ``texts`` must also tell each file's digest (``texts.digest(src_path)``,
+    as :class:`~generator.lint.locate.SourceTexts` does)."""
     yield from _in_settings(config)
     unpublished = _unpublished_folders(parsed)
+    checked = set()
     for item in parsed:
         if item.kind not in _CHECKED_KINDS or item.src_path not in texts:
             continue
         if item.meta.get("draft") or item.article_dir in unpublished:
             continue  # a draft is not published: it may still say anything
-        if _may_hold_starter_text(item):
+        if not _may_hold_starter_text(item):
+            continue
+        if memo is None:
             yield from _in_file(item.src_path, texts[item.src_path])
+        else:
+            checked.add(item.src_path)
+            digest = texts.digest(item.src_path)  # type: ignore[attr-defined]
+            yield from memo.in_file(item.src_path, digest, texts)
+    if memo is not None:
+        memo.keep_only(checked)
 
 
 def _may_hold_starter_text(item: ParsedFile) -> bool:

@@ -1,11 +1,13 @@
 """What the build engine knows, kept on disk from one ``sitegen build`` to the next.
 
-After a successful build two files go into the site's cache folder, named for
+After a successful build these go into the site's cache folder, named for
 the output folder and options (``.sitegen-cache/engine-<key>.*``):
 
-- ``.pickle``: the engine's memos (parsed files by digest, articles, related
-  posts, each page's fingerprint, what the lints found per page). No bytes of
-  sources or outputs are kept: the site's files and the output folder hold
+- ``.pickle`` and ``.records/``: the engine's memos (parsed files by digest,
+  articles, related posts, each page's fingerprint, what the lints found per
+  page), as an index and records written once (:mod:`generator.engine.records`),
+  so that a build after an edit writes the few records the edit made. No bytes
+  of sources or outputs are kept: the site's files and the output folder hold
   them, and the engine reads either only where it needs to (a source whose
   ``stat`` changed, a page it must look at again), checking the digest it knows.
 - ``.summary``: what the build said (pages, articles, warnings), the ``stat``
@@ -40,6 +42,7 @@ from typing import TYPE_CHECKING
 from generator import __version__
 from generator.build_options import BuildOptions, BuildResult
 from generator.discover import TIMESTAMP_SLACK_NS, default_theme_dir, input_stamps
+from generator.engine.records import RecordStore
 from generator.engine.snapshot import SNAPSHOT_VERSION, BuildSummary, EngineSnapshot
 from generator.errors import SiteError, SiteWarning
 from generator.output_kinds import OutputKind
@@ -70,6 +73,12 @@ class Summary:
     valid_until: datetime | None  # the next moment a date makes the site change
 
 
+def record_store(site_dir: Path, output_dir: Path, options: BuildOptions) -> RecordStore:
+    """Where the records of this output folder's snapshot live; give the same store to
+    :func:`load_snapshot` and then :func:`save`, so that the save writes only new records."""
+    return RecordStore(state_path(site_dir, output_dir, options, ".records"))
+
+
 def save(
     site_dir: Path,
     output_dir: Path,
@@ -77,6 +86,7 @@ def save(
     snapshot: EngineSnapshot,
     summary: BuildSummary | None,
     kinds: dict[OutputKind, tuple[str, ...]] | None = None,
+    store: RecordStore | None = None,
 ) -> None:
     """Keep an engine's snapshot (and the summary of its build) for the next run.
 
@@ -86,8 +96,15 @@ def save(
     A failure to save is not an error: the next build starts from nothing.
     """
     code = code_digest()
-    saved = {"format": STATE_FORMAT, "code": code, "snapshot": snapshot}
-    _write(state_path(site_dir, output_dir, options, ".pickle"), saved)
+    store = store or record_store(site_dir, output_dir, options)
+    header = {"format": STATE_FORMAT, "code": code}
+
+    def write_index(stream) -> None:
+        pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        store.save(stream, snapshot)
+
+    if _write(state_path(site_dir, output_dir, options, ".pickle"), write_index):
+        store.remove_unused()  # only once the index that no longer needs them is in place
     if summary is None or kinds is None:
         return  # the last build read only what it was told changed: no summary to trust
     record = read_record(output_dir)
@@ -101,7 +118,7 @@ def save(
         [_plain(warning) for warning in summary.warnings],
         summary.valid_until,
     )
-    _write(state_path(site_dir, output_dir, options, ".summary"), kept)
+    _write(state_path(site_dir, output_dir, options, ".summary"), _pickled(kept))
 
 
 def _plain(warning: SiteError) -> SiteWarning:
@@ -113,14 +130,21 @@ def _plain(warning: SiteError) -> SiteWarning:
     return plain
 
 
-def load_snapshot(site_dir: Path, output_dir: Path, options: BuildOptions) -> EngineSnapshot | None:
-    """What the last successful build saved, if it is there and from this very code."""
-    saved = _read(state_path(site_dir, output_dir, options, ".pickle"))
-    if not isinstance(saved, dict) or saved.get("format") != STATE_FORMAT:
-        return None
-    if saved.get("code") != code_digest():
-        return None
-    snapshot = saved.get("snapshot")
+def load_snapshot(
+    site_dir: Path, output_dir: Path, options: BuildOptions, store: RecordStore | None = None
+) -> EngineSnapshot | None:
+    """What the last successful build saved, if it is there, whole and from this very code."""
+    store = store or record_store(site_dir, output_dir, options)
+
+    def read_index(stream) -> EngineSnapshot | None:
+        header = pickle.load(stream)
+        if not isinstance(header, dict) or header.get("format") != STATE_FORMAT:
+            return None
+        if header.get("code") != code_digest():
+            return None
+        return store.load(stream)
+
+    snapshot = _read(state_path(site_dir, output_dir, options, ".pickle"), read_index)
     if not isinstance(snapshot, EngineSnapshot) or snapshot.version != SNAPSHOT_VERSION:
         return None
     return snapshot
@@ -135,7 +159,7 @@ def unchanged_build(
     started = time.perf_counter()
     site_dir = site_dir.resolve()
     output_dir = (options.output_dir or site_dir / "build").resolve()
-    summary = _read(state_path(site_dir, output_dir, options, ".summary"))
+    summary = _read(state_path(site_dir, output_dir, options, ".summary"), pickle.load)
     if not isinstance(summary, Summary) or summary.code != code_digest():
         return None
     now = options.now or datetime.now(UTC)
@@ -218,24 +242,32 @@ def collector_paused():
             gc.enable()
 
 
-def _read(path: Path):
+def _read(path: Path, read: Callable):
+    """``read(stream)`` of the file, or None when it is missing, damaged or from elsewhere."""
     try:
         with path.open("rb", buffering=1 << 20) as stream, collector_paused():
-            return pickle.load(stream)
-    except Exception:  # noqa: BLE001 - missing, truncated or from elsewhere: start from nothing
+            return read(stream)
+    except Exception:  # noqa: BLE001 - missing, damaged or from elsewhere: start from nothing
         return None
 
 
-def _write(path: Path, value) -> None:
+def _pickled(value) -> Callable:
+    return lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _write(path: Path, write: Callable) -> bool:
+    """Replace the file with what ``write(stream)`` writes, whole or not at all; True if done."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     except OSError:
-        return  # a read-only site folder builds all the same, only not incrementally
+        return False  # a read-only site folder builds all the same, only not incrementally
     try:
         # Pickled straight into the file: a large site's state never sits in memory twice.
         with os.fdopen(handle, "wb", buffering=1 << 20) as stream, collector_paused():
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            write(stream)
         os.replace(temporary, path)
     except OSError:
         Path(temporary).unlink(missing_ok=True)
+        return False
+    return True

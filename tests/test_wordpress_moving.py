@@ -18,6 +18,7 @@ from generator.cli import main
 from generator.importers import import_files
 from generator.importers.fetch import FileSource
 from generator.scaffold import new_site
+from tests.browser import launched_chromium
 from tests.conftest import build
 from tests.htmltools import Page
 from tests.wxr_standins import make_standins, serve
@@ -311,15 +312,6 @@ def test_threaded_comments_without_a_form_have_no_wcag_violations(moved, scheme)
     if not accessibility.AXE.is_file() or not Path(accessibility.CHROMIUM).is_file():
         pytest.skip("needs axe-core and Chromium (scripts/setup-tests installs both)")
     _, _, _, result = moved
-    with accessibility.playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(
-            executable_path=accessibility.CHROMIUM, args=accessibility.CHROMIUM_ARGS
-        )
-        try:
-            with accessibility.serve(result.output_dir) as origin:
-                found = accessibility.axe_violations(
-                    browser, f"{origin}/posts/acne-basics/", scheme
-                )
-        finally:
-            browser.close()
+    with launched_chromium() as browser, accessibility.serve(result.output_dir) as origin:
+        found = accessibility.axe_violations(browser, f"{origin}/posts/acne-basics/", scheme)
     assert found == []

@@ -55,10 +55,15 @@ class RenderedPage:
     data: bytes | None
 
     def again(self, job: RenderJob, stamp: bytes) -> RenderedPage:
-        """The same page, planned again (``dataclasses.replace`` costs more, page by page)."""
+        """The same page, planned again (``dataclasses.replace`` costs more, page by page);
+        itself when nothing changed, so that a saved state knows it (engine.records)."""
+        if job is self.job and stamp == self.stamp:
+            return self
         return RenderedPage(job, stamp, self.reads, self.fingerprint, self.digest, self.data)
 
     def without_data(self) -> RenderedPage:
+        if self.data is None:
+            return self
         return RenderedPage(self.job, self.stamp, self.reads, self.fingerprint, self.digest, None)
 
 

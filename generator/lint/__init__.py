@@ -114,7 +114,7 @@ def lint_site(
         *unpublished(config, parsed, visibility),
         *links(config, site, outputs, texts, memo),
         *map(as_finding, reading_level.findings(config, parsed, memo.reading if memo else None)),
-        *map(as_finding, starter_text.findings(config, parsed, texts)),
+        *map(as_finding, starter_text.findings(config, parsed, texts, memo and memo.starter)),
         *map(as_finding, brand.file_findings(config.theme, sources.static)),
         *map(as_finding, appointment.missing_contact(config.clinic, parsed)),
         *(as_finding(problem) for problem in page_problems),

@@ -9,6 +9,7 @@ from typing import NamedTuple
 from generator.config import Config
 from generator.lint.scan import TAGS_KEPT, PageScan, scan
 from generator.readability import ReadingMemo
+from generator.starter_text import StarterMemo
 
 
 class _KnownScan(NamedTuple):
@@ -43,6 +44,7 @@ class LintMemo:
         self._tags: dict[str, tuple] = {}
         self._refs: dict[tuple[str, str], tuple[str, str]] = {}  # each distinct link once
         self.reading = ReadingMemo()  # the reading-level rule's scores
+        self.starter = StarterMemo()  # the starter-text rule's findings per file
 
     def __getstate__(self) -> dict:
         # What each distinct tag holds only saves time within a build: not worth saving.

@@ -1,0 +1,171 @@
+"""The saved state's records: written once, only the new ones saved, never trusted when damaged.
+
+Each test builds a copy of the sample site as ``sitegen build`` does, does
+something to the records folder (``.sitegen-cache/engine-<key>.records``),
+and checks that the next builds still give exactly what a clean build gives.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import state
+from generator.build import BuildOptions, build_site
+from generator.engine import records
+from generator.engine.pipeline import Engine
+from generator.engine.records import RecordStore
+from generator.output_record import RECORD_NAME
+from tests.conftest import FIXED_NOW, copy_sample_site
+
+pytestmark = pytest.mark.slow  # each test builds the sample site several times
+
+SECTION = "content/posts/what-is-micro-needling/03-micro-needling-devices.md"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = copy_sample_site(tmp_path / "site")
+    moment = time.time() - 3600  # files nobody touched for a while: their stat is trusted
+    for path in site.rglob("*"):
+        os.utime(path, (moment, moment), follow_symlinks=False)
+    return site
+
+
+def _options(site: Path) -> BuildOptions:
+    return BuildOptions(output_dir=site.parent / "out", now=FIXED_NOW)
+
+
+def _segments(site: Path) -> list[Path]:
+    (folder,) = (site / ".sitegen-cache").glob("engine-*.records")
+    return sorted(folder.iterdir())
+
+
+def _edit(site: Path, words: str) -> None:
+    section = site / SECTION
+    section.write_text(section.read_text() + f"\n{words}\n")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != RECORD_NAME
+    }
+
+
+def _clean_tree(site: Path) -> dict[str, bytes]:
+    clean = BuildOptions(output_dir=site.parent / "clean", now=FIXED_NOW)
+    Engine(site, clean, clean=True).build()
+    return _tree(site.parent / "clean")
+
+
+def test_an_edit_saves_a_small_segment_beside_the_first(site):
+    options = _options(site)
+    build_site(site, options)
+    (first,) = _segments(site)
+    _edit(site, "One more sentence.")
+    result = build_site(site, options)
+    assert 0 < result.rendered < result.page_count
+    new = [path for path in _segments(site) if path != first]
+    assert first in _segments(site) and len(new) == 1
+    assert new[0].stat().st_size * 2 < first.stat().st_size  # one article of several
+    assert new[0].name == records._digest(new[0].read_bytes()) + records.SEGMENT_SUFFIX
+    assert _tree(site.parent / "out") == _clean_tree(site)
+
+
+def test_a_resumed_build_after_records_renders_only_the_edit_again(site):
+    options = _options(site)
+    build_site(site, options)
+    _edit(site, "A first addition.")
+    once = build_site(site, options)
+    _edit(site, "A second addition.")
+    twice = build_site(site, options)
+    assert twice.rendered == once.rendered < once.page_count
+    assert _tree(site.parent / "out") == _clean_tree(site)
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated", "changed"])
+def test_a_damaged_segment_means_a_build_from_nothing(site, damage):
+    options = _options(site)
+    build_site(site, options)
+    (segment,) = _segments(site)
+    data = segment.read_bytes()
+    if damage == "missing":
+        segment.unlink()
+    elif damage == "truncated":
+        segment.write_bytes(data[: len(data) // 2])
+    else:  # same size, one byte different
+        middle = len(data) // 2
+        segment.write_bytes(data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1 :])
+    output = site.parent / "out"
+    assert state.load_snapshot(site.resolve(), output.resolve(), options) is None
+    _edit(site, "After the damage.")
+    result = build_site(site, options)
+    assert result.rendered >= result.page_count  # nothing of the damaged state was used
+    assert _tree(output) == _clean_tree(site)
+    assert state.load_snapshot(site.resolve(), output.resolve(), options) is not None
+
+
+def test_a_save_cut_short_leaves_the_last_good_state(site, monkeypatch):
+    options = _options(site)
+    build_site(site, options)
+    before = _segments(site)
+    write_segment = RecordStore._write_segment
+
+    def written_then_cut(self, fresh):
+        write_segment(self, fresh)  # the new segment is there, its index never will be
+        raise OSError("no space left on device")
+
+    _edit(site, "Saved halfway.")
+    monkeypatch.setattr(RecordStore, "_write_segment", written_then_cut)
+    build_site(site, options)
+    monkeypatch.undo()
+    assert len(_segments(site)) == len(before) + 1
+    _edit(site, "And after that.")
+    result = build_site(site, options)
+    assert result.rendered < result.page_count  # the last good state was used
+    assert _tree(site.parent / "out") == _clean_tree(site)
+    assert len(_segments(site)) == len(before) + 1  # the orphan went, this save's came
+
+
+def test_segments_no_index_needs_are_removed_and_many_are_merged(site, monkeypatch):
+    options = _options(site)
+    monkeypatch.setattr(records, "MAX_SEGMENTS", 3)
+    build_site(site, options)
+    folder = _segments(site)[0].parent
+    (folder / ".left-over.tmp").write_bytes(b"from a save that was killed")
+    for number in range(4):
+        _edit(site, f"Edit number {number}.")
+        build_site(site, options)
+        assert len(_segments(site)) <= 3
+    assert not (folder / ".left-over.tmp").exists()
+    assert _tree(site.parent / "out") == _clean_tree(site)
+
+
+def test_records_are_shared_objects_again_after_loading(tmp_path):
+    from generator.plan import RenderJob
+
+    job = RenderJob("a/index.html", "article.html", {"title": "A"})
+    value = {"first": job, "second": [job, RenderJob("b/index.html", "page.html")]}
+    store = RecordStore(tmp_path / "records")
+    with (tmp_path / "index").open("wb") as stream:
+        store.save(stream, value)
+    with (tmp_path / "index").open("rb") as stream:
+        again = RecordStore(tmp_path / "records").load(stream)
+    assert again == value and again["first"] is again["second"][0]
+    assert pickle.loads(pickle.dumps(again)) == value
+
+
+def test_every_record_class_exists():
+    """A class moved or renamed would silently be saved in full at every build."""
+    import importlib
+
+    for name in sorted(records.RECORD_CLASSES):
+        module, _, qualname = name.rpartition(".")
+        found = getattr(importlib.import_module(module), qualname, None)
+        assert found is not None and f"{found.__module__}.{found.__qualname__}" == name
