@@ -214,7 +214,8 @@ class Engine:
         memos = self._memos
         memos.sources.note_inputs(changed)  # before anything is read: see note_inputs
         config_digest, config = memos.config.load(self.site_dir)
-        memos.templates.note_change(self._stage("Reading", "files", self._look, changed))
+        look = memos.sources.refresh
+        memos.templates.note_change(self._stage("Reading", "files", look, changed, self.progress))
         parsed = memos.parsed.parse(memos.sources.content(), self.progress)
         memos.sources.forget_data()  # parsed: the files are read again only where needed
         self._now = self.options.now or datetime.now(UTC)
@@ -277,13 +278,6 @@ class Engine:
         report = self.output.write(outputs, self.progress)
         self._memos.search.all_written()
         return report
-
-    def _look(self, changed: list[Path] | None) -> bool:
-        """The sources read again where they changed; True if templates may have changed."""
-        sources = self._memos.sources
-        templates_changed = sources.refresh(changed)
-        self.progress.advance(len(sources.content()) + len(sources.static))
-        return templates_changed
 
     def _visibility(self) -> Visibility:
         options = self.options

@@ -24,6 +24,7 @@ from generator.discover import (
     template_stamps,
 )
 from generator.engine.snapshot import BuildSummary
+from generator.progress import Progress
 
 
 class SourceTree:
@@ -106,14 +107,18 @@ class SourceTree:
         self._files, self._order = files, None
         self.static, self.template_stamps, self.looked_at_ns = static, template_stamps, looked_at_ns
 
-    def refresh(self, changed: Iterable[Path] | None) -> bool:
+    def refresh(self, changed: Iterable[Path] | None, progress: Progress | None = None) -> bool:
         """Read again what changed (everything when ``changed`` is None); True if templates may
-        have changed. A failure leaves the tree to be read whole next time."""
+        have changed. A failure leaves the tree to be read whole next time. ``progress`` counts
+        the files looked at."""
         try:
-            return self._refresh(changed)
+            templates_changed = self._refresh(changed)
         except BaseException:
             self._files = None
             raise
+        if progress is not None:
+            progress.advance(len(self.content()) + len(self.static))
+        return templates_changed
 
     def _refresh(self, changed: Iterable[Path] | None) -> bool:
         if changed is None or self._files is None:
