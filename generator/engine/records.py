@@ -166,11 +166,11 @@ class RecordStore:
             if name not in self._segments:
                 (self.folder / name).unlink(missing_ok=True)
 
-    def _pickled_index(self, value: Any) -> tuple[bytes, list, dict[str, int]]:
+    def _pickled_index(self, value: Any) -> tuple[memoryview, list, dict[str, int]]:
         buffer = io.BytesIO()
         pickler = _IndexPickler(buffer, self)
         pickler.dump(value)
-        return buffer.getvalue(), pickler.fresh, pickler.used
+        return buffer.getbuffer(), pickler.fresh, pickler.used  # no copy of a large index
 
     def _scattered(self, used: dict[str, int], fresh: int) -> bool:
         """Whether the live records are spread too thin to keep loading those segments."""
