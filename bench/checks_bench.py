@@ -25,9 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from unittest import mock
 
-from generator import incremental, lint
-from generator.engine import finishing
-from generator.incremental import BuildOptions, Engine
+from generator import lint
+from generator.build_options import BuildOptions
+from generator.engine import finishing, pipeline
+from generator.engine.pipeline import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 # The revision before the checks were made faster.
@@ -97,7 +98,7 @@ def _captured_inputs(site: Path) -> tuple[tuple, tuple]:
     """Render the site once; keep the arguments of ``validate`` and of the finishing pass."""
     engine = Engine(site, BuildOptions(now=NOW))
     kept: dict[str, tuple] = {}
-    finish, validate = engine._finishing.finish, incremental.validate
+    finish, validate = engine._memos.finishing.finish, pipeline.validate
 
     def keep_finish(*args):
         kept["finish"] = args
@@ -107,8 +108,8 @@ def _captured_inputs(site: Path) -> tuple[tuple, tuple]:
         kept["validate"] = args
         return validate(*args)
 
-    engine._finishing.finish = keep_finish
-    with mock.patch.object(incremental, "validate", keep_validate):
+    engine._memos.finishing.finish = keep_finish
+    with mock.patch.object(pipeline, "validate", keep_validate):
         started = time.perf_counter()
         engine.render()
     print(f"rendered in {time.perf_counter() - started:.1f} s", flush=True)

@@ -1,15 +1,17 @@
-"""The build: the pipeline's stages called in order, with plain data between them.
+"""The build's entry points: where a build run is put together.
 
     config -> discover -> parse -> assemble -> related -> plan -> render -> lint -> write
 
+:func:`build_site` is one ``sitegen build`` from start to end. When nothing the
+build reads has changed since the last run (a ``stat`` of every input and output
+says so), the result is known without loading any of it (:mod:`generator.state`).
+Otherwise an :class:`~generator.engine.pipeline.Engine`, which calls the stages
+in the order above, goes on from what the last run saved, builds, and what it
+knows is saved for the next run. ``sitegen serve`` keeps one engine between its
+builds instead; :func:`render_site` renders without writing (``sitegen check``).
+
 Everything is read, validated and rendered before the first byte is written,
-so a build that fails leaves the previous output exactly as it was. The stages
-run inside :class:`~generator.incremental.Engine`, which ``sitegen serve``
-keeps between builds to redo only what a change touches, and which
-``sitegen build`` saves in the site's cache folder for the next run
-(:mod:`generator.state`). When nothing the build reads has changed since that
-run (a ``stat`` of every input and output says so), the result is known
-without loading any of it.
+so a build that fails leaves the previous output exactly as it was.
 
 This module imports no stage at load time, so that a build with nothing to do
 costs little more than starting Python.
@@ -26,9 +28,9 @@ from generator.build_options import BuildOptions, BuildResult
 
 if TYPE_CHECKING:
     from generator.discover import SiteSources
+    from generator.engine.pipeline import Engine
     from generator.engine.records import RecordStore
     from generator.errors import SiteWarning
-    from generator.incremental import Engine
     from generator.model import Site
     from generator.parse import ParsedFile
     from generator.progress import Progress
@@ -100,7 +102,7 @@ def resume_engine(
 
     ``store`` remembers what was loaded, for a save that writes only what is new."""
     from generator import state
-    from generator.incremental import Engine
+    from generator.engine.pipeline import Engine
 
     engine = Engine(site_dir, options, clean=clean, progress=progress)
     if not clean:
@@ -119,7 +121,7 @@ def render_site(
     site_dir: Path, options: BuildOptions
 ) -> tuple[Mapping[str, bytes], Site, list[SiteWarning]]:
     """Every output file's bytes, by destination path; nothing is written."""
-    from generator.incremental import Engine
+    from generator.engine.pipeline import Engine
 
     rendered = Engine(site_dir, options).render()
     return rendered.outputs, rendered.site, rendered.warnings

@@ -92,8 +92,7 @@ def imap_forked(
         for item in items:
             yield _counted(function(item), progress, 1)
         return
-    global _TASK
-    _TASK = (function, items)
+    task = _Task(function, items)
     # Objects the workers inherit stay shared only while nobody writes to them: the cyclic
     # garbage collector would (its bookkeeping lives in every object), so it leaves the
     # inherited ones alone; each worker would otherwise end up with a copy of the site.
@@ -102,31 +101,32 @@ def imap_forked(
     _return_free_memory()  # what is free now would otherwise count in every worker
     try:
         spans = [(i, min(i + _BATCH, len(items))) for i in range(0, len(items), _BATCH)]
-        with _pool(workers - 1, multiprocessing.get_context("fork")) as pool:
+        with _pool(workers - 1, multiprocessing.get_context("fork"), task) as pool:
             # One batch in ``workers`` is the caller's own; the pool does the rest.
             theirs = {
                 i: pool.submit(_run_span, span) for i, span in enumerate(spans) if i % workers
             }
             for i, (start, end) in enumerate(spans):
-                batch = theirs.pop(i).result() if i in theirs else _run_span((start, end))
+                batch = theirs.pop(i).result() if i in theirs else task.run((start, end))
                 if isinstance(batch, BaseException):
                     raise batch
                 yield from _counted(batch, progress, end - start)
     finally:
-        _TASK = None
         if not frozen_before:  # a caller's freeze is the caller's to undo
             gc.unfreeze()
 
 
 @contextlib.contextmanager
-def _pool(workers: int, context=None) -> Iterator[ProcessPoolExecutor]:
+def _pool(workers: int, context=None, task: _Task | None = None) -> Iterator[ProcessPoolExecutor]:
     """A pool whose workers die with this process, and that an error or an interrupt
-    (Ctrl-C, SIGTERM) stops at once: the work not started yet is dropped, not waited for."""
+    (Ctrl-C, SIGTERM) stops at once: the work not started yet is dropped, not waited for.
+
+    ``task`` is what forked workers run (:func:`_start_worker`)."""
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_die_with_parent,
-        initargs=(os.getpid(),),
+        initializer=_start_worker,
+        initargs=(os.getpid(), task),
     )
     try:
         yield pool
@@ -137,6 +137,40 @@ def _pool(workers: int, context=None) -> Iterator[ProcessPoolExecutor]:
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+class _Task:
+    """A function over a list, run by forked workers span by span (they inherit both)."""
+
+    def __init__(self, function: Callable[[Any], Any], items: Sequence[Any]) -> None:
+        self.function = function
+        self.items = items
+
+    def run(self, span: tuple[int, int]) -> list | BaseException:
+        done = []
+        for index in range(*span):
+            try:
+                done.append(self.function(self.items[index]))
+            except Exception as error:  # noqa: BLE001 - raised again, in order, by the caller
+                return error
+        return done
+
+
+# The task of this process when it is a forked worker of imap_forked, and only then.
+# A pool worker runs what it is sent, pickled: a function by its name and the span;
+# the task it inherited by fork (a closure over the site, the Jinja environment) can
+# only be reached by a name, so the pool's initializer puts it here in each worker.
+# The build's own process never sets it, and a worker ends with its pool, after one
+# map: nothing here outlives a build or passes from one build to the next.
+_WORKER_TASK: _Task | None = None
+
+
+def _start_worker(parent: int, task: _Task | None) -> None:
+    """Run first in every worker (with the fork start method ``task`` is inherited, not
+    pickled)."""
+    global _WORKER_TASK
+    _die_with_parent(parent)
+    _WORKER_TASK = task
 
 
 def _die_with_parent(parent: int) -> None:
@@ -151,10 +185,6 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-# What forked workers run: set just before the fork, so that they inherit it.
-_TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
-
-
 def _return_free_memory() -> None:
     """Give the memory that Python freed back to the system (glibc keeps it otherwise)."""
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
@@ -167,15 +197,9 @@ def _can_fork() -> bool:
 
 
 def _run_span(span: tuple[int, int]) -> list | BaseException:
-    assert _TASK is not None
-    function, items = _TASK
-    done = []
-    for index in range(*span):
-        try:
-            done.append(function(items[index]))
-        except Exception as error:  # noqa: BLE001 - raised again, in order, by the caller
-            return error
-    return done
+    """In a forked worker: its task over one span of the items."""
+    assert _WORKER_TASK is not None
+    return _WORKER_TASK.run(span)
 
 
 def _parse_batch(batch: Sequence[SourceFile]) -> list[ParsedFile] | BaseException:

@@ -44,14 +44,25 @@ MONTHS = [
 ]
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept for the process, and in the site's cache folder when there is
-    one, so that a new environment (or a new ``sitegen build``) skips compiling.
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory by whoever owns this (the build engine keeps one for
+    its life), and in the site's cache folder when there is one, so that a new environment
+    (or a new ``sitegen build``) skips compiling.
 
     Jinja checks a template's source checksum before it uses the stored code;
     there is one store per environment class (and Jinja version), as the code a
     template compiles to depends on the environment's settings.
     """
+
+    @classmethod
+    def for_cache(
+        cls, cache_dir: Path | None, environment_class: type[jinja2.Environment]
+    ) -> CompiledTemplates:
+        """The store for ``environment_class`` in ``cache_dir`` (in memory only without one)."""
+        if cache_dir is None:
+            return cls(None)
+        name = f"{environment_class.__name__}-{jinja2.__version__}"
+        return cls(cache_dir / "templates" / name)
 
     def __init__(self, folder: Path | None = None) -> None:
         self._code: dict[str, bytes] = {}
@@ -75,9 +86,6 @@ class _CompiledTemplates(jinja2.BytecodeCache):
                 pass  # a cache that cannot be written only costs time
 
 
-_COMPILED: dict[tuple, _CompiledTemplates] = {}
-
-
 def make_environment(
     config: Config,
     site: Site,
@@ -86,12 +94,11 @@ def make_environment(
     images: ImageCatalog | None = None,
     environment_class: type[jinja2.Environment] = jinja2.Environment,
     cache_dir: Path | None = None,
+    compiled: CompiledTemplates | None = None,
 ) -> jinja2.Environment:
-    """The Jinja environment for a site; ``cache_dir`` keeps compiled templates between runs."""
+    """The Jinja environment for a site; ``cache_dir`` keeps compiled templates between runs,
+    ``compiled`` (made for the same class and folder) keeps them in memory for its owner."""
     search_path = [str(config.site_dir / "templates"), str(theme_dir)]
-    folder = None
-    if cache_dir is not None:
-        folder = cache_dir / "templates" / f"{environment_class.__name__}-{jinja2.__version__}"
     env = environment_class(
         loader=template_loader(search_path, theme_dir),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -99,9 +106,9 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_COMPILED.setdefault(
-            (environment_class, folder), _CompiledTemplates(folder)
-        ),
+        bytecode_cache=compiled
+        if compiled is not None
+        else CompiledTemplates.for_cache(cache_dir, environment_class),
     )
     env.filters["date"] = human_date
     env.filters["isodate"] = iso_date

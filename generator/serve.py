@@ -1,6 +1,6 @@
 """``sitegen serve``: build, serve the output on loopback, rebuild on change, reload the browser.
 
-- The build is the incremental :class:`~generator.incremental.Engine`, told
+- The build is the incremental :class:`~generator.engine.pipeline.Engine`, told
   which paths changed by ``watchfiles`` (inotify events, no polling), so every
   save reaches the browser at once; livereload's own watcher polls and its
   handler drops a reload within 3 s of the last one, so only its protocol and
@@ -39,11 +39,12 @@ from livereload.server import LiveScriptInjector
 from tornado import web
 from tornado.ioloop import IOLoop
 
+from generator.build_options import BuildOptions, BuildResult
 from generator.code_frame import code_frame, with_frame
 from generator.config import CONFIG_NAME, load_config
 from generator.editor_files import SourceChanges
+from generator.engine.pipeline import Engine
 from generator.errors import SiteError
-from generator.incremental import BuildOptions, BuildResult, Engine
 from generator.output_kinds import OutputKind
 from generator.request_guard import GuardedApplication, SameOriginLiveReload
 from generator.write import CACHE_DIR

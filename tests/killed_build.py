@@ -9,7 +9,7 @@ saved state, with the tests' fixed time) and, when about to write its file
 number ``WRITES`` (counting from 0), writes half of it to the temporary file
 and kills itself with SIGKILL: no cleanup of any kind runs. A build with fewer
 writes ends normally. ``SHARD_SIZE`` and ``STAGE_PAGES`` are the test's settings
-of ``search.SHARD_SIZE`` and ``incremental.STAGE_PAGES``.
+of ``search.SHARD_SIZE`` and ``generator.engine.render_pass.STAGE_PAGES``.
 """
 
 from __future__ import annotations
@@ -19,15 +19,16 @@ import signal
 import sys
 from pathlib import Path
 
-from generator import incremental, search, write
+from generator import search, write
 from generator.build import BuildOptions, build_site
+from generator.engine import render_pass
 from generator.errors import SiteError
 from tests.conftest import FIXED_NOW
 
 
 def main(site: str, output: str, writes: str, shard_size: str, stage_pages: str) -> None:
     search.SHARD_SIZE = int(shard_size)
-    incremental.STAGE_PAGES = int(stage_pages)
+    render_pass.STAGE_PAGES = int(stage_pages)
     original = write._write_atomically
     done = []
 

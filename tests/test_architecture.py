@@ -13,9 +13,7 @@ from pathlib import Path
 GENERATOR = Path(__file__).resolve().parent.parent / "generator"
 MAX_LINES = 400
 # Modules still over MAX_LINES; each is to be split, and this list only shrinks.
-STILL_LONG = {
-    "generator.incremental",  # the engine: being taken apart into generator.engine
-}
+STILL_LONG: set[str] = set()
 # Cycles still there, each to be broken; this list only shrinks.
 STILL_CYCLIC: list[list[str]] = []
 

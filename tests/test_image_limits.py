@@ -67,8 +67,8 @@ def test_a_lower_limit_is_seen_by_an_engine_that_converted_the_image_before(tmp_
     # The dev server keeps one engine: a limit lowered in site.toml must judge the
     # images it already converted, as a clean build would.
     from generator.build_options import BuildOptions
+    from generator.engine.pipeline import Engine
     from generator.errors import SiteError
-    from generator.incremental import Engine
 
     site = Path(shutil.copytree(SITES / "basic", tmp_path / "site"))
     (site / "static").mkdir()

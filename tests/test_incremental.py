@@ -29,11 +29,13 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
-from generator import incremental, search, write
+from generator import search, write
 from generator.build import build_site
+from generator.build_options import BuildOptions
 from generator.cli import main
+from generator.engine import render_pass
+from generator.engine.pipeline import Engine
 from generator.errors import OutputError, SiteError
-from generator.incremental import BuildOptions, Engine
 from generator.output_record import RECORD_NAME
 from generator.progress import Progress
 from generator.render import default_theme_dir
@@ -88,7 +90,7 @@ class EditSequence(RuleBasedStateMachine):
         # A few pages per search shard, so that edits move pages between several indexes;
         # every build sets its pages aside on disk, as a large site's builds do.
         self.shard_size, search.SHARD_SIZE = search.SHARD_SIZE, 2
-        self.stage_pages, incremental.STAGE_PAGES = incremental.STAGE_PAGES, 1
+        self.stage_pages, render_pass.STAGE_PAGES = render_pass.STAGE_PAGES, 1
         self.root = Path(tempfile.mkdtemp(prefix="sitegen-incremental-"))
         self.site = Path(shutil.copytree(SITES / "incremental", self.root / "site"))
         self.out = self.root / "out"
@@ -111,7 +113,7 @@ class EditSequence(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         search.SHARD_SIZE = self.shard_size
-        incremental.STAGE_PAGES = self.stage_pages
+        render_pass.STAGE_PAGES = self.stage_pages
         shutil.rmtree(self.root, ignore_errors=True)
         for folder in getattr(self, "moved_from", []):
             shutil.rmtree(folder, ignore_errors=True)
@@ -393,7 +395,7 @@ class EditSequence(RuleBasedStateMachine):
 
     def _killed_build(self, writes: int) -> None:
         command = [sys.executable, "-m", "tests.killed_build", str(self.site), str(self.cli_out)]
-        command += [str(writes), str(search.SHARD_SIZE), str(incremental.STAGE_PAGES)]
+        command += [str(writes), str(search.SHARD_SIZE), str(render_pass.STAGE_PAGES)]
         done = subprocess.run(command, cwd=REPO, capture_output=True, timeout=120)
         assert done.returncode in (0, 1, -signal.SIGKILL), done.stderr.decode()
         assert b"Traceback" not in done.stderr, done.stderr.decode()

@@ -21,10 +21,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import incremental, markdown_text
+from generator import markdown_text
+from generator.build_options import BuildOptions
 from generator.config import Config
+from generator.engine import pipeline
+from generator.engine.pipeline import Engine
 from generator.errors import SiteError
-from generator.incremental import BuildOptions, Engine
 from generator.lint import link_check
 from generator.lint import memo as link_memo
 from generator.lint.locate import source_text
@@ -82,7 +84,7 @@ def _captured(site_dir: Path) -> dict | None:
         kept.update(config=config, sources=sources, site=site, outputs=outputs)
         return []
 
-    with mock.patch.object(incremental, "validate", keep):
+    with mock.patch.object(pipeline, "validate", keep):
         try:
             Engine(site_dir, BuildOptions(now=FIXED_NOW)).render()
         except SiteError:

@@ -7,7 +7,7 @@ import filecmp
 
 import pytest
 
-import generator.incremental as incremental
+import generator.engine.render_pass as render_pass
 import generator.parallel as parallel
 from bench import corpus
 from generator.discover import SourceFile, digest_of
@@ -33,11 +33,11 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):
     site = info.root / "sitegen"
     monkeypatch.setattr(parallel, "MIN_FILES_FOR_POOL", 10**9)
     monkeypatch.setattr(parallel, "MIN_ITEMS_FOR_FORK", 10**9)
-    monkeypatch.setattr(incremental, "STAGE_PAGES", 10**9)
+    monkeypatch.setattr(render_pass, "STAGE_PAGES", 10**9)
     serial = build(site, tmp_path / "serial")
     monkeypatch.setattr(parallel, "MIN_FILES_FOR_POOL", 1)
     monkeypatch.setattr(parallel, "MIN_ITEMS_FOR_FORK", 1)
-    monkeypatch.setattr(incremental, "STAGE_PAGES", 1)  # pages set aside on disk, too
+    monkeypatch.setattr(render_pass, "STAGE_PAGES", 1)  # pages set aside on disk, too
     calls = []
     original = parallel.ProcessPoolExecutor
     monkeypatch.setattr(

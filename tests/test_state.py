@@ -18,8 +18,8 @@ import pytest
 
 from generator import state
 from generator.build import BuildOptions, build_site
+from generator.engine.pipeline import Engine
 from generator.errors import SiteError
-from generator.incremental import Engine
 from generator.output_record import RECORD_NAME
 from tests.conftest import FIXED_NOW, copy_sample_site
 from tests.sync_tools import ReplaceWhileWriting, age

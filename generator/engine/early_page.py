@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.article_model import ArticleFiles, build_article
 from generator.config import Config
@@ -27,6 +28,9 @@ from generator.parallel import parse_many
 from generator.parse import ParsedFile
 from generator.plan import article_job
 from generator.render import render_job
+
+if TYPE_CHECKING:
+    from generator.engine.memos import Memos
 
 EDITABLE_KINDS = ("article", "article_index", "section")
 
@@ -43,6 +47,16 @@ class LastBuild:
     sources: SourceTree
     parsed: MutableMapping[tuple[str, str], ParsedFile]  # the build that follows takes these
     images: ImageCatalog
+
+    @classmethod
+    def of(cls, site_dir: Path, memos: Memos, site: Site, outputs: Outputs) -> LastBuild | None:
+        """From an engine's memos and the site and outputs of its last good build
+        (None before its first build)."""
+        env, config = memos.templates.env, memos.config.loaded
+        if env is None or config is None:
+            return None
+        parsed, images = memos.parsed.by_key, memos.images.catalog
+        return cls(site_dir, config[1], site, outputs, env, memos.sources, parsed, images)
 
 
 def early_pages(last: LastBuild, changed: Iterable[Path]) -> dict[str, bytes]:

@@ -46,7 +46,7 @@ RECORD_CLASSES = frozenset(
         "generator.parse.ParsedFile",
         "generator.model.Article",
         "generator.plan.RenderJob",
-        "generator.incremental._Page",
+        "generator.engine.render_pass.RenderedPage",
         "generator.lint.scan.PageScan",
         "generator.lint.memo._Checked",
         "generator.readability.Score",

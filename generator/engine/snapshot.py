@@ -1,6 +1,6 @@
 """What an engine knows after a good build, as one value: kept from one run to the next.
 
-:class:`EngineSnapshot` is everything :class:`~generator.incremental.Engine`
+:class:`EngineSnapshot` is everything :class:`~generator.engine.pipeline.Engine`
 remembers between builds (memos of every stage, by what they were made from);
 :class:`BuildSummary` is what the next ``sitegen build`` needs to answer, without
 loading the snapshot, that nothing changed. :mod:`generator.state` writes and

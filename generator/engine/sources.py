@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from generator.discover import (
@@ -22,6 +23,7 @@ from generator.discover import (
     input_stamps,
     template_stamps,
 )
+from generator.engine.snapshot import BuildSummary
 
 
 class SourceTree:
@@ -56,6 +58,16 @@ class SourceTree:
         else:
             self.input_stamps = None
 
+    def summary(
+        self, valid_until: datetime | None, article_count: int, warnings: list
+    ) -> BuildSummary | None:
+        """The summary of a good build that looked at every input (else None): what the
+        next ``sitegen build`` needs to know that nothing changed."""
+        if self.input_stamps is None:
+            return None
+        stamps, looked_at = self.input_stamps, self.looked_at_ns
+        return BuildSummary(stamps, looked_at, article_count, warnings, valid_until)
+
     def as_site_sources(self) -> SiteSources:
         posts = [
             source for source in self.content() if source.src_path.startswith("content/posts/")
@@ -78,6 +90,10 @@ class SourceTree:
             if self._order is not None:
                 self._order = [self._files[source.src_path] for source in self._order]
         self.static = tuple(source.without_data() for source in self.static)
+
+    def files_without_data(self) -> dict[str, SourceFile]:
+        """The content files by ``src_path``, known by digest only (for a snapshot)."""
+        return {src: source.without_data() for src, source in (self._files or {}).items()}
 
     def known(self) -> KnownFiles | None:
         if self._files is None:

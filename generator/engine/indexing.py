@@ -1,0 +1,51 @@
+"""The search index step: made again only for the shards whose pages changed.
+
+Index files made by a build that then failed are kept in memory until a build
+writes them; a shard with a file that is neither there nor in the output
+folder is made again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from generator import search
+from generator.engine.finishing import on_disk
+from generator.errors import SiteWarning
+from generator.output_kinds import OutputKind
+from generator.outputs import Outputs
+from generator.search import SearchIndex
+from generator.write import WrittenFile
+
+
+class Indexing:
+    """The site's search index, kept between builds (:class:`~generator.search.SearchIndex`)."""
+
+    def __init__(self, index: SearchIndex | None = None) -> None:
+        # The shard size is read when the index is made, so that tests can make it small.
+        self.index = index if index is not None else SearchIndex(shard_size=search.SHARD_SIZE)
+        self._unwritten: dict[str, bytes] = {}  # index files made, not yet written
+
+    def update(
+        self,
+        outputs: Outputs,
+        written: Mapping[str, WrittenFile],
+        read_output: Callable[[str], bytes],
+    ) -> tuple[Outputs, list[SiteWarning]]:
+        """The index files of the pages in ``outputs``, and what indexing them warns of."""
+        made = self._unwritten
+        self.index.forget(lambda dest, d: not (on_disk(written, dest, d) or dest in made))
+        pages = {dest: outputs.digest(dest) for dest in outputs.of_kind(OutputKind.PAGE)}
+        update = self.index.update(pages, outputs.__getitem__)
+        made.update(update.written)
+        files = Outputs()
+        for dest, digest in update.files.items():
+            if dest in made:
+                files.add(dest, made[dest], digest, kind=OutputKind.SEARCH)
+            else:
+                files.add_known(dest, digest, read_output, kind=OutputKind.SEARCH)
+        return files, update.warnings
+
+    def all_written(self) -> None:
+        """The build wrote every index file it made: the output folder holds them now."""
+        self._unwritten = {}

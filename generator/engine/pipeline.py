@@ -1,0 +1,298 @@
+"""The build engine: build a site, and build it again after a change redoing only what it touches.
+
+The stages are those of a clean build, in the same order::
+
+    config -> discover -> parse -> assemble -> related -> images -> plan -> render
+           -> finish -> index -> check -> write
+
+and each keeps what it made, keyed by exactly what it was made from
+(:class:`~generator.engine.memos.Memos`): sources by path, read again only where
+a change was seen (:mod:`~generator.engine.sources`); parsed files, articles,
+images and article jobs (:mod:`~generator.engine.stage_memos`); related posts
+in a :class:`~generator.related.RelatedIndex`, which scores again only the
+articles whose words, tags, category, pins or date changed; each page by the
+fingerprint of its template, the template globals and the parts of its context
+it read (:mod:`~generator.engine.render_pass`, :mod:`~generator.engine.templates`);
+the finishing pass and the search index page by page
+(:mod:`~generator.engine.finishing`, :mod:`~generator.engine.indexing`).
+
+An output is rendered again only when its fingerprint changed and written only
+when its bytes changed (:mod:`~generator.engine.output_writer`), so the output
+folder always ends exactly as a clean build leaves it. Use::
+
+    engine = Engine(Path("my-site"))
+    engine.build()                                   # everything
+    engine.build([Path("my-site/content/posts/acne.md")])  # after that file changed
+
+The dev server keeps one engine; ``sitegen build`` makes one per run and goes on
+from the snapshot the last run saved (:mod:`generator.build` does that).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from generator.assemble import Visibility
+from generator.build_options import BuildOptions, BuildResult
+from generator.config import Config
+from generator.discover import SiteSources, SourceChanged, default_theme_dir
+from generator.engine.early_page import LastBuild, early_pages
+from generator.engine.finishing import FinishInputs, SvgFiles
+from generator.engine.memos import Memos
+from generator.engine.output_writer import OutputWriter
+from generator.engine.render_pass import PageMaker
+from generator.engine.snapshot import BuildSummary, EngineSnapshot
+from generator.engine.stage_memos import copied_outputs
+from generator.errors import SiteError, SiteWarning
+from generator.fingerprint import RecordingEnvironment
+from generator.lint import valid_until, validate
+from generator.model import Site
+from generator.output_folder import check_output_folder
+from generator.output_kinds import OutputKind
+from generator.outputs import Outputs, StaleOutput
+from generator.parse import ParsedFile
+from generator.plan import plan_site
+from generator.progress import Progress
+from generator.render import CompiledTemplates
+from generator.write import CACHE_DIR, WriteReport, remove_abandoned_staging
+
+
+@dataclass
+class RenderedSite:
+    site: Site
+    outputs: Outputs
+    warnings: list[SiteWarning]
+    rendered: int  # pages whose templates ran (the others were known unchanged)
+    valid_until: datetime | None = None  # when dates alone change the site (lint.valid_until)
+
+    def result(self, report: WriteReport, output_dir: Path, seconds: float) -> BuildResult:
+        """What the build that wrote this site did."""
+        articles = len(self.site.articles)
+        return BuildResult(
+            self.outputs,
+            report,
+            output_dir,
+            seconds,
+            self.warnings,
+            self.rendered,
+            articles,
+            self.site,
+        )
+
+
+@dataclass(frozen=True)
+class _Model:
+    """The site as the stages before rendering leave it."""
+
+    config_digest: str
+    config: Config
+    sources: SiteSources
+    parsed: list[ParsedFile]
+    site: Site
+
+
+class Engine:
+    """Builds one site into one output folder, as often as asked.
+
+    ``clean=True`` trusts nothing already in the output folder: every output is
+    written again (stale ones are still removed).
+    """
+
+    def __init__(
+        self,
+        site_dir: Path,
+        options: BuildOptions | None = None,
+        *,
+        clean: bool = False,
+        progress: Progress | None = None,
+    ):
+        self.site_dir = site_dir.resolve()
+        self.progress = progress or Progress()
+        self.options = options or BuildOptions()
+        self.output_dir = (self.options.output_dir or self.site_dir / "build").resolve()
+        self.cache_dir = self.options.cache_dir or self.site_dir / CACHE_DIR
+        self.theme_dir = default_theme_dir()
+        check_output_folder(self.site_dir, self.output_dir, self.theme_dir)
+        self.output = OutputWriter(self.output_dir, self.cache_dir, clean)
+        # Compiled templates outlive everything else the engine forgets.
+        self._compiled = CompiledTemplates.for_cache(self.cache_dir, RecordingEnvironment)
+        self._forget()
+
+    def snapshot(self) -> EngineSnapshot:
+        """What this engine knows, to go on from it in another process (:meth:`restore`)."""
+        return self._memos.snapshot()
+
+    def restore(self, snapshot: EngineSnapshot) -> None:
+        """Go on from what an engine knew (:meth:`snapshot`), before the first build."""
+        self._memos.restore(snapshot)
+
+    def saved_state(self) -> tuple[EngineSnapshot, BuildSummary | None] | None:
+        """The snapshot after a good build, and the summary of that build when it looked at
+        every input (what ``sitegen build`` saves); None after a failed one."""
+        if self._last_good is None:
+            return None
+        return self.snapshot(), self._memos.sources.summary(*self._last_good)
+
+    def _forget(self) -> None:
+        """Start from nothing, as a new engine does."""
+        self._memos = Memos.empty(self.site_dir, self.theme_dir, self.cache_dir, self._compiled)
+        self.output.forget()
+        self._now = self.options.now or datetime.now(UTC)
+        # The last successful build's (valid until, article count, warnings), for save().
+        self._last_good: tuple | None = None
+        self._shown: RenderedSite | None = None  # what the output folder holds now
+
+    def build(self, changed: Iterable[Path] | None = None) -> BuildResult:
+        """Build the site; ``changed`` names the files or folders changed since the last build.
+
+        Raise a :class:`~generator.errors.SiteError` on bad input, leaving the
+        output folder as it was.
+        """
+        started = time.perf_counter()
+        self._last_good = None
+        remove_abandoned_staging(self.cache_dir)
+        self._memos.pages.may_stage = True  # only a build that writes sets pages aside
+        try:
+            rendered = self.render(changed)
+            try:
+                report = self._write(rendered.outputs)
+            except (SourceChanged, StaleOutput):
+                self._start_over()
+                rendered = self.render()
+                report = self._write(rendered.outputs)
+        finally:
+            self._memos.pages.may_stage = False
+            self._memos.pages.stop_staging()
+        self._last_good = (rendered.valid_until, len(rendered.site.articles), rendered.warnings)
+        self._shown = rendered
+        return rendered.result(report, self.output_dir, time.perf_counter() - started)
+
+    def write_edited_pages(self, changed: Iterable[Path]) -> list[str]:
+        """Write at once the page of each article whose text alone was edited; return them.
+
+        For the dev server: the writer sees an edit before the build that follows
+        (which decides every other page, the checks and the search index) is done.
+        See :mod:`generator.engine.early_page`.
+        """
+        if self._shown is None:
+            return []
+        last = LastBuild.of(self.site_dir, self._memos, self._shown.site, self._shown.outputs)
+        if last is None:
+            return []
+        try:
+            pages = early_pages(last, changed)
+        except (SiteError, SourceChanged, StaleOutput):
+            return []  # the build that follows says what is wrong
+        return self.output.write_early(pages)
+
+    def render(self, changed: Iterable[Path] | None = None) -> RenderedSite:
+        """Every output's bytes, checked by the lints; nothing is written."""
+        try:
+            return self._render_site(changed)
+        except (SourceChanged, StaleOutput):
+            self._start_over()
+            return self._render_site(None)
+
+    def _start_over(self) -> None:
+        """A file known by digest changed under the build: forget everything, read it all."""
+        may_stage = self._memos.pages.may_stage
+        self._memos.pages.stop_staging()
+        self._forget()
+        self._memos.pages.may_stage = may_stage
+
+    def _render_site(self, changed: Iterable[Path] | None) -> RenderedSite:
+        model = self._model(None if changed is None else list(changed))
+        outputs, rendered, problems = self._outputs(model)
+        return self._checked(model, outputs, problems, rendered)
+
+    def _model(self, changed: list[Path] | None) -> _Model:
+        """Config, sources, parse, assemble, related: the site before any page is made."""
+        memos = self._memos
+        memos.sources.note_inputs(changed)  # before anything is read: see note_inputs
+        config_digest, config = memos.config.load(self.site_dir)
+        memos.templates.note_change(self._stage("Reading", "files", self._look, changed))
+        parsed = memos.parsed.parse(memos.sources.content(), self.progress)
+        memos.sources.forget_data()  # parsed: the files are read again only where needed
+        self._now = self.options.now or datetime.now(UTC)
+        site = memos.articles.assemble(
+            config_digest, config, memos.parsed, memos.sources, self._visibility()
+        )
+        site = replace(site, related=memos.related.update(site.articles, config.related_count))
+        return _Model(config_digest, config, memos.sources.as_site_sources(), parsed, site)
+
+    def _outputs(self, model: _Model) -> tuple[Outputs, int, list[SiteWarning]]:
+        """Copies, images, plan, render, finish: every output, how many pages were rendered,
+        and what the finishing pass found."""
+        memos, config, site, sources = self._memos, model.config, model.site, model.sources
+        copied, asset_urls = copied_outputs(config, site, memos.sources)
+        images = memos.images.convert(config, site, sources, self.cache_dir)
+        planned = plan_site(config, site, memos.jobs.planner(model.config_digest))
+        jobs = memos.pages.same_jobs(planned)
+        env, fingerprints = memos.templates.prepare(
+            model.config_digest, config, site, asset_urls, images
+        )
+        finishing = FinishInputs(
+            config,
+            images,
+            SvgFiles(config.base_path, copied),
+            sources.posts + sources.pages + sources.static,
+            memos.finishing.stamp(model.config_digest, images, copied, config.base_path),
+        )
+        maker = PageMaker(env, fingerprints, finishing)
+        outputs, rendered = memos.pages.render(jobs, maker, self.output, self.progress)
+        outputs.update(copied)
+        written, read_output = self.output.known_written(), self.output.read_output
+        outputs, problems = memos.finishing.finish(outputs, finishing, written, read_output)
+        return outputs, rendered, problems
+
+    def _checked(
+        self, model: _Model, outputs: Outputs, problems: list[SiteWarning], rendered: int
+    ) -> RenderedSite:
+        """The search index added, and the same checks as ``sitegen check``: raises
+        :class:`~generator.lint.CheckFailed` on errors, before any write."""
+        pages = len(outputs.of_kind(OutputKind.PAGE))
+        written, read_output = self.output.known_written(), self.output.read_output
+        index_them = self._memos.search.update
+        index, search_warnings = self._stage(
+            "Indexing", "pages", index_them, outputs, written, read_output, total=pages
+        )
+        outputs.update(index)  # before the checks, so that the link checker knows the index
+        visibility = self._visibility()
+        model_parts = (model.config, model.sources, model.parsed, model.site)
+        warnings = self._stage(
+            "Checking",
+            "pages",
+            validate,
+            *(*model_parts, outputs, visibility, problems, self._memos.lint),
+            total=pages,
+        )
+        until = valid_until(model.config, model.parsed, visibility)
+        return RenderedSite(model.site, outputs, warnings + search_warnings, rendered, until)
+
+    def _write(self, outputs: Outputs) -> WriteReport:
+        report = self.output.write(outputs, self.progress)
+        self._memos.search.all_written()
+        return report
+
+    def _look(self, changed: list[Path] | None) -> bool:
+        """The sources read again where they changed; True if templates may have changed."""
+        sources = self._memos.sources
+        templates_changed = sources.refresh(changed)
+        self.progress.advance(len(sources.content()) + len(sources.static))
+        return templates_changed
+
+    def _visibility(self) -> Visibility:
+        options = self.options
+        return Visibility(now=self._now, drafts=options.drafts, future=options.future)
+
+    def _stage(self, name: str, unit: str, work, *args, total: int | None = None):
+        """``work(*args)``, shown as one stage of the build's progress."""
+        self.progress.start(name, total, unit)
+        try:
+            return work(*args)
+        finally:
+            self.progress.finish()
