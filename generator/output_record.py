@@ -123,7 +123,7 @@ def write_record(output_dir: Path, record: OutputRecord, *, durable: bool) -> No
             "writer": record.writer,
             "files": entries,
         },
-        indent=0,
+        separators=(",", ":"),  # not indented: only then does json encode in C (10,000s of files)
     ).encode("utf-8")
     target = record_path(output_dir)
     temporary = target.with_name(f"{RECORD_NAME}.{os.getpid()}.tmp")

@@ -109,8 +109,13 @@ class ReadingMemo:
     def __init__(self) -> None:
         self._scores: dict[str, tuple[bytes, Score]] = {}
 
-    def score(self, name: str, html: str, formula: Formula) -> Score:
-        digest = hashlib.blake2b(f"{formula.name}\0{html}".encode(), digest_size=16).digest()
+    def score(self, name: str, html: str, formula: Formula, made_from: str = "") -> Score:
+        """The score of ``html``; ``made_from``, when given, stands for it (the digests of the
+        files it was made from), which costs less to compare than hashing the text."""
+        text = made_from or html
+        digest = hashlib.blake2b(f"{formula.name}\0{text}".encode(), digest_size=16).digest()
+        if made_from:
+            digest = b"files:" + digest  # never equal to the digest of a text
         found = self._scores.get(name)
         if found is None or found[0] != digest:
             found = self._scores[name] = (digest, _score(html, formula))

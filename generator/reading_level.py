@@ -14,7 +14,7 @@ A site in a language that cannot be scored gets one warning saying so, at
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from generator.config import CONFIG_NAME, Config
@@ -51,21 +51,33 @@ class ArticleGrade:
 
 
 def article_grades(
-    config: Config, parsed: list[ParsedFile], memo: ReadingMemo | None = None
+    config: Config,
+    parsed: list[ParsedFile],
+    memo: ReadingMemo | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> tuple[ArticleGrade, ...]:
-    """The grade of every article that is not a draft, by path; ``()`` for an unscored language."""
+    """The grade of every article that is not a draft, by path; ``()`` for an unscored language.
+
+    ``digests`` (``src_path -> digest`` of the content files) lets ``memo`` know a text
+    unchanged by its files' digests rather than by hashing it."""
     formula = formula_for(config.language)
     if formula is None:
         return ()
     memo = memo if memo is not None else ReadingMemo()
     articles = _articles(parsed)
-    grades = tuple(_grade(path, files, formula, memo) for path, files in sorted(articles.items()))
+    digests = digests or {}
+    grades = tuple(
+        _grade(path, files, formula, memo, digests) for path, files in sorted(articles.items())
+    )
     memo.keep_only({*articles, *(item.src_path for files in articles.values() for item in files)})
     return tuple(grade for grade in grades if grade.sections)
 
 
 def findings(
-    config: Config, parsed: list[ParsedFile], memo: ReadingMemo | None = None
+    config: Config,
+    parsed: list[ParsedFile],
+    memo: ReadingMemo | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> Iterator[SiteWarning]:
     """A warning for each article above ``reading_grade``, or one for an unscored language."""
     if config.check.severity(RULE) == "off":
@@ -74,7 +86,7 @@ def findings(
         yield _unscored(config.language)
         return
     limit = config.check.reading_grade
-    for article in article_grades(config, parsed, memo):
+    for article in article_grades(config, parsed, memo, digests):
         if article.score.grade > limit and article.score.words >= MIN_WORDS:
             yield _too_hard(article, limit, formula_for(config.language))
 
@@ -96,17 +108,19 @@ def _articles(parsed: list[ParsedFile]) -> dict[str, list[ParsedFile]]:
     }
 
 
-def _grade(path: str, files: list[ParsedFile], formula: Formula, memo: ReadingMemo):
+def _grade(path, files: list[ParsedFile], formula: Formula, memo: ReadingMemo, digests):
+    made_from = [digests.get(item.src_path, "") for item in files]
     sections = tuple(
         SectionGrade(
             item.src_path,
             item.meta.get("title") or "",
             item.line_of("title"),
-            memo.score(item.src_path, item.html, formula),
+            memo.score(item.src_path, item.html, formula, digest),
         )
-        for item in files
+        for item, digest in zip(files, made_from, strict=True)
     )
-    whole = memo.score(path, "".join(item.html for item in files), formula)
+    whole_from = "\0".join(made_from) if all(made_from) else ""
+    whole = memo.score(path, "".join(item.html for item in files), formula, whole_from)
     return ArticleGrade(path, whole, tuple(s for s in sections if s.score.words))
 
 

@@ -45,10 +45,11 @@ class StarterMemo:
     def __init__(self) -> None:
         self._found: dict[str, tuple[str, tuple[SiteWarning, ...]]] = {}
 
-    def in_file(self, src_path: str, digest: str, texts: Mapping[str, str]) -> tuple:
-        found = self._found.get(src_path)
+    def in_file(self, item: ParsedFile, digest: str, texts: Mapping[str, str]) -> tuple:
+        """The findings of a parsed file whose source has ``digest``."""
+        found = self._found.get(item.src_path)
         if found is None or found[0] != digest:
-            found = self._found[src_path] = (digest, tuple(_in_file(src_path, texts[src_path])))
+            found = self._found[item.src_path] = (digest, _file_findings(item, texts))
         return found[1]
 
     def keep_only(self, names: set[str]) -> None:
@@ -74,16 +75,20 @@ def findings(
             continue
         if item.meta.get("draft") or item.article_dir in unpublished:
             continue  # a draft is not published: it may still say anything
-        if not _may_hold_starter_text(item):
-            continue
         if memo is None:
-            yield from _in_file(item.src_path, texts[item.src_path])
+            yield from _file_findings(item, texts)
         else:
             checked.add(item.src_path)
             digest = texts.digest(item.src_path)  # type: ignore[attr-defined]
-            yield from memo.in_file(item.src_path, digest, texts)
+            yield from memo.in_file(item, digest, texts)
     if memo is not None:
         memo.keep_only(checked)
+
+
+def _file_findings(item: ParsedFile, texts: Mapping[str, str]) -> tuple[SiteWarning, ...]:
+    if not _may_hold_starter_text(item):
+        return ()
+    return tuple(_in_file(item.src_path, texts[item.src_path]))
 
 
 def _may_hold_starter_text(item: ParsedFile) -> bool:

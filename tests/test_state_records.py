@@ -169,3 +169,30 @@ def test_every_record_class_exists():
         module, _, qualname = name.rpartition(".")
         found = getattr(importlib.import_module(module), qualname, None)
         assert found is not None and f"{found.__module__}.{found.__qualname__}" == name
+
+
+def test_findings_kept_by_digest_are_those_of_a_clean_build(site):
+    # starter-text and reading-level keep their findings per file by the file's digest:
+    # a resumed build must report exactly what a clean build of the same files reports.
+    options = _options(site)
+    build_site(site, options)
+    section = site / SECTION
+    original = section.read_text()
+    hard = " ".join(["Notwithstanding multidisciplinary considerations, practitioners"] * 12)
+    edits = [
+        original + "\nCall Your Clinic on +1 555 0123 today.\n",
+        original + f"\n{hard}.\n",
+        original,
+    ]
+    rules: list[set] = []
+    for text in edits:
+        section.write_text(text)
+        resumed = build_site(site, options)
+        clean = Engine(site, BuildOptions(output_dir=site.parent / "clean", now=FIXED_NOW))
+        expected = clean.build().warnings
+        assert sorted(map(str, resumed.warnings)) == sorted(map(str, expected))
+        rules.append({(w.rule, str(w)) for w in resumed.warnings if w.path and SECTION in w.path})
+    starter = [{str_ for rule, str_ in found if rule == "starter-text"} for found in rules]
+    reading = [{str_ for rule, str_ in found if rule == "reading-level"} for found in rules]
+    assert starter[0] and not starter[2]
+    assert reading[1] != reading[2]  # the harder text has another grade

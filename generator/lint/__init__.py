@@ -113,7 +113,7 @@ def lint_site(
         *reviews(config, parsed, visibility),
         *unpublished(config, parsed, visibility),
         *links(config, site, outputs, texts, memo),
-        *map(as_finding, reading_level.findings(config, parsed, memo.reading if memo else None)),
+        *map(as_finding, reading_level.findings(config, parsed, *_reading_memo(memo, texts))),
         *map(as_finding, starter_text.findings(config, parsed, texts, memo and memo.starter)),
         *map(as_finding, brand.file_findings(config.theme, sources.static)),
         *map(as_finding, appointment.missing_contact(config.clinic, parsed)),
@@ -126,3 +126,10 @@ def lint_site(
             finding.severity = "warning"  # what a reader wrote must never stop the clinic's build
     kept = [finding for finding in found if finding.severity != "off"]
     return sorted(kept, key=place)
+
+
+def _reading_memo(memo: LintMemo | None, texts: SourceTexts) -> tuple:
+    """The reading-level rule's memo, and the digests by which it knows a text unchanged."""
+    if memo is None:
+        return None, None
+    return memo.reading, {src_path: texts.digest(src_path) for src_path in texts}
