@@ -1,4 +1,4 @@
-"""The shape of the code: no import cycle among sitegen's modules, no module too long.
+"""The shape of the code: no import cycle among sitegen's modules, no module or function too long.
 
 Imports are read from the source with :mod:`ast`, those inside functions
 included (a cycle hidden in a function-level import is a cycle all the same),
@@ -136,3 +136,31 @@ def test_no_module_over_400_lines():
     assert over <= STILL_LONG, f"over {MAX_LINES} lines: {sorted(over - STILL_LONG)}"
     shorter = sorted(STILL_LONG - over)
     assert not shorter, f"now short enough, take them off STILL_LONG: {shorter}"
+
+
+MAX_FUNCTION_LINES = 50
+
+
+def _long_functions(name: str, path: Path) -> list[str]:
+    """``module.function (N lines)`` for each function of ``path`` over MAX_FUNCTION_LINES."""
+    tree = ast.parse(path.read_text("utf-8"))
+    return [
+        f"{name}.{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+
+
+def test_the_long_function_finder_finds_one(tmp_path):
+    body = "".join(f"    x{n} = {n}\n" for n in range(MAX_FUNCTION_LINES))
+    (tmp_path / "long.py").write_text(f"def short():\n    pass\n\n\ndef long():\n{body}")
+    assert [
+        entry.split()[0].rpartition(".")[2]
+        for entry in _long_functions("long", tmp_path / "long.py")
+    ] == ["long"]
+
+
+def test_no_function_over_50_lines():
+    over = [entry for name, path in _modules().items() for entry in _long_functions(name, path)]
+    assert over == [], f"functions over {MAX_FUNCTION_LINES} lines: {over}"
