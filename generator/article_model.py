@@ -149,31 +149,30 @@ def slug_of(item: ParsedFile, fallback: str) -> str:
     """The URL name of an article or page: its ``slug:`` or ``fallback``, made ASCII."""
     slug = slugify(item.meta["slug"] or fallback)
     if not slug:
-        raise ModelError(
-            item.src_path,
+        raise slug_error(
+            item,
             f"cannot make a URL name from {item.meta['slug'] or fallback!r}",
-            line=item.line_of("slug"),
-            hint="set 'slug:' to letters, digits and dashes, like slug: acne-treatment",
-            rule="slug",
+            "set 'slug:' to letters, digits and dashes, like slug: acne-treatment",
         )
     if slug in RESERVED_NAMES:
-        raise ModelError(
-            item.src_path,
+        raise slug_error(
+            item,
             f"the URL name {slug!r} is reserved on some systems and cannot be a folder",
-            line=item.line_of("slug"),
-            hint="set another 'slug:' in the front matter",
-            rule="slug",
+            "set another 'slug:' in the front matter",
         )
     if slug_too_long(slug):
-        raise ModelError(
-            item.src_path,
+        raise slug_error(
+            item,
             f"the URL name is {len(slug)} characters long; at most {MAX_SLUG_LENGTH} fit "
             "a file name",
-            line=item.line_of("slug"),
-            hint="set a shorter 'slug:' in the front matter, like slug: acne-treatment",
-            rule="slug",
+            "set a shorter 'slug:' in the front matter, like slug: acne-treatment",
         )
     return slug
+
+
+def slug_error(item: ParsedFile, message: str, hint: str) -> ModelError:
+    """A wrong URL name, pointed at the file's ``slug:`` line."""
+    return ModelError(item.src_path, message, line=item.line_of("slug"), hint=hint, rule="slug")
 
 
 def moment(value: date | datetime, config: Config) -> datetime:

@@ -14,7 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from generator.article_model import article_files, article_folder, build_article, moment, slug_of
+from generator.article_model import (
+    article_files,
+    article_folder,
+    build_article,
+    moment,
+    slug_error,
+    slug_of,
+)
 from generator.comment_threads import with_comments
 from generator.config import Config
 from generator.discover import SourceFile
@@ -128,12 +135,10 @@ def _pages(config: Config, parsed: list[ParsedFile], visibility: Visibility) -> 
             continue
         slug = slug_of(item, item.src_path.rsplit("/", 1)[-1].removesuffix(".md"))
         if slug in RESERVED_PAGE_SLUGS:
-            raise ModelError(
-                item.src_path,
+            raise slug_error(
+                item,
                 f"the page URL /{slug}/ is used by the site itself",
-                line=item.line_of("slug"),
-                hint="set another 'slug:' in the page's front matter",
-                rule="slug",
+                "set another 'slug:' in the page's front matter",
             )
         updated = item.meta["updated"]
         pages.append(
