@@ -66,10 +66,11 @@ def build_site(
     options = options or BuildOptions()
     site_dir = site_dir.resolve()
     check_output_folder(site_dir, options.output_dir or site_dir / "build", default_theme_dir())
+    look = state.FirstLook()
     if not clean:
-        unchanged = state.unchanged_build(site_dir, options, lambda: _saved_site(site_dir, options))
-        if unchanged is not None:
-            return unchanged
+        look = state.first_look(site_dir, options, lambda: _saved_site(site_dir, options))
+        if look.unchanged is not None:
+            return look.unchanged
     # What is restored lives as long as the engine, and the cyclic garbage collector
     # would walk all of it in each full collection (half a second apiece at 10,000
     # articles): it is loaded with the collector off and kept out of its way until
@@ -78,6 +79,7 @@ def build_site(
     store = state.record_store(site_dir, output_dir, options)
     with state.collector_paused():
         engine = resume_engine(site_dir, options, clean=clean, progress=progress, store=store)
+        engine.take_first_look(look.stamps, look.written)
         gc.freeze()
     try:
         result = engine.build()

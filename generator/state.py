@@ -13,7 +13,7 @@ the output folder and options (``.sitegen-cache/engine-<key>.*``):
 - ``.summary``: what the build said (pages, articles, warnings), the ``stat``
   of every file it read, and until when its result holds (the next article
   date or medical review due). When every input and output still has that
-  ``stat``, the next build is that result: :func:`unchanged_build` answers
+  ``stat``, the next build is that result: :func:`first_look` answers
   without loading the memos or any stage of the pipeline.
 
 Both are ignored, and the build starts from nothing, when they cannot be read
@@ -48,7 +48,7 @@ from generator.errors import SiteError, SiteWarning
 from generator.output_kinds import OutputKind
 from generator.output_record import read_record, trusted_files
 from generator.outputs import Outputs
-from generator.write import CACHE_DIR, WriteReport
+from generator.write import CACHE_DIR, WriteReport, WrittenFile
 
 if TYPE_CHECKING:
     from generator.model import Site
@@ -107,12 +107,11 @@ def save(
         store.remove_unused()  # only once the index that no longer needs them is in place
     if summary is None or kinds is None:
         return  # the last build read only what it was told changed: no summary to trust
-    record = read_record(output_dir)
     kept = Summary(
         code,
         summary.inputs,
         summary.looked_at_ns,
-        len(record.files),
+        sum(len(dests) for dests in kinds.values()),  # what the output record names
         kinds,
         summary.article_count,
         [_plain(warning) for warning in summary.warnings],
@@ -150,10 +149,20 @@ def load_snapshot(
     return snapshot
 
 
-def unchanged_build(
-    site_dir: Path, options: BuildOptions, load_site: Callable[[], Site]
-) -> BuildResult | None:
-    """The last build's result if nothing it read or wrote changed since, else None.
+@dataclass
+class FirstLook:
+    """What a build saw before reading anything, for the engine that builds if it must:
+    the ``stat`` of every input and the output folder's files as its record and ``stat``
+    confirm (None where not looked at), so that neither is taken twice."""
+
+    unchanged: BuildResult | None = None  # the last build's result, when nothing changed
+    stamps: dict[str, tuple[int, ...]] | None = None
+    written: dict[str, WrittenFile] | None = None
+
+
+def first_look(site_dir: Path, options: BuildOptions, load_site: Callable[[], Site]) -> FirstLook:
+    """Whether nothing the last build read or wrote changed since (then ``unchanged`` is its
+    result), and what was seen to know it.
 
     ``load_site()`` makes the site's model, should a caller ask the result for it."""
     started = time.perf_counter()
@@ -161,24 +170,26 @@ def unchanged_build(
     output_dir = (options.output_dir or site_dir / "build").resolve()
     summary = _read(state_path(site_dir, output_dir, options, ".summary"), pickle.load)
     if not isinstance(summary, Summary) or summary.code != code_digest():
-        return None
+        return FirstLook()
     now = options.now or datetime.now(UTC)
     if summary.valid_until is not None and now >= summary.valid_until:
-        return None
+        return FirstLook()
     stamps = input_stamps(site_dir, default_theme_dir())
+    record = read_record(output_dir, options.cache_dir or site_dir / CACHE_DIR)
+    if not record.complete:
+        return FirstLook(stamps=stamps)  # a build was cut short while writing
+    # The files as trusted are what the engine needs first if something changed.
+    look = FirstLook(stamps=stamps, written=trusted_files(output_dir, record))
     trusted_before = summary.looked_at_ns - TIMESTAMP_SLACK_NS
     if stamps != summary.inputs or any(not s or s[0] >= trusted_before for s in stamps.values()):
-        return None
-    record = read_record(output_dir)
-    if not record.complete:
-        return None  # a build was cut short while writing
-    written = trusted_files(output_dir, record)
-    if len(written) != summary.outputs:
-        return None  # an output was changed or removed by hand
+        return look
+    if len(look.written) != summary.outputs:
+        return look  # an output was changed or removed by hand
     kinds = {dest: kind for kind, dests in summary.kinds.items() for dest in dests}
-    if kinds.keys() != written.keys():
-        return None  # the record names other files than the build made
-    return _unchanged_result(output_dir, summary, written, kinds, started, load_site)
+    if kinds.keys() != look.written.keys():
+        return look  # the record names other files than the build made
+    look.unchanged = _unchanged_result(output_dir, summary, look.written, kinds, started, load_site)
+    return look
 
 
 def _unchanged_result(output_dir, summary, written, kinds, started, load_site) -> BuildResult:

@@ -32,6 +32,11 @@ class OutputWriter:
         """Ask the output record again next time (some files may have changed)."""
         self._written = None
 
+    def take_written(self, written: dict[str, WrittenFile] | None) -> None:
+        """What the output record says and ``stat`` confirmed a moment ago (if anything)."""
+        if written is not None and not self.clean:
+            self._written = dict(written)
+
     def known_written(self) -> dict[str, WrittenFile]:
         """What the output folder holds from the last build, as far as this engine knows."""
         if self._written is None:

@@ -130,6 +130,12 @@ class Engine:
         """Go on from what an engine knew (:meth:`snapshot`), before the first build."""
         self._memos.restore(snapshot)
 
+    def take_first_look(self, stamps: dict | None, written: dict | None) -> None:
+        """What the caller saw before this engine's first build read anything (the ``stat``
+        of every input, the output folder's files as trusted), so as not to take it again."""
+        self._memos.sources.take_stamps(stamps)
+        self.output.take_written(written)
+
     def saved_state(self) -> tuple[EngineSnapshot, BuildSummary | None] | None:
         """The snapshot after a good build, and the summary of that build when it looked at
         every input (what ``sitegen build`` saves); None after a failed one."""

@@ -45,6 +45,12 @@ class SourceTree:
         # The stat of every input as it was before this build read any of it (None when
         # the build looks only at what it is told changed): see note_inputs.
         self.input_stamps: dict[str, tuple[int, ...]] | None = None
+        self._first_stamps: dict[str, tuple[int, ...]] | None = None  # see take_stamps
+
+    def take_stamps(self, stamps: dict[str, tuple[int, ...]] | None) -> None:
+        """The ``stat`` of every input taken before the next build (``sitegen build``'s first
+        look): the next full look takes these, which are older still, instead of its own."""
+        self._first_stamps = stamps
 
     def note_inputs(self, changed: list[Path] | None) -> None:
         """Take the ``stat`` of every input before a full look reads anything.
@@ -54,8 +60,9 @@ class SourceTree:
         ran (a sync tool that keeps an older modification time), since the file
         then has the same ``stat`` next time though the build read the old bytes.
         """
+        first, self._first_stamps = self._first_stamps, None
         if changed is None or self._files is None:
-            self.input_stamps = input_stamps(self.site_dir, self.theme_dir)
+            self.input_stamps = first or input_stamps(self.site_dir, self.theme_dir)
         else:
             self.input_stamps = None
 
