@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
 from generator import structured_data as ld
 from generator.comments import THANKS_PATH
 from generator.config import Config
@@ -33,13 +36,19 @@ class PageMeta:
     url: str
     canonical: str
     crumbs: tuple[Crumb, ...]
-    jsonld: dict[str, Any]
+    jsonld: Markup  # the JSON-LD graph as the page shows it; given as a dict, made that text
     og_type: str = "website"
     image: str = ""  # absolute URL
     image_alt: str = ""
     published: datetime | None = None
     modified: datetime | None = None
     indexable: bool = True
+
+    def __post_init__(self) -> None:
+        if isinstance(self.jsonld, dict):
+            # Kept as the text Jinja's ``tojson`` gives: as a graph of dicts it is dozens of
+            # objects per page for the engine to keep and load between builds.
+            object.__setattr__(self, "jsonld", htmlsafe_json_dumps(self.jsonld, sort_keys=True))
 
 
 @dataclass(frozen=True)
