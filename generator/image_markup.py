@@ -50,8 +50,9 @@ def responsive_pages(
         html = data.decode("utf-8")  # raises for a page that is not UTF-8
         if _IMG.search(data):  # most pages of a large site show no image: nothing to do
             page_url = config.base_path + dest_path.removesuffix("index.html")
-            content = (sources, stale)
-            found = _rewrite(html, dest_path, page_url, catalog, config, vector, content, problems)
+            found = _rewrite(
+                html, dest_path, page_url, catalog, config, vector, sources, problems, stale
+            )
             data = found.encode("utf-8")
         rewritten[dest_path] = data
     return rewritten, problems
@@ -90,9 +91,11 @@ def _rewrite(
     catalog: ImageCatalog,
     config: Config,
     vector: dict[str, bytes],
-    content: tuple[tuple[SourceFile, ...], StaleReads],  # the content files, the run's log
+    sources: tuple[SourceFile, ...],
     problems: list[SiteWarning],
+    stale: StaleReads | None = None,  # the build run's log, for the content files read
 ) -> str:
+    stale = stale if stale is not None else StaleReads()
     finder = _ImageFinder()
     finder.feed(html)
     finder.close()
@@ -102,7 +105,7 @@ def _rewrite(
     for (line, column), text, attrs, in_picture in finder.found:
         start = line_starts[line - 1] + column
         if "alt" not in attrs:  # a bare `alt` is alt="", which is fine
-            problems.append(_missing_alt(dest_path, text, line, *content))
+            problems.append(_missing_alt(dest_path, text, line, sources, stale))
         replacement = _responsive(attrs, page_url, catalog, config, vector, in_picture)
         if replacement is not None:
             pieces += [html[last:start], replacement]

@@ -38,7 +38,7 @@ class FinishInputs(NamedTuple):
 
     config: Config
     images: ImageCatalog
-    svg: Mapping[str, bytes]  # SVG files by URL: their size goes into the <img> showing them
+    svg: SvgFiles  # SVG files by URL: their size goes into the <img> showing them
     content: tuple[SourceFile, ...]  # to name the file an <img> or a foreign URL comes from
     stamp: bytes  # a digest of the above but the content
 
