@@ -98,11 +98,14 @@ class ChangeWhileBuilding(Progress):
     build has read it by then, and keeps it by digest alone once parsing is done."""
 
     def __init__(self, path, times: int) -> None:
-        self.path, self.times, self.reading = path, times, 0
+        self.path, self.times, self.stages = path, times, []
+
+    @property
+    def reading(self) -> int:
+        return self.stages.count("Reading")
 
     def start(self, stage: str, total: int | None, unit: str) -> None:
-        if stage == "Reading":
-            self.reading += 1
+        self.stages.append(stage)
         if stage == "Parsing" and self.times:
             self.times -= 1
             self.path.write_text(f"body {{ margin: {self.times}px }}\n")
@@ -132,8 +135,29 @@ def test_a_source_changed_mid_build_starts_the_build_over_and_ends_as_a_clean_bu
     engine.progress = changing = ChangeWhileBuilding(css, times=1)
     engine.build()
     assert changing.reading == 2  # the finishing pass read the stylesheet: stale, started over
+    assert changing.stages.count("Writing") == 1  # before anything was written
     copies = [path.read_text() for path in (out / "static").glob("extra.*.css")]
     assert copies == ["body { margin: 0px }\n"]  # named by its digest: the bytes of now
+    Engine(site, BuildOptions(output_dir=tmp_path / "clean", now=FIXED_NOW)).build()
+    assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def test_a_file_read_only_by_the_write_that_changed_is_written_again_from_nothing(site, tmp_path):
+    """The write records what it wrote (the bytes it found, by their own digest), then the
+    engine starts over: the second write leaves what a clean build leaves."""
+    out = tmp_path / "out"
+    notes = site / "static" / "notes.txt"  # copied as it is: nothing but the write reads it
+    notes.write_text("first\n")
+    engine = Engine(site, BuildOptions(output_dir=out, now=FIXED_NOW))
+    engine.build()
+    notes.write_text("second\n")
+    engine.progress = changing = ChangeWhileBuilding(notes, times=1)
+    result = engine.build()
+    assert changing.reading == 2 and changing.stages.count("Writing") == 2  # seen by the write
+    assert (out / "static" / "notes.txt").read_text() == "body { margin: 0px }\n"
+    assert "static/notes.txt" in result.outputs
+    again = Engine(site, BuildOptions(output_dir=out, now=FIXED_NOW)).build()
+    assert again.report.written == []  # the record says what the folder holds
     Engine(site, BuildOptions(output_dir=tmp_path / "clean", now=FIXED_NOW)).build()
     assert _tree(out) == _tree(tmp_path / "clean")
 

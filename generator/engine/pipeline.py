@@ -177,6 +177,7 @@ class Engine:
                 rendered = self.render()
                 report = self._write(rendered.outputs)
             if rendered.stale:
+                self._start_over()  # nothing of that run may be trusted by the next build
                 raise _kept_changing(rendered.stale)
         finally:
             self._memos.pages.may_stage = False
