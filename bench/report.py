@@ -159,6 +159,15 @@ TARGETS = (
     Target(
         "cold build over the Markdown floor", "ratio", "<=", 1.15, "cold", peer="markdown-floor"
     ),
+    # The step the engine's redesign set on the way to the target above.
+    Target(
+        "cold build over the Markdown floor (interim)",
+        "ratio",
+        "<=",
+        2.0,
+        "cold",
+        peer="markdown-floor",
+    ),
     Target("cold build, speed-up over Pelican", "speed-up", ">=", 3.3, "cold", peer="pelican"),
     Target("cold build, speed-up over Hugo", "speed-up", ">", 1.0, "cold", peer="hugo"),
     Target("no-op rebuild", "seconds", "<=", 0.3, "noop", 1000),

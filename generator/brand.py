@@ -40,6 +40,7 @@ from typing import Any
 
 from generator.discover import SourceFile
 from generator.errors import SiteWarning
+from generator.stale_reads import StaleReads
 
 SCHEMES = ("light", "dark")
 HEADER_STYLES = ("plain", "brand")
@@ -309,9 +310,12 @@ WOFF2_SIGNATURE = b"wOF2"
 CONFIG_NAME = "site.toml"
 
 
-def file_findings(theme: ThemeSettings, static: Iterable[SourceFile]) -> Iterator[SiteWarning]:
+def file_findings(
+    theme: ThemeSettings, static: Iterable[SourceFile], stale: StaleReads | None = None
+) -> Iterator[SiteWarning]:
     """Errors (rule ``theme-file``) for a logo or font that the site's static files lack,
-    or a font file that is not WOFF2."""
+    or a font file that is not WOFF2 (read again if need be: a font that changed under
+    the build is noted in ``stale``, the build run's log)."""
     files = {source.static_name: source for source in static}
     for key, name in (("logo", theme.logo), ("font", theme.font)):
         if name and name not in files:
@@ -322,7 +326,8 @@ def file_findings(theme: ThemeSettings, static: Iterable[SourceFile]) -> Iterato
                 rule="theme-file",
             )
     font = files.get(theme.font) if theme.font else None
-    if font is not None and not font.data.startswith(WOFF2_SIGNATURE):
+    stale = stale if stale is not None else StaleReads()
+    if font is not None and not font.read(stale).startswith(WOFF2_SIGNATURE):
         yield SiteWarning(
             CONFIG_NAME,
             f'[theme] font = "static/{theme.font}" is not a WOFF2 font',

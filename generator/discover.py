@@ -28,6 +28,7 @@ from pathlib import Path
 
 from generator.boundary import leads_outside, outside_error, real_root, refuse_outside
 from generator.errors import ContentError, TemplateError
+from generator.stale_reads import StaleReads
 from generator.svg_safety import is_svg, refuse_unsafe_svg
 
 SECTION_NAME = re.compile(r"^(\d+)[-_].+\.md$")
@@ -47,8 +48,8 @@ class SourceFile:
     files that belong to one, ``order`` is a section's number.
 
     A file found unchanged since the last build (same size, modification time
-    and inode) is known by its digest alone: ``data`` reads it when asked, and
-    raises :class:`SourceChanged` if it no longer has that digest.
+    and inode) is known by its digest alone: :meth:`read` reads it when asked, noting
+    it in the build run's :class:`~generator.stale_reads.StaleReads` if it changed.
     """
 
     src_path: str
@@ -62,15 +63,23 @@ class SourceFile:
     stat: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     @property
-    def data(self) -> bytes:
+    def data(self) -> bytes:  # the bytes it holds; one known by digest alone: read()
+        assert self.raw is not None, f"{self.src_path} is known by digest: read it with read()"
+        return self.raw
+
+    def read(self, stale: StaleReads) -> bytes:
+        """Its bytes; a file that no longer has its digest is noted in ``stale`` and its bytes
+        now (``b""`` if gone) returned, not kept: the engine starts over before they are used."""
         if self.raw is not None:
             return self.raw
         try:
             data = Path(self.file).read_bytes()
         except OSError:
-            raise SourceChanged(self.src_path) from None
+            stale.add(self.src_path)
+            return b""
         if digest_of(data) != self.digest:
-            raise SourceChanged(self.src_path)
+            stale.add(self.src_path)
+            return data
         object.__setattr__(self, "raw", data)
         return data
 
@@ -92,15 +101,15 @@ class SourceFile:
         )
 
 
-class SourceChanged(Exception):  # noqa: N818 - not a user's mistake: the build starts over
-    """A file known by its digest changed while the build ran."""
-
-
 @dataclass(frozen=True)
 class SiteSources:
+    """The site's files as one build run sees them, with its log of reads that found a file
+    changed (:mod:`generator.stale_reads`)."""
+
     posts: tuple[SourceFile, ...]
     pages: tuple[SourceFile, ...]
     static: tuple[SourceFile, ...]
+    stale: StaleReads = field(default_factory=StaleReads, compare=False, repr=False)
 
 
 # A file modified this little before a build started reading is not trusted by its
@@ -139,7 +148,7 @@ def discover(site_dir: Path, theme_dir: Path, known: KnownFiles | None = None) -
     posts = [_source(site_dir, path, known=known) for path in post_files]
     pages = [_source(site_dir, path, known=known) for path in page_files]
     _reject_misplaced_pages(pages)
-    return SiteSources(tuple(posts), tuple(pages), _static(site_dir, theme_dir, known))
+    return SiteSources(tuple(posts), tuple(pages), discover_static(site_dir, theme_dir, known))
 
 
 def discover_content(site_dir: Path, path: Path) -> list[SourceFile]:
@@ -169,13 +178,6 @@ def discover_content(site_dir: Path, path: Path) -> list[SourceFile]:
     return sources
 
 
-def discover_static(
-    site_dir: Path, theme_dir: Path, known: KnownFiles | None = None
-) -> tuple[SourceFile, ...]:
-    """The static files alone (see :func:`discover`)."""
-    return _static(site_dir, theme_dir, known)
-
-
 def template_stamps(site_dir: Path, theme_dir: Path) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """The stat of every template file (the site's and the theme's, static files aside):
     if it is the same as at the last build, no template changed since."""
@@ -188,9 +190,10 @@ def template_stamps(site_dir: Path, theme_dir: Path) -> tuple[tuple[str, tuple[i
     return tuple(stamps)
 
 
-def _static(
+def discover_static(
     site_dir: Path, theme_dir: Path, known: KnownFiles | None = None
 ) -> tuple[SourceFile, ...]:
+    """The static files alone (see :func:`discover`)."""
     by_name: dict[str, SourceFile] = {}
     for root in (theme_dir / "static", site_dir / "templates" / "static", site_dir / "static"):
         inside = f"{root}/"

@@ -21,6 +21,7 @@ from generator.config import Config
 from generator.discover import SourceFile
 from generator.errors import SiteWarning
 from generator.images import DEFAULT_SIZES, ImageCatalog, Variant
+from generator.stale_reads import StaleReads
 
 
 def responsive_pages(
@@ -29,11 +30,13 @@ def responsive_pages(
     config: Config,
     vector: dict[str, bytes],
     sources: tuple[SourceFile, ...] = (),
+    stale: StaleReads | None = None,
 ) -> tuple[dict[str, bytes], list[SiteWarning]]:
     """Rewrite the ``<img>`` of every page (HTML); return the pages and the images without alt.
 
     ``vector`` holds SVG files by site URL; ``sources`` (the content files) only serve
-    to name the file an ``<img>`` without ``alt`` comes from (rule ``alt-text``).
+    to name the file an ``<img>`` without ``alt`` comes from (rule ``alt-text``); a file
+    that changed since the build read it is noted in ``stale``, the build run's log.
 
     On ``/posts/jar/``, ``<img src="hero.jpg" alt="A jar">`` becomes::
 
@@ -42,12 +45,14 @@ def responsive_pages(
         srcset="/posts/jar/hero-480.3f2a9c1e.jpg 480w, ..." sizes="..." width="960"
         height="540"></picture>
     """
-    rewritten, problems = {}, []
+    rewritten, problems, stale = {}, [], stale if stale is not None else StaleReads()
     for dest_path, data in pages.items():
         html = data.decode("utf-8")  # raises for a page that is not UTF-8
         if _IMG.search(data):  # most pages of a large site show no image: nothing to do
             page_url = config.base_path + dest_path.removesuffix("index.html")
-            found = _rewrite(html, dest_path, page_url, catalog, config, vector, sources, problems)
+            found = _rewrite(
+                html, dest_path, page_url, catalog, config, vector, sources, problems, stale
+            )
             data = found.encode("utf-8")
         rewritten[dest_path] = data
     return rewritten, problems
@@ -88,7 +93,9 @@ def _rewrite(
     vector: dict[str, bytes],
     sources: tuple[SourceFile, ...],
     problems: list[SiteWarning],
+    stale: StaleReads | None = None,  # the build run's log, for the content files read
 ) -> str:
+    stale = stale if stale is not None else StaleReads()
     finder = _ImageFinder()
     finder.feed(html)
     finder.close()
@@ -98,7 +105,7 @@ def _rewrite(
     for (line, column), text, attrs, in_picture in finder.found:
         start = line_starts[line - 1] + column
         if "alt" not in attrs:  # a bare `alt` is alt="", which is fine
-            problems.append(_missing_alt(dest_path, text, line, sources))
+            problems.append(_missing_alt(dest_path, text, line, sources, stale))
         replacement = _responsive(attrs, page_url, catalog, config, vector, in_picture)
         if replacement is not None:
             pieces += [html[last:start], replacement]
@@ -108,13 +115,13 @@ def _rewrite(
 
 
 def _missing_alt(
-    dest_path: str, tag: str, line: int, sources: tuple[SourceFile, ...]
+    dest_path: str, tag: str, line: int, sources: tuple[SourceFile, ...], stale: StaleReads
 ) -> SiteWarning:
     """Name the content file that holds the tag when there is one, else the built page."""
     message = f"an image has no alt text: {tag}"
     hint = 'describe the image in alt="...", or write alt="" if it is only decoration'
     for source in sources:
-        text = source.data.decode("utf-8", "replace")
+        text = source.read(stale).decode("utf-8", "replace")
         if tag in text:
             where = text.count("\n", 0, text.index(tag)) + 1
             return SiteWarning(source.src_path, message, line=where, hint=hint, rule="alt-text")

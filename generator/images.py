@@ -40,6 +40,7 @@ from generator.discover import SourceFile, digest_of
 from generator.errors import ContentError
 from generator.image_limits import DEFAULT_MAX_PIXELS, pixels_from_pillow, too_many_pixels
 from generator.model import Site
+from generator.stale_reads import StaleReads
 
 WIDTHS = (480, 960, 1440)
 OG_WIDTH = 1200
@@ -73,12 +74,12 @@ class ImageSource:
     file: SourceFile | None = field(default=None, repr=False, compare=False)
     max_pixels: int = DEFAULT_MAX_PIXELS  # a bigger one is refused unread (image_limits)
 
-    @property
-    def data(self) -> bytes:
+    def read(self, stale: StaleReads) -> bytes:
+        """Its bytes; a source file that changed under the build is noted in ``stale``."""
         if self.raw is not None:
             return self.raw
         assert self.file is not None
-        return self.file.data
+        return self.file.read(stale)
 
 
 @dataclass(frozen=True)
@@ -168,11 +169,16 @@ def image_sources(config: Config, site: Site, sources: Iterable[SourceFile]) -> 
     return sorted(found, key=lambda image: image.url)
 
 
-def convert_images(images: Iterable[ImageSource], cache_dir: Path) -> ImageCatalog:
-    """Convert every image (or take it from ``cache_dir``); raise ContentError for a broken file."""
-    catalog = ImageCatalog()
+def convert_images(
+    images: Iterable[ImageSource], cache_dir: Path, stale: StaleReads | None = None
+) -> ImageCatalog:
+    """Convert every image (or take it from ``cache_dir``); raise ContentError for a broken file.
+
+    A source file that changed since the build read it is noted in ``stale`` (the build
+    run's log, see :mod:`generator.stale_reads`)."""
+    catalog, stale = ImageCatalog(), stale if stale is not None else StaleReads()
     for image in images:
-        catalog.images[image.url] = _convert(image, cache_dir / "images", catalog)
+        catalog.images[image.url] = _convert(image, cache_dir / "images", catalog, stale)
     return catalog
 
 
@@ -181,9 +187,11 @@ def target_widths(width: int) -> tuple[int, ...]:
     return tuple(sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])}))
 
 
-def _convert(image: ImageSource, cache_dir: Path, catalog: ImageCatalog) -> ResponsiveImage:
+def _convert(
+    image: ImageSource, cache_dir: Path, catalog: ImageCatalog, stale: StaleReads
+) -> ResponsiveImage:
     # Only the header is read here; pixels are decoded when a size is missing from the cache.
-    original = _open(image)
+    original = _open(image, stale)
     width, height = _upright_size(original)
     suffix = PurePosixPath(image.dest_path).suffix.lower()
     upright: list[Image.Image] = []
@@ -219,12 +227,12 @@ def _convert(image: ImageSource, cache_dir: Path, catalog: ImageCatalog) -> Resp
     )
 
 
-def _open(image: ImageSource) -> Image.Image:
+def _open(image: ImageSource, stale: StaleReads) -> Image.Image:
     """The image with its header read; one over ``max_pixels`` is refused before decoding."""
     try:
         with warnings.catch_warnings():  # the size is judged below, against our own limit
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            picture = Image.open(io.BytesIO(image.data))
+            picture = Image.open(io.BytesIO(image.read(stale)))
     except Image.DecompressionBombError as error:
         raise too_many_pixels(image.src_path, pixels_from_pillow(error), image.max_pixels) from None
     except (UnidentifiedImageError, OSError) as error:

@@ -4,16 +4,21 @@ A build that continues from the last one's saved state has rendered only what
 changed; every other output is the file the last build wrote, known by its
 digest. :class:`Outputs` is a mapping ``dest_path -> bytes`` over both: reading
 an entry that is not in memory loads it (from the output folder, or from the
-source file a static output is copied from) and checks it against its digest.
+source file a static output is copied from) and checks it against its digest:
+one that changed, or is gone, is noted in the build run's
+:class:`~generator.stale_reads.StaleReads` (``outputs.stale``) and the bytes
+found are handed back (``b""`` for a file that is gone), so that the engine
+starts over before it keeps anything made from them.
 Stages that only need to know whether an output changed ask for
 :meth:`Outputs.digest` and never load it. Each output has a kind
 (:class:`~generator.output_kinds.OutputKind`), given where it is made::
 
-    outputs = Outputs()
+    outputs = Outputs(stale)          # the build run's log of stale reads
     outputs.add("index.html", b"<!doctype html>...", kind=OutputKind.PAGE)
     outputs.add_known("about/index.html", "3f2a...", read_back, kind=OutputKind.PAGE)
     outputs.digest("index.html")      # computed once, then remembered
     outputs["about/index.html"]       # read_back("about/index.html"), checked
+    stale.paths                       # ("about/index.html",) if it had other bytes
     outputs.of_kind(OutputKind.PAGE)  # ["index.html", "about/index.html"]
 """
 
@@ -23,18 +28,19 @@ from collections.abc import Callable, Iterator, Mapping
 
 from generator.discover import digest_of
 from generator.output_kinds import OutputKind
+from generator.stale_reads import StaleReads
 
-Loader = Callable[[str], bytes]
-
-
-class StaleOutput(Exception):  # noqa: N818 - not a user's mistake: the engine starts over
-    """An output known by digest is no longer what the last build left (changed by hand)."""
+Loader = Callable[[str], bytes | None]  # None: the file is gone
 
 
 class Outputs(Mapping[str, bytes]):
-    """``dest_path -> bytes`` for every output of a build; see the module docstring."""
+    """``dest_path -> bytes`` for every output of a build; see the module docstring.
 
-    def __init__(self) -> None:
+    ``stale`` is the log of the build run the outputs belong to (a new one if not given).
+    """
+
+    def __init__(self, stale: StaleReads | None = None) -> None:
+        self.stale = stale if stale is not None else StaleReads()
         self._data: dict[str, bytes] = {}
         self._digests: dict[str, str] = {}
         self._loaders: dict[str, Loader] = {}
@@ -58,6 +64,8 @@ class Outputs(Mapping[str, bytes]):
         self._kinds[dest] = kind
 
     def update(self, other: Outputs) -> None:  # type: ignore[override]
+        if other.stale is not self.stale:
+            self.stale.extend(other.stale.paths)
         for dest, kind in other._kinds.items():
             if dest in other._data:
                 self.add(dest, other._data[dest], other._digests.get(dest), kind=kind)
@@ -88,13 +96,23 @@ class Outputs(Mapping[str, bytes]):
         return dest in self._data
 
     def __getitem__(self, dest: str) -> bytes:
+        return self.read(dest, self.stale)
+
+    def read(self, dest: str, stale: StaleReads) -> bytes:
+        """The bytes of ``dest``; a file known by digest that changed (or is gone) is noted
+        in ``stale``, and what it holds now is returned with its true digest from here on,
+        so that a writer records the bytes it wrote (the engine then starts over)."""
         found = self._data.get(dest)
         if found is not None:
             return found
         load = self._loaders[dest]  # KeyError for an unknown output, as a dict raises
         data = load(dest)
+        if data is None:
+            stale.add(dest)
+            data = b""
         if digest_of(data) != self._digests[dest]:
-            raise StaleOutput(dest)
+            stale.add(dest)
+            self._digests[dest] = digest_of(data)
         return data
 
     def __contains__(self, dest: object) -> bool:

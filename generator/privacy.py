@@ -24,6 +24,7 @@ from generator.discover import SourceFile
 from generator.errors import SiteWarning
 from generator.output_kinds import OutputKind
 from generator.outputs import Outputs
+from generator.stale_reads import StaleReads
 
 # Attributes that make a browser fetch something, by element.
 LOADING_ATTRIBUTES = {
@@ -57,25 +58,30 @@ CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.
 
 
 def check_hosts(
-    config: Config, outputs: Outputs, sources: tuple[SourceFile, ...]
+    config: Config,
+    outputs: Outputs,
+    sources: tuple[SourceFile, ...],
+    stale: StaleReads | None = None,
 ) -> list[SiteWarning]:
     """Every foreign URL a page or stylesheet loads, once per source file (rule ``third-party``).
 
     Each problem names the content file and line that hold the URL, or else the
-    built page (the URL then comes from a template).
+    built page (the URL then comes from a template). Files read again are checked
+    against their digest into ``stale``, the build run's log (``outputs.stale`` if None).
     """
+    stale = stale if stale is not None else outputs.stale
     allowed = {urlsplit(config.base_url).hostname, *config.allowed_hosts}
     problems: dict[tuple[str, str], SiteWarning] = {}
     for dest_path in sorted(outputs):
         kind = outputs.kind(dest_path)
         if kind not in (OutputKind.PAGE, OutputKind.STYLESHEET):
             continue
-        data = outputs[dest_path]
+        data = outputs.read(dest_path, stale)
         text = data.decode("utf-8", "replace")
         for url in _page_urls(text, data) if kind is OutputKind.PAGE else _css_urls(text):
             host = _host(url)
             if host is not None and host not in allowed:
-                source, problem = _foreign(dest_path, url, host, sources)
+                source, problem = _foreign(dest_path, url, host, sources, stale)
                 problems.setdefault((source, url), problem)
     return list(problems.values())
 
@@ -215,13 +221,13 @@ def _host(url: str) -> str | None:
 
 
 def _foreign(
-    dest_path: str, url: str, host: str, sources: tuple[SourceFile, ...]
+    dest_path: str, url: str, host: str, sources: tuple[SourceFile, ...], stale: StaleReads
 ) -> tuple[str, SiteWarning]:
     """Where the URL is written (a content file, or "templates") and the problem to report."""
     message = f"loads {url} from {host}, another host: readers' browsers would contact it"
     hint = f'host it on the site instead, or add "{host}" to allowed_hosts in site.toml'
     for source in sources:
-        text = source.data.decode("utf-8", "replace")
+        text = source.read(stale).decode("utf-8", "replace")
         if url in text and not source.src_path.startswith("/"):
             line = text.count("\n", 0, text.index(url)) + 1
             return source.src_path, SiteWarning(

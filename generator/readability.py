@@ -26,8 +26,10 @@ without a full stop (a list item is a sentence of its own)::
 
 from __future__ import annotations
 
-import hashlib
+import importlib
 import re
+import sys
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -49,21 +51,40 @@ class Formula:
 
 
 def _english(text: str) -> float:
-    from textstat.backend import metrics
-
-    return metrics.automated_readability_index(text)
+    return _metrics().automated_readability_index(text)
 
 
 def _german(text: str) -> float:
-    from textstat.backend import metrics
-
-    return metrics.wiener_sachtextformel(text, 1, "de")
+    return _metrics().wiener_sachtextformel(text, 1, "de")
 
 
 def _spanish(text: str) -> float:
+    return _metrics().crawford(text, "es")
+
+
+def _metrics():
+    """textstat's formulas, with NLTK registered to load only when first used.
+
+    textstat imports NLTK at start-up for the CMU pronouncing dictionary of its
+    syllable-based English formulas, none of which is used here; NLTK's import
+    alone takes a third of a second, which a rebuild after one edit would pay.
+    """
+    sys.modules.setdefault("nltk", _ImportedOnUse("nltk"))
     from textstat.backend import metrics
 
-    return metrics.crawford(text, "es")
+    return metrics
+
+
+class _ImportedOnUse(types.ModuleType):
+    """Stands in for a module until one of its names is used, then imports it.
+
+    (importlib's own LazyLoader loads the module as soon as an ``import``
+    statement meets it, which is what is to be avoided here.)"""
+
+    def __getattr__(self, name: str):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
 
 
 FORMULAS = {
@@ -102,41 +123,44 @@ def text_score(html: str, language: str) -> Score | None:
 
 
 class ReadingMemo:
-    """Scores kept between builds (with the engine's state), each under a name such as a
-    section's ``src_path`` and the digest of what was scored: a rebuild scores only the
-    texts that changed, which matters at thousands of articles (~5 ms each)."""
+    """Grades kept between builds (with the engine's state), each under a name (an
+    article's path) and a key standing for what was graded: a rebuild grades only the
+    articles that changed, which matters at thousands of articles (~5 ms each)."""
 
     def __init__(self) -> None:
-        self._scores: dict[str, tuple[bytes, Score]] = {}
+        self._grades: dict[str, tuple[bytes, object]] = {}
 
-    def score(self, name: str, html: str, formula: Formula, made_from: str = "") -> Score:
-        """The score of ``html``; ``made_from``, when given, stands for it (the digests of the
-        files it was made from), which costs less to compare than hashing the text."""
-        text = made_from or html
-        digest = hashlib.blake2b(f"{formula.name}\0{text}".encode(), digest_size=16).digest()
-        if made_from:
-            digest = b"files:" + digest  # never equal to the digest of a text
-        found = self._scores.get(name)
-        if found is None or found[0] != digest:
-            found = self._scores[name] = (digest, _score(html, formula))
-        return found[1]
+    def known(self, name: str, key: bytes) -> object | None:
+        """What was kept under ``name`` for ``key``; ``None`` if nothing, or for another key."""
+        found = self._grades.get(name)
+        return found[1] if found is not None and found[0] == key else None
+
+    def keep(self, name: str, key: bytes, value: object) -> None:
+        self._grades[name] = (key, value)
 
     def keep_only(self, names: set[str]) -> None:
-        """Forget the texts of removed articles and sections."""
-        for name in [name for name in self._scores if name not in names]:
-            del self._scores[name]
+        """Forget the grades of removed articles."""
+        for name in [name for name in self._grades if name not in names]:
+            del self._grades[name]
 
 
 def _score(html: str, formula: Formula) -> Score:
-    sentences = running_sentences(html)
+    return sentences_score(running_sentences(html), formula)
+
+
+def sentences_score(sentences: list[str], formula: Formula, hardest: bool = True) -> Score:
+    """The grade of running text split into ``sentences``; with ``hardest``, its hardest
+    sentences too (each one scored alone, which costs more than the whole text)."""
     if not sentences:
         return Score(0.0, 0, ())
-    scored = [
-        Sentence(sentence, round(formula.grade(sentence), 1))
-        for sentence in sentences
-        if len(sentence.split()) >= _SENTENCE_MIN_WORDS
-    ]
-    scored.sort(key=lambda sentence: -sentence.grade)
+    scored = []
+    if hardest:
+        scored = [
+            Sentence(sentence, round(formula.grade(sentence), 1))
+            for sentence in sentences
+            if len(sentence.split()) >= _SENTENCE_MIN_WORDS
+        ]
+        scored.sort(key=lambda sentence: -sentence.grade)
     text = " ".join(sentences)
     grade = round(formula.grade(text), 1)
     return Score(grade, len(text.split()), tuple(scored[:HARDEST_SHOWN]))

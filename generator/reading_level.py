@@ -14,13 +14,24 @@ A site in a language that cannot be scored gets one warning saying so, at
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from generator.config import CONFIG_NAME, Config
 from generator.errors import SiteWarning
+from generator.parallel import map_forked
 from generator.parse import ParsedFile
-from generator.readability import FORMULAS, Formula, ReadingMemo, Score, formula_for
+from generator.readability import (
+    FORMULAS,
+    Formula,
+    ReadingMemo,
+    Score,
+    formula_for,
+    running_sentences,
+    sentences_score,
+)
 
 RULE = "reading-level"
 _SCORED_KINDS = ("article", "article_index", "section")
@@ -58,19 +69,31 @@ def article_grades(
 ) -> tuple[ArticleGrade, ...]:
     """The grade of every article that is not a draft, by path; ``()`` for an unscored language.
 
-    ``digests`` (``src_path -> digest`` of the content files) lets ``memo`` know a text
-    unchanged by its files' digests rather than by hashing it."""
+    Articles ``memo`` does not know are graded on every core. ``digests``
+    (``src_path -> digest`` of the content files) lets ``memo`` know an article
+    unchanged by its files' digests rather than by hashing its text."""
     formula = formula_for(config.language)
     if formula is None:
         return ()
     memo = memo if memo is not None else ReadingMemo()
     articles = _articles(parsed)
-    digests = digests or {}
-    grades = tuple(
-        _grade(path, files, formula, memo, digests) for path, files in sorted(articles.items())
-    )
-    memo.keep_only({*articles, *(item.src_path for files in articles.values() for item in files)})
+    keys = {path: _key(files, formula, digests or {}) for path, files in articles.items()}
+    unknown = [path for path in sorted(articles) if memo.known(path, keys[path]) is None]
+    graded = map_forked(lambda path: _grade(path, articles[path], formula), unknown)
+    for path, grade in zip(unknown, graded, strict=True):
+        memo.keep(path, keys[path], grade)
+    memo.keep_only(set(articles))
+    grades = (memo.known(path, keys[path]) for path in sorted(articles))
     return tuple(grade for grade in grades if grade.sections)
+
+
+def _key(files: list[ParsedFile], formula: Formula, digests: Mapping[str, str]) -> bytes:
+    """What an article's grade is made from: its files' digests where known (cheaper to
+    compare than its text), else its text."""
+    made_from = [digests.get(item.src_path, "") for item in files]
+    text = "\0".join(made_from) if all(made_from) else "".join(item.html for item in files)
+    digest = hashlib.blake2b(f"{formula.name}\0{text}".encode(), digest_size=16).digest()
+    return (b"files:" if all(made_from) else b"text:") + digest
 
 
 def findings(
@@ -108,20 +131,23 @@ def _articles(parsed: list[ParsedFile]) -> dict[str, list[ParsedFile]]:
     }
 
 
-def _grade(path, files: list[ParsedFile], formula: Formula, memo: ReadingMemo, digests):
-    made_from = [digests.get(item.src_path, "") for item in files]
-    sections = tuple(
-        SectionGrade(
-            item.src_path,
-            item.meta.get("title") or "",
-            item.line_of("title"),
-            memo.score(item.src_path, item.html, formula, digest),
-        )
-        for item, digest in zip(files, made_from, strict=True)
-    )
-    whole_from = "\0".join(made_from) if all(made_from) else ""
-    whole = memo.score(path, "".join(item.html for item in files), formula, whole_from)
-    return ArticleGrade(path, whole, tuple(s for s in sections if s.score.words))
+def _grade(path: str, files: list[ParsedFile], formula: Formula) -> ArticleGrade:
+    """Each file's grade and the whole article's; the hardest sentences only of its
+    hardest file, the one a warning names (scoring every sentence of every file would
+    cost several times the rest)."""
+    texts = [running_sentences(item.html) for item in files]
+    scores = [sentences_score(sentences, formula, hardest=False) for sentences in texts]
+    sections = [
+        SectionGrade(item.src_path, item.meta.get("title") or "", item.line_of("title"), score)
+        for item, score in zip(files, scores, strict=True)
+    ]
+    worded = [i for i, section in enumerate(sections) if section.score.words]
+    if worded:
+        hardest = max(worded, key=lambda i: sections[i].score.grade)
+        full = sentences_score(texts[hardest], formula)
+        sections[hardest] = dataclasses.replace(sections[hardest], score=full)
+    whole = sentences_score([sentence for part in texts for sentence in part], formula, False)
+    return ArticleGrade(path, whole, tuple(sections[i] for i in worded))
 
 
 def _too_hard(article: ArticleGrade, limit: float, formula: Formula) -> SiteWarning:

@@ -43,7 +43,12 @@ RULES = {
         Rule(
             "config", "error", "site.toml is missing, not valid TOML, or holds a wrong value.", True
         ),
-        Rule("unreadable", "error", "A file cannot be read (permissions, broken link).", True),
+        Rule(
+            "unreadable",
+            "error",
+            "A file cannot be read (permissions, broken link), or changed under every run.",
+            True,
+        ),
         Rule("output-folder", "error", "The output folder lies among the site's inputs.", True),
         Rule("content-layout", "error", "A file stands where sitegen does not expect it.", True),
         Rule("encoding", "error", "A content file is not UTF-8 text.", True),

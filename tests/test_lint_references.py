@@ -33,6 +33,7 @@ from generator.lint.locate import source_text
 from generator.lint.resolve import Asking, Links
 from generator.lint.scan import PageScan
 from generator.lint.scan import scan as scan_tags
+from generator.stale_reads import StaleReads
 from tests.conftest import FIXED_NOW, SITES, copy_sample_site
 
 LINK_CASES = [
@@ -157,7 +158,7 @@ def test_the_tricky_article_has_problems_of_every_kind(sites):
 def test_findings_are_those_of_following_every_link(sites, name):
     kept = sites[name]
     texts = {
-        source.src_path: source_text(source.data)
+        source.src_path: source_text(source.read(StaleReads()))
         for source in kept["sources"].posts + kept["sources"].pages
         if source.kind != "asset"
     }

@@ -65,19 +65,37 @@ def test_only_running_text_counts():
     assert running_sentences(html) == ["Rest today.", "Drink often.", "Sleep well."]
 
 
-def test_the_memo_scores_a_text_again_only_when_it_changed():
+def test_the_memo_grades_an_article_again_only_when_it_changed(copy_site):
+    site = _site(copy_site)
     memo = ReadingMemo()
-    first = memo.score("a.md", f"<p>{SIMPLE}</p>", _formula())
-    assert memo.score("a.md", f"<p>{SIMPLE}</p>", _formula()) is first
-    assert memo.score("a.md", f"<p>{HARD}</p>", _formula()).grade > first.grade
+    first = _grades(site, memo)
+    again = _grades(site, memo)
+    assert first and all(again[path] is grade for path, grade in first.items())
+    treatment = site / "content" / "posts" / "faq-article" / "03-treatment.md"
+    treatment.write_text(_section("How treatment works", SIMPLE), "utf-8")
+    edited = _grades(site, memo)
+    faq = "content/posts/faq-article"
+    assert edited[faq].score.grade < first[faq].score.grade
+    assert all(edited[path] is grade for path, grade in first.items() if path != faq)
     memo.keep_only(set())
-    assert memo.score("a.md", f"<p>{HARD}</p>", _formula()) is not first
+    assert all(_grades(site, memo)[path] is not grade for path, grade in edited.items())
 
 
-def _formula():
-    from generator.readability import formula_for
+def test_only_the_hardest_section_names_its_sentences(copy_site):
+    article = _grades(_site(copy_site), ReadingMemo())["content/posts/faq-article"]
+    named = [section for section in article.sections if section.score.sentences]
+    assert named == [article.hardest]
+    assert named[0].score.sentences[0].text.startswith("Percutaneous")
 
-    return formula_for("en")
+
+def _grades(site, memo):
+    from generator.build import parse_sources
+    from generator.config import load_config
+    from generator.discover import default_theme_dir, discover
+    from generator.reading_level import article_grades
+
+    parsed = parse_sources(discover(site, default_theme_dir()))
+    return {grade.path: grade for grade in article_grades(load_config(site), parsed, memo)}
 
 
 @pytest.mark.slow
@@ -147,3 +165,21 @@ def test_a_bad_reading_grade_is_a_config_error(copy_site, value):
     report, _ = _findings(site)
     assert isinstance(report.findings[0], ConfigError)
     assert "'check.reading_grade' must be a school grade from 1 to 20" in str(report.findings[0])
+
+
+def test_scoring_does_not_import_nltk_until_it_is_used():
+    """textstat imports NLTK (a third of a second) for formulas sitegen does not use."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from generator.readability import text_score\n"
+        "assert text_score('<p>Wash your face twice a day with warm water.</p>', 'de')\n"
+        "assert text_score('<p>Wash your face twice a day with warm water.</p>', 'en')\n"
+        "print('nltk.data' in sys.modules)\n"
+        "print(sys.modules['nltk'].data.__name__, 'nltk.data' in sys.modules)\n"
+    )
+    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.split() == ["False", "nltk.data", "True"]

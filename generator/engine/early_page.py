@@ -28,6 +28,7 @@ from generator.parallel import parse_many
 from generator.parse import ParsedFile
 from generator.plan import article_job
 from generator.render import render_job
+from generator.stale_reads import StaleReads
 
 if TYPE_CHECKING:
     from generator.engine.memos import Memos
@@ -59,15 +60,16 @@ class LastBuild:
         return cls(site_dir, config[1], site, outputs, env, memos.sources, parsed, images)
 
 
-def early_pages(last: LastBuild, changed: Iterable[Path]) -> dict[str, bytes]:
+def early_pages(last: LastBuild, changed: Iterable[Path], stale: StaleReads) -> dict[str, bytes]:
     """The finished page of each article whose text alone changed, by ``dest_path``.
 
-    Raises what reading, parsing or rendering raise: the caller leaves those to the build.
+    Raises what reading, parsing or rendering raise, and notes in ``stale`` the files
+    that changed under it: the caller leaves those to the build.
     """
-    return dict(page for path in changed for page in _edited_page(last, Path(path)))
+    return dict(page for path in changed for page in _edited_page(last, Path(path), stale))
 
 
-def _edited_page(last: LastBuild, path: Path) -> list[tuple[str, bytes]]:
+def _edited_page(last: LastBuild, path: Path, stale: StaleReads) -> list[tuple[str, bytes]]:
     src_path = path.absolute().relative_to(last.site_dir).as_posix()
     known = last.sources.known()
     before = known.files.get(src_path) if known is not None else None
@@ -83,11 +85,11 @@ def _edited_page(last: LastBuild, path: Path) -> list[tuple[str, bytes]]:
         return []
     job = article_job(last.config, article, last.site.related_articles(article))
     data = render_job(last.env, job).encode("utf-8")
-    sources = last.sources.as_site_sources()
+    sources = last.sources.as_site_sources(stale)
     content = sources.posts + sources.pages + sources.static
-    svg = SvgFiles(last.config.base_path, last.outputs)
+    svg = SvgFiles(last.config.base_path, last.outputs, stale)
     finished = finish_page(
-        job.dest_path, data, FinishInputs(last.config, last.images, svg, content, b"")
+        job.dest_path, data, FinishInputs(last.config, last.images, svg, content, b""), stale
     )
     if finished.alts or finished.foreign or finished.data is None:
         return []

@@ -5,11 +5,14 @@ images and reports pages that load from hosts not allowed
 (:mod:`generator.image_markup`, :mod:`generator.privacy`). :class:`Finishing` does it
 one page at a time (in the worker that rendered the page, see
 :func:`finish_page`) and keeps each result by the digest of the page as
-rendered and of what the pass read besides it (:class:`FinishInputs`).
+rendered and of what the pass read besides it (:class:`FinishInputs`). A file
+it reads that changed under the build goes into the build run's
+:class:`~generator.stale_reads.StaleReads`; a worker's goes back with its page.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +25,9 @@ from generator.fingerprint import digest_of_values
 from generator.image_markup import responsive_pages
 from generator.images import ImageCatalog
 from generator.output_kinds import OutputKind
-from generator.outputs import Outputs, StaleOutput
+from generator.outputs import Outputs
 from generator.privacy import check_hosts
+from generator.stale_reads import StaleReads
 from generator.write import Staging, WrittenFile
 
 FINISHED = frozenset({OutputKind.PAGE, OutputKind.STYLESHEET})  # what the finishing pass looks at
@@ -34,7 +38,7 @@ class FinishInputs(NamedTuple):
 
     config: Config
     images: ImageCatalog
-    svg: Mapping[str, bytes]  # SVG files by URL: their size goes into the <img> showing them
+    svg: SvgFiles  # SVG files by URL: their size goes into the <img> showing them
     content: tuple[SourceFile, ...]  # to name the file an <img> or a foreign URL comes from
     stamp: bytes  # a digest of the above but the content
 
@@ -113,7 +117,8 @@ class Finishing:
         written: Mapping[str, WrittenFile],
         read_output,
     ) -> tuple[Outputs, list[SiteWarning]]:
-        finished, alt_problems, host_problems, used = Outputs(), [], [], {}
+        stale = outputs.stale  # the build run's
+        finished, alt_problems, host_problems, used = Outputs(stale), [], [], {}
         staging = self.staging
         for dest in outputs:
             kind = outputs.kind(dest)
@@ -123,7 +128,7 @@ class Finishing:
             source = outputs.digest(dest)
             found = self._pages.get(dest)
             if not self.reusable(dest, source, inputs.stamp, written):
-                found = finish_page(dest, outputs[dest], inputs, kind)
+                found = finish_page(dest, outputs[dest], inputs, stale, kind)
             used[dest] = found
             if found.data is not None:
                 finished.add(dest, found.data, found.digest, kind=kind)
@@ -142,13 +147,13 @@ class Finishing:
                 if key not in seen:
                     seen.add(key)
                     host_problems.append(problem)
-        finished.update(image_outputs(inputs.images))
+        finished.update(image_outputs(inputs.images, stale))
         return finished, alt_problems + host_problems
 
 
-def image_outputs(images: ImageCatalog) -> Outputs:
+def image_outputs(images: ImageCatalog, stale: StaleReads) -> Outputs:
     """The converted copies: in memory when just made, else read from the image cache."""
-    outputs = Outputs()
+    outputs = Outputs(stale)
     for dest, digest in images.digests.items():
         if dest in images.outputs:
             outputs.add(dest, images.outputs[dest], digest, kind=OutputKind.IMAGE)
@@ -159,25 +164,31 @@ def image_outputs(images: ImageCatalog) -> Outputs:
     return outputs
 
 
-def _read_cached(path: Path) -> bytes:
+def _read_cached(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError:
-        raise StaleOutput(str(path)) from None
+        return None  # gone: the build's Outputs notes it as a stale read
 
 
 def finish_page(
-    dest: str, data: bytes, inputs: FinishInputs, kind: OutputKind = OutputKind.PAGE
+    dest: str,
+    data: bytes,
+    inputs: FinishInputs,
+    stale: StaleReads,
+    kind: OutputKind = OutputKind.PAGE,
 ) -> Finished:
-    """A page (responsive ``<img>``, foreign hosts) or stylesheet (foreign hosts) finished."""
+    """A page (responsive ``<img>``, foreign hosts) or stylesheet (foreign hosts) finished;
+    a file read for it that changed under the build is noted in ``stale``."""
     config, images, svg, content, stamp = inputs
     result, alts = data, []
     if kind is OutputKind.PAGE:
-        pages, alts = responsive_pages({dest: data}, images, config, svg, content)
+        vector = svg.noting(stale)
+        pages, alts = responsive_pages({dest: data}, images, config, vector, content, stale)
         result = pages[dest]
-    finished = Outputs()
+    finished = Outputs(stale)
     finished.add(dest, result, kind=kind)
-    foreign = check_hosts(config, finished, content)
+    foreign = check_hosts(config, finished, content, stale)
     if result == data:
         result = data  # one copy in memory, not two
     digest = digest_of(result)
@@ -190,7 +201,7 @@ def on_disk(written: Mapping[str, WrittenFile], dest: str, digest: str) -> bool:
 
 
 def single_output(outputs: Outputs, dest: str) -> Outputs:
-    single = Outputs()
+    single = Outputs(outputs.stale)
     kind = outputs.kind(dest)
     if outputs.in_memory(dest):
         single.add(dest, outputs[dest], outputs.digest(dest), kind=kind)
@@ -200,14 +211,22 @@ def single_output(outputs: Outputs, dest: str) -> Outputs:
 
 
 class SvgFiles(Mapping[str, bytes]):
-    """The site's SVG outputs by URL, read only when a page shows one."""
+    """The site's SVG outputs by URL, read only when a page shows one; a read that finds
+    a file changed is noted in ``stale`` (``outputs.stale`` unless :meth:`noting` says)."""
 
-    def __init__(self, base_path: str, outputs: Outputs) -> None:
+    def __init__(self, base_path: str, outputs: Outputs, stale: StaleReads | None = None) -> None:
         self._dests = {base_path + d: d for d in outputs if d.endswith(".svg")}
         self._outputs = outputs
+        self._stale = stale if stale is not None else outputs.stale
+
+    def noting(self, stale: StaleReads) -> SvgFiles:
+        """The same files, their stale reads noted in ``stale`` (a worker's own log)."""
+        view = copy.copy(self)
+        view._stale = stale
+        return view
 
     def __getitem__(self, url: str) -> bytes:
-        return self._outputs[self._dests[url]]
+        return self._outputs.read(self._dests[url], self._stale)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._dests)

@@ -38,7 +38,7 @@ class Indexing:
         pages = {dest: outputs.digest(dest) for dest in outputs.of_kind(OutputKind.PAGE)}
         update = self.index.update(pages, outputs.__getitem__)
         made.update(update.written)
-        files = Outputs()
+        files = Outputs(outputs.stale)
         for dest, digest in update.files.items():
             if dest in made:
                 files.add(dest, made[dest], digest, kind=OutputKind.SEARCH)

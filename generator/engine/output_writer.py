@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.outputs import Outputs, StaleOutput
+from generator.outputs import Outputs
 from generator.progress import Progress
 from generator.write import WriteReport, WrittenFile, write_files, write_outputs, written_files
 
@@ -43,12 +43,13 @@ class OutputWriter:
             self._written = {} if self.clean else written_files(self.output_dir, self.cache_dir)
         return self._written
 
-    def read_output(self, dest: str) -> bytes:
-        """An output as the last build wrote it (:class:`Outputs` checks its digest)."""
+    def read_output(self, dest: str) -> bytes | None:
+        """An output as the last build wrote it (:class:`Outputs` checks its digest); None
+        when it is gone (a stale read, see :mod:`generator.stale_reads`)."""
         try:
             return (self.output_dir / dest).read_bytes()
         except OSError:
-            raise StaleOutput(dest) from None
+            return None
 
     def write(self, outputs: Outputs, progress: Progress) -> WriteReport:
         """Make the folder hold ``outputs``; files known to be there already are not read."""

@@ -18,7 +18,13 @@ the finishing pass and the search index page by page
 
 An output is rendered again only when its fingerprint changed and written only
 when its bytes changed (:mod:`~generator.engine.output_writer`), so the output
-folder always ends exactly as a clean build leaves it. Use::
+folder always ends exactly as a clean build leaves it.
+
+A file known by digest that changed under the build (a source saved, an output
+edited by hand) is no error: the read notes it in the run's
+:class:`~generator.stale_reads.StaleReads` and goes on. The engine looks at that
+log between stages and after the write; when it is not empty it forgets
+everything and starts over, reading every file again. Use::
 
     engine = Engine(Path("my-site"))
     engine.build()                                   # everything
@@ -32,14 +38,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.assemble import Visibility
 from generator.build_options import BuildOptions, BuildResult
 from generator.config import Config
-from generator.discover import SiteSources, SourceChanged, default_theme_dir
+from generator.discover import SiteSources, default_theme_dir
 from generator.engine.early_page import LastBuild, early_pages
 from generator.engine.finishing import FinishInputs, SvgFiles
 from generator.engine.memos import Memos
@@ -47,18 +53,22 @@ from generator.engine.output_writer import OutputWriter
 from generator.engine.render_pass import PageMaker
 from generator.engine.snapshot import BuildSummary, EngineSnapshot
 from generator.engine.stage_memos import copied_outputs
-from generator.errors import SiteError, SiteWarning
+from generator.errors import ContentError, SiteError, SiteWarning
 from generator.fingerprint import RecordingEnvironment
 from generator.lint import valid_until, validate
 from generator.model import Site
 from generator.output_folder import check_output_folder
 from generator.output_kinds import OutputKind
-from generator.outputs import Outputs, StaleOutput
+from generator.outputs import Outputs
 from generator.parse import ParsedFile
 from generator.plan import plan_site
 from generator.progress import Progress
 from generator.render import CompiledTemplates
+from generator.stale_reads import StaleReads
 from generator.write import CACHE_DIR, WriteReport, remove_abandoned_staging
+
+# Runs of one build before a file that changes under every one of them is reported.
+MAX_RUNS = 3
 
 
 @dataclass
@@ -68,6 +78,7 @@ class RenderedSite:
     warnings: list[SiteWarning]
     rendered: int  # pages whose templates ran (the others were known unchanged)
     valid_until: datetime | None = None  # when dates alone change the site (lint.valid_until)
+    stale: StaleReads = field(default_factory=StaleReads)  # the run's, the write's reads too
 
     def result(self, report: WriteReport, output_dir: Path, seconds: float) -> BuildResult:
         """What the build that wrote this site did."""
@@ -164,12 +175,16 @@ class Engine:
         self._memos.pages.may_stage = True  # only a build that writes sets pages aside
         try:
             rendered = self.render(changed)
-            try:
-                report = self._write(rendered.outputs)
-            except (SourceChanged, StaleOutput):
-                self._start_over()
+            report = self._write(rendered.outputs)
+            for _run in range(1, MAX_RUNS):
+                if not rendered.stale:
+                    break
+                self._start_over()  # what the write read changed: write again from nothing
                 rendered = self.render()
                 report = self._write(rendered.outputs)
+            if rendered.stale:
+                self._start_over()  # nothing of that run may be trusted by the next build
+                raise _kept_changing(rendered.stale)
         finally:
             self._memos.pages.may_stage = False
             self._memos.pages.stop_staging()
@@ -189,19 +204,29 @@ class Engine:
         last = LastBuild.of(self.site_dir, self._memos, self._shown.site, self._shown.outputs)
         if last is None:
             return []
+        stale = StaleReads()
         try:
-            pages = early_pages(last, changed)
-        except (SiteError, SourceChanged, StaleOutput):
+            pages = early_pages(last, changed, stale)
+        except SiteError:
             return []  # the build that follows says what is wrong
+        if stale:
+            return []  # a file changed under it: the build that follows reads it again
         return self.output.write_early(pages)
 
     def render(self, changed: Iterable[Path] | None = None) -> RenderedSite:
-        """Every output's bytes, checked by the lints; nothing is written."""
-        try:
-            return self._render_site(changed)
-        except (SourceChanged, StaleOutput):
+        """Every output's bytes, checked by the lints; nothing is written.
+
+        A run that read a file changed under it starts over from nothing; a file that
+        changes under every run (``MAX_RUNS``) is reported as a :class:`ContentError`.
+        """
+        for _run in range(MAX_RUNS):
+            stale = StaleReads()
+            rendered = self._render_site(changed, stale)
+            if rendered is not None:
+                return rendered
             self._start_over()
-            return self._render_site(None)
+            changed = None
+        raise _kept_changing(stale)
 
     def _start_over(self) -> None:
         """A file known by digest changed under the build: forget everything, read it all."""
@@ -210,32 +235,51 @@ class Engine:
         self._forget()
         self._memos.pages.may_stage = may_stage
 
-    def _render_site(self, changed: Iterable[Path] | None) -> RenderedSite:
-        model = self._model(None if changed is None else list(changed))
-        outputs, rendered, problems = self._outputs(model)
-        return self._checked(model, outputs, problems, rendered)
+    def _render_site(
+        self, changed: Iterable[Path] | None, stale: StaleReads
+    ) -> RenderedSite | None:
+        """The stages of one run; None as soon as ``stale`` (the run's log) is not empty.
 
-    def _model(self, changed: list[Path] | None) -> _Model:
+        An error found after a stale read may come from the changed file's new bytes
+        read half way through: the run starts over, and says so only if it is still there.
+        """
+        try:
+            model = self._model(None if changed is None else list(changed), stale)
+            if stale:
+                return None
+            outputs, rendered, problems = self._outputs(model)
+            if stale:
+                return None
+            site = self._checked(model, outputs, problems, rendered)
+        except SiteError:
+            if stale:
+                return None
+            raise
+        return None if stale else site
+
+    def _model(self, changed: list[Path] | None, stale: StaleReads) -> _Model:
         """Config, sources, parse, assemble, related: the site before any page is made."""
         memos = self._memos
         memos.sources.note_inputs(changed)  # before anything is read: see note_inputs
         config_digest, config = memos.config.load(self.site_dir)
         look = memos.sources.refresh
         memos.templates.note_change(self._stage("Reading", "files", look, changed, self.progress))
-        parsed = memos.parsed.parse(memos.sources.content(), self.progress)
+        parsed = memos.parsed.parse(memos.sources.content(), self.progress, stale)
         memos.sources.forget_data()  # parsed: the files are read again only where needed
         self._now = self.options.now or datetime.now(UTC)
         site = memos.articles.assemble(
             config_digest, config, memos.parsed, memos.sources, self._visibility()
         )
         site = replace(site, related=memos.related.update(site.articles, config.related_count))
-        return _Model(config_digest, config, memos.sources.as_site_sources(), parsed, site)
+        sources = memos.sources.as_site_sources(stale)
+        return _Model(config_digest, config, sources, parsed, site)
 
     def _outputs(self, model: _Model) -> tuple[Outputs, int, list[SiteWarning]]:
         """Copies, images, plan, render, finish: every output, how many pages were rendered,
         and what the finishing pass found."""
         memos, config, site, sources = self._memos, model.config, model.site, model.sources
-        copied, asset_urls = copied_outputs(config, site, memos.sources)
+        stale = sources.stale  # the run's log: every Outputs of the run notes into it
+        copied, asset_urls = copied_outputs(config, site, memos.sources, stale)
         images = memos.images.convert(config, site, sources, self.cache_dir)
         planned = plan_site(config, site, memos.jobs.planner(model.config_digest))
         jobs = memos.pages.same_jobs(planned)
@@ -250,7 +294,7 @@ class Engine:
             memos.finishing.stamp(model.config_digest, images, copied, config.base_path),
         )
         maker = PageMaker(env, fingerprints, finishing)
-        outputs, rendered = memos.pages.render(jobs, maker, self.output, self.progress)
+        outputs, rendered = memos.pages.render(jobs, maker, self.output, self.progress, stale)
         outputs.update(copied)
         written, read_output = self.output.known_written(), self.output.read_output
         outputs, problems = memos.finishing.finish(outputs, finishing, written, read_output)
@@ -278,7 +322,8 @@ class Engine:
             total=pages,
         )
         until = valid_until(model.config, model.parsed, visibility)
-        return RenderedSite(model.site, outputs, warnings + search_warnings, rendered, until)
+        warnings += search_warnings
+        return RenderedSite(model.site, outputs, warnings, rendered, until, model.sources.stale)
 
     def _write(self, outputs: Outputs) -> WriteReport:
         report = self.output.write(outputs, self.progress)
@@ -296,3 +341,13 @@ class Engine:
             return work(*args)
         finally:
             self.progress.finish()
+
+
+def _kept_changing(stale: StaleReads) -> ContentError:
+    """The error for a file that changed under every run of a build."""
+    return ContentError(
+        stale.paths[0],
+        f"the file changed each time the build read it ({MAX_RUNS} times)",
+        hint="build again once it is saved (a sync tool or editor may still be writing it)",
+        rule="unreadable",
+    )

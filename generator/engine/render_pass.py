@@ -7,6 +7,9 @@ digest only (its bytes are in the output folder) is rendered again when the
 finishing pass must see it again. Workers render, finish and scan each page
 (:class:`PageMaker`); a build of many pages sets them aside on disk
 (:class:`~generator.write.Staging`) rather than keep them all in memory.
+A worker that reads a file changed under the build notes it in a log of its own
+(:class:`~generator.stale_reads.StaleReads`) and returns it with the page; the
+pass adds it to the build run's log.
 """
 
 from __future__ import annotations
@@ -28,11 +31,12 @@ from generator.engine.output_writer import OutputWriter
 from generator.fingerprint import Fingerprinter, Reads, RecordingEnvironment
 from generator.lint import LintMemo, PageScan, scan_page
 from generator.output_kinds import OutputKind
-from generator.outputs import Outputs, StaleOutput
+from generator.outputs import Outputs
 from generator.parallel import imap_forked
 from generator.plan import RenderJob
 from generator.progress import Progress
 from generator.render import render_job
+from generator.stale_reads import StaleReads
 from generator.write import Staging, WrittenFile
 
 # A build that renders this many pages sets them aside on disk until it writes them
@@ -76,6 +80,7 @@ class MadePage(NamedTuple):
     data: bytes | None  # as rendered, where nothing else holds it
     finished: Finished | None  # after the finishing pass, for the pages it looks at
     scan: PageScan | None  # the page's ids and links, for an HTML page
+    stale: tuple[str, ...]  # files read for it that changed under the build
 
 
 @dataclass(frozen=True)
@@ -95,11 +100,12 @@ class PageMaker:
         """
         reads, fingerprint, digest, data = self.render(job)
         if job.kind not in FINISHED:
-            return MadePage(reads, fingerprint, digest, data, None, None)
-        finished = finish_page(job.dest_path, data, self.finishing, job.kind)
+            return MadePage(reads, fingerprint, digest, data, None, None, ())
+        stale = StaleReads()  # this page's own: a forked worker's log would stay in the worker
+        finished = finish_page(job.dest_path, data, self.finishing, stale, job.kind)
         scan = scan_page(finished.data, tags) if job.kind is OutputKind.PAGE else None
         kept = data if finished.alts or finished.foreign else None
-        return MadePage(reads, fingerprint, digest, kept, finished, scan)
+        return MadePage(reads, fingerprint, digest, kept, finished, scan, stale.paths)
 
     def render(self, job: RenderJob) -> tuple[Reads, bytes, str, bytes]:
         """``(reads, fingerprint, digest, bytes)`` of one page, rendered now."""
@@ -142,16 +148,22 @@ class RenderPass:
         return same
 
     def render(
-        self, jobs: list[RenderJob], maker: PageMaker, output: OutputWriter, progress: Progress
+        self,
+        jobs: list[RenderJob],
+        maker: PageMaker,
+        output: OutputWriter,
+        progress: Progress,
+        stale: StaleReads,
     ) -> tuple[Outputs, int]:
-        """Each job's bytes, and how many pages were rendered (the others were kept)."""
+        """Each job's bytes, and how many pages were rendered (the others were kept); what
+        the workers read that changed under the build goes into ``stale``, the run's log."""
         kept = self._kept(jobs, maker, output.known_written())
         fresh = [job for job in jobs if job.dest_path not in kept]
         self._set_aside(len(fresh), output)
         progress.start("Rendering", len(fresh), "pages")
-        kept.update(self._rendered(fresh, maker, progress))
+        kept.update(self._rendered(fresh, maker, progress, stale))
         progress.finish()
-        outputs = Outputs()
+        outputs = Outputs(stale)
         for job in jobs:
             page = kept[job.dest_path]
             if page.data is not None:
@@ -193,7 +205,7 @@ class RenderPass:
         return kept
 
     def _rendered(
-        self, fresh: list[RenderJob], maker: PageMaker, progress: Progress
+        self, fresh: list[RenderJob], maker: PageMaker, progress: Progress, stale: StaleReads
     ) -> dict[str, RenderedPage]:
         tags: dict[str, tuple] = {}  # each worker's own, for the scans of its pages
 
@@ -204,6 +216,7 @@ class RenderPass:
         shared: dict = {}  # what pages read alike, kept once rather than once per page
         done = {}
         for job, made in zip(fresh, imap_forked(make, fresh, progress=progress), strict=True):
+            stale.extend(made.stale)
             if made.finished is not None:
                 self.finishing.remember(job.dest_path, made.finished)
             if made.scan is not None:
@@ -222,9 +235,10 @@ class RenderPass:
         self.finishing.staging = self.staging
 
 
-def _never_read(dest: str) -> bytes:
-    """A page known by digest that the finishing pass takes as it is: nobody reads it."""
-    raise StaleOutput(dest)
+def _never_read(dest: str) -> None:
+    """A page known by digest that the finishing pass takes as it is: nobody reads it.
+    One that is read all the same is no longer what the engine knew: a stale read."""
+    return None
 
 
 def _still_valid(

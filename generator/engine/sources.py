@@ -25,6 +25,7 @@ from generator.discover import (
 )
 from generator.engine.snapshot import BuildSummary
 from generator.progress import Progress
+from generator.stale_reads import StaleReads
 
 
 class SourceTree:
@@ -76,12 +77,13 @@ class SourceTree:
         stamps, looked_at = self.input_stamps, self.looked_at_ns
         return BuildSummary(stamps, looked_at, article_count, warnings, valid_until)
 
-    def as_site_sources(self) -> SiteSources:
+    def as_site_sources(self, stale: StaleReads) -> SiteSources:
+        """The files as one build run sees them, with its log of stale reads."""
         posts = [
             source for source in self.content() if source.src_path.startswith("content/posts/")
         ]
         pages = self.content()[len(posts) :]
-        return SiteSources(tuple(posts), tuple(pages), self.static)
+        return SiteSources(tuple(posts), tuple(pages), self.static, stale)
 
     def content(self) -> list[SourceFile]:
         """Content files (posts, then pages) in the order a full walk finds them."""

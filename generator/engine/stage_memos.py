@@ -14,6 +14,7 @@ made from, and makes again only what is new.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from generator.article_model import article_files, build_article
@@ -30,6 +31,7 @@ from generator.parallel import parse_many
 from generator.parse import ParsedFile
 from generator.plan import RenderJob, article_job
 from generator.progress import Progress
+from generator.stale_reads import StaleReads
 
 
 class ConfigMemo:
@@ -56,9 +58,16 @@ class ParsedFiles:
     def __init__(self, by_key: dict[tuple[str, str], ParsedFile] | None = None) -> None:
         self.by_key: dict[tuple[str, str], ParsedFile] = by_key if by_key is not None else {}
 
-    def parse(self, sources: list[SourceFile], progress: Progress) -> list[ParsedFile]:
+    def parse(
+        self, sources: list[SourceFile], progress: Progress, stale: StaleReads
+    ) -> list[ParsedFile]:
+        """Each content file parsed (``stale``: the run's log, for files read again here)."""
         wanted = {(s.src_path, s.digest): s for s in sources if s.kind != "asset"}
-        missing = [source for key, source in wanted.items() if key not in self.by_key]
+        missing = [
+            source if source.raw is not None else replace(source, raw=source.read(stale))
+            for key, source in wanted.items()
+            if key not in self.by_key
+        ]
         progress.start("Parsing", len(missing), "files")
         pairs = zip(missing, parse_many(missing, progress=progress), strict=True)
         progress.finish()
@@ -118,7 +127,7 @@ class ImageMemo:
             for image in found
         )
         if self.made is None or self.made[0] != key:
-            self.made = (key, convert_images(found, cache_dir))
+            self.made = (key, convert_images(found, cache_dir, sources.stale))
         return self.made[1]
 
     def without_data(self) -> tuple[tuple, ImageCatalog] | None:
@@ -170,11 +179,12 @@ class JobMemo:
 
 
 def copied_outputs(
-    config: Config, site: Site, sources: SourceTree
+    config: Config, site: Site, sources: SourceTree, stale: StaleReads
 ) -> tuple[Outputs, dict[str, str]]:
     """Static files and the files beside articles, copied as they are; none is read here.
 
-    Also the URL of each static file by the name templates ask for.
+    Also the URL of each static file by the name templates ask for. A file read later
+    that changed under the build is noted in ``stale``, the build run's log.
     """
     static, asset_urls = static_sources(config.base_path, sources.static)
     by_src = {source.src_path: source for source in sources.content()}
@@ -183,12 +193,12 @@ def copied_outputs(
         for article in site.articles
         for asset in article.assets
     }
-    outputs = Outputs()
+    outputs = Outputs(stale)
     for dest, source in copied.items():
         outputs.add_known(
             dest,
             source.digest,
-            lambda _dest, source=source: source.data,
+            lambda _dest, source=source: source.read(stale),
             kind=copied_kind(dest),
         )
     return outputs, asset_urls

@@ -101,7 +101,8 @@ def lint_site(
 ) -> list[Finding]:
     """All findings of the site, sorted by place, with the severities of ``site.toml``."""
     texts = SourceTexts(
-        source for source in sources.posts + sources.pages if source.kind != "asset"
+        (source for source in sources.posts + sources.pages if source.kind != "asset"),
+        sources.stale,
     )
     found: list[Finding] = [
         *unknown_fields(parsed),
@@ -115,7 +116,7 @@ def lint_site(
         *links(config, site, outputs, texts, memo),
         *map(as_finding, reading_level.findings(config, parsed, *_reading_memo(memo, texts))),
         *map(as_finding, starter_text.findings(config, parsed, texts, memo and memo.starter)),
-        *map(as_finding, brand.file_findings(config.theme, sources.static)),
+        *map(as_finding, brand.file_findings(config.theme, sources.static, sources.stale)),
         *map(as_finding, appointment.missing_contact(config.clinic, parsed)),
         *(as_finding(problem) for problem in page_problems),
     ]

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from generator.discover import SourceFile
 from generator.model import Site
+from generator.stale_reads import StaleReads
 
 
 def source_text(data: bytes) -> str:
@@ -14,18 +15,20 @@ def source_text(data: bytes) -> str:
 
 
 class SourceTexts(Mapping[str, str]):
-    """Each content file's text by ``src_path``, read and decoded only when a lint asks."""
+    """Each content file's text by ``src_path``, read and decoded only when a lint asks;
+    one that changed since the build read it is noted in ``stale``, the build run's log."""
 
-    def __init__(self, sources: Iterable[SourceFile]) -> None:
+    def __init__(self, sources: Iterable[SourceFile], stale: StaleReads | None = None) -> None:
         self.sources = {source.src_path: source for source in sources}
         self._texts: dict[str, str] = {}
+        self.stale = stale if stale is not None else StaleReads()
 
     def __contains__(self, src_path: object) -> bool:
         return src_path in self.sources
 
     def __getitem__(self, src_path: str) -> str:
         if src_path not in self._texts:
-            self._texts[src_path] = source_text(self.sources[src_path].data)
+            self._texts[src_path] = source_text(self.sources[src_path].read(self.stale))
         return self._texts[src_path]
 
     def digest(self, src_path: str) -> str:
