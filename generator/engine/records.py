@@ -5,7 +5,8 @@ pages: the classes named in :data:`RECORD_CLASSES`) is the same objects from one
 build to the next; an edit makes a handful of new ones. So a snapshot is saved
 as two kinds of file::
 
-    engine-<key>.pickle             the index: the snapshot, each record in it a reference
+    engine-<key>.pickle             the index: the snapshot, each record in it a reference,
+                                    then a header naming the segments, then where it starts
     engine-<key>.records/<digest>   a segment: the records new in one save, in one pickle
 
 A segment is named by the digest of its bytes and never changes once written.
@@ -30,7 +31,6 @@ saved by reference without looking at it again.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import pickle
 import tempfile
@@ -59,6 +59,7 @@ MAX_SEGMENTS = 24
 MIN_LIVE_SHARE = 0.5
 SEGMENT_SUFFIX = ".seg"
 _NEW = ""  # in an index, the segment written with it
+_OFFSET_SIZE = 8  # the index file ends with where its header starts
 
 
 class UnreadableState(Exception):
@@ -105,7 +106,7 @@ class RecordStore:
     def load(self, stream: BinaryIO) -> Any:
         """The value an index holds, its records loaded; raise :class:`UnreadableState`
         when a segment it names is not as it was written."""
-        header = pickle.load(stream)
+        header = _header(stream)
         if not isinstance(header, dict) or not isinstance(header.get("segments"), dict):
             raise UnreadableState("not an index")
         reader = _Reader(stream, self, header["segments"], header.get("new", _NEW))
@@ -141,12 +142,17 @@ class RecordStore:
     def save(self, stream: BinaryIO, value: Any) -> None:
         """Write ``value``'s index into ``stream`` and its new records into a new segment.
 
+        The index goes straight into the file (``stream`` must be seekable), its header
+        (the segments it names) after it: a large site's index is never in memory whole.
         Segments no longer referred to are removed by :meth:`remove_unused`, once
         the index is in place."""
-        index, fresh, used = self._pickled_index(value)
+        start = stream.tell()
+        fresh, used = self._pickle_index(stream, value)
         if self._scattered(used, len(fresh)):
             self._known.clear()  # every record is written anew, into one segment
-            index, fresh, used = self._pickled_index(value)
+            stream.seek(start)
+            stream.truncate()
+            fresh, used = self._pickle_index(stream, value)
         segments = {name: self._segments[name] for name in sorted(used)}
         new = ""
         if fresh:
@@ -155,9 +161,9 @@ class RecordStore:
             segments.update({name: self._segments[name] for name in used_by_fresh})
             for position, record in enumerate(fresh):
                 self._remember(record, (new, position))
-        header = {"segments": segments, "new": new}
-        pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        stream.write(index)
+        header_at = stream.tell()
+        pickle.dump({"segments": segments, "new": new}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        stream.write(header_at.to_bytes(_OFFSET_SIZE, "little"))
         self._segments = segments
 
     def remove_unused(self) -> None:
@@ -170,11 +176,10 @@ class RecordStore:
             if name not in self._segments:
                 (self.folder / name).unlink(missing_ok=True)
 
-    def _pickled_index(self, value: Any) -> tuple[memoryview, list, dict[str, int]]:
-        buffer = io.BytesIO()
-        pickler = _IndexPickler(buffer, self)
+    def _pickle_index(self, stream: BinaryIO, value: Any) -> tuple[list, dict[str, int]]:
+        pickler = _IndexPickler(stream, self)
         pickler.dump(value)
-        return buffer.getbuffer(), pickler.fresh, pickler.used  # no copy of a large index
+        return pickler.fresh, pickler.used
 
     def _scattered(self, used: dict[str, int], fresh: int) -> bool:
         """Whether the live records are spread too thin to keep loading those segments."""
@@ -329,6 +334,23 @@ class _HashingWriter:
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
+
+
+def _header(stream: BinaryIO) -> Any:
+    """The header written after an index (its place is in the file's last bytes); the
+    stream is left at the start of the index."""
+    start = stream.tell()
+    try:
+        stream.seek(-_OFFSET_SIZE, os.SEEK_END)
+        header_at = int.from_bytes(stream.read(_OFFSET_SIZE), "little")
+        if header_at < start:
+            raise UnreadableState("not an index")
+        stream.seek(header_at)
+        header = pickle.load(stream)
+        stream.seek(start)
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError) as error:
+        raise UnreadableState(f"not an index: {error}") from None
+    return header
 
 
 def _is_record(obj: Any, classes: dict[type, bool]) -> bool:
