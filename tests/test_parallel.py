@@ -44,7 +44,7 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):
         parallel, "ProcessPoolExecutor", lambda **kw: calls.append(kw) or original(**kw)
     )
     pooled = build(site, tmp_path / "pooled")
-    assert len(calls) == 2, "parsing and rendering did not both take the parallel path"
+    assert len(calls) == 3, "parsing, rendering and grading did not all take the parallel path"
     names = _files(tmp_path / "serial")
     assert names == _files(tmp_path / "pooled") and len(names) > COUNT
     _, mismatch, errors = filecmp.cmpfiles(
@@ -52,6 +52,8 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path, monkeypatch):
     )
     assert mismatch == [] and errors == []
     assert serial.site.related == pooled.site.related
+    graded = [str(w) for w in pooled.warnings if w.rule == "reading-level"]
+    assert graded and graded == [str(w) for w in serial.warnings if w.rule == "reading-level"]
     assert not list((site / ".sitegen-cache").glob("staging-*"))
 
 
