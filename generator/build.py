@@ -79,7 +79,7 @@ def build_site(
     store = state.record_store(site_dir, output_dir, options)
     with state.collector_paused():
         engine = resume_engine(site_dir, options, clean=clean, progress=progress, store=store)
-        engine.take_first_look(look.stamps, look.written)
+        engine.take_first_look(look.stamps, look.written, look.record)
         gc.freeze()
     try:
         result = engine.build()

@@ -46,7 +46,7 @@ from generator.engine.records import RecordStore
 from generator.engine.snapshot import SNAPSHOT_VERSION, BuildSummary, EngineSnapshot
 from generator.errors import SiteError, SiteWarning
 from generator.output_kinds import OutputKind
-from generator.output_record import read_record, trusted_files
+from generator.output_record import OutputRecord, read_record, trusted_files
 from generator.outputs import Outputs
 from generator.write import CACHE_DIR, WriteReport, WrittenFile
 
@@ -158,6 +158,7 @@ class FirstLook:
     unchanged: BuildResult | None = None  # the last build's result, when nothing changed
     stamps: dict[str, tuple[int, ...]] | None = None
     written: dict[str, WrittenFile] | None = None
+    record: OutputRecord | None = None  # the output folder's record they were trusted from
 
 
 def first_look(site_dir: Path, options: BuildOptions, load_site: Callable[[], Site]) -> FirstLook:
@@ -179,7 +180,7 @@ def first_look(site_dir: Path, options: BuildOptions, load_site: Callable[[], Si
     if not record.complete:
         return FirstLook(stamps=stamps)  # a build was cut short while writing
     # The files as trusted are what the engine needs first if something changed.
-    look = FirstLook(stamps=stamps, written=trusted_files(output_dir, record))
+    look = FirstLook(stamps=stamps, written=trusted_files(output_dir, record), record=record)
     trusted_before = summary.looked_at_ns - TIMESTAMP_SLACK_NS
     if stamps != summary.inputs or any(not s or s[0] >= trusted_before for s in stamps.values()):
         return look

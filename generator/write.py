@@ -53,6 +53,7 @@ def write_outputs(
     *,
     compare: bool = True,
     digest: Callable[[str], str] | None = None,
+    previous: OutputRecord | None = None,
 ) -> WriteReport:
     """Make ``output_dir`` hold ``outputs`` (dest_path -> bytes); return what changed.
 
@@ -63,9 +64,11 @@ def write_outputs(
     first, and removes every temporary file a killed write left.
     ``digest(dest)`` gives an output's digest where the caller knows it already.
     ``cache_dir`` is the site's cache folder, where older versions kept their record.
+    ``previous`` is the folder's record where the caller has just read it.
     """
     output_dir = output_dir.resolve()
-    previous = read_record(output_dir, cache_dir)
+    if previous is None:
+        previous = read_record(output_dir, cache_dir)
     unchanged = unchanged or {}
     report = WriteReport(unchanged=len(unchanged.keys() & outputs.keys()))
     report.files = {dest: unchanged[dest] for dest in unchanged if dest in outputs}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.output_record import OutputRecord
 from generator.outputs import Outputs
 from generator.progress import Progress
 from generator.write import WriteReport, WrittenFile, write_files, write_outputs, written_files
@@ -27,15 +28,18 @@ class OutputWriter:
         self.cache_dir = cache_dir
         self.clean = clean
         self._written: dict[str, WrittenFile] | None = None  # None: ask the output record
+        self._record: OutputRecord | None = None  # the record as just read, for the next write
 
     def forget(self) -> None:
         """Ask the output record again next time (some files may have changed)."""
-        self._written = None
+        self._written = self._record = None
 
-    def take_written(self, written: dict[str, WrittenFile] | None) -> None:
-        """What the output record says and ``stat`` confirmed a moment ago (if anything)."""
+    def take_written(
+        self, written: dict[str, WrittenFile] | None, record: OutputRecord | None = None
+    ) -> None:
+        """What the output record (``record``) says and ``stat`` confirmed a moment ago."""
         if written is not None and not self.clean:
-            self._written = dict(written)
+            self._written, self._record = dict(written), record
 
     def known_written(self) -> dict[str, WrittenFile]:
         """What the output folder holds from the last build, as far as this engine knows."""
@@ -68,6 +72,7 @@ class OutputWriter:
                 unchanged,
                 compare=not self.clean,
                 digest=outputs.digest,
+                previous=self._take_record(),
             )
         except BaseException:
             self._written = None  # some files may have changed: ask the output record again
@@ -77,6 +82,11 @@ class OutputWriter:
         self._written = report.files
         self.clean = False  # what was written is now known
         return report
+
+    def _take_record(self) -> OutputRecord | None:
+        """The record as read before this build, once: after a write it is read again."""
+        record, self._record = self._record, None
+        return record
 
     def write_early(self, pages: dict[str, bytes]) -> list[str]:
         """Write some pages now (the dev server's early pages); return their paths."""

@@ -141,11 +141,12 @@ class Engine:
         """Go on from what an engine knew (:meth:`snapshot`), before the first build."""
         self._memos.restore(snapshot)
 
-    def take_first_look(self, stamps: dict | None, written: dict | None) -> None:
+    def take_first_look(self, stamps: dict | None, written: dict | None, record=None) -> None:
         """What the caller saw before this engine's first build read anything (the ``stat``
-        of every input, the output folder's files as trusted), so as not to take it again."""
+        of every input, the output folder's files as trusted and its record), so as not to
+        take it again."""
         self._memos.sources.take_stamps(stamps)
-        self.output.take_written(written)
+        self.output.take_written(written, record)
 
     def saved_state(self) -> tuple[EngineSnapshot, BuildSummary | None] | None:
         """The snapshot after a good build, and the summary of that build when it looked at
