@@ -57,18 +57,15 @@ def write_outputs(
 ) -> WriteReport:
     """Make ``output_dir`` hold ``outputs`` (dest_path -> bytes); return what changed.
 
-    ``unchanged`` gives the outputs known to be on disk already with these bytes
-    (the incremental engine wrote them: as it knows them, early pages of the dev
-    server included, not as the record says), so they are not even read back;
+    ``unchanged`` gives the outputs the engine knows are on disk with these bytes (early
+    pages of the dev server included, not as the record says): they are not even read back;
     ``compare=False`` (``--clean``) rewrites every other file without reading it
-    first, and removes every temporary file a killed write left.
-    ``digest(dest)`` gives an output's digest where the caller knows it already.
-    ``cache_dir`` is the site's cache folder, where older versions kept their record.
-    ``previous`` is the folder's record where the caller has just read it.
+    first, and removes every temporary file a killed write left. ``digest(dest)``
+    gives an output's digest, ``previous`` the folder's record, where the caller
+    knows them; ``cache_dir`` is where older versions of sitegen kept their record.
     """
     output_dir = output_dir.resolve()
-    if previous is None:
-        previous = read_record(output_dir, cache_dir)
+    previous = previous or read_record(output_dir, cache_dir)
     unchanged = unchanged or {}
     report = WriteReport(unchanged=len(unchanged.keys() & outputs.keys()))
     report.files = {dest: unchanged[dest] for dest in unchanged if dest in outputs}
