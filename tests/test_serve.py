@@ -56,10 +56,20 @@ class Server:
     def get(self, path: str, method: str = "GET") -> tuple[int, bytes]:
         """GET ``path`` exactly as written (no client-side normalisation of ``..``)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        connection.putrequest(method, path, skip_accept_encoding=True)
-        connection.endheaders()
-        response = connection.getresponse()
+        try:
+            connection.putrequest(method, path, skip_accept_encoding=True)
+            connection.endheaders()
+            response = connection.getresponse()
+        except (OSError, http.client.HTTPException) as error:
+            raise AssertionError(self._state(error)) from error
         return response.status, response.read()
+
+    def _state(self, error: Exception) -> str:
+        """What the server was doing when a request got no answer, for the failure message."""
+        code = self.process.poll()
+        if code is None:
+            return f"sitegen serve is running but gave no answer ({error!r})"
+        return f"sitegen serve exited with {code} ({error!r}):\n{self.process.stdout.read()[-4000:]}"
 
     def wait_for(self, path: str, text: str, timeout: float = 15) -> bytes:
         deadline = time.monotonic() + timeout
