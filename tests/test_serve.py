@@ -69,7 +69,9 @@ class Server:
         code = self.process.poll()
         if code is None:
             return f"sitegen serve is running but gave no answer ({error!r})"
-        return f"sitegen serve exited with {code} ({error!r}):\n{self.process.stdout.read()[-4000:]}"
+        return (
+            f"sitegen serve exited with {code} ({error!r}):\n{self.process.stdout.read()[-4000:]}"
+        )
 
     def wait_for(self, path: str, text: str, timeout: float = 15) -> bytes:
         deadline = time.monotonic() + timeout
