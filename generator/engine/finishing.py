@@ -25,7 +25,7 @@ from generator.fingerprint import digest_of_values
 from generator.image_markup import responsive_pages
 from generator.images import ImageCatalog
 from generator.output_kinds import OutputKind
-from generator.outputs import Outputs
+from generator.outputs import Loader, Outputs
 from generator.privacy import check_hosts
 from generator.stale_reads import StaleReads
 from generator.write import Staging, WrittenFile
@@ -115,7 +115,7 @@ class Finishing:
         outputs: Outputs,
         inputs: FinishInputs,
         written: Mapping[str, WrittenFile],
-        read_output,
+        read_output: Loader,
     ) -> tuple[Outputs, list[SiteWarning]]:
         stale = outputs.stale  # the build run's
         finished, alt_problems, host_problems, used = Outputs(stale), [], [], {}
