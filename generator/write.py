@@ -28,6 +28,7 @@ from generator.output_record import (
     every_temporary,
     leftover_temporaries,
     read_record,
+    temporary_path,
     trusted_files,
     write_record,
 )
@@ -266,7 +267,7 @@ def _write_atomically(target: Path, data: bytes, mode: int, digest: str) -> Writ
 
     The ``stat`` is taken after the rename, which changes the file's change time.
     """
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary = temporary_path(target, os.getpid())
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
         try:
