@@ -1,6 +1,6 @@
 """The finishing pass over rendered pages, page by page, remembered between builds.
 
-Main's finishing pass rewrites ``<img>`` tags for the responsive copies of
+The finishing pass rewrites ``<img>`` tags for the responsive copies of
 images and reports pages that load from hosts not allowed
 (:mod:`generator.image_markup`, :mod:`generator.privacy`). :class:`Finishing` does it
 one page at a time (in the worker that rendered the page, see
@@ -59,7 +59,7 @@ class Finished:
 
 
 class Finishing:
-    """Main's finishing pass over rendered pages (responsive ``<img>``, foreign hosts),
+    """The finishing pass over rendered pages (responsive ``<img>``, foreign hosts),
     done page by page and remembered for a page whose bytes and inputs are the same.
 
     A page's markup depends on its bytes, the image catalog, the settings and the
