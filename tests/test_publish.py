@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -344,3 +345,7 @@ def test_a_target_folder_that_is_not_there_yet_is_made(
     assert (made / "posts/single/index.html").read_bytes() == (
         site / "build/posts/single/index.html"
     ).read_bytes()
+    if kind == "ssh-rsync":  # rsync sets the modes (SFTP leaves them to the host's umask)
+        for path in made.rglob("*"):
+            readable = stat.S_IROTH | (stat.S_IXOTH if path.is_dir() else 0)
+            assert path.stat().st_mode & readable == readable, f"a web server cannot read {path}"

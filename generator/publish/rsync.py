@@ -24,8 +24,9 @@ from generator.publish.plan import RECORD_NAME, UPLOAD_SUFFIX, groups
 from generator.publish.ssh import BATCH_OPTIONS, connection_error, run_remote
 from generator.publish.targets import Done, Local, TargetURL
 
-# Web servers must read what is sent, whatever the build folder's permissions were.
-_MODES = "--chmod=Du=rwx,go=rx,Fu=rw,go=r"
+# Web servers must read what is sent, whatever the build folder's permissions were. Each
+# clause names its kind (D, F): one without applies to folders and files alike.
+_MODES = "--chmod=Du=rwx,Dgo=rx,Fu=rw,Fgo=r"
 # Where rsync writes its temporary files: a folder inside the target, so that the rename
 # into place stays on one file system; relative to the target folder.
 UPLOAD_FOLDER = UPLOAD_SUFFIX
