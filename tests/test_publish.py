@@ -246,7 +246,6 @@ def test_a_publish_killed_halfway_leaves_a_working_site(
     target = make_target(kind, tmp_path, request)
     for name, value in target.env.items():
         monkeypatch.setenv(name, value)
-    env = {**os.environ, **target.env}
     assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0
     capsys.readouterr()
     first = served(target)
@@ -254,22 +253,7 @@ def test_a_publish_killed_halfway_leaves_a_working_site(
     theme_css = Path(__file__).resolve().parent.parent / "templates/static/style.css"
     (site / "static").mkdir(exist_ok=True)
     (site / "static/style.css").write_bytes(theme_css.read_bytes() + b"\n/* new */\n")
-    command = [sys.executable, "-m", "generator", "publish", str(site), "--to", target.url]
-    process = subprocess.Popen(
-        [*command, "--yes", "--verbose"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-    )
-    pages_sent = 0
-    for line in process.stdout:
-        if line.startswith(b"sent ") and line.rstrip().endswith(b".html"):
-            pages_sent += 1
-            if pages_sent == 30:
-                os.killpg(process.pid, signal.SIGKILL)
-                break
-    process.wait()
+    _publish_killed(site, target, after_pages=30)
     halfway = served(target)
     assert halfway != first or kind == "git-file"
     assert halfway != built_files(site), "the publish was cut short"
@@ -280,6 +264,35 @@ def test_a_publish_killed_halfway_leaves_a_working_site(
 
     assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0, capsys.readouterr()
     assert served(target) == built_files(site), "the next publish completes it"
+
+    # Cut short once its new stylesheet is in place, and the change then undone: the new
+    # file is sitegen's, not someone else's, and goes with the change.
+    (site / "static/style.css").write_bytes(theme_css.read_bytes() + b"\n/* newer */\n")
+    _publish_killed(site, target, after_pages=1)
+    (site / "static/style.css").unlink()
+    assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0, capsys.readouterr()
+    assert served(target) == built_files(site), "the next publish takes back what it added"
+
+
+def _publish_killed(site: Path, target: Target, *, after_pages: int) -> None:
+    """``sitegen publish`` in a process of its own, killed once it has sent that many pages
+    (its new assets went before them)."""
+    command = [sys.executable, "-m", "generator", "publish", str(site), "--to", target.url]
+    process = subprocess.Popen(
+        [*command, "--yes", "--verbose"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **target.env},
+        start_new_session=True,
+    )
+    pages_sent = 0
+    for line in process.stdout:
+        if line.startswith(b"sent ") and line.rstrip().endswith(b".html"):
+            pages_sent += 1
+            if pages_sent == after_pages:
+                os.killpg(process.pid, signal.SIGKILL)
+                break
+    process.wait()
 
 
 def _hidden(root: Path) -> dict[str, bool]:
