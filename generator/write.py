@@ -205,6 +205,18 @@ def safe_target(output_dir: Path, dest_path: str) -> Path:
     return _OutputFolder(output_dir.resolve()).target(dest_path)
 
 
+def plainly_inside(dest_path: str) -> bool:
+    """Whether ``dest_path`` names a file below the folder it is taken in, as text: relative,
+    with no ``..`` or ``.`` part and no NUL (links on the way are :func:`safe_target`'s)."""
+    parts = PurePosixPath(dest_path).parts
+    return (
+        bool(parts)
+        and not PurePosixPath(dest_path).is_absolute()
+        and "\x00" not in dest_path
+        and not any(part in ("..", ".") for part in parts)
+    )
+
+
 class _OutputFolder:
     """Checks and makes paths inside one output folder, resolving each folder only once.
 
@@ -218,15 +230,8 @@ class _OutputFolder:
         self._made: set[Path] = set()
 
     def target(self, dest_path: str) -> Path:
-        parts = PurePosixPath(dest_path).parts
-        bad = (
-            not parts
-            or PurePosixPath(dest_path).is_absolute()
-            or "\x00" in dest_path
-            or any(part in ("..", ".") for part in parts)
-        )
-        target = self.root.joinpath(*parts)
-        if bad or not self._resolve(target).is_relative_to(self.root):
+        target = self.root.joinpath(*PurePosixPath(dest_path).parts)
+        if not plainly_inside(dest_path) or not self._resolve(target).is_relative_to(self.root):
             raise OutputError(dest_path, "refusing to write outside the output folder")
         return target
 

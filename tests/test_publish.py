@@ -330,11 +330,15 @@ def test_what_an_rsync_cut_short_on_the_far_side_left_the_next_publish_removes(
         start_new_session=True,
     )
     root = tmp_path / "www"
-    while process.poll() is None and not any(_hidden(root).values()):
-        time.sleep(0.001)  # until rsync's temporary file is there
+
+    def large_in_flight() -> bool:  # rsync's temporary file for it (the record has one too)
+        return any(is_file and "large.bin" in path for path, is_file in _hidden(root).items())
+
+    while process.poll() is None and not large_in_flight():
+        time.sleep(0.001)
     assert target.server is not None and target.server.kill("rsync"), "rsync was running"
     assert process.wait(timeout=60) != 0, "the publish failed with its transfer"
-    assert any(_hidden(root).values()), "the far side's rsync left its temporary file"
+    assert large_in_flight(), "the far side's rsync left its temporary file"
 
     assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0, capsys.readouterr()
     text = capsys.readouterr().out
