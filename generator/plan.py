@@ -93,7 +93,7 @@ def plan_site(
     if config.comments:
         jobs.append(_comment_thanks_job(config))
     jobs.append(_feed_job(config, site))
-    jobs.append(_sitemap_job(config, jobs))
+    jobs.append(_sitemap_job(jobs))
     robots = {"sitemap_url": _abs(config, "sitemap.xml")}
     jobs.append(RenderJob("robots.txt", "robots.txt", robots, OutputKind.FEED))
     jobs += redirect_jobs(config, site, jobs)
@@ -183,7 +183,7 @@ def _listing_jobs(
     """A listing split into pages of ``posts_per_page``: ``folder/``, ``folder/page/2/``, ..."""
     size = config.posts_per_page
     chunks = [listing.articles[i : i + size] for i in range(0, len(listing.articles), size)] or [()]
-    page_url = _page_urls(config, folder, len(chunks))
+    page_url = _page_urls(config, folder)
     jobs = []
     for number, articles in enumerate(chunks, start=1):
         url = page_url(number)
@@ -223,7 +223,7 @@ def _listing_jobs(
     return jobs
 
 
-def _page_urls(config: Config, folder: str, count: int):
+def _page_urls(config: Config, folder: str):
     base = config.base_path + (folder + "/" if folder else "")
     return lambda number: base if number == 1 else f"{base}page/{number}/"
 
@@ -335,7 +335,7 @@ def _feed_job(config: Config, site: Site) -> RenderJob:
     return RenderJob("feed.xml", "feed.xml", context, OutputKind.FEED)
 
 
-def _sitemap_job(config: Config, jobs: list[RenderJob]) -> RenderJob:
+def _sitemap_job(jobs: list[RenderJob]) -> RenderJob:
     entries = sorted(
         (job.meta.canonical, job.meta.modified)
         for job in jobs
