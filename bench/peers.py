@@ -34,7 +34,11 @@ class Peer:
             shutil.rmtree(path, ignore_errors=True)
 
     def environment(self) -> dict[str, str]:
-        return {**os.environ, **self.env}
+        """The shell's environment, less what would make a run unlike a user's: without
+        PYTHONDONTWRITEBYTECODE, Python keeps each module it compiles (as pip does at
+        install), instead of compiling all of a generator's own code on every run."""
+        inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        return {**inherited, **self.env}
 
     def page(self, slug: str) -> Path:
         """The file an article's page is written to (the same URL for all three)."""

@@ -1,6 +1,7 @@
 """The build's entry points: where a build run is put together.
 
-    config -> discover -> parse -> assemble -> related -> plan -> render -> lint -> write
+    config -> discover -> parse -> assemble -> related -> images -> plan -> render
+           -> finish -> index -> check -> write
 
 :func:`build_site` is one ``sitegen build`` from start to end. When nothing the
 build reads has changed since the last run (a ``stat`` of every input and output

@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from generator import __version__, progress
 from generator.build import BuildOptions, BuildResult, build_site
+from generator.build_warnings import ALL_UP_TO, SHOWN_PER_RULE, warnings_text
 from generator.code_frame import with_frame
 from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
@@ -83,6 +84,12 @@ def _add_build_parser(commands: argparse._SubParsersAction) -> None:
     build.add_argument(
         "--clean", action="store_true", help="write every output again, trusting nothing there"
     )
+    build.add_argument(
+        "--all-warnings",
+        action="store_true",
+        help=f"print every warning (default: the first {SHOWN_PER_RULE} of a rule broken "
+        f"more than {ALL_UP_TO} times)",
+    )
     build.set_defaults(command=_build)
 
 
@@ -142,8 +149,8 @@ def _build(args: argparse.Namespace) -> int:
         result = build_site(args.site, options, clean=args.clean, progress=for_stream(sys.stderr))
     finally:
         signal.signal(signal.SIGTERM, before)
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
+    if result.warnings:
+        print(warnings_text(result.warnings, every=args.all_warnings), file=sys.stderr)
     print(_summary(result))
     _print_next_change(args.site, result.warnings)
     return 0

@@ -14,7 +14,15 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from markdown import Markdown
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension
 from markupsafe import Markup
 
 from generator.alt_text import AltTextExtension
@@ -76,24 +84,27 @@ def _markdown_instance() -> _Converter:
 
 def new_converter() -> _Converter:
     """A Markdown converter with sitegen's extensions and settings (the benchmark's
-    Markdown floor uses it too, so that both convert alike)."""
+    Markdown floor uses it too, so that both convert alike).
+
+    The extensions are given as objects, not by name: Python-Markdown looks a name
+    up among the entry points of every installed package, which costs more than
+    the rest of making the converter (a rebuild after one edit makes one)."""
     footnotes, alt_text = FootnoteExtension(), AltTextExtension()
     markdown = Markdown(
         extensions=[
-            "abbr",
-            "attr_list",
-            "def_list",
-            "fenced_code",
+            AbbrExtension(),
+            AttrListExtension(),
+            DefListExtension(),
+            FencedCodeExtension(),
             footnotes,
-            "md_in_html",
-            "tables",
-            "sane_lists",
-            "toc",
+            MarkdownInHtmlExtension(),
+            TableExtension(),
+            SaneListExtension(),
+            TocExtension(slugify=slugify, toc_depth="2-3"),
             alt_text,
             ComponentsExtension(),
             ScrollingTablesExtension(),
         ],
-        extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
         output_format="html",
     )
     return _Converter(markdown, footnotes, alt_text)

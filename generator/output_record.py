@@ -37,6 +37,16 @@ _VERSION = 3
 TEMPORARY_NAME = re.compile(r"^\..+\.\d+\.tmp$")
 
 
+def temporary_path(target: Path, writer: int) -> Path:
+    """The temporary file that process ``writer`` writes ``target`` through (see
+    ``TEMPORARY_NAME``): named in one place, so that a build finds what a killed one left.
+
+    >>> temporary_path(Path("out/a/index.html"), 4242).as_posix()
+    'out/a/.index.html.4242.tmp'
+    """
+    return target.with_name(f".{target.name}.{writer}.tmp")
+
+
 @dataclass(frozen=True)
 class WrittenFile:
     """An output file as the build left it: its bytes' digest and what ``stat`` said then.
@@ -175,8 +185,7 @@ def leftover_temporaries(output_dir: Path, record: OutputRecord) -> list[Path]:
     for dest, written in record.files.items():
         if written.digest:
             continue
-        target = output_dir / dest
-        temporary = target.with_name(f".{target.name}.{record.writer}.tmp")
+        temporary = temporary_path(output_dir / dest, record.writer)
         if temporary.is_file():
             found.append(temporary)
     return found

@@ -41,11 +41,11 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.discover import digest_of
 from generator.errors import OutputError, SiteWarning
-from generator.write import safe_target
+from generator.write import plainly_inside
 
 SEARCH_FOLDER = "pagefind"
 MANIFEST = f"{SEARCH_FOLDER}/shards.json"
@@ -266,12 +266,22 @@ def _build_shards(
                 ahead.acquire()
                 site = root / f"site-{shard}"
                 for dest_path in pages:
-                    target = safe_target(site, dest_path)
+                    target = _page_file(site, dest_path)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(read(dest_path))
                 running[shard] = pool.submit(_index_shard, binary, site, shard, shard == first)
                 running[shard].add_done_callback(lambda _: ahead.release())
             return {shard: future.result() for shard, future in running.items()}
+
+
+def _page_file(site: Path, dest_path: str) -> Path:
+    """Where a page goes in a shard's folder. The folder is new and holds only the folders
+    this build makes in it, so no link can lie on the way: checking ``dest_path`` as text
+    is enough (:func:`~generator.write.safe_target` would look at every folder on the
+    way, which costs more than writing the page)."""
+    if not plainly_inside(dest_path):
+        raise OutputError(dest_path, "refusing to write outside the output folder")
+    return site.joinpath(*PurePosixPath(dest_path).parts)
 
 
 def _scratch_folder() -> str | None:

@@ -28,9 +28,11 @@ from generator.output_record import (
     every_temporary,
     leftover_temporaries,
     read_record,
+    temporary_path,
     trusted_files,
     write_record,
 )
+from generator.outputs import Loader
 
 CACHE_DIR = ".sitegen-cache"
 
@@ -139,10 +141,13 @@ class Staging:
     Everything is rendered and checked before the first write, so a large
     site's pages would all sit in memory at once; a staging folder in the cache
     holds them instead, each read back when a later stage or the writer asks.
-    Once cleared (after the write), a page is read from the output folder.
+    Once cleared (after the write), a page is read from the output folder
+    (``read_written``). :meth:`read` is a :data:`~generator.outputs.Loader`: a page
+    found in neither place gives None, which :class:`~generator.outputs.Outputs`
+    notes as a stale read.
     """
 
-    def __init__(self, cache_dir: Path, read_written: Callable[[str], bytes]) -> None:
+    def __init__(self, cache_dir: Path, read_written: Loader) -> None:
         self.folder = cache_dir / f"staging-{os.getpid()}"
         self._read_written = read_written
         self._names: dict[str, str] = {}
@@ -154,11 +159,15 @@ class Staging:
         name = self._names.setdefault(dest, str(len(self._names)))
         (self.folder / name).write_bytes(data)
 
-    def read(self, dest: str) -> bytes:
+    def read(self, dest: str) -> bytes | None:
+        """The page as set aside, else as written; None if it is in neither place."""
         name = self._names.get(dest)
         if name is None:
             return self._read_written(dest)
-        return (self.folder / name).read_bytes()
+        try:
+            return (self.folder / name).read_bytes()
+        except OSError:
+            return None  # the staging folder was removed under the build
 
     def __contains__(self, dest: object) -> bool:
         return dest in self._names
@@ -196,6 +205,18 @@ def safe_target(output_dir: Path, dest_path: str) -> Path:
     return _OutputFolder(output_dir.resolve()).target(dest_path)
 
 
+def plainly_inside(dest_path: str) -> bool:
+    """Whether ``dest_path`` names a file below the folder it is taken in, as text: relative,
+    with no ``..`` or ``.`` part and no NUL (links on the way are :func:`safe_target`'s)."""
+    parts = PurePosixPath(dest_path).parts
+    return (
+        bool(parts)
+        and not PurePosixPath(dest_path).is_absolute()
+        and "\x00" not in dest_path
+        and not any(part in ("..", ".") for part in parts)
+    )
+
+
 class _OutputFolder:
     """Checks and makes paths inside one output folder, resolving each folder only once.
 
@@ -209,15 +230,8 @@ class _OutputFolder:
         self._made: set[Path] = set()
 
     def target(self, dest_path: str) -> Path:
-        parts = PurePosixPath(dest_path).parts
-        bad = (
-            not parts
-            or PurePosixPath(dest_path).is_absolute()
-            or "\x00" in dest_path
-            or any(part in ("..", ".") for part in parts)
-        )
-        target = self.root.joinpath(*parts)
-        if bad or not self._resolve(target).is_relative_to(self.root):
+        target = self.root.joinpath(*PurePosixPath(dest_path).parts)
+        if not plainly_inside(dest_path) or not self._resolve(target).is_relative_to(self.root):
             raise OutputError(dest_path, "refusing to write outside the output folder")
         return target
 
@@ -258,7 +272,7 @@ def _write_atomically(target: Path, data: bytes, mode: int, digest: str) -> Writ
 
     The ``stat`` is taken after the rename, which changes the file's change time.
     """
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary = temporary_path(target, os.getpid())
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
         try:

@@ -9,13 +9,16 @@ forced command refuses it and runs everything else, SFTP included.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +64,20 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+
+    def kill(self, program: str) -> int:
+        """SIGKILL every ``program`` the server runs for its clients, as a host that stops a
+        transfer midway would: no clean-up of theirs runs. Returns how many were killed."""
+        parents = dict(_parents())
+        killed = 0
+        for pid, parent in parents.items():
+            while parent not in (self.process.pid, 0, 1):
+                parent = parents.get(parent, 0)
+            if parent == self.process.pid and _command_name(pid) == program:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                    killed += 1
+        return killed
 
 
 def free_port() -> int:
@@ -138,6 +155,23 @@ def _wait_for(port: int, process: subprocess.Popen) -> None:
         except OSError:
             time.sleep(0.05)
     raise RuntimeError("sshd did not start")
+
+
+def _parents() -> Iterator[tuple[int, int]]:
+    """(pid, parent pid) of every process on this machine."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                # "pid (name) state ppid ...": the name may hold spaces and parentheses
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                yield int(entry.name), int(fields[1])
+
+
+def _command_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def environment(server: Server) -> dict[str, str]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +77,34 @@ def test_a_reader_that_stops_reading_gets_no_traceback(copy_site):
     stderr = process.stderr.read()
     assert process.wait(timeout=120) in (0, 1)
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+
+
+def _site_breaking_one_rule_sixteen_times(copy_site) -> Path:
+    site = copy_site("basic")
+    for n in range(16):
+        (site / f"content/posts/long-{n:02}.md").write_text(
+            f"---\ntitle: Article {n} with a title far longer than search results show of it\n"
+            "description: An article whose title is too long for the search results page.\n"
+            "date: 2024-04-01\n---\nText.\n"
+        )
+    return site
+
+
+def test_build_prints_three_warnings_of_a_rule_and_counts_the_rest(copy_site, tmp_path, capsys):
+    site = _site_breaking_one_rule_sixteen_times(copy_site)
+    assert main(["build", str(site), "--output", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert err.count("[title-length]") == 3
+    assert "content/posts/long-00.md:2:1: warning: the title is" in err
+    # The 16 are medical articles without a review, as 3 of the site's are: 19, three shown.
+    assert err.count("[medical-review]") == 3
+    assert "29 more not shown (medical-review 16, title-length 13): `sitegen check` lists" in err
+    assert "[review-age]" in err  # a rule broken once is shown
+
+    assert main(["build", str(site), "--output", str(tmp_path / "out"), "--all-warnings"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("[title-length]") == 16 and "not shown" not in err
+
+    assert main(["check", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert all(f"content/posts/long-{n:02}.md:2:1: warning" in out for n in range(16))

@@ -11,7 +11,8 @@ from PIL import Image
 
 from generator.discover import digest_of
 from generator.errors import ContentError
-from generator.images import ImageSource, convert_images, target_widths
+from generator.image_convert import convert_images, target_widths
+from generator.images import ImageSource
 from generator.lint import CheckFailed
 from tests.conftest import build
 from tests.htmltools import Page, html_files

@@ -8,6 +8,7 @@ what a clean build gives (files put there by hand aside).
 
 from __future__ import annotations
 
+import doctest
 import json
 import os
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import write
+from generator import output_record, write
 from generator.cli import main
 from generator.errors import OutputError, SiteError
 from generator.output_record import RECORD_NAME, read_record
@@ -170,3 +171,18 @@ def test_an_output_folder_among_the_inputs_is_refused(site, output, capsys):
 def test_an_output_folder_beside_the_inputs_is_fine(site, tmp_path):
     assert main(["build", str(site), "-o", str(site / "public")]) == 0
     assert main(["build", str(site), "-o", str(site / ".sitegen-cache" / "preview")]) == 0
+
+
+def test_the_temporary_file_of_a_write_is_named_as_the_cleanup_looks_for_it(tmp_path):
+    assert doctest.testmod(output_record).failed == 0
+    target = tmp_path / "out" / "a" / "index.html"
+    temporary = output_record.temporary_path(target, 4242)
+    assert temporary.parent == target.parent
+    assert output_record.TEMPORARY_NAME.match(temporary.name)
+    assert not output_record.TEMPORARY_NAME.match(target.name)
+    # A write cut short leaves exactly that file, and the next build finds it.
+    temporary.parent.mkdir(parents=True)
+    temporary.write_bytes(b"half")
+    record = output_record.OutputRecord({}).planning(["a/index.html"], 4242)
+    assert output_record.leftover_temporaries(tmp_path / "out", record) == [temporary]
+    assert output_record.every_temporary(tmp_path / "out") == [temporary]

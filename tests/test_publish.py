@@ -12,8 +12,10 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,7 @@ class Target:
     place_by_hand: Callable[[str, bytes], None]
     extras: frozenset[str] = frozenset()  # files sitegen adds for this kind of host
     env: dict[str, str] = field(default_factory=dict)  # what the publish needs to reach it
+    server: sshd.Server | None = None  # the SSH server the target is reached through
 
 
 def _folder_files(root: Path) -> Callable[[], dict[str, bytes]]:
@@ -136,6 +139,7 @@ def make_target(kind: str, tmp_path: Path, request) -> Target:
         _folder_files(root),
         _folder_placer(root),
         env={"SITEGEN_SSH_COMMAND": server.ssh_command},
+        server=server,
     )
 
 
@@ -242,7 +246,6 @@ def test_a_publish_killed_halfway_leaves_a_working_site(
     target = make_target(kind, tmp_path, request)
     for name, value in target.env.items():
         monkeypatch.setenv(name, value)
-    env = {**os.environ, **target.env}
     assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0
     capsys.readouterr()
     first = served(target)
@@ -250,22 +253,7 @@ def test_a_publish_killed_halfway_leaves_a_working_site(
     theme_css = Path(__file__).resolve().parent.parent / "templates/static/style.css"
     (site / "static").mkdir(exist_ok=True)
     (site / "static/style.css").write_bytes(theme_css.read_bytes() + b"\n/* new */\n")
-    command = [sys.executable, "-m", "generator", "publish", str(site), "--to", target.url]
-    process = subprocess.Popen(
-        [*command, "--yes", "--verbose"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-    )
-    pages_sent = 0
-    for line in process.stdout:
-        if line.startswith(b"sent ") and line.rstrip().endswith(b".html"):
-            pages_sent += 1
-            if pages_sent == 30:
-                os.killpg(process.pid, signal.SIGKILL)
-                break
-    process.wait()
+    _publish_killed(site, target, after_pages=30)
     halfway = served(target)
     assert halfway != first or kind == "git-file"
     assert halfway != built_files(site), "the publish was cut short"
@@ -276,6 +264,87 @@ def test_a_publish_killed_halfway_leaves_a_working_site(
 
     assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0, capsys.readouterr()
     assert served(target) == built_files(site), "the next publish completes it"
+
+    # Cut short once its new stylesheet is in place, and the change then undone: the new
+    # file is sitegen's, not someone else's, and goes with the change.
+    (site / "static/style.css").write_bytes(theme_css.read_bytes() + b"\n/* newer */\n")
+    _publish_killed(site, target, after_pages=1)
+    (site / "static/style.css").unlink()
+    assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0, capsys.readouterr()
+    assert served(target) == built_files(site), "the next publish takes back what it added"
+
+
+def _publish_killed(site: Path, target: Target, *, after_pages: int) -> None:
+    """``sitegen publish`` in a process of its own, killed once it has sent that many pages
+    (its new assets went before them)."""
+    command = [sys.executable, "-m", "generator", "publish", str(site), "--to", target.url]
+    process = subprocess.Popen(
+        [*command, "--yes", "--verbose"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **target.env},
+        start_new_session=True,
+    )
+    pages_sent = 0
+    for line in process.stdout:
+        if line.startswith(b"sent ") and line.rstrip().endswith(b".html"):
+            pages_sent += 1
+            if pages_sent == after_pages:
+                os.killpg(process.pid, signal.SIGKILL)
+                break
+    process.wait()
+
+
+def _hidden(root: Path) -> dict[str, bool]:
+    """What lies under ``root`` in a hidden folder or under a hidden name, the record aside
+    (no site has such files), each with whether it is a file rather than a folder."""
+    found = {}
+    for folder, folders, files in os.walk(root):
+        relative = Path(folder).relative_to(root)
+        in_hidden = any(part.startswith(".") for part in relative.parts)
+        for name in [*folders, *files]:
+            if (in_hidden or name.startswith(".")) and name != RECORD_NAME:
+                found[(relative / name).as_posix()] = name in files
+    return found
+
+
+@pytest.mark.slow
+def test_what_an_rsync_cut_short_on_the_far_side_left_the_next_publish_removes(
+    tmp_path, request, monkeypatch, capsys
+):
+    """The far side's rsync is killed while it writes a file: its temporary file stays (no
+    clean-up of its own can run), and the next publish must leave none of it behind."""
+    site = Path(shutil.copytree(SITES / "basic", tmp_path / "site"))
+    target = make_target("ssh-rsync", tmp_path, request)
+    monkeypatch.setenv("SITEGEN_SSH_COMMAND", target.env["SITEGEN_SSH_COMMAND"])
+    assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0
+    capsys.readouterr()
+    # Large enough that it is still on its way when the test sees its first bytes arrive.
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static/large.bin").write_bytes(os.urandom(48_000_000))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "publish", str(site), "--to", target.url, "--yes"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **target.env},
+        start_new_session=True,
+    )
+    root = tmp_path / "www"
+
+    def large_in_flight() -> bool:  # rsync's temporary file for it (the record has one too)
+        return any(is_file and "large.bin" in path for path, is_file in _hidden(root).items())
+
+    while process.poll() is None and not large_in_flight():
+        time.sleep(0.001)
+    assert target.server is not None and target.server.kill("rsync"), "rsync was running"
+    assert process.wait(timeout=60) != 0, "the publish failed with its transfer"
+    assert large_in_flight(), "the far side's rsync left its temporary file"
+
+    assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0, capsys.readouterr()
+    text = capsys.readouterr().out
+    assert served(target) == built_files(site), "the next publish completes it"
+    assert not _hidden(root), "and leaves nothing of the one cut short"
+    assert "Left alone" not in text, "nor calls sitegen's own leftovers someone else's"
 
 
 @pytest.mark.slow
@@ -293,3 +362,7 @@ def test_a_target_folder_that_is_not_there_yet_is_made(
     assert (made / "posts/single/index.html").read_bytes() == (
         site / "build/posts/single/index.html"
     ).read_bytes()
+    if kind == "ssh-rsync":  # rsync sets the modes (SFTP leaves them to the host's umask)
+        for path in made.rglob("*"):
+            readable = stat.S_IROTH | (stat.S_IXOTH if path.is_dir() else 0)
+            assert path.stat().st_mode & readable == readable, f"a web server cannot read {path}"

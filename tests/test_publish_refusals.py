@@ -3,11 +3,13 @@ it follows (order, deletions, files it never published)."""
 
 from __future__ import annotations
 
+import doctest
 import shutil
 from pathlib import Path
 
 import pytest
 
+import generator.publish.plan
 from generator.cli import main
 from generator.publish.plan import (
     RECORD_NAME,
@@ -15,6 +17,7 @@ from generator.publish.plan import (
     parse_record,
     plan_publish,
     record_bytes,
+    record_while_sending,
     send_order,
 )
 from tests import sshd
@@ -130,6 +133,21 @@ def test_files_sitegen_never_published_are_named_and_left_alone():
     assert plan.deletes == () and plan.nothing_to_do
     replaced = plan_publish({"a.html": "1"}, {}, {"a.html"})
     assert replaced.replaces_foreign == ("a.html",)
+
+
+def test_files_a_publish_is_about_to_send_are_claimed_and_sent_again_if_it_is_cut_short():
+    published = {"a.html": "1", "gone.html": "2"}
+    plan = plan_publish({"a.html": "3", "new.html": "4", "new.css": "5"}, published)
+    meanwhile = record_while_sending(published, plan)
+    assert meanwhile == {"a.html": "1", "gone.html": "2", "new.css": "", "new.html": ""}
+    # Cut short with the new files there: the next publish sends them again, as sitegen's.
+    on_target = {"a.html", "gone.html", "new.css", "new.html"}
+    again = plan_publish({"a.html": "3", "new.html": "4", "new.css": "5"}, meanwhile, on_target)
+    assert again.sends == ("new.css", "a.html", "new.html") and not again.replaces_foreign
+    # Or the build no longer has one of them: it is deleted, not left as someone else's.
+    undone = plan_publish({"a.html": "3", "new.css": "5"}, meanwhile, on_target)
+    assert undone.deletes == ("gone.html", "new.html") and not undone.foreign
+    assert doctest.testmod(generator.publish.plan).failed == 0
 
 
 def test_the_record_reads_back_and_a_strange_one_counts_as_none():

@@ -13,6 +13,7 @@ from playwright import sync_api
 
 from generator import search
 from generator.discover import digest_of
+from generator.errors import OutputError
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.conftest import build, copy_sample_site
 from tests.htmltools import Page
@@ -250,6 +251,15 @@ def test_only_the_shard_of_a_changed_page_is_indexed_again(monkeypatch):
     runs.clear()
     outputs["about/index.html"] = b"<!doctype html><html lang=en><title>a</title><p>x</p></html>"
     assert folder.update(index, outputs).rebuilt == () and runs == []  # not marked: not indexed
+
+
+@pytest.mark.parametrize("dest", ["../evil/index.html", "/tmp/evil.html", "posts/../../x.html"])
+def test_a_page_path_out_of_the_shards_folder_is_refused(tmp_path, monkeypatch, dest):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the shards' folders go here
+    pages = {"posts/article-1/index.html": _article("article1 words"), dest: _article("evil")}
+    with pytest.raises(OutputError, match="refusing to write outside the output folder"):
+        search.SearchIndex().update({d: digest_of(b) for d, b in pages.items()}, pages.get)
+    assert [path.name for path in tmp_path.rglob("*") if "evil" in path.name] == []
 
 
 def test_only_the_first_shard_carries_pagefinds_code():

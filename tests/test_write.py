@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from generator.discover import digest_of
 from generator.errors import OutputError
-from generator.write import safe_target, write_outputs
+from generator.output_kinds import OutputKind
+from generator.outputs import Outputs
+from generator.stale_reads import StaleReads
+from generator.write import Staging, safe_target, write_outputs
 
 
 def test_writes_only_changed_files_and_removes_stale_ones(tmp_path):
@@ -48,3 +54,38 @@ def test_a_symlink_out_of_the_folder_is_refused(tmp_path):
     with pytest.raises(OutputError):
         write_outputs(out, {"link/index.html": b"x"}, tmp_path / "cache")
     assert list(elsewhere.iterdir()) == []
+
+
+def _staging(tmp_path):
+    """A staging folder whose pages not set aside are read from ``out``, as the engine's."""
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+
+    def read_written(dest: str) -> bytes | None:
+        path = out / dest
+        return path.read_bytes() if path.is_file() else None
+
+    return Staging(tmp_path / "cache", read_written), out
+
+
+def test_a_staged_page_reads_back_and_one_not_staged_is_read_from_the_output(tmp_path):
+    staging, out = _staging(tmp_path)
+    staging.put("a/index.html", b"staged")
+    (out / "b.html").write_bytes(b"written")
+    assert "a/index.html" in staging and "b.html" not in staging
+    assert staging.read("a/index.html") == b"staged"
+    assert staging.read("b.html") == b"written"
+    staging.clear()  # after the write, every page is read from the output folder
+    assert staging.read("b.html") == b"written"
+
+
+def test_a_page_neither_staged_nor_written_is_none_and_a_stale_read_of_outputs(tmp_path):
+    staging, _out = _staging(tmp_path)
+    staging.put("a/index.html", b"staged")
+    assert staging.read("gone.html") is None
+    shutil.rmtree(staging.folder)  # the staging folder removed under the build
+    assert staging.read("a/index.html") is None
+    stale = StaleReads()
+    outputs = Outputs(stale)
+    outputs.add_known("a/index.html", digest_of(b"staged"), staging.read, kind=OutputKind.PAGE)
+    assert outputs["a/index.html"] == b"" and stale.paths == ("a/index.html",)

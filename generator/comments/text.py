@@ -19,6 +19,7 @@ import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
 
 from markdown import Markdown
+from markdown.extensions.sane_lists import SaneListExtension
 from markdown.treeprocessors import Treeprocessor
 
 # Everything Python-Markdown's core can make from text once raw HTML is off.
@@ -100,7 +101,7 @@ _MARKDOWN: Markdown | None = None
 def _markdown() -> Markdown:
     global _MARKDOWN
     if _MARKDOWN is None:
-        markdown = Markdown(extensions=["sane_lists"], output_format="html")
+        markdown = Markdown(extensions=[SaneListExtension()], output_format="html")
         # Without these, raw HTML is ordinary text, escaped by the serializer.
         markdown.preprocessors.deregister("html_block")
         markdown.inlinePatterns.deregister("html")

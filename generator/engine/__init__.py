@@ -19,6 +19,8 @@ build after a change redoes only what the change touches:
 - :mod:`~generator.engine.memos`: all of the above, and the snapshot of them;
 - :mod:`~generator.engine.snapshot`: what an engine knows, as one versioned
   value that :mod:`generator.state` writes and reads between runs;
+- :mod:`~generator.engine.records`: how :mod:`generator.state` stores a
+  snapshot, as an index and segments of records written once;
 - :mod:`~generator.engine.early_page`: the page the dev server writes before
   its build, when an article's text alone changed.
 

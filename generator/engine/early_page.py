@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.article_model import ArticleFiles, build_article
+from generator.article_model import ArticleFiles, article_folder, build_article
 from generator.config import Config
 from generator.discover import SourceFile, discover_content
 from generator.engine.finishing import FinishInputs, SvgFiles, finish_page
@@ -100,7 +100,7 @@ def _article_with(last: LastBuild, source: SourceFile, parsed: ParsedFile) -> Ar
     """The published article that ``source`` belongs to, built with its new text, if
     nothing but its body changed."""
     folder = source.article_dir or source.src_path.removesuffix(".md")
-    old = next((a for a in last.site.articles if folder_of(a) == folder), None)
+    old = next((a for a in last.site.articles if article_folder(a) == folder), None)
     if old is None:
         return None
     files = {item.src_path: item for item in last.parsed.values()} | {parsed.src_path: parsed}
@@ -118,10 +118,6 @@ def _article_with(last: LastBuild, source: SourceFile, parsed: ParsedFile) -> Ar
         comments=old.comments,
     )
     return article if shown_elsewhere(article) == shown_elsewhere(old) else None
-
-
-def folder_of(article: Article) -> str:
-    return article.src_path.removesuffix("/index.md").removesuffix(".md")
 
 
 def shown_elsewhere(article: Article) -> Article:

@@ -1,6 +1,6 @@
 """The finishing pass over rendered pages, page by page, remembered between builds.
 
-Main's finishing pass rewrites ``<img>`` tags for the responsive copies of
+The finishing pass rewrites ``<img>`` tags for the responsive copies of
 images and reports pages that load from hosts not allowed
 (:mod:`generator.image_markup`, :mod:`generator.privacy`). :class:`Finishing` does it
 one page at a time (in the worker that rendered the page, see
@@ -25,7 +25,7 @@ from generator.fingerprint import digest_of_values
 from generator.image_markup import responsive_pages
 from generator.images import ImageCatalog
 from generator.output_kinds import OutputKind
-from generator.outputs import Outputs
+from generator.outputs import Loader, Outputs
 from generator.privacy import check_hosts
 from generator.stale_reads import StaleReads
 from generator.write import Staging, WrittenFile
@@ -59,7 +59,7 @@ class Finished:
 
 
 class Finishing:
-    """Main's finishing pass over rendered pages (responsive ``<img>``, foreign hosts),
+    """The finishing pass over rendered pages (responsive ``<img>``, foreign hosts),
     done page by page and remembered for a page whose bytes and inputs are the same.
 
     A page's markup depends on its bytes, the image catalog, the settings and the
@@ -115,7 +115,7 @@ class Finishing:
         outputs: Outputs,
         inputs: FinishInputs,
         written: Mapping[str, WrittenFile],
-        read_output,
+        read_output: Loader,
     ) -> tuple[Outputs, list[SiteWarning]]:
         stale = outputs.stale  # the build run's
         finished, alt_problems, host_problems, used = Outputs(stale), [], [], {}

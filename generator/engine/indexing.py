@@ -7,13 +7,13 @@ folder is made again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from generator import search
 from generator.engine.finishing import on_disk
 from generator.errors import SiteWarning
 from generator.output_kinds import OutputKind
-from generator.outputs import Outputs
+from generator.outputs import Loader, Outputs
 from generator.search import SearchIndex
 from generator.write import WrittenFile
 
@@ -30,7 +30,7 @@ class Indexing:
         self,
         outputs: Outputs,
         written: Mapping[str, WrittenFile],
-        read_output: Callable[[str], bytes],
+        read_output: Loader,
     ) -> tuple[Outputs, list[SiteWarning]]:
         """The index files of the pages in ``outputs``, and what indexing them warns of."""
         made = self._unwritten

@@ -23,7 +23,7 @@ from generator.assets import static_sources
 from generator.config import CONFIG_NAME, Config, load_config
 from generator.discover import SiteSources, SourceFile, digest_of
 from generator.engine.sources import SourceTree
-from generator.images import ImageCatalog, convert_images, image_sources
+from generator.images import ImageCatalog, image_sources
 from generator.model import Article, Site
 from generator.output_kinds import copied_kind
 from generator.outputs import Outputs
@@ -127,6 +127,9 @@ class ImageMemo:
             for image in found
         )
         if self.made is None or self.made[0] != key:
+            # Pillow loads only when there is something to convert (not on a text edit).
+            from generator.image_convert import convert_images
+
             self.made = (key, convert_images(found, cache_dir, sources.stale))
         return self.made[1]
 

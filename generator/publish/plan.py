@@ -30,6 +30,7 @@ UPLOAD_SUFFIX = ".sitegen-upload"
 POINTERS = ("sitemap.xml", "feed.xml", "robots.txt", ".htaccess", "_redirects", "_headers")
 POINTER_SUFFIXES = (".conf",)  # nginx's redirect map
 PAGE_SUFFIXES = (".html", ".htm")
+NOT_YET_SENT = ""  # the digest in the record of a file a publish is about to send
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,23 @@ def groups(dests: tuple[str, ...]) -> list[list[str]]:
         else:
             cut.append([dest])
     return cut
+
+
+def record_while_sending(published: Mapping[str, str], plan: PublishPlan) -> dict[str, str]:
+    """The record a target keeps while the files are sent: the one it had, and each new file
+    claimed under :data:`NOT_YET_SENT`, a digest no file has.
+
+    A publish cut short then leaves no file of its own that the next publish would take
+    for someone else's (to leave alone, or to ask before it is replaced): each is sent
+    again, or deleted when the build no longer has it::
+
+        >>> plan = plan_publish({"new.html": "1"}, {"old.html": "2"})
+        >>> record_while_sending({"old.html": "2"}, plan)
+        {'old.html': '2', 'new.html': ''}
+        >>> plan_publish({}, {"old.html": "2", "new.html": ""}).deletes
+        ('new.html', 'old.html')
+    """
+    return {**published, **dict.fromkeys(plan.new, NOT_YET_SENT)}
 
 
 def record_bytes(record: Mapping[str, str]) -> bytes:

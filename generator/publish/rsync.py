@@ -5,6 +5,12 @@ reader (or a publish cut short) never sees half a file. Only the files the
 plan names are sent (``--files-from``), whatever rsync's own size-and-time
 test would say (``--ignore-times``), and deletions go the same way
 (``--delete-missing-args``): sitegen's record decides, not rsync.
+
+An rsync cut short (the publish killed, the connection lost, the far side's
+process stopped) can leave its temporary file behind, and nothing on the far
+side removes it. So the temporary files go into one folder of sitegen's own at
+the target's root (:data:`UPLOAD_FOLDER`, ``--temp-dir``): the next publish
+empties it before it sends, and a publish that completes removes it.
 """
 
 from __future__ import annotations
@@ -14,12 +20,16 @@ import subprocess
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from generator.publish.plan import RECORD_NAME, groups
+from generator.publish.plan import RECORD_NAME, UPLOAD_SUFFIX, groups
 from generator.publish.ssh import BATCH_OPTIONS, connection_error, run_remote
 from generator.publish.targets import Done, Local, TargetURL
 
-# Web servers must read what is sent, whatever the build folder's permissions were.
-_MODES = "--chmod=Du=rwx,go=rx,Fu=rw,go=r"
+# Web servers must read what is sent, whatever the build folder's permissions were. Each
+# clause names its kind (D, F): one without applies to folders and files alike.
+_MODES = "--chmod=Du=rwx,Dgo=rx,Fu=rw,Fgo=r"
+# Where rsync writes its temporary files: a folder inside the target, so that the rename
+# into place stays on one file system; relative to the target folder.
+UPLOAD_FOLDER = UPLOAD_SUFFIX
 
 
 class RsyncTarget:
@@ -27,7 +37,7 @@ class RsyncTarget:
         self.url = url
         self.ssh_command = ssh_command
         self.work_dir = work_dir
-        self._folder_made = False
+        self._upload_folder_made = False
 
     def extras(self, base_url: str) -> dict[str, bytes]:
         return {}
@@ -46,16 +56,19 @@ class RsyncTarget:
             fields = line.split(maxsplit=4)
             if len(fields) == 5 and not fields[0].startswith("d") and fields[4] != ".":
                 found.add(fields[4])
-        return found
+        return {dest for dest in found if not dest.startswith(f"{UPLOAD_FOLDER}/")}
 
     def send(self, dests: list[str], local: Local, sent: Done) -> None:
-        self._make_folder()
+        if not dests:
+            return
+        self._make_upload_folder()
         # rsync sends a run's files in its own order: one run per kind keeps the plan's.
         for group in groups(tuple(dests)):
             roots = {local(dest).as_posix().removesuffix(dest) for dest in group}
             for root in sorted(roots):  # the build folder, or the folder of a host's extras
                 mine = [dest for dest in group if local(dest).as_posix() == root + dest]
-                self._transfer(root, mine, ["--ignore-times", _MODES], sent)
+                options = ["--ignore-times", _MODES, f"--temp-dir={UPLOAD_FOLDER}"]
+                self._transfer(root, mine, options, sent)
 
     def delete(self, dests: list[str], deleted: Done) -> None:
         with tempfile.TemporaryDirectory(dir=self._work()) as empty:
@@ -72,13 +85,19 @@ class RsyncTarget:
             run_remote(self.url, self.ssh_command, f"rmdir -- {quoted} 2>/dev/null; true")
 
     def write_record(self, data: bytes) -> None:
-        self._make_folder()
+        self._make_upload_folder()
         with tempfile.TemporaryDirectory(dir=self._work()) as folder:
             (Path(folder) / RECORD_NAME).write_bytes(data)
-            self._transfer(folder + "/", [RECORD_NAME], [], lambda dest: None)
+            self._transfer(
+                folder + "/", [RECORD_NAME], [f"--temp-dir={UPLOAD_FOLDER}"], lambda dest: None
+            )
 
     def finish(self, message: str) -> None:
-        """rsync put each file in place as it went: nothing more to do."""
+        """rsync put each file in place as it went: only its upload folder is left to remove."""
+        if self._upload_folder_made:
+            upload = shlex.quote(_join(self.url.remote_path, UPLOAD_FOLDER))
+            run_remote(self.url, self.ssh_command, f"rm -rf -- {upload}")
+            self._upload_folder_made = False
 
     def _transfer(self, root: str, dests: list[str], options: list[str], done: Done) -> None:
         if not dests:
@@ -134,12 +153,18 @@ class RsyncTarget:
             raise connection_error(self.url, result.stderr.decode("utf-8", "replace"))
         return result
 
-    def _make_folder(self) -> None:
-        """The target folder, made if need be (rsync before 3.2.3 cannot make it itself)."""
-        if not self._folder_made:
+    def _make_upload_folder(self) -> None:
+        """The target folder, made if need be (rsync before 3.2.3 cannot make it itself), and
+        an empty upload folder in it: what a transfer cut short left there goes."""
+        if not self._upload_folder_made:
             path = shlex.quote(self.url.remote_path)
-            run_remote(self.url, self.ssh_command, f"mkdir -p -- {path}")
-            self._folder_made = True
+            upload = shlex.quote(_join(self.url.remote_path, UPLOAD_FOLDER))
+            run_remote(
+                self.url,
+                self.ssh_command,
+                f"mkdir -p -- {path} && rm -rf -- {upload} && mkdir -- {upload}",
+            )
+            self._upload_folder_made = True
 
     def _ssh(self) -> str:
         port = ["-p", str(self.url.port)] if self.url.port else []

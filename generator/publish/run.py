@@ -20,7 +20,13 @@ from generator.config import Config, load_config
 from generator.errors import PublishError
 from generator.progress import Progress
 from generator.publish.connect import open_target
-from generator.publish.plan import PublishPlan, parse_record, plan_publish, record_bytes
+from generator.publish.plan import (
+    PublishPlan,
+    parse_record,
+    plan_publish,
+    record_bytes,
+    record_while_sending,
+)
 from generator.publish.ssh import ssh_command
 from generator.publish.targets import Target, TargetURL, parse_target
 from generator.schedule import next_change
@@ -81,6 +87,8 @@ def publish_site(
         return PublishReport(url.url, plan, _size(plan, local), 0.0, True, coming)
     _confirm(plan, options.yes, confirm)
     started = time.perf_counter()
+    if plan.new:  # claimed before they are there, in case the publish is cut short
+        target.write_record(record_bytes(record_while_sending(published, plan)))
     _send(target, plan, local, progress, out if options.verbose else None)
     if plan.record != published:
         target.write_record(record_bytes(plan.record))
