@@ -122,28 +122,6 @@ def text_score(html: str, language: str) -> Score | None:
     return _score(html, formula)
 
 
-class ReadingMemo:
-    """Grades kept between builds (with the engine's state), each under a name (an
-    article's path) and a key standing for what was graded: a rebuild grades only the
-    articles that changed, which matters at thousands of articles (~5 ms each)."""
-
-    def __init__(self) -> None:
-        self._grades: dict[str, tuple[bytes, object]] = {}
-
-    def known(self, name: str, key: bytes) -> object | None:
-        """What was kept under ``name`` for ``key``; ``None`` if nothing, or for another key."""
-        found = self._grades.get(name)
-        return found[1] if found is not None and found[0] == key else None
-
-    def keep(self, name: str, key: bytes, value: object) -> None:
-        self._grades[name] = (key, value)
-
-    def keep_only(self, names: set[str]) -> None:
-        """Forget the grades of removed articles."""
-        for name in [name for name in self._grades if name not in names]:
-            del self._grades[name]
-
-
 def _score(html: str, formula: Formula) -> Score:
     return sentences_score(running_sentences(html), formula)
 

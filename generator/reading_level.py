@@ -26,7 +26,6 @@ from generator.parse import ParsedFile
 from generator.readability import (
     FORMULAS,
     Formula,
-    ReadingMemo,
     Score,
     formula_for,
     running_sentences,
@@ -59,6 +58,29 @@ class ArticleGrade:
     @property
     def hardest(self) -> SectionGrade:
         return max(self.sections, key=lambda section: section.score.grade)
+
+
+class ReadingMemo:
+    """Article grades kept between builds (in the lint memo, with the engine's state), each
+    under the article's path and a key standing for what was graded (:func:`_key`): a
+    rebuild grades only the articles that changed, which matters at thousands of articles
+    (~5 ms each)."""
+
+    def __init__(self) -> None:
+        self._grades: dict[str, tuple[bytes, ArticleGrade]] = {}
+
+    def known(self, path: str, key: bytes) -> ArticleGrade | None:
+        """The grade kept for ``path`` made from ``key``; ``None`` if none, or for another key."""
+        found = self._grades.get(path)
+        return found[1] if found is not None and found[0] == key else None
+
+    def keep(self, path: str, key: bytes, grade: ArticleGrade) -> None:
+        self._grades[path] = (key, grade)
+
+    def keep_only(self, paths: set[str]) -> None:
+        """Forget the grades of removed articles."""
+        for path in [path for path in self._grades if path not in paths]:
+            del self._grades[path]
 
 
 def article_grades(

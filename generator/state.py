@@ -66,8 +66,7 @@ class Summary:
     code: str
     inputs: dict[str, tuple[int, ...]]
     looked_at_ns: int  # when the build started reading
-    outputs: int  # files in the output folder's record
-    kinds: dict[OutputKind, tuple[str, ...]]  # those files by kind (Outputs.kinds)
+    kinds: dict[OutputKind, tuple[str, ...]]  # the files it wrote, by kind (Outputs.kinds)
     article_count: int
     warnings: list
     valid_until: datetime | None  # the next moment a date makes the site change
@@ -111,7 +110,6 @@ def save(
         code,
         summary.inputs,
         summary.looked_at_ns,
-        sum(len(dests) for dests in kinds.values()),  # what the output record names
         kinds,
         summary.article_count,
         [_plain(warning) for warning in summary.warnings],
@@ -184,11 +182,9 @@ def first_look(site_dir: Path, options: BuildOptions, load_site: Callable[[], Si
     trusted_before = summary.looked_at_ns - TIMESTAMP_SLACK_NS
     if stamps != summary.inputs or any(not s or s[0] >= trusted_before for s in stamps.values()):
         return look
-    if len(look.written) != summary.outputs:
-        return look  # an output was changed or removed by hand
     kinds = {dest: kind for kind, dests in summary.kinds.items() for dest in dests}
     if kinds.keys() != look.written.keys():
-        return look  # the record names other files than the build made
+        return look  # an output changed or removed by hand, or not the build's own
     look.unchanged = _unchanged_result(output_dir, summary, look.written, kinds, started, load_site)
     return look
 

@@ -69,15 +69,18 @@ class Server:
         """SIGKILL every ``program`` the server runs for its clients, as a host that stops a
         transfer midway would: no clean-up of theirs runs. Returns how many were killed."""
         parents = dict(_parents())
-        killed = 0
+        found = []
         for pid, parent in parents.items():
             while parent not in (self.process.pid, 0, 1):
                 parent = parents.get(parent, 0)
             if parent == self.process.pid and _command_name(pid) == program:
+                found.append(pid)
+        # All stopped first: one that saw another die could still clean up after itself.
+        for stop in (signal.SIGSTOP, signal.SIGKILL):
+            for pid in found:
                 with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-                    killed += 1
-        return killed
+                    os.kill(pid, stop)
+        return len(found)
 
 
 def free_port() -> int:

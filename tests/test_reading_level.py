@@ -9,7 +9,8 @@ import pytest
 from generator.build import BuildOptions
 from generator.check import check_site, format_json
 from generator.errors import ConfigError
-from generator.readability import ReadingMemo, running_sentences, text_score
+from generator.readability import running_sentences, text_score
+from generator.reading_level import ReadingMemo
 from tests.conftest import FIXED_NOW, copy_sample_site
 
 SIMPLE = (

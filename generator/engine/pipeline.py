@@ -59,6 +59,7 @@ from generator.lint import valid_until, validate
 from generator.model import Site
 from generator.output_folder import check_output_folder
 from generator.output_kinds import OutputKind
+from generator.output_record import OutputRecord, WrittenFile
 from generator.outputs import Outputs
 from generator.parse import ParsedFile
 from generator.plan import plan_site
@@ -141,7 +142,12 @@ class Engine:
         """Go on from what an engine knew (:meth:`snapshot`), before the first build."""
         self._memos.restore(snapshot)
 
-    def take_first_look(self, stamps: dict | None, written: dict | None, record=None) -> None:
+    def take_first_look(
+        self,
+        stamps: dict[str, tuple[int, ...]] | None,
+        written: dict[str, WrittenFile] | None,
+        record: OutputRecord | None = None,
+    ) -> None:
         """What the caller saw before this engine's first build read anything (the ``stat``
         of every input, the output folder's files as trusted and its record), so as not to
         take it again."""

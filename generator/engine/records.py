@@ -360,7 +360,3 @@ def _is_record(obj: Any, classes: dict[type, bool]) -> bool:
     if found is None:
         found = classes[cls] = f"{cls.__module__}.{cls.__qualname__}" in RECORD_CLASSES
     return found
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()

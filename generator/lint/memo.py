@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from generator.config import Config
 from generator.lint.scan import TAGS_KEPT, PageScan, scan
-from generator.readability import ReadingMemo
+from generator.reading_level import ReadingMemo
 from generator.starter_text import StarterMemo
 
 
@@ -45,7 +45,7 @@ class LintMemo:
         self._names: frozenset[str] = frozenset()
         self._tags: dict[str, tuple] = {}
         self._refs: dict[tuple[str, str], tuple[str, str]] = {}  # each distinct link once
-        self.reading = ReadingMemo()  # the reading-level rule's scores
+        self.reading = ReadingMemo()  # the reading-level rule's grades
         self.starter = StarterMemo()  # the starter-text rule's findings per file
 
     def __getstate__(self) -> dict:
