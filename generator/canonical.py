@@ -108,6 +108,9 @@ class _Encoder:
         elif isinstance(value, (tuple, list)):
             self._text(b"L", name)
             self._items(b"[", value, b"]")
+        elif hasattr(kind, "__canonical__"):  # a value made when asked: what it stands for
+            self._text(b"C", name)
+            self.write(value.__canonical__())
         elif hasattr(value, "__dict__"):
             self._text(b"O", name)
             self._mapping(dict(sorted(vars(value).items())))

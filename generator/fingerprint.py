@@ -129,8 +129,16 @@ class Fingerprinter:
         return new
 
     def projections(self) -> list[tuple[Article, frozenset[str], bytes]]:
-        """The article projections, to keep them past this process (``id`` keys are not)."""
-        return [(article, key[1], digest) for key, (article, digest) in self._projections.items()]
+        """The article projections, to keep them past this process (``id`` keys are not).
+
+        Equal sets of names read are given as one object: the pages read a handful of
+        distinct sets, but as keys here they are one object per projection (at 10,000
+        articles 15,000 sets, 11 MB, saved and loaded again each build)."""
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        return [
+            (article, shared.setdefault(key[1], key[1]), digest)
+            for key, (article, digest) in self._projections.items()
+        ]
 
     def add_projections(self, found: Iterable[tuple[Article, frozenset[str], bytes]]) -> None:
         for article, reads, digest in found:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from generator import structured_data as ld
 from generator.comments import THANKS_PATH
 from generator.config import Config
+from generator.graph_text import ArticleGraphText
 from generator.model import Article, Listing, Site
 from generator.output_kinds import OutputKind
 from generator.publish import hosts
@@ -36,7 +37,9 @@ class PageMeta:
     url: str
     canonical: str
     crumbs: tuple[Crumb, ...]
-    jsonld: Markup  # the JSON-LD graph as the page shows it; given as a dict, made that text
+    # The JSON-LD graph as the page shows it; given as a dict, made that text (an article's
+    # is made when its page renders: ArticleGraphText).
+    jsonld: Markup | ArticleGraphText
     og_type: str = "website"
     image: str = ""  # absolute URL
     image_alt: str = ""
@@ -152,7 +155,7 @@ def article_job(config: Config, article: Article, related: tuple[Article, ...]) 
         url=article.url,
         canonical=config.origin + article.url,
         crumbs=tuple(crumbs),
-        jsonld=ld.article_graph(config, article, _absolute_crumbs(config, crumbs)),
+        jsonld=ArticleGraphText(config, article, tuple(_absolute_crumbs(config, crumbs))),
         og_type="article",
         image=ld.absolute(config, article.image) if article.image else "",
         image_alt=article.image_alt,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-SNAPSHOT_VERSION = 7
+SNAPSHOT_VERSION = 9
 
 
 @dataclass(frozen=True)
