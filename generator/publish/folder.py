@@ -27,17 +27,17 @@ class FolderTarget:
         except OSError as error:
             raise PublishError(str(self.root), f"cannot read the folder: {error}") from None
 
-    def list_files(self) -> set[str] | None:
+    def list_files(self, tidy: bool = True) -> set[str] | None:
         if not self.root.is_dir():
             return set()
         found = set()
         for folder, _, names in os.walk(self.root):
             relative = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
             for name in names:
-                if name.endswith(UPLOAD_SUFFIX):  # left by a publish cut short
-                    (Path(folder) / name).unlink(missing_ok=True)
-                else:
+                if not name.endswith(UPLOAD_SUFFIX):  # else left by a publish cut short
                     found.add(str(relative / name) if str(relative) != "." else name)
+                elif tidy:
+                    (Path(folder) / name).unlink(missing_ok=True)
         return found
 
     def send(self, dests: list[str], local: Local, sent: Done) -> None:

@@ -59,7 +59,7 @@ class GitTarget:
         found = self._git("cat-file", "blob", f"{self.base}:{RECORD_NAME}", check=False)
         return found.stdout if found.returncode == 0 else None
 
-    def list_files(self) -> set[str] | None:
+    def list_files(self, tidy: bool = True) -> set[str] | None:
         if self.base is None:
             return set()
         listing = self._git("ls-tree", "-r", "-z", "--name-only", self.base).stdout

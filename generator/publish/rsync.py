@@ -47,7 +47,7 @@ class RsyncTarget:
         found = run_remote(self.url, self.ssh_command, f"cat -- {path}", check=False)
         return found.stdout if found.returncode == 0 else None
 
-    def list_files(self) -> set[str] | None:
+    def list_files(self, tidy: bool = True) -> set[str] | None:
         result = self._rsync(["--list-only", "--recursive", self._remote("")], check=False)
         if result.returncode != 0:
             return set()  # no folder there yet

@@ -80,7 +80,7 @@ def publish_site(
     target = open_target(url, ssh_command(config.publish.ssh_command), work)
     local, digests = _with_extras(built, target.extras(config.base_url), work)
     published = parse_record(target.read_record())
-    plan = plan_publish(digests, published, target.list_files())
+    plan = plan_publish(digests, published, target.list_files(tidy=not options.dry_run))
     coming = next_change(site_dir, built.warnings)
     if options.dry_run:
         _print_plan(plan, out)

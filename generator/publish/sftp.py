@@ -34,7 +34,7 @@ class SftpTarget:
             self._batch([f"-get {_q(self._path(RECORD_NAME))} {_q(str(copy))}"])
             return copy.read_bytes() if copy.exists() else None
 
-    def list_files(self) -> set[str] | None:
+    def list_files(self, tidy: bool = True) -> set[str] | None:
         """The files below the target folder, one ``ls`` per folder, a level at a time."""
         files: set[str] = set()
         level = [""]
@@ -44,7 +44,7 @@ class SftpTarget:
             for kind, path in _entries(listing, self._path("")):
                 (level.append(path) if kind == "d" else files.add(path))
         leftovers = sorted(path for path in files if path.endswith(UPLOAD_SUFFIX))
-        if leftovers:  # uploads a publish cut short left behind
+        if leftovers and tidy:  # uploads a publish cut short left behind
             self._batch([f"-rm {_q(self._path(path))}" for path in leftovers])
         return files - set(leftovers)
 

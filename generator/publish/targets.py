@@ -64,8 +64,11 @@ class Target(Protocol):
     def read_record(self) -> bytes | None:
         """The record of what sitegen published here, or None."""
 
-    def list_files(self) -> set[str] | None:
-        """Every file the target holds (dest paths), or None where it cannot say."""
+    def list_files(self, tidy: bool = True) -> set[str] | None:
+        """Every file the target holds (dest paths), or None where it cannot say.
+
+        What a publish cut short left half-sent is never listed; ``tidy`` removes it
+        too (a dry run does not: it changes nothing on the target)."""
 
     def send(self, dests: list[str], local: Local, sent: Done) -> None:
         """Put these files in place in this order (assets, pages, then the files that
