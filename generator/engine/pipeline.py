@@ -188,17 +188,15 @@ class Engine:
         remove_abandoned_staging(self.cache_dir)
         self._memos.pages.may_stage = True  # only a build that writes sets pages aside
         try:
-            rendered = self.render(changed)
+            rendered, runs = self._render_within(changed, MAX_RUNS)
             report = self._write(rendered.outputs)
-            for _run in range(1, MAX_RUNS):
-                if not rendered.stale:
-                    break
+            while rendered.stale:
                 self._start_over()  # what the write read changed: write again from nothing
-                rendered = self.render()
+                if runs == MAX_RUNS:  # nothing of the last run may be trusted by the next build
+                    raise _kept_changing(rendered.stale)
+                rendered, more = self._render_within(None, MAX_RUNS - runs)
+                runs += more
                 report = self._write(rendered.outputs)
-            if rendered.stale:
-                self._start_over()  # nothing of that run may be trusted by the next build
-                raise _kept_changing(rendered.stale)
         finally:
             self._memos.pages.may_stage = False
             self._memos.pages.stop_staging()
@@ -233,11 +231,16 @@ class Engine:
         A run that read a file changed under it starts over from nothing; a file that
         changes under every run (``MAX_RUNS``) is reported as a :class:`ContentError`.
         """
-        for _run in range(MAX_RUNS):
+        return self._render_within(changed, MAX_RUNS)[0]
+
+    def _render_within(self, changed: Iterable[Path] | None, runs: int) -> tuple[RenderedSite, int]:
+        """What :meth:`render` gives, in at most ``runs`` runs, and the runs it took: the
+        write's own runs count against the same ``MAX_RUNS``."""
+        for run in range(1, runs + 1):
             stale = StaleReads()
             rendered = self._render_site(changed, stale)
             if rendered is not None:
-                return rendered
+                return rendered, run
             self._start_over()
             changed = None
         raise _kept_changing(stale)
