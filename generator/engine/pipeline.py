@@ -55,7 +55,14 @@ from generator.engine.snapshot import BuildSummary, EngineSnapshot
 from generator.engine.stage_memos import copied_outputs
 from generator.errors import ContentError, SiteError, SiteWarning
 from generator.fingerprint import RecordingEnvironment
-from generator.lint import valid_until, validate
+from generator.lint import (
+    FileFindings,
+    file_findings,
+    grade_articles,
+    source_texts,
+    valid_until,
+    validate,
+)
 from generator.model import Site
 from generator.output_folder import check_output_folder
 from generator.output_kinds import OutputKind
@@ -316,24 +323,35 @@ class Engine:
         """The search index added, and the same checks as ``sitegen check``: raises
         :class:`~generator.lint.CheckFailed` on errors, before any write."""
         pages = len(outputs.of_kind(OutputKind.PAGE))
-        written, read_output = self.output.known_written(), self.output.read_output
-        index_them = self._memos.search.update
-        index, search_warnings = self._stage(
-            "Indexing", "pages", index_them, outputs, written, read_output, total=pages
+        visibility = self._visibility()
+        files, (index, search_warnings) = self._stage(
+            "Indexing", "pages", self._index, model, outputs, visibility, total=pages
         )
         outputs.update(index)  # before the checks, so that the link checker knows the index
-        visibility = self._visibility()
         model_parts = (model.config, model.sources, model.parsed, model.site)
         warnings = self._stage(
             "Checking",
             "pages",
             validate,
-            *(*model_parts, outputs, visibility, problems, self._memos.lint),
+            *(*model_parts, outputs, visibility, problems, self._memos.lint, files),
             total=pages,
         )
         until = valid_until(model.config, model.parsed, visibility)
         warnings += search_warnings
         return RenderedSite(model.site, outputs, warnings, rendered, until, model.sources.stale)
+
+    def _index(
+        self, model: _Model, outputs: Outputs, visibility: Visibility
+    ) -> tuple[FileFindings, tuple[Outputs, list[SiteWarning]]]:
+        """The search index of the pages, and meanwhile the findings of the rules that need
+        no output: Pagefind runs in other processes while those take this one."""
+        config, sources, parsed, memo = model.config, model.sources, model.parsed, self._memos.lint
+        texts = source_texts(sources)
+        grade_articles(config, parsed, memo, texts)  # forks: before Pagefind's threads start
+        written, read_output = self.output.known_written(), self.output.read_output
+        with self._memos.search.started(outputs, written, read_output) as index_files:
+            files = file_findings(config, sources, parsed, visibility, memo, texts)
+            return files, index_files()
 
     def _write(self, outputs: Outputs) -> WriteReport:
         report = self.output.write(outputs, self.progress)
