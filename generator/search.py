@@ -149,17 +149,34 @@ class SearchIndex:
         digest not seen before (to see whether they are marked for indexing) and
         for the pages of the shards being rebuilt.
         """
+        with self.start(pages, read) as pending:
+            return pending.result()
+
+    def start(self, pages: Mapping[str, str], read: Callable[[str], bytes]) -> PendingUpdate:
+        """:meth:`update` begun: the pages are read and Pagefind runs on in the background,
+        so that the caller can do other work; ``result()`` waits for it. ``read`` is
+        called here only, before this returns."""
         binary = pagefind_binary()
         if binary is None:
             self._binary, self._shards = "", {}
-            return SearchUpdate({}, {}, [_missing_binary()], ())
+            return PendingUpdate(lambda: SearchUpdate({}, {}, [_missing_binary()], ()))
         binary_id = _binary_id(binary)
         if binary_id != self._binary:
             self._binary, self._shards = binary_id, {}
         groups = self._groups(pages, read)
         first = min(groups, default=None)
         dirty = [k for k, group in groups.items() if self._stale(k, group, k == first)]
-        made = _build_shards(binary, {k: groups[k] for k in dirty}, first, read)
+        runs = _ShardRuns.start(binary, {k: groups[k] for k in dirty}, first, read)
+        return PendingUpdate(lambda: self._made(groups, first, dirty, runs.results()), runs.close)
+
+    def _made(
+        self,
+        groups: dict[int, dict[str, str]],
+        first: int | None,
+        dirty: list[int],
+        made: dict[int, dict[str, bytes]],
+    ) -> SearchUpdate:
+        """The update, once Pagefind made the files of the ``dirty`` shards."""
         self._shards = {
             k: self._shards[k] if k not in made else _Shard(group, k == first, _digests(made[k]))
             for k, group in groups.items()
@@ -241,27 +258,59 @@ def _digests(files: dict[str, bytes]) -> dict[str, str]:
     return {name: digest_of(data) for name, data in files.items()}
 
 
-def _build_shards(
-    binary: Path,
-    groups: dict[int, dict[str, str]],
-    first: int | None,
-    read: Callable[[str], bytes],
-) -> dict[int, dict[str, bytes]]:
-    """Run Pagefind for each of ``groups``, several at a time, each on a folder of its pages.
+class PendingUpdate:
+    """An update of the index under way (:meth:`SearchIndex.start`).
 
-    The pages are written here while Pagefind indexes the shards already written,
-    at most one shard ahead of the runs, so that the folder holds a few shards at
-    a time; ``read`` is only ever called from this thread.
-    """
-    if not groups:
-        return {}
-    largest = max(len(pages) for pages in groups.values())
-    workers = max(1, min(os.cpu_count() or 1, len(groups), _parallel_runs(largest)))
-    ahead = threading.BoundedSemaphore(workers + 1)  # shards written and not yet indexed
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=_scratch_folder()) as folder:
-        root = Path(folder)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            running: dict[int, Future[dict[str, bytes]]] = {}
+    ``result()`` waits for Pagefind and gives the :class:`SearchUpdate`. Use it in a
+    ``with`` block: leaving it waits for every run and removes their folders, whatever
+    happened in between."""
+
+    def __init__(
+        self, made: Callable[[], SearchUpdate], close: Callable[[], None] = lambda: None
+    ) -> None:
+        self._made, self._close = made, close
+
+    def result(self) -> SearchUpdate:
+        return self._made()
+
+    def __enter__(self) -> PendingUpdate:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._close()
+
+
+@dataclass
+class _ShardRuns:
+    """Pagefind runs under way, one for each shard, each on a folder of its pages."""
+
+    folder: tempfile.TemporaryDirectory | None = None
+    pool: ThreadPoolExecutor | None = None
+    running: dict[int, Future[dict[str, bytes]]] = field(default_factory=dict)
+
+    @classmethod
+    def start(
+        cls,
+        binary: Path,
+        groups: dict[int, dict[str, str]],
+        first: int | None,
+        read: Callable[[str], bytes],
+    ) -> _ShardRuns:
+        """Run Pagefind for each of ``groups``, several at a time, each on a folder of its pages.
+
+        The pages are written here while Pagefind indexes the shards already written,
+        at most one shard ahead of the runs, so that the folder holds a few shards at
+        a time; ``read`` is only ever called from this thread, before this returns.
+        """
+        if not groups:
+            return cls()
+        largest = max(len(pages) for pages in groups.values())
+        workers = max(1, min(os.cpu_count() or 1, len(groups), _parallel_runs(largest)))
+        ahead = threading.BoundedSemaphore(workers + 1)  # shards written and not yet indexed
+        folder = tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=_scratch_folder())
+        runs = cls(folder, ThreadPoolExecutor(max_workers=workers))
+        try:
+            root = Path(folder.name)
             for shard, pages in groups.items():
                 ahead.acquire()
                 site = root / f"site-{shard}"
@@ -269,9 +318,24 @@ def _build_shards(
                     target = _page_file(site, dest_path)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(read(dest_path))
-                running[shard] = pool.submit(_index_shard, binary, site, shard, shard == first)
-                running[shard].add_done_callback(lambda _: ahead.release())
-            return {shard: future.result() for shard, future in running.items()}
+                running = runs.pool.submit(_index_shard, binary, site, shard, shard == first)
+                running.add_done_callback(lambda _: ahead.release())
+                runs.running[shard] = running
+        except BaseException:
+            runs.close()
+            raise
+        return runs
+
+    def results(self) -> dict[int, dict[str, bytes]]:
+        """Each shard's files, once its run is over; a run that failed raises its error."""
+        return {shard: running.result() for shard, running in self.running.items()}
+
+    def close(self) -> None:
+        """Wait for the runs still going, and remove their folders."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        if self.folder is not None:
+            self.folder.cleanup()
 
 
 def _page_file(site: Path, dest_path: str) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -307,3 +308,20 @@ def test_typing_a_word_searches_every_shard(tmp_path, monkeypatch):
     assert all(url.startswith(searched.origin) for url in searched.requests)
     fetched = {url.removeprefix(searched.origin + "/pagefind/") for url in searched.requests}
     assert {name.rstrip("/") for name in shards} <= {url.split("/")[0] for url in fetched}
+
+
+def test_an_update_started_gives_what_update_gives_and_leaves_no_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the shards' folders go here
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # (read once, then kept)
+    outputs = _site(20)
+    pages = {dest: digest_of(data) for dest, data in outputs.items()}
+    with search.SearchIndex(shard_size=4).start(pages, outputs.__getitem__) as pending:
+        assert list(tmp_path.iterdir())  # the runs go on while the caller does other work
+        started = pending.result()
+    assert list(tmp_path.iterdir()) == []
+    assert started == search.SearchIndex(shard_size=4).update(pages, outputs.__getitem__)
+
+    index = search.SearchIndex(shard_size=4)
+    with pytest.raises(RuntimeError), index.start(pages, outputs.__getitem__):
+        raise RuntimeError("the caller's work failed while Pagefind ran")
+    assert list(tmp_path.iterdir()) == []  # the runs were waited for, their folder removed

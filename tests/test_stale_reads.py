@@ -174,3 +174,37 @@ def test_a_file_that_changes_under_every_run_is_reported_and_nothing_is_written(
         engine.build()
     assert error.value.path.endswith("extra.css") and changing.reading == MAX_RUNS
     assert _tree(out) == before
+
+
+class ChangeAtEachWriteAndLaterParse(ChangeWhileBuilding):
+    """Gives ``written`` new bytes at every write, and ``parsed`` new bytes at every parse
+    but the first: each run after the first goes stale in a different stage."""
+
+    def __init__(self, written, parsed) -> None:
+        super().__init__(written, times=0)
+        self.parsed = parsed
+
+    def start(self, stage: str, total: int | None, unit: str) -> None:
+        self.stages.append(stage)
+        if stage == "Writing":
+            self.path.write_text(f"written {self.stages.count(stage)}\n")
+        if stage == "Parsing" and self.stages.count(stage) > 1:
+            self.parsed.write_text(f"body {{ margin: {self.stages.count(stage)}px }}\n")
+
+
+def test_the_runs_of_the_write_and_of_the_render_count_against_one_limit(site, tmp_path):
+    out = tmp_path / "out"
+    notes = site / "static" / "notes.txt"
+    notes.write_text("first\n")
+    engine = Engine(site, BuildOptions(output_dir=out, now=FIXED_NOW))
+    engine.build()
+    notes.write_text("second\n")
+    engine.progress = changing = ChangeAtEachWriteAndLaterParse(
+        notes, site / "static" / "extra.css"
+    )
+    with pytest.raises(ContentError, match="changed each time the build read it"):
+        engine.build()
+    assert changing.reading == MAX_RUNS  # not MAX_RUNS runs of the render for each write
+    again = Engine(site, BuildOptions(output_dir=out, now=FIXED_NOW)).build()
+    Engine(site, BuildOptions(output_dir=tmp_path / "clean", now=FIXED_NOW)).build()
+    assert again.report.written and _tree(out) == _tree(tmp_path / "clean")

@@ -22,8 +22,6 @@ from pathlib import Path
 
 from generator.errors import SiteError
 
-STATUSES = ("pending", "approved", "rejected")
-
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS comments (
     id INTEGER PRIMARY KEY,

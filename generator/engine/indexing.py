@@ -1,13 +1,15 @@
 """The search index step: made again only for the shards whose pages changed.
 
-Index files made by a build that then failed are kept in memory until a build
+Pagefind runs while the build goes on (:meth:`Indexing.started`). Index files
+made by a build that then failed are kept in memory until a build
 writes them; a shard with a file that is neither there nor in the output
 folder is made again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 from generator import search
 from generator.engine.finishing import on_disk
@@ -33,18 +35,36 @@ class Indexing:
         read_output: Loader,
     ) -> tuple[Outputs, list[SiteWarning]]:
         """The index files of the pages in ``outputs``, and what indexing them warns of."""
+        with self.started(outputs, written, read_output) as index_files:
+            return index_files()
+
+    @contextmanager
+    def started(
+        self,
+        outputs: Outputs,
+        written: Mapping[str, WrittenFile],
+        read_output: Loader,
+    ) -> Iterator[Callable[[], tuple[Outputs, list[SiteWarning]]]]:
+        """:meth:`update` begun: Pagefind indexes the pages while the ``with`` block runs;
+        what it gives waits for Pagefind and returns what :meth:`update` does. The pages
+        are read before the block starts."""
         made = self._unwritten
         self.index.forget(lambda dest, d: not (on_disk(written, dest, d) or dest in made))
         pages = {dest: outputs.digest(dest) for dest in outputs.of_kind(OutputKind.PAGE)}
-        update = self.index.update(pages, outputs.__getitem__)
-        made.update(update.written)
-        files = Outputs(outputs.stale)
-        for dest, digest in update.files.items():
-            if dest in made:
-                files.add(dest, made[dest], digest, kind=OutputKind.SEARCH)
-            else:
-                files.add_known(dest, digest, read_output, kind=OutputKind.SEARCH)
-        return files, update.warnings
+
+        def index_files() -> tuple[Outputs, list[SiteWarning]]:
+            update = pending.result()
+            made.update(update.written)
+            files = Outputs(outputs.stale)
+            for dest, digest in update.files.items():
+                if dest in made:
+                    files.add(dest, made[dest], digest, kind=OutputKind.SEARCH)
+                else:
+                    files.add_known(dest, digest, read_output, kind=OutputKind.SEARCH)
+            return files, update.warnings
+
+        with self.index.start(pages, outputs.__getitem__) as pending:
+            yield index_files
 
     def all_written(self) -> None:
         """The build wrote every index file it made: the output folder holds them now."""

@@ -55,7 +55,14 @@ from generator.engine.snapshot import BuildSummary, EngineSnapshot
 from generator.engine.stage_memos import copied_outputs
 from generator.errors import ContentError, SiteError, SiteWarning
 from generator.fingerprint import RecordingEnvironment
-from generator.lint import valid_until, validate
+from generator.lint import (
+    FileFindings,
+    file_findings,
+    grade_articles,
+    source_texts,
+    valid_until,
+    validate,
+)
 from generator.model import Site
 from generator.output_folder import check_output_folder
 from generator.output_kinds import OutputKind
@@ -181,17 +188,15 @@ class Engine:
         remove_abandoned_staging(self.cache_dir)
         self._memos.pages.may_stage = True  # only a build that writes sets pages aside
         try:
-            rendered = self.render(changed)
+            rendered, runs = self._render_within(changed, MAX_RUNS)
             report = self._write(rendered.outputs)
-            for _run in range(1, MAX_RUNS):
-                if not rendered.stale:
-                    break
+            while rendered.stale:
                 self._start_over()  # what the write read changed: write again from nothing
-                rendered = self.render()
+                if runs == MAX_RUNS:  # nothing of the last run may be trusted by the next build
+                    raise _kept_changing(rendered.stale)
+                rendered, more = self._render_within(None, MAX_RUNS - runs)
+                runs += more
                 report = self._write(rendered.outputs)
-            if rendered.stale:
-                self._start_over()  # nothing of that run may be trusted by the next build
-                raise _kept_changing(rendered.stale)
         finally:
             self._memos.pages.may_stage = False
             self._memos.pages.stop_staging()
@@ -226,11 +231,16 @@ class Engine:
         A run that read a file changed under it starts over from nothing; a file that
         changes under every run (``MAX_RUNS``) is reported as a :class:`ContentError`.
         """
-        for _run in range(MAX_RUNS):
+        return self._render_within(changed, MAX_RUNS)[0]
+
+    def _render_within(self, changed: Iterable[Path] | None, runs: int) -> tuple[RenderedSite, int]:
+        """What :meth:`render` gives, in at most ``runs`` runs, and the runs it took: the
+        write's own runs count against the same ``MAX_RUNS``."""
+        for run in range(1, runs + 1):
             stale = StaleReads()
             rendered = self._render_site(changed, stale)
             if rendered is not None:
-                return rendered
+                return rendered, run
             self._start_over()
             changed = None
         raise _kept_changing(stale)
@@ -313,24 +323,35 @@ class Engine:
         """The search index added, and the same checks as ``sitegen check``: raises
         :class:`~generator.lint.CheckFailed` on errors, before any write."""
         pages = len(outputs.of_kind(OutputKind.PAGE))
-        written, read_output = self.output.known_written(), self.output.read_output
-        index_them = self._memos.search.update
-        index, search_warnings = self._stage(
-            "Indexing", "pages", index_them, outputs, written, read_output, total=pages
+        visibility = self._visibility()
+        files, (index, search_warnings) = self._stage(
+            "Indexing", "pages", self._index, model, outputs, visibility, total=pages
         )
         outputs.update(index)  # before the checks, so that the link checker knows the index
-        visibility = self._visibility()
         model_parts = (model.config, model.sources, model.parsed, model.site)
         warnings = self._stage(
             "Checking",
             "pages",
             validate,
-            *(*model_parts, outputs, visibility, problems, self._memos.lint),
+            *(*model_parts, outputs, visibility, problems, self._memos.lint, files),
             total=pages,
         )
         until = valid_until(model.config, model.parsed, visibility)
         warnings += search_warnings
         return RenderedSite(model.site, outputs, warnings, rendered, until, model.sources.stale)
+
+    def _index(
+        self, model: _Model, outputs: Outputs, visibility: Visibility
+    ) -> tuple[FileFindings, tuple[Outputs, list[SiteWarning]]]:
+        """The search index of the pages, and meanwhile the findings of the rules that need
+        no output: Pagefind runs in other processes while those take this one."""
+        config, sources, parsed, memo = model.config, model.sources, model.parsed, self._memos.lint
+        texts = source_texts(sources)
+        grade_articles(config, parsed, memo, texts)  # forks: before Pagefind's threads start
+        written, read_output = self.output.known_written(), self.output.read_output
+        with self._memos.search.started(outputs, written, read_output) as index_files:
+            files = file_findings(config, sources, parsed, visibility, memo, texts)
+            return files, index_files()
 
     def _write(self, outputs: Outputs) -> WriteReport:
         report = self.output.write(outputs, self.progress)

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -159,8 +158,3 @@ def shift_headings(body: str) -> str:
         lines[index] = "#" * depth + lines[index][level:]
         previous = depth
     return "\n".join(lines)
-
-
-def relative_post_path(path: str, base: str) -> str:
-    """A link's path made relative to the old site's content root (``../b.md`` from ``a/``)."""
-    return posixpath.normpath(posixpath.join(base, path)).lstrip("/")

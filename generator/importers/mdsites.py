@@ -214,7 +214,7 @@ def _article(
         found = _find_file(folder, source.path, image)
         fields["image"] = _place(found, source, copies) if found else image
         fields["image_alt"] = image_alt(meta) or fields["title"]
-    old = _old_addresses(folder, source)
+    old = _old_addresses(source)
     if old:
         fields["aliases"] = old
     warnings += [f"{where}: {note}" for note in dict.fromkeys(rewriter.warnings)]
@@ -280,7 +280,7 @@ def _first_paragraph(body: str) -> str:
     return ""
 
 
-def _old_addresses(folder: Folder, source: Source) -> list[str]:
+def _old_addresses(source: Source) -> list[str]:
     """The post's old URLs (``permalink``, ``url``, ``aliases``, ``redirect_from``): the
     build answers them with a redirect."""
     meta = source.meta

@@ -95,14 +95,14 @@ def plan_move(
     base_path = urlsplit(addresses.base_url).path or "/"
     plan = plan_files(articles, site, base_path)
     terms = term_urls(site, published_terms, base_path)
-    new = new_addresses(articles, site, terms, base_path)
+    new = new_addresses(articles, terms, base_path)
     taken = {url.rstrip("/") for url in new.items.values()}
     taken |= {f"{base_path}{folder}" for folder in RESERVED_PAGE_SLUGS}
     return plan, new, replace(addresses, taken=frozenset(taken))
 
 
 def new_addresses(
-    articles: list[Placed], site: OldSite, term_urls: dict[str, str], base_path: str
+    articles: list[Placed], term_urls: dict[str, str], base_path: str
 ) -> NewAddresses:
     items = {a.id: new_url(a.kind, a.slug, base_path) for a in articles if a.published}
     return NewAddresses(items, term_urls, base_path, f"{base_path}feed.xml")

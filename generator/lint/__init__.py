@@ -15,7 +15,8 @@ the same findings.
 The package, one job a module: :mod:`~generator.lint.findings` (what a lint
 reports), :mod:`~generator.lint.front_matter` and :mod:`~generator.lint.body`
 (rules on one file), :mod:`~generator.lint.dates` (rules that time changes,
-and until when a build holds), and the link check:
+and until when a build holds), :mod:`~generator.lint.file_rules` (the rules that
+need no output, made while the search index is built), and the link check:
 :mod:`~generator.lint.scan` (a page's ids and links),
 :mod:`~generator.lint.resolve` (where a link leads),
 :mod:`~generator.lint.memo` (what is kept between builds),
@@ -27,22 +28,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator import brand, reading_level, starter_text
 from generator.assemble import Visibility
-from generator.components import appointment
 from generator.config import Config
 from generator.discover import SiteSources
 from generator.errors import SiteWarning
-from generator.lint.body import empty_sections, headings
-from generator.lint.dates import reviews, unpublished, valid_until
+from generator.lint.dates import valid_until
+from generator.lint.file_rules import FileFindings, file_findings, grade_articles, source_texts
 from generator.lint.findings import CheckFailed, Finding, as_finding, place, summary
-from generator.lint.front_matter import (
-    ARTICLE_KINDS,
-    duplicate_titles,
-    images,
-    lengths,
-    unknown_fields,
-)
+from generator.lint.front_matter import ARTICLE_KINDS, images
 from generator.lint.link_check import links
 from generator.lint.locate import SourceTexts
 from generator.lint.memo import LintMemo
@@ -54,12 +47,16 @@ from generator.parse import ParsedFile
 __all__ = [
     "ARTICLE_KINDS",
     "CheckFailed",
+    "FileFindings",
     "Finding",
     "LintMemo",
     "PageScan",
     "SourceTexts",
+    "file_findings",
+    "grade_articles",
     "lint_site",
     "scan_page",
+    "source_texts",
     "summary",
     "valid_until",
     "validate",
@@ -75,15 +72,18 @@ def validate(
     visibility: Visibility,
     page_problems: Iterable[SiteWarning] = (),
     memo: LintMemo | None = None,
+    files: FileFindings | None = None,
 ) -> list[SiteWarning]:
     """Every finding that is not an error; raise :class:`CheckFailed` if any is.
 
     ``page_problems`` are what the build found in rendered pages (images without
     alt text, loads from other hosts), each carrying its rule. ``memo`` (kept by
     a long-running build) remembers the link checks of pages whose bytes did not
-    change, so a rebuild checks only what changed.
+    change, so a rebuild checks only what changed. ``files``: see :func:`lint_site`.
     """
-    findings = lint_site(config, sources, parsed, site, outputs, visibility, page_problems, memo)
+    findings = lint_site(
+        config, sources, parsed, site, outputs, visibility, page_problems, memo, files
+    )
     if any(finding.severity == "error" for finding in findings):
         raise CheckFailed(findings)
     return list(findings)
@@ -98,26 +98,20 @@ def lint_site(
     visibility: Visibility,
     page_problems: Iterable[SiteWarning] = (),
     memo: LintMemo | None = None,
+    files: FileFindings | None = None,
 ) -> list[Finding]:
-    """All findings of the site, sorted by place, with the severities of ``site.toml``."""
-    texts = SourceTexts(
-        (source for source in sources.posts + sources.pages if source.kind != "asset"),
-        sources.stale,
-    )
+    """All findings of the site, sorted by place, with the severities of ``site.toml``.
+
+    ``files`` are the findings of the rules on files (:func:`file_findings`), when
+    they were made already."""
+    if files is None:
+        files = file_findings(config, sources, parsed, visibility, memo)
     found: list[Finding] = [
-        *unknown_fields(parsed),
-        *lengths(parsed),
+        *files.first,
         *images(config, parsed, outputs),
-        *headings(parsed),
-        *empty_sections(parsed),
-        *duplicate_titles(parsed),
-        *reviews(config, parsed, visibility),
-        *unpublished(config, parsed, visibility),
-        *links(config, site, outputs, texts, memo),
-        *map(as_finding, reading_level.findings(config, parsed, *_reading_memo(memo, texts))),
-        *map(as_finding, starter_text.findings(config, parsed, texts, memo and memo.starter)),
-        *map(as_finding, brand.file_findings(config.theme, sources.static, sources.stale)),
-        *map(as_finding, appointment.missing_contact(config.clinic, parsed)),
+        *files.middle,
+        *links(config, site, outputs, files.texts, memo),
+        *files.last,
         *(as_finding(problem) for problem in page_problems),
     ]
     readers = {comment.src_path for article in site.articles for comment in article.comments}
@@ -127,10 +121,3 @@ def lint_site(
             finding.severity = "warning"  # what a reader wrote must never stop the clinic's build
     kept = [finding for finding in found if finding.severity != "off"]
     return sorted(kept, key=place)
-
-
-def _reading_memo(memo: LintMemo | None, texts: SourceTexts) -> tuple:
-    """The reading-level rule's memo, and the digests by which it knows a text unchanged."""
-    if memo is None:
-        return None, None
-    return memo.reading, {src_path: texts.digest(src_path) for src_path in texts}

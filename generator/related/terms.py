@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -35,11 +36,21 @@ def term_counts(text: str) -> bytes:
     Computed once per file at parse time (in parallel, cached), so that
     related posts never tokenise text again.
     """
-    counts: Counter[int] = Counter()
+    counts: dict[int, int] = {}
     for word, count in Counter(_WORD.findall(text.lower())).items():
-        if word not in STOP_WORDS:
-            counts[zlib.crc32(word.encode("utf-8")) & ((1 << TERM_BITS) - 1)] += count
+        word_id = _word_id(word)
+        if word_id >= 0:
+            counts[word_id] = counts.get(word_id, 0) + count
     return _packed(counts)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_id(word: str) -> int:
+    """A word's id; -1 for a stop word. Kept for the words met most (articles share most
+    of theirs): looking one up costs less than hashing it again."""
+    if word in STOP_WORDS:
+        return -1
+    return zlib.crc32(word.encode("utf-8")) & ((1 << TERM_BITS) - 1)
 
 
 def merge_term_counts(parts: Sequence[bytes]) -> bytes:
@@ -53,11 +64,9 @@ def merge_term_counts(parts: Sequence[bytes]) -> bytes:
     return _packed(total)
 
 
-def _packed(counts: Counter[int]) -> bytes:
-    packed = array("I")
-    for word_id in sorted(counts):
-        packed.extend((word_id, counts[word_id]))
-    return packed.tobytes()
+def _packed(counts: Mapping[int, int]) -> bytes:
+    """``(word id, count)`` pairs sorted by id, as native unsigned 32-bit integers."""
+    return np.array(sorted(counts.items()), dtype=np.uint32).tobytes()
 
 
 def joined_terms(articles: Sequence[Article | None]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,90 @@
+"""The findings of the rules that read the site's files and model, never its outputs.
+
+They need no rendered page and no search index, so the build makes them while
+Pagefind indexes the pages (see ``Engine._checked``); :func:`~generator.lint.lint_site`
+then adds the rules that look at the outputs. The groups keep the order in which
+``lint_site`` lists every rule, so that findings at the same place come out in
+the same order whichever way they were made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator import brand, reading_level, starter_text
+from generator.assemble import Visibility
+from generator.components import appointment
+from generator.config import Config
+from generator.discover import SiteSources
+from generator.lint.body import empty_sections, headings
+from generator.lint.dates import reviews, unpublished
+from generator.lint.findings import Finding, as_finding
+from generator.lint.front_matter import duplicate_titles, lengths, unknown_fields
+from generator.lint.locate import SourceTexts
+from generator.lint.memo import LintMemo
+from generator.parse import ParsedFile
+
+
+@dataclass(frozen=True)
+class FileFindings:
+    """What the rules on files found, in three groups around the rules on outputs:
+    ``first``, the hero images' rule, ``middle``, the link check, ``last``."""
+
+    texts: SourceTexts  # the content files' text, read once for every rule
+    first: list[Finding]
+    middle: list[Finding]
+    last: list[Finding]
+
+
+def source_texts(sources: SiteSources) -> SourceTexts:
+    """The content files' text, read only when a rule asks (a stale read goes to the run's log)."""
+    content = (source for source in sources.posts + sources.pages if source.kind != "asset")
+    return SourceTexts(content, sources.stale)
+
+
+def grade_articles(
+    config: Config, parsed: list[ParsedFile], memo: LintMemo | None, texts: SourceTexts
+) -> None:
+    """Grade the articles ``memo`` does not know yet (on every core, in forked workers).
+
+    The reading-level rule would grade them itself; done first, before anything
+    starts a thread (forking is not safe then), the rule finds them all known."""
+    if memo is not None and config.check.severity(reading_level.RULE) != "off":
+        reading_level.article_grades(config, parsed, *_reading_memo(memo, texts))
+
+
+def file_findings(
+    config: Config,
+    sources: SiteSources,
+    parsed: list[ParsedFile],
+    visibility: Visibility,
+    memo: LintMemo | None = None,
+    texts: SourceTexts | None = None,
+) -> FileFindings:
+    """Every finding of the rules that look at files and the model only."""
+    texts = texts if texts is not None else source_texts(sources)
+    reading = reading_level.findings(config, parsed, *_reading_memo(memo, texts))
+    return FileFindings(
+        texts,
+        first=[*unknown_fields(parsed), *lengths(parsed)],
+        middle=[
+            *headings(parsed),
+            *empty_sections(parsed),
+            *duplicate_titles(parsed),
+            *reviews(config, parsed, visibility),
+            *unpublished(config, parsed, visibility),
+        ],
+        last=[
+            *map(as_finding, reading),
+            *map(as_finding, starter_text.findings(config, parsed, texts, memo and memo.starter)),
+            *map(as_finding, brand.file_findings(config.theme, sources.static, sources.stale)),
+            *map(as_finding, appointment.missing_contact(config.clinic, parsed)),
+        ],
+    )
+
+
+def _reading_memo(memo: LintMemo | None, texts: SourceTexts) -> tuple:
+    """The reading-level rule's memo, and the digests by which it knows a text unchanged."""
+    if memo is None:
+        return None, None
+    return memo.reading, {src_path: texts.digest(src_path) for src_path in texts}
