@@ -187,7 +187,8 @@ class _IndexPickler(pickle.Pickler):
             segment = known[1]
             self.used[segment] = self.used.get(segment, 0) + 1
             return _record, known[1:]
-        self.store._remember(obj, NEW, len(self.fresh))
+        # Not remembered in the store: a record met again is in this pickler's memo, and
+        # the index of a large site's first save would hold a second entry per record.
         self.fresh.append(obj)
         return _record, (NEW, len(self.fresh) - 1)
 

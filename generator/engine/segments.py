@@ -94,7 +94,9 @@ def write_segments(folder: Path, fresh: list, known: Known) -> list[Written]:
     order they come (class by class) they would land in different segments, each
     with its own copy of those strings. They are written next to each other; the
     others follow, in the order they come."""
-    order = sorted(range(len(fresh)), key=lambda number: _place(fresh[number]))
+    from_files = [number for number, record in enumerate(fresh) if _src_path(record)]
+    from_files.sort(key=lambda number: fresh[number].src_path)
+    order = from_files + [number for number, record in enumerate(fresh) if not _src_path(record)]
     written: list[Written] = []
     start = 0
     while start < len(order):
@@ -103,9 +105,8 @@ def write_segments(folder: Path, fresh: list, known: Known) -> list[Written]:
     return written
 
 
-def _place(record: Any) -> tuple[bool, str]:
-    src_path = getattr(record, "src_path", None)
-    return (False, src_path) if isinstance(src_path, str) else (True, "")
+def _src_path(record: Any) -> bool:
+    return isinstance(getattr(record, "src_path", None), str)
 
 
 def _write_segment(
