@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator import state  # noqa: E402
 from generator.build_options import BuildOptions  # noqa: E402
-from generator.engine.records import _is_record  # noqa: E402
+from generator.engine.segments import is_record  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +80,7 @@ class _OthersByReference(pickle.Pickler):
         self.classes: dict[type, bool] = {}
 
     def reducer_override(self, obj):
-        if obj is not self.record and _is_record(obj, self.classes):
+        if obj is not self.record and is_record(obj, self.classes):
             return int, (0,)
         return NotImplemented
 

@@ -119,14 +119,14 @@ def test_a_save_cut_short_leaves_the_last_good_state(site, monkeypatch):
     options = _options(site)
     build_site(site, options)
     before = _segments(site)
-    write_segment = RecordStore._write_segment
+    write_segments = records.write_segments
 
-    def written_then_cut(self, fresh):
-        write_segment(self, fresh)  # the new segment is there, its index never will be
+    def written_then_cut(folder, fresh, known):
+        write_segments(folder, fresh, known)  # the new segment is there, its index never will be
         raise OSError("no space left on device")
 
     _edit(site, "Saved halfway.")
-    monkeypatch.setattr(RecordStore, "_write_segment", written_then_cut)
+    monkeypatch.setattr(records, "write_segments", written_then_cut)
     build_site(site, options)
     monkeypatch.undo()
     assert len(_segments(site)) == len(before) + 1
@@ -200,3 +200,65 @@ def test_findings_kept_by_digest_are_those_of_a_clean_build(site):
     reading = [{str_ for rule, str_ in found if rule == "reading-level"} for found in rules]
     assert starter[0] and not starter[2]
     assert reading[1] != reading[2]  # the harder text has another grade
+
+
+def _save(store: RecordStore, index: Path, value) -> None:
+    with index.open("wb") as stream:
+        store.save(stream, value)
+
+
+def _load(store: RecordStore, index: Path):
+    with index.open("rb") as stream:
+        return store.load(stream)
+
+
+def test_a_save_in_several_segments_keeps_each_record_once_and_shared(tmp_path, monkeypatch):
+    from generator.engine import segments
+    from generator.plan import RenderJob
+
+    monkeypatch.setattr(segments, "SEGMENT_BYTES", 2_000)  # about one job per segment
+    blob = "".join(f"{number:05}" for number in range(4_000))  # 20,000 characters
+    inner = RenderJob("inner.html", "page.html", {"blob": blob})  # in no index, only in jobs
+    later = RenderJob("later.html", "page.html", {"blob": blob[::-1]})  # in the index after
+    jobs = [
+        RenderJob(
+            f"{n}/index.html", "a.html", {"inner": inner, "later": later, "own": f"{n}" * 2_500}
+        )
+        for n in range(6)
+    ]
+    value = {"jobs": jobs, "later": later}
+    folder, index = tmp_path / "records", tmp_path / "index"
+    _save(RecordStore(folder), index, value)
+    written = sorted(folder.iterdir())
+    assert len(written) >= 6
+    own = 6 * 2_500
+    assert sum(path.stat().st_size for path in written) < 2 * len(blob) + own + 5_000  # once each
+
+    store = RecordStore(folder)
+    again = _load(store, index)
+    assert again == value
+    assert len({id(job.context["inner"]) for job in again["jobs"]}) == 1
+    assert all(job.context["later"] is again["later"] for job in again["jobs"])
+
+    edited = {"jobs": [*again["jobs"], RenderJob("new.html", "page.html")], "later": again["later"]}
+    _save(store, index, edited)
+    store.remove_unused()
+    (added,) = set(folder.iterdir()) - set(written)
+    assert added.stat().st_size < 500  # only the new job, the others by reference
+    assert _load(RecordStore(folder), index) == edited
+
+
+def test_segments_a_record_refers_to_are_kept_with_it(tmp_path, monkeypatch):
+    from generator.engine import segments
+    from generator.plan import RenderJob
+
+    monkeypatch.setattr(segments, "SEGMENT_BYTES", 1)  # one record per segment
+    inner = RenderJob("inner.html", "page.html")
+    outer = RenderJob("outer.html", "page.html", {"inner": inner})
+    folder, index = tmp_path / "records", tmp_path / "index"
+    store = RecordStore(folder)
+    _save(store, index, {"inner": inner, "outer": outer})  # outer's segment refers to inner's
+    _save(store, index, {"outer": outer, "first": RenderJob("first.html", "page.html")})
+    store.remove_unused()
+    again = _load(RecordStore(folder), index)
+    assert again["outer"].context["inner"] == inner

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import zlib
-from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -35,29 +35,40 @@ def term_counts(text: str) -> bytes:
     Computed once per file at parse time (in parallel, cached), so that
     related posts never tokenise text again.
     """
-    counts: Counter[int] = Counter()
+    counts: dict[int, int] = {}
     for word, count in Counter(_WORD.findall(text.lower())).items():
-        if word not in STOP_WORDS:
-            counts[zlib.crc32(word.encode("utf-8")) & ((1 << TERM_BITS) - 1)] += count
+        word_id = _word_id(word)
+        if word_id >= 0:
+            counts[word_id] = counts.get(word_id, 0) + count
     return _packed(counts)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word_id(word: str) -> int:
+    """A word's id; -1 for a stop word. Kept for the words met most (articles share most
+    of theirs): looking one up costs less than hashing it again."""
+    if word in STOP_WORDS:
+        return -1
+    return zlib.crc32(word.encode("utf-8")) & ((1 << TERM_BITS) - 1)
+
+
 def merge_term_counts(parts: Sequence[bytes]) -> bytes:
-    """The term counts of several files (an article's sections) as one."""
+    """The term counts of several files (an article's sections) as one.
+
+    The pairs of all parts at once, their counts summed by word id in numpy: the whole
+    site's articles go through here, one after another, before related posts are scored."""
     if len(parts) == 1:
         return parts[0]
-    total: Counter[int] = Counter()
-    for part in parts:
-        pairs = array("I", part)
-        total.update(dict(zip(pairs[0::2], pairs[1::2], strict=True)))
-    return _packed(total)
+    pairs = np.frombuffer(b"".join(parts), dtype=np.uint32).reshape(-1, 2)
+    word_ids, where = np.unique(pairs[:, 0], return_inverse=True)  # sorted by id
+    counts = np.zeros(len(word_ids), dtype=np.uint64)
+    np.add.at(counts, where, pairs[:, 1])
+    return np.column_stack([word_ids, counts.astype(np.uint32)]).tobytes()
 
 
-def _packed(counts: Counter[int]) -> bytes:
-    packed = array("I")
-    for word_id in sorted(counts):
-        packed.extend((word_id, counts[word_id]))
-    return packed.tobytes()
+def _packed(counts: Mapping[int, int]) -> bytes:
+    """``(word id, count)`` pairs sorted by id, as native unsigned 32-bit integers."""
+    return np.array(sorted(counts.items()), dtype=np.uint32).tobytes()
 
 
 def joined_terms(articles: Sequence[Article | None]) -> tuple[np.ndarray, np.ndarray]:

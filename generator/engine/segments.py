@@ -1,0 +1,270 @@
+"""The segment files of a saved snapshot: records written once, in pickles of bounded size.
+
+A segment is a run of pickles written by one pickler (so with one memo: an
+object shared by two of its records is pickled once), each pickle one entry::
+
+    entry 0 .. n-1    the records given to the segment, in order, each in full
+    entry n ..        the records met inside those and written in full there, each
+                      as a reference to where it was written (a few bytes): so that
+                      a record of a later segment, or a later save, can refer to it
+
+A record that is already in a segment (an earlier one of the same save, or one
+a load came from) is never pickled again: it is written as a reference to its
+segment and entry, which the reader resolves. A save writes its new records
+into segments of about ``SEGMENT_BYTES`` each, because a pickler's memo holds
+every object it pickled (and the state of each) until it is done: one memo for
+a large site's whole state cost more memory than anything else in the save.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import zlib
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+# The classes whose instances are saved as records, by module and name (so that
+# this module imports no stage): the large, unchanging memos of the engine.
+RECORD_CLASSES = frozenset(
+    {
+        "generator.discover.SourceFile",
+        "generator.parse.ParsedFile",
+        "generator.model.Article",
+        "generator.plan.RenderJob",
+        "generator.engine.render_pass.RenderedPage",
+        "generator.lint.scan.PageScan",
+        "generator.lint.memo._Checked",
+        "generator.readability.Score",
+    }
+)
+SEGMENT_SUFFIX = ".seg"
+# A segment is closed once this many bytes are in it (a whole record goes into one).
+SEGMENT_BYTES = 32 << 20
+NEW = ""  # a record collected for this save, not yet in a segment
+
+# id(record) -> (record, segment, entry); the record is held so its id stays its own.
+Known = dict[int, tuple[Any, str, int]]
+
+
+class UnreadableState(Exception):
+    """A segment the index refers to is missing or damaged."""
+
+
+def _record(segment: str, position: int):
+    """Stands in a pickle for a record kept in a segment; :class:`_Unpickler` resolves it."""
+    raise UnreadableState("a record reference read without its store")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """What an index knows of a segment: enough to tell it intact, how many entries,
+    and the segments its records refer to (which must be kept as long as it is).
+
+    Reading checks the size and a CRC-32 rather than the digest that names the
+    segment: at 10,000 articles hashing the segments again took half a second."""
+
+    size: int
+    crc: int
+    records: int
+    uses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Written:
+    """A segment one save wrote, and which of the records given to the save are its first
+    entries: their numbers in the save's list (``array("I")`` bytes), in entry order."""
+
+    name: str
+    segment: Segment
+    numbers: bytes
+
+
+def write_segments(folder: Path, fresh: list, known: Known) -> list[Written]:
+    """Write ``fresh`` (records in no segment yet) into as many segments as their size
+    needs; each record written is put in ``known`` with its segment and entry.
+
+    The records made from one source file (its ``SourceFile``, ``ParsedFile`` and
+    ``Article``, found by their ``src_path``) share most of their strings; in the
+    order they come (class by class) they would land in different segments, each
+    with its own copy of those strings. They are written next to each other; the
+    others follow, in the order they come."""
+    order = sorted(range(len(fresh)), key=lambda number: _place(fresh[number]))
+    written: list[Written] = []
+    start = 0
+    while start < len(order):
+        written.append(_write_segment(folder, fresh, order, start, known))
+        start += len(written[-1].numbers) // array("I").itemsize
+    return written
+
+
+def _place(record: Any) -> tuple[bool, str]:
+    src_path = getattr(record, "src_path", None)
+    return (False, src_path) if isinstance(src_path, str) else (True, "")
+
+
+def _write_segment(
+    folder: Path, fresh: list, order: list[int], start: int, known: Known
+) -> Written:
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb", buffering=1 << 20) as raw:
+            stream = _HashingWriter(raw)
+            pickler = _SegmentPickler(stream, known)
+            entries = pickler.dump_records(fresh, order, start, stream)
+            uses = tuple(sorted(pickler.used))
+            del pickler  # its memo: the memory a segment of bounded size keeps bounded
+        name = stream.hexdigest() + SEGMENT_SUFFIX
+        os.replace(temporary, folder / name)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    for position, record in enumerate(entries.records):
+        known[id(record)] = (record, name, position)
+    segment = Segment(stream.size, stream.crc, len(entries.records), uses)
+    return Written(name, segment, entries.numbers.tobytes())
+
+
+@dataclass
+class _Entries:
+    records: list
+    numbers: array  # of the first ones, in the save's list
+
+
+class _SegmentPickler(pickle.Pickler):
+    """Pickles new records in full; a record already in a segment stays a reference."""
+
+    def __init__(self, stream, known: Known) -> None:
+        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.known = known
+        self.used: set[str] = set()
+        self._classes: dict[type, bool] = {}
+        self._current: Any = None
+        self._met: list = []  # records written in full inside another one
+
+    def dump_records(
+        self, fresh: list, order: list[int], start: int, stream: _HashingWriter
+    ) -> _Entries:
+        """Dump the records ``order[start:]`` numbers one by one until the segment is full,
+        then the records met inside them that are no entry yet, each as an entry of its own."""
+        records: list = []
+        numbers = array("I")
+        for number in order[start:]:
+            self._current = record = fresh[number]
+            self.dump(record)
+            records.append(record)
+            numbers.append(number)
+            if stream.size >= SEGMENT_BYTES:
+                break
+        self._current = None
+        placed = {id(record) for record in records}
+        for record in self._met:
+            if id(record) not in placed:
+                placed.add(id(record))
+                self.dump(record)  # in the memo already: a reference to where it is
+                records.append(record)
+        return _Entries(records, numbers)
+
+    def reducer_override(self, obj):
+        if not is_record(obj, self._classes):
+            return NotImplemented
+        known = self.known.get(id(obj))
+        if known is not None and known[0] is obj and known[1] != NEW:
+            self.used.add(known[1])
+            return _record, known[1:]
+        if obj is not self._current:
+            self._met.append(obj)
+        return NotImplemented  # new: pickled here, in full
+
+
+def read_segment(path: Path, expected: Segment, resolve: Callable[[str, int], Any]) -> list:
+    """The entries of a segment, read as a stream (a large site's segments are hundreds
+    of MB: never in memory whole), checked against its size and checksum."""
+    try:
+        with path.open("rb", buffering=1 << 20) as raw:
+            stream = _CheckingReader(raw)
+            unpickler = Unpickler(stream, resolve)
+            records = [unpickler.load() for _ in range(expected.records)]
+            del unpickler
+            stream.read_to_end()
+    except (OSError, pickle.UnpicklingError, EOFError, TypeError) as error:
+        raise UnreadableState(f"segment {path.name}: {error}") from None
+    if stream.size != expected.size or stream.crc != expected.crc:
+        raise UnreadableState(f"segment {path.name} is damaged")
+    return records
+
+
+class Unpickler(pickle.Unpickler):
+    """An unpickler that hands each record reference to ``resolve``."""
+
+    def __init__(self, stream, resolve: Callable[[str, int], Any]) -> None:
+        super().__init__(stream)
+        self._resolve = resolve
+
+    def find_class(self, module: str, name: str):
+        if module == __name__ and name == "_record":
+            return self._resolve
+        return super().find_class(module, name)
+
+
+def is_record(obj: Any, classes: dict[type, bool]) -> bool:
+    cls = type(obj)
+    found = classes.get(cls)
+    if found is None:
+        found = classes[cls] = f"{cls.__module__}.{cls.__qualname__}" in RECORD_CLASSES
+    return found
+
+
+class _CheckingReader:
+    """A file's reading methods, as the unpickler calls them, taking the CRC-32 and size
+    of all that went through them."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.size = 0
+        self.crc = 0
+
+    def read(self, size: int = -1) -> bytes:
+        return self._took(self.raw.read(size))
+
+    def readline(self) -> bytes:
+        return self._took(self.raw.readline())
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        self._took(memoryview(buffer)[:count])
+        return count
+
+    def read_to_end(self) -> None:
+        while self.read(1 << 20):
+            pass
+
+    def _took(self, data):
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        return data
+
+
+class _HashingWriter:
+    """A file's ``write`` that also takes the digest, CRC-32 and size of what went through it."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.size = 0
+        self.crc = 0
+        self._hash = hashlib.blake2b(digest_size=16)
+
+    def write(self, data) -> int:
+        self._hash.update(data)
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        return self.raw.write(data)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
