@@ -19,13 +19,14 @@ from generator import structured_data as ld
 from generator.comments import THANKS_PATH
 from generator.config import Config
 from generator.graph_text import ArticleGraphText
-from generator.model import Article, Listing, Site
+from generator.model import Article, Listing, Site, Term
 from generator.output_kinds import OutputKind
 from generator.publish import hosts
 from generator.redirects import site_redirects
 
 Crumb = tuple[str, str]  # (name, site-relative URL)
 ArticleJobMaker = Callable[[Config, Article, tuple[Article, ...]], "RenderJob"]
+ListingJobMaker = Callable[[Config, "ListingPage"], "RenderJob"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,20 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class ListingPage:
+    """All one page of a listing is planned from (:func:`listing_page_job`)."""
+
+    folder: str  # where the listing lives ("" for the home page)
+    heading: str
+    term: Term | None
+    home: bool
+    total: int  # articles in the whole listing
+    number: int
+    count: int  # pages of the listing
+    articles: tuple[Article, ...]  # those on this page
+
+
+@dataclass(frozen=True)
 class RenderJob:
     dest_path: str
     template: str
@@ -75,22 +90,28 @@ class RenderJob:
 
 
 def plan_site(
-    config: Config, site: Site, plan_article: ArticleJobMaker | None = None
+    config: Config,
+    site: Site,
+    plan_article: ArticleJobMaker | None = None,
+    plan_listing: ListingJobMaker | None = None,
 ) -> list[RenderJob]:
     """Every page of the site, in a stable order, ending with feed, sitemap and robots.
 
-    ``plan_article(config, article, related)`` plans one article's page
-    (default :func:`article_job`; the incremental engine passes a memoised one).
+    ``plan_article(config, article, related)`` plans one article's page (default
+    :func:`article_job`) and ``plan_listing(config, page)`` one page of a listing
+    (default :func:`listing_page_job`); the incremental engine passes memoised ones.
     """
     plan_article = plan_article or article_job
+    plan_listing = plan_listing or listing_page_job
     jobs: list[RenderJob] = []
     jobs += [
         plan_article(config, article, site.related_articles(article)) for article in site.articles
     ]
     jobs += [_page_job(config, page) for page in site.pages]
-    jobs += _listing_jobs(config, Listing(None, site.articles), "", config.title, home=True)
-    jobs += _taxonomy_jobs(config, site.tags, "tags", "Topics")
-    jobs += _taxonomy_jobs(config, site.categories, "categories", "Categories")
+    home = Listing(None, site.articles)
+    jobs += _listing_jobs(config, plan_listing, home, "", config.title, home=True)
+    jobs += _taxonomy_jobs(config, plan_listing, site.tags, "tags", "Topics")
+    jobs += _taxonomy_jobs(config, plan_listing, site.categories, "categories", "Categories")
     jobs.append(_not_found_job(config))
     jobs.append(_search_job(config, site))
     if config.comments:
@@ -181,49 +202,63 @@ def _page_job(config: Config, page) -> RenderJob:
 
 
 def _listing_jobs(
-    config: Config, listing: Listing, folder: str, heading: str, *, home: bool = False
+    config: Config,
+    plan_listing: ListingJobMaker,
+    listing: Listing,
+    folder: str,
+    heading: str,
+    *,
+    home: bool = False,
 ) -> list[RenderJob]:
     """A listing split into pages of ``posts_per_page``: ``folder/``, ``folder/page/2/``, ..."""
     size = config.posts_per_page
     chunks = [listing.articles[i : i + size] for i in range(0, len(listing.articles), size)] or [()]
-    page_url = _page_urls(config, folder)
-    jobs = []
-    for number, articles in enumerate(chunks, start=1):
-        url = page_url(number)
-        pagination = Pagination(
-            number,
-            len(chunks),
-            page_url(number - 1) if number > 1 else "",
-            page_url(number + 1) if number < len(chunks) else "",
+    total = len(listing.articles)
+    return [
+        plan_listing(
+            config,
+            ListingPage(folder, heading, listing.term, home, total, number, len(chunks), articles),
         )
-        crumbs = _listing_crumbs(config, listing, heading, url, number, home)
-        suffix = f" (page {number})" if number > 1 else ""
-        title = config.title + suffix if home else f"{heading}{suffix} | {config.title}"
-        meta = PageMeta(
-            title=title,
-            description=_listing_description(config, listing, heading, home),
-            url=url,
-            canonical=config.origin + url,
-            crumbs=tuple(crumbs),
-            jsonld=ld.home_graph(config)
-            if home and number == 1
-            else ld.listing_graph(
-                config, config.origin + url, heading + suffix, _absolute_crumbs(config, crumbs)
-            ),
-            modified=max((a.modified for a in articles), default=None),
-        )
-        context = {
-            "meta": meta,
-            "heading": heading,
-            "term": listing.term,
-            "articles": articles,
-            "pagination": pagination,
-            "is_home": home,
-        }
-        jobs.append(
-            RenderJob(url.removeprefix(config.base_path) + "index.html", "list.html", context)
-        )
-    return jobs
+        for number, articles in enumerate(chunks, start=1)
+    ]
+
+
+def listing_page_job(config: Config, page: ListingPage) -> RenderJob:
+    """One page of a listing (the home page's, a tag's or a category's)."""
+    page_url = _page_urls(config, page.folder)
+    number, count, home, heading = page.number, page.count, page.home, page.heading
+    url = page_url(number)
+    pagination = Pagination(
+        number,
+        count,
+        page_url(number - 1) if number > 1 else "",
+        page_url(number + 1) if number < count else "",
+    )
+    crumbs = _listing_crumbs(config, page.term, heading, url, number, home)
+    suffix = f" (page {number})" if number > 1 else ""
+    title = config.title + suffix if home else f"{heading}{suffix} | {config.title}"
+    meta = PageMeta(
+        title=title,
+        description=_listing_description(config, page.total, heading, home),
+        url=url,
+        canonical=config.origin + url,
+        crumbs=tuple(crumbs),
+        jsonld=ld.home_graph(config)
+        if home and number == 1
+        else ld.listing_graph(
+            config, config.origin + url, heading + suffix, _absolute_crumbs(config, crumbs)
+        ),
+        modified=max((a.modified for a in page.articles), default=None),
+    )
+    context = {
+        "meta": meta,
+        "heading": heading,
+        "term": page.term,
+        "articles": page.articles,
+        "pagination": pagination,
+        "is_home": home,
+    }
+    return RenderJob(url.removeprefix(config.base_path) + "index.html", "list.html", context)
 
 
 def _page_urls(config: Config, folder: str):
@@ -232,12 +267,11 @@ def _page_urls(config: Config, folder: str):
 
 
 def _listing_crumbs(
-    config: Config, listing: Listing, heading: str, url: str, number: int, home: bool
+    config: Config, term: Term | None, heading: str, url: str, number: int, home: bool
 ) -> list[Crumb]:
     crumbs = [("Home", config.base_path)]
-    if home:
+    if home or term is None:
         return crumbs + ([(f"Page {number}", url)] if number > 1 else [])
-    term = listing.term
     index_name, index_folder = (
         ("Topics", "tags") if term.kind == "tag" else ("Categories", "categories")
     )
@@ -245,16 +279,19 @@ def _listing_crumbs(
     return crumbs + ([(f"Page {number}", url)] if number > 1 else [])
 
 
-def _listing_description(config: Config, listing: Listing, heading: str, home: bool) -> str:
+def _listing_description(config: Config, count: int, heading: str, home: bool) -> str:
     if home:
         return config.description or f"Articles from {config.clinic.name}."
-    count = len(listing.articles)
     noun = "article" if count == 1 else "articles"
     return f"{count} {noun} about {heading} from {config.clinic.name}."
 
 
 def _taxonomy_jobs(
-    config: Config, listings: tuple[Listing, ...], folder: str, heading: str
+    config: Config,
+    plan_listing: ListingJobMaker,
+    listings: tuple[Listing, ...],
+    folder: str,
+    heading: str,
 ) -> list[RenderJob]:
     if not listings:
         return []
@@ -278,7 +315,8 @@ def _taxonomy_jobs(
     )
     jobs = [index]
     for listing in listings:
-        jobs += _listing_jobs(config, listing, f"{folder}/{listing.term.slug}", listing.term.name)
+        term = listing.term
+        jobs += _listing_jobs(config, plan_listing, listing, f"{folder}/{term.slug}", term.name)
     return jobs
 
 

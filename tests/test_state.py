@@ -203,6 +203,20 @@ def test_a_source_replaced_during_a_build_with_an_older_time_is_seen_next(site):
     assert again.built_site is None and again.report.written == []
 
 
+def test_a_title_edit_shows_on_the_listings_of_a_resumed_build(site):
+    options = _options(site)
+    build_site(site, options)
+    index = site / ARTICLE / "index.md"
+    text = index.read_text()
+    index.write_text(
+        text.replace('title: "What is Micro needling?', 'title: "Needling, retold:', 1)
+    )
+    resumed = build_site(site, options)
+    assert b"Needling, retold:" in (site.parent / "out" / "index.html").read_bytes()
+    assert "index.html" in resumed.report.written  # the home page's listing shows the title
+    assert _tree(site.parent / "out") == _clean_tree(site, options)
+
+
 def _same_renders(site: Path, tmp_path: Path, edits) -> None:
     """After each edit, a resumed build renders exactly the pages a long-lived engine does."""
     engine = Engine(site, BuildOptions(output_dir=tmp_path / "serve", now=FIXED_NOW))

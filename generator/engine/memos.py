@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.engine.finishing import Finishing
 from generator.engine.indexing import Indexing
+from generator.engine.listing_memo import ListingMemo
 from generator.engine.render_pass import RenderPass
 from generator.engine.snapshot import EngineSnapshot
 from generator.engine.sources import SourceTree
@@ -34,6 +35,7 @@ class Memos:
     related: RelatedIndex
     images: ImageMemo
     jobs: JobMemo
+    listings: ListingMemo
     templates: Templates
     finishing: Finishing
     lint: LintMemo
@@ -54,6 +56,7 @@ class Memos:
             related=RelatedIndex(),
             images=ImageMemo(),
             jobs=JobMemo({}),
+            listings=ListingMemo(),
             templates=Templates(theme_dir, cache_dir, compiled),
             finishing=finishing,
             lint=lint,
@@ -75,6 +78,7 @@ class Memos:
             related=self.related,
             images=self.images.without_data(),
             jobs=self.jobs.saved(),
+            listings=self.listings.jobs,
             rendered={dest: page.without_data() for dest, page in self.pages.pages.items()},
             finished=self.finishing.without_data(),
             lint=self.lint,
@@ -94,6 +98,7 @@ class Memos:
         self.articles = ArticleMemo(snapshot.articles)
         self.related, self.images = snapshot.related, ImageMemo(snapshot.images)
         self.jobs = JobMemo.restored(snapshot.jobs)
+        self.listings = ListingMemo(snapshot.listings)
         old = self.templates
         self.templates = Templates(
             old.theme_dir,

@@ -8,7 +8,8 @@ The stages are those of a clean build, in the same order::
 and each keeps what it made, keyed by exactly what it was made from
 (:class:`~generator.engine.memos.Memos`): sources by path, read again only where
 a change was seen (:mod:`~generator.engine.sources`); parsed files, articles,
-images and article jobs (:mod:`~generator.engine.stage_memos`); related posts
+images and article jobs (:mod:`~generator.engine.stage_memos`), listing pages'
+jobs (:mod:`~generator.engine.listing_memo`); related posts
 in a :class:`~generator.related.RelatedIndex`, which scores again only the
 articles whose words, tags, category, pins or date changed; each page by the
 fingerprint of its template, the template globals and the parts of its context
@@ -298,7 +299,10 @@ class Engine:
         stale = sources.stale  # the run's log: every Outputs of the run notes into it
         copied, asset_urls = copied_outputs(config, site, memos.sources, stale)
         images = memos.images.convert(config, site, sources, self.cache_dir)
-        planned = plan_site(config, site, memos.jobs.planner(model.config_digest))
+        digest = model.config_digest
+        planned = plan_site(
+            config, site, memos.jobs.planner(digest), memos.listings.planner(digest)
+        )
         jobs = memos.pages.same_jobs(planned)
         env, fingerprints = memos.templates.prepare(
             model.config_digest, config, site, asset_urls, images

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-SNAPSHOT_VERSION = 9
+SNAPSHOT_VERSION = 10
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class EngineSnapshot:
     related: Any  # RelatedIndex
     images: tuple | None  # (what the catalog was made from, ImageCatalog without bytes)
     jobs: list[tuple]  # (config digest, article, related, RenderJob)
+    listings: dict[tuple, tuple]  # (folder, number) -> (config digest, ListingPage, RenderJob)
     rendered: dict[str, Any]  # dest_path -> the page as last rendered, without bytes
     finished: dict[str, Any]  # dest_path -> the page as last finished, without bytes
     lint: Any  # LintMemo

@@ -6,7 +6,6 @@ import functools
 import hashlib
 import re
 import zlib
-from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -54,14 +53,17 @@ def _word_id(word: str) -> int:
 
 
 def merge_term_counts(parts: Sequence[bytes]) -> bytes:
-    """The term counts of several files (an article's sections) as one."""
+    """The term counts of several files (an article's sections) as one.
+
+    The pairs of all parts at once, their counts summed by word id in numpy: the whole
+    site's articles go through here, one after another, before related posts are scored."""
     if len(parts) == 1:
         return parts[0]
-    total: Counter[int] = Counter()
-    for part in parts:
-        pairs = array("I", part)
-        total.update(dict(zip(pairs[0::2], pairs[1::2], strict=True)))
-    return _packed(total)
+    pairs = np.frombuffer(b"".join(parts), dtype=np.uint32).reshape(-1, 2)
+    word_ids, where = np.unique(pairs[:, 0], return_inverse=True)  # sorted by id
+    counts = np.zeros(len(word_ids), dtype=np.uint64)
+    np.add.at(counts, where, pairs[:, 1])
+    return np.column_stack([word_ids, counts.astype(np.uint32)]).tobytes()
 
 
 def _packed(counts: Mapping[int, int]) -> bytes:
