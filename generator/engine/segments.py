@@ -185,20 +185,20 @@ class _SegmentPickler(pickle.Pickler):
 
 
 def read_segment(path: Path, expected: Segment, resolve: Callable[[str, int], Any]) -> list:
-    """The entries of a segment, read as a stream (a large site's segments are hundreds
-    of MB: never in memory whole), checked against its size and checksum."""
+    """The entries of a segment, checked against its size and checksum first, then read
+    as a stream: the unpickler reads the file itself (a reader in Python between them
+    cost a call per read, and a segment holds a pickle per record)."""
     try:
         with path.open("rb", buffering=1 << 20) as raw:
             stream = _CheckingReader(raw)
-            unpickler = Unpickler(stream, resolve)
-            records = [unpickler.load() for _ in range(expected.records)]
-            del unpickler
             stream.read_to_end()
+            if stream.size != expected.size or stream.crc != expected.crc:
+                raise UnreadableState(f"segment {path.name} is damaged")
+            raw.seek(0)
+            unpickler = Unpickler(raw, resolve)
+            return [unpickler.load() for _ in range(expected.records)]
     except (OSError, pickle.UnpicklingError, EOFError, TypeError) as error:
         raise UnreadableState(f"segment {path.name}: {error}") from None
-    if stream.size != expected.size or stream.crc != expected.crc:
-        raise UnreadableState(f"segment {path.name} is damaged")
-    return records
 
 
 class Unpickler(pickle.Unpickler):
