@@ -50,6 +50,13 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _as_from_a_terminal() -> None:
+    """In the build's process before it starts: Ctrl-C as a terminal delivers it. A test run
+    started in the background (``nohup pytest &``) ignores SIGINT, and a program started with
+    SIGINT ignored keeps ignoring it, as the shell meant: the build would then not stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _tree(folder: Path) -> dict[str, bytes]:
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
@@ -85,6 +92,7 @@ def test_a_killed_build_leaves_no_process_and_the_next_build_is_exact(
         command,
         cwd=REPO,
         start_new_session=True,
+        preexec_fn=_as_from_a_terminal,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
