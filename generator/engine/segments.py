@@ -94,9 +94,11 @@ def write_segments(folder: Path, fresh: list, known: Known) -> list[Written]:
     order they come (class by class) they would land in different segments, each
     with its own copy of those strings. They are written next to each other; the
     others follow, in the order they come."""
-    from_files = [number for number, record in enumerate(fresh) if _src_path(record)]
+    from_files = [number for number, record in enumerate(fresh) if _has_src_path(record)]
     from_files.sort(key=lambda number: fresh[number].src_path)
-    order = from_files + [number for number, record in enumerate(fresh) if not _src_path(record)]
+    order = from_files + [
+        number for number, record in enumerate(fresh) if not _has_src_path(record)
+    ]
     written: list[Written] = []
     start = 0
     while start < len(order):
@@ -105,7 +107,7 @@ def write_segments(folder: Path, fresh: list, known: Known) -> list[Written]:
     return written
 
 
-def _src_path(record: Any) -> bool:
+def _has_src_path(record: Any) -> bool:
     return isinstance(getattr(record, "src_path", None), str)
 
 
@@ -223,8 +225,7 @@ def is_record(obj: Any, classes: dict[type, bool]) -> bool:
 
 
 class _CheckingReader:
-    """A file's reading methods, as the unpickler calls them, taking the CRC-32 and size
-    of all that went through them."""
+    """Reads a file to its end, taking the CRC-32 and size of all that went through."""
 
     def __init__(self, raw: BinaryIO) -> None:
         self.raw = raw
@@ -233,14 +234,6 @@ class _CheckingReader:
 
     def read(self, size: int = -1) -> bytes:
         return self._took(self.raw.read(size))
-
-    def readline(self) -> bytes:
-        return self._took(self.raw.readline())
-
-    def readinto(self, buffer) -> int:
-        count = self.raw.readinto(buffer)
-        self._took(memoryview(buffer)[:count])
-        return count
 
     def read_to_end(self) -> None:
         while self.read(1 << 20):
