@@ -72,6 +72,14 @@ class Outputs(Mapping[str, bytes]):
             else:
                 self.add_known(dest, other._digests[dest], other._loaders[dest], kind=kind)
 
+    def read_back_with(self, load: Loader) -> None:
+        """Let go of the bytes in hand: each output is known by its digest from here on and
+        ``load`` gives it back (once they are written, from the output folder). A
+        ``sitegen build`` does so before it saves its state: at 10,000 articles the
+        listings, feeds and search files in hand came to 75 MB, held through the save."""
+        for dest in list(self._data):
+            self.add_known(dest, self.digest(dest), load, kind=self._kinds[dest])
+
     def kind(self, dest: str) -> OutputKind:
         return self._kinds[dest]
 

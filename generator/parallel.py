@@ -98,7 +98,7 @@ def imap_forked(
     # inherited ones alone; each worker would otherwise end up with a copy of the site.
     frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
-    _return_free_memory()  # what is free now would otherwise count in every worker
+    return_free_memory()  # what is free now would otherwise count in every worker
     try:
         spans = [(i, min(i + _BATCH, len(items))) for i in range(0, len(items), _BATCH)]
         with _pool(workers - 1, multiprocessing.get_context("fork"), task) as pool:
@@ -185,7 +185,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _return_free_memory() -> None:
+def return_free_memory() -> None:
     """Give the memory that Python freed back to the system (glibc keeps it otherwise)."""
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
         ctypes.CDLL(None).malloc_trim(0)
