@@ -101,7 +101,7 @@ def _let_go_of_bytes(engine: Engine, snapshot: EngineSnapshot, result: BuildResu
     The engine goes on from its snapshot, as the next run will, and the result reads its
     outputs back from the folder they were written to; the memory those bytes held (at
     10,000 articles, more than the save itself takes) then serves the save."""
-    from generator.parallel import return_free_memory
+    from generator.free_memory import return_free_memory
 
     engine.restore(snapshot)
     result.outputs.read_back_with(engine.output.read_output)

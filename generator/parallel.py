@@ -28,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from generator.discover import SourceFile
+from generator.free_memory import return_free_memory
 from generator.parse import ParsedFile, parse_source
 from generator.progress import Progress
 
@@ -183,12 +184,6 @@ def _die_with_parent(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
-
-
-def return_free_memory() -> None:
-    """Give the memory that Python freed back to the system (glibc keeps it otherwise)."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
-        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _can_fork() -> bool:

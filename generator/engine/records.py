@@ -52,12 +52,13 @@ from generator.engine.segments import (
     read_segment,
     write_segments,
 )
+from generator.free_memory import return_free_memory
 
 __all__ = ["RECORD_CLASSES", "SEGMENT_SUFFIX", "RecordStore", "Segment", "UnreadableState"]
 
 # More segments than this, or fewer live records than this share of those stored,
 # and a save writes every record again into new segments.
-MAX_SEGMENTS = 32
+MAX_SEGMENTS = 64
 MIN_LIVE_SHARE = 0.5
 _OFFSET_SIZE = 8  # the index file ends with where its header starts
 
@@ -116,6 +117,7 @@ class RecordStore:
             stream.seek(start)
             stream.truncate()
             fresh, used = self._pickle_index(stream, value)
+        return_free_memory()  # what the index's memo held (see write_segments)
         written = self._write_segments(fresh)
         fresh.clear()  # each record is known now by its segment
         segments = dict(self._segments)

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from generator.free_memory import return_free_memory
+
 # The classes whose instances are saved as records, by module and name (so that
 # this module imports no stage): the large, unchanging memos of the engine.
 RECORD_CLASSES = frozenset(
@@ -44,8 +46,12 @@ RECORD_CLASSES = frozenset(
     }
 )
 SEGMENT_SUFFIX = ".seg"
-# A segment is closed once this many bytes are in it (a whole record goes into one).
+# A segment is closed once this many bytes, or this many records, are in it (a whole
+# record goes into one). The memo grows with the objects pickled, not the bytes: the
+# small records (rendered pages, link scans) made a segment of 60,000 of them whose
+# memo held a million objects, the largest part of a 10,000-article site's save.
 SEGMENT_BYTES = 32 << 20
+SEGMENT_RECORDS = 12_000
 NEW = ""  # a record collected for this save, not yet in a segment
 
 # id(record) -> (record, segment, entry); the record is held so its id stays its own.
@@ -104,6 +110,9 @@ def write_segments(folder: Path, fresh: list, known: Known) -> list[Written]:
     while start < len(order):
         written.append(_write_segment(folder, fresh, order, start, known))
         start += len(written[-1].numbers) // array("I").itemsize
+        # The memo's table is freed into the C allocator's heap, where the next segment's
+        # objects (in Python's own arenas) cannot use it: given back, it is not held twice.
+        return_free_memory()
     return written
 
 
@@ -163,7 +172,7 @@ class _SegmentPickler(pickle.Pickler):
             self.dump(record)
             records.append(record)
             numbers.append(number)
-            if stream.size >= SEGMENT_BYTES:
+            if stream.size >= SEGMENT_BYTES or len(records) >= SEGMENT_RECORDS:
                 break
         self._current = None
         placed = {id(record) for record in records}
