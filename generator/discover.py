@@ -123,16 +123,11 @@ class KnownFiles:
 
     A file modified at or after ``before_ns`` is read again all the same: a second
     write within the file system's timestamp resolution would keep the stat.
-
-    ``stamps`` are the stat of the site's files (by full path) as :func:`input_stamps`
-    took them a moment before, for the build that takes them as its inputs' stamps:
-    no file is stat-ed twice (a ``stat`` apiece of 28,000 files took a tenth of a
-    second). A file changed since is seen by the next build, whose stamps differ.
     """
 
     files: Mapping[str, SourceFile]  # by src_path
     before_ns: int
-    stamps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    stamps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # this build's stat
 
 
 def discover(site_dir: Path, theme_dir: Path, known: KnownFiles | None = None) -> SiteSources:
@@ -322,9 +317,7 @@ def _source(
     inside = str(site_dir) + "/"
     src_path = path[len(inside) :] if path.startswith(inside) else path
     try:
-        stamp = known.stamps.get(path) if known is not None else None
-        if not stamp:
-            stamp = _stamp(os.stat(path))
+        stamp = (known.stamps.get(path) if known else None) or _stamp(os.stat(path))
         before = known.files.get(src_path) if known is not None else None
         if before is not None and before.stat == stamp and stamp[0] < known.before_ns:
             return before
