@@ -84,12 +84,13 @@ def build_site(
         engine.take_first_look(look.stamps, look.written, look.record)
         gc.freeze()
     try:
-        result = engine.build()
-        saved = engine.saved_state()
-        if saved is not None:
-            _let_go_of_bytes(engine, saved[0], result)
-            kinds = result.outputs.kinds()
-            state.save(site_dir, engine.output_dir, options, *saved, kinds, store=store)
+        with state.young_collections_only():
+            result = engine.build()
+            saved = engine.saved_state()
+            if saved is not None:
+                _let_go_of_bytes(engine, saved[0], result)
+                kinds = result.outputs.kinds()
+                state.save(site_dir, engine.output_dir, options, *saved, kinds, store=store)
     finally:
         gc.unfreeze()
     return result

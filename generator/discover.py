@@ -127,6 +127,7 @@ class KnownFiles:
 
     files: Mapping[str, SourceFile]  # by src_path
     before_ns: int
+    stamps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # this build's stat
 
 
 def discover(site_dir: Path, theme_dir: Path, known: KnownFiles | None = None) -> SiteSources:
@@ -316,10 +317,9 @@ def _source(
     inside = str(site_dir) + "/"
     src_path = path[len(inside) :] if path.startswith(inside) else path
     try:
-        stat = os.stat(path)
+        stamp = (known.stamps.get(path) if known else None) or _stamp(os.stat(path))
         before = known.files.get(src_path) if known is not None else None
-        stamp = _stamp(stat)
-        if before is not None and before.stat == stamp and stat.st_mtime_ns < known.before_ns:
+        if before is not None and before.stat == stamp and stamp[0] < known.before_ns:
             return before
         data = Path(path).read_bytes()
     except OSError as error:

@@ -165,11 +165,12 @@ def _sync_folder(folder: Path) -> None:
 def trusted_files(output_dir: Path, record: OutputRecord) -> dict[str, WrittenFile]:
     """The recorded files still exactly as written (by ``stat``), with their digests."""
     found = {}
+    inside = f"{output_dir}{os.sep}"  # joined as strings: a Path apiece cost more than the stat
     for dest, written in record.files.items():
         if not written.digest:
             continue
         try:
-            stat = os.stat(output_dir / dest)
+            stat = os.stat(inside + dest)
         except OSError:
             continue
         if written.matches(stat):

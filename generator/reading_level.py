@@ -130,10 +130,21 @@ def findings(
     if formula_for(config.language) is None:
         yield _unscored(config.language)
         return
+    yield from findings_of(config, article_grades(config, parsed, memo, digests))
+
+
+def findings_of(config: Config, grades: tuple[ArticleGrade, ...]) -> Iterator[SiteWarning]:
+    """:func:`findings` from the articles' grades (what :func:`article_grades` returned)."""
+    if config.check.severity(RULE) == "off":
+        return
+    formula = formula_for(config.language)
+    if formula is None:
+        yield _unscored(config.language)
+        return
     limit = config.check.reading_grade
-    for article in article_grades(config, parsed, memo, digests):
+    for article in grades:
         if article.score.grade > limit and article.score.words >= MIN_WORDS:
-            yield _too_hard(article, limit, formula_for(config.language))
+            yield _too_hard(article, limit, formula)
 
 
 def _articles(parsed: list[ParsedFile]) -> dict[str, list[ParsedFile]]:

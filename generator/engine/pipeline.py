@@ -351,10 +351,10 @@ class Engine:
         no output: Pagefind runs in other processes while those take this one."""
         config, sources, parsed, memo = model.config, model.sources, model.parsed, self._memos.lint
         texts = source_texts(sources)
-        grade_articles(config, parsed, memo, texts)  # forks: before Pagefind's threads start
+        grades = grade_articles(config, parsed, memo, texts)  # forks: before Pagefind's threads
         written, read_output = self.output.known_written(), self.output.read_output
         with self._memos.search.started(outputs, written, read_output) as index_files:
-            files = file_findings(config, sources, parsed, visibility, memo, texts)
+            files = file_findings(config, sources, parsed, visibility, memo, texts, grades)
             return files, index_files()
 
     def _write(self, outputs: Outputs) -> WriteReport:

@@ -43,6 +43,7 @@ RECORD_CLASSES = frozenset(
         "generator.lint.scan.PageScan",
         "generator.lint.memo._Checked",
         "generator.readability.Score",
+        "generator.reading_level.ArticleGrade",
     }
 )
 SEGMENT_SUFFIX = ".seg"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-SNAPSHOT_VERSION = 10
+SNAPSHOT_VERSION = 11
 
 
 @dataclass(frozen=True)

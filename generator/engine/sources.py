@@ -109,7 +109,7 @@ class SourceTree:
         if self._files is None:
             return None
         files = self._files | {source.src_path: source for source in self.static}
-        return KnownFiles(files, self.looked_at_ns - TIMESTAMP_SLACK_NS)
+        return KnownFiles(files, self.looked_at_ns - TIMESTAMP_SLACK_NS, self.input_stamps or {})
 
     def restore(self, files: dict[str, SourceFile], static, template_stamps, looked_at_ns) -> None:
         """Take what a saved engine knew; the next full look trusts unchanged ``stat``s."""
