@@ -114,3 +114,29 @@ def test_section_kind_must_be_known():
         parse_source(
             source("---\ntitle: X\nkind: quiz\n---\n", "section", "content/posts/x/01-a.md")
         )
+
+
+def _nested_list(depth: int) -> str:
+    return "".join("    " * level + "- a\n" for level in range(depth))
+
+
+def test_markdown_nested_too_deeply_is_refused_with_the_file_named(monkeypatch):
+    """Python-Markdown before 3.11.4 ran out of stack on a list nested some 300 deep; the
+    error names the file and says how to fix it, whichever version meets such a file."""
+
+    def out_of_stack(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("generator.parse.convert_markdown", out_of_stack)
+    with pytest.raises(ContentError, match="nested too deeply") as caught:
+        parse_source(source(ARTICLE + _nested_list(300)))
+    assert caught.value.path == "content/posts/a.md" and caught.value.hint
+
+
+def test_a_list_nested_300_deep_is_converted_or_refused_never_a_crash():
+    try:
+        parsed = parse_source(source(ARTICLE + _nested_list(300)))
+    except ContentError as error:  # the Markdown in use ran out of stack
+        assert "nested too deeply" in str(error)
+    else:
+        assert parsed.html.count("<ul>") == parsed.html.count("</ul>") > 1
