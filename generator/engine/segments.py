@@ -42,6 +42,7 @@ RECORD_CLASSES = frozenset(
         "generator.engine.render_pass.RenderedPage",
         "generator.lint.scan.PageScan",
         "generator.lint.memo._Checked",
+        "generator.lint.file_memo.Verdict",
         "generator.readability.Score",
         "generator.reading_level.ArticleGrade",
     }
