@@ -4,6 +4,9 @@ what one process holding everything in memory gives."""
 from __future__ import annotations
 
 import filecmp
+import os
+import threading
+import time
 
 import pytest
 
@@ -103,3 +106,25 @@ def test_map_forked_keeps_order_and_raises_the_first_error():
 
     with pytest.raises(ValueError, match="item 150"):
         parallel.map_forked(fails_at_odd_hundreds, items, workers=2)
+
+
+def test_workers_are_forked_afresh_round_by_round_and_order_holds(monkeypatch):
+    # One batch per worker and round: 500 items in batches of 32 make eight rounds of two
+    # batches, the caller's and one worker's, each worker a fresh process.
+    monkeypatch.setattr(parallel, "_ROUND_BATCHES", 1)
+    deadline = time.monotonic() + 10  # a pool an earlier test stopped may still be ending
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    items = list(range(500))
+    done = parallel.map_forked(lambda n: (n * n, os.getpid()), items, workers=2)
+    assert [square for square, _ in done] == [n * n for n in items]
+    workers = {pid for _, pid in done} - {os.getpid()}
+    assert len(workers) == 8
+
+    def fails_late(n: int) -> int:
+        if n in (470, 400):
+            raise ValueError(f"item {n}")
+        return n
+
+    with pytest.raises(ValueError, match="item 400"):
+        parallel.map_forked(fails_late, items, workers=2)
