@@ -10,8 +10,10 @@ there, where starting workers would cost more than it saves.
   come) runs a function over a list in forked workers, which
   inherit the function and the list (the site model, the Jinja environment
   with its compiled templates) instead of having them pickled. Only the results
-  travel back. It falls back to a plain loop where forking is not safe (a
-  process with other threads running, as the dev server is) or not available.
+  travel back. A worker does a round of batches and is then replaced by a fresh
+  fork, so that what it copied of the inherited memory is let go of. It falls
+  back to a plain loop where forking is not safe (a process with other threads
+  running, as the dev server is) or not available.
 """
 
 from __future__ import annotations
