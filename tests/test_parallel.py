@@ -140,6 +140,7 @@ def test_pages_that_read_the_whole_site_are_made_before_forking_and_order_holds(
     assert [number for number, _ in made] == list(range(300))
     here = {number for number, pid in made if pid == os.getpid()}
     assert {3, 150, 299} <= here and len(here) < 300  # the others went to a worker too
+    assert threading.active_count() == 1  # the pool has ended: a later stage may fork
 
     def fails(at: set[int]):
         def make(job):

@@ -263,6 +263,8 @@ def _made_in_order(
         if isinstance(made, Exception):
             raise made
         yield made
+    for _ in rest:  # ends the pool: its workers are waited for before anything else forks
+        raise AssertionError("a worker made more pages than it was given")
 
 
 def _never_read(dest: str) -> None:
