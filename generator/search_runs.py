@@ -115,12 +115,19 @@ class ShardRuns:
         return lambda: _launch(self.binary, site, shard, shard == self.first)()
 
     def _written(self, shard: int, pages: dict[str, str]) -> Path:
-        site = Path(self.folder.name) / f"site-{shard}"
+        """The shard's folder, with its pages. (With strings, not ``Path`` objects, and each
+        folder made once: after an edit this is on the way to Pagefind's start.)"""
+        site = os.path.join(self.folder.name, f"site-{shard}")
+        made: set[str] = set()
         for dest_path in pages:
             target = _page_file(site, dest_path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(self.read(dest_path))
-        return site
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            with open(target, "wb") as page:
+                page.write(self.read(dest_path))
+        return Path(site)
 
     def results(self) -> dict[int, dict[str, bytes]]:
         """Each shard's files, once its run is over; a run that failed raises its error."""
@@ -140,14 +147,18 @@ class ShardRuns:
             self.folder.cleanup()
 
 
-def _page_file(site: Path, dest_path: str) -> Path:
+def _page_file(site: str, dest_path: str) -> str:
     """Where a page goes in a shard's folder. The folder is new and holds only the folders
     this build makes in it, so no link can lie on the way: checking ``dest_path`` as text
     is enough (:func:`~generator.write.safe_target` would look at every folder on the
     way, which costs more than writing the page)."""
-    if not plainly_inside(dest_path):
-        raise OutputError(dest_path, "refusing to write outside the output folder")
-    return site.joinpath(*PurePosixPath(dest_path).parts)
+    parts = dest_path.split("/")
+    if "" in parts or "." in parts or ".." in parts or "\x00" in dest_path:
+        # Not the plain "folder/.../file": let PurePosixPath say what it means.
+        if not plainly_inside(dest_path):
+            raise OutputError(dest_path, "refusing to write outside the output folder")
+        parts = list(PurePosixPath(dest_path).parts)
+    return os.path.join(site, *parts)
 
 
 def _scratch_folder() -> str | None:
