@@ -7,6 +7,12 @@ of them held): :meth:`ShardRuns.start` starts as many runs as go at a time as pl
 processes, and no thread; :meth:`ShardRuns.go_on` then waits for them in threads
 and starts the others as they end. After an edit there is one run, and it is under
 way while the build grades the edited article and checks the files.
+
+Pagefind's service mode (``pagefind --service``, pages added one by one) would let a
+build give Pagefind the unchanged pages of an edited page's shard before rendering
+it, but only those ahead of it in the shard's order, and it costs about 15% more of
+Pagefind's CPU per shard (its ``WriteFiles`` also answers before the last files are
+written): measured, an edit at 1,000 articles gained nothing from it.
 """
 
 from __future__ import annotations
