@@ -37,3 +37,50 @@ def test_the_rules_on_files_made_first_give_the_same_findings(tmp_path):
 
     assert _listed(apart) == _listed(whole)
     assert {"reading-level", "title-length"} < {f.rule for f in whole}
+
+
+def _file_rules_of(site_dir, parsed, memo, now):
+    config, sources = load_config(site_dir), discover(site_dir, default_theme_dir())
+    visibility = Visibility(now=now, drafts=False, future=False)
+    texts = source_texts(sources)
+    grades = grade_articles(config, parsed, memo, texts)
+    files = file_findings(config, sources, parsed, visibility, memo, texts, grades)
+    return [*files.first, *files.middle, *files.last]
+
+
+def test_kept_findings_are_made_again_for_the_edited_file_only(tmp_path):
+    site_dir = copy_sample_site(tmp_path / "site")
+    post = next((site_dir / "content" / "posts").glob("*.md"))
+    memo = LintMemo()
+    before = parse_sources(discover(site_dir, default_theme_dir()))
+    first = _file_rules_of(site_dir, before, memo, FIXED_NOW)
+    # A second '#' heading and a hard sentence in one post: two more findings there.
+    hard = " ".join(["Dermatological photosensitisation notwithstanding"] * 30)
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text + f"\n\n# Second title\n\n{hard}.\n", encoding="utf-8")
+    edited = {
+        item.src_path: item for item in parse_sources(discover(site_dir, default_theme_dir()))
+    }
+    src_path = post.relative_to(site_dir).as_posix()
+    after = [edited[item.src_path] if item.src_path == src_path else item for item in before]
+
+    kept = _file_rules_of(site_dir, after, memo, FIXED_NOW)
+
+    assert _listed(kept) == _listed(_file_rules_of(site_dir, after, None, FIXED_NOW))
+    assert {"heading-order", "reading-level"} <= {f.rule for f in kept if f.path == src_path}
+    old = {id(finding) for finding in first}
+    assert {f.path for f in kept if id(f) not in old} == {src_path}
+
+
+def test_kept_findings_follow_the_day_the_review_rule_reads(tmp_path):
+    site_dir = copy_sample_site(tmp_path / "site")
+    parsed = parse_sources(discover(site_dir, default_theme_dir()))
+    memo = LintMemo()
+    later = FIXED_NOW.replace(year=FIXED_NOW.year + 30)
+    today = _file_rules_of(site_dir, parsed, memo, FIXED_NOW)
+
+    years_later = _file_rules_of(site_dir, parsed, memo, later)
+
+    assert _listed(years_later) == _listed(_file_rules_of(site_dir, parsed, None, later))
+    assert _listed(years_later) != _listed(today)
+    assert "review-age" in {f.rule for f in years_later} - {f.rule for f in today}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 import zlib
 from array import array
@@ -42,6 +43,7 @@ RECORD_CLASSES = frozenset(
         "generator.engine.render_pass.RenderedPage",
         "generator.lint.scan.PageScan",
         "generator.lint.memo._Checked",
+        "generator.lint.file_memo.Verdict",
         "generator.readability.Score",
         "generator.reading_level.ArticleGrade",
     }
@@ -224,6 +226,17 @@ class Unpickler(pickle.Unpickler):
         if module == __name__ and name == "_record":
             return self._resolve
         return super().find_class(module, name)
+
+
+def record_types() -> list[type]:
+    """The record classes loaded so far (an instance of one not loaded cannot exist)."""
+    found = []
+    for name in sorted(RECORD_CLASSES):
+        module, _, qualname = name.rpartition(".")
+        cls = getattr(sys.modules.get(module), qualname, None)
+        if isinstance(cls, type):
+            found.append(cls)
+    return found
 
 
 def is_record(obj: Any, classes: dict[type, bool]) -> bool:

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 
 from generator import brand, reading_level, starter_text
 from generator.assemble import Visibility
-from generator.components import appointment
 from generator.config import Config
 from generator.discover import SiteSources
-from generator.lint.body import empty_sections, headings
-from generator.lint.dates import reviews, unpublished
+from generator.lint.dates import unpublished
+from generator.lint.file_memo import FIRST, LAST, MIDDLE, FileRulesMemo, duplicate_titles, of_rules
 from generator.lint.findings import Finding, as_finding
-from generator.lint.front_matter import duplicate_titles, lengths, unknown_fields
 from generator.lint.locate import SourceTexts
 from generator.lint.memo import LintMemo
 from generator.parse import ParsedFile
@@ -69,25 +67,30 @@ def file_findings(
     what :func:`grade_articles` returned for the same files, if it was called (grading
     every article again, even from the memo, cost half a second at 10,000 articles)."""
     texts = texts if texts is not None else source_texts(sources)
-    if grades is None:
-        reading = reading_level.findings(config, parsed, *_reading_memo(memo, texts))
+    files = memo.files if memo is not None else FileRulesMemo()
+    files.start(config, visibility)
+    verdicts = files.of_files(config, parsed, visibility)
+    if grades:  # each graded article's findings are kept with its grade
+        reading = list(files.of_grades(config, grades))
+    elif grades is None:
+        graded = reading_level.findings(config, parsed, *_reading_memo(memo, texts))
+        reading = map(as_finding, graded)
     else:
-        reading = reading_level.findings_of(config, grades)
+        reading = map(as_finding, reading_level.findings_of(config, grades))
     return FileFindings(
         texts,
-        first=[*unknown_fields(parsed), *lengths(parsed)],
+        first=list(of_rules(verdicts, FIRST)),
         middle=[
-            *headings(parsed),
-            *empty_sections(parsed),
-            *duplicate_titles(parsed),
-            *reviews(config, parsed, visibility),
+            *of_rules(verdicts, MIDDLE[:2]),
+            *duplicate_titles(verdicts),
+            *of_rules(verdicts, MIDDLE[2:]),
             *unpublished(config, parsed, visibility),
         ],
         last=[
-            *map(as_finding, reading),
+            *reading,
             *map(as_finding, starter_text.findings(config, parsed, texts, memo and memo.starter)),
             *map(as_finding, brand.file_findings(config.theme, sources.static, sources.stale)),
-            *map(as_finding, appointment.missing_contact(config.clinic, parsed)),
+            *of_rules(verdicts, LAST),
         ],
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from generator.config import Config
@@ -84,9 +84,18 @@ def images(
 
 
 def duplicate_titles(parsed: list[ParsedFile]) -> Iterator[Finding]:
+    return duplicates((item, title_key_of(item)) for item in documents(parsed))
+
+
+def title_key_of(item: ParsedFile) -> str:
+    """The title as readers tell titles apart: case and spacing aside."""
+    return " ".join(item.meta["title"].casefold().split())
+
+
+def duplicates(titled: Iterable[tuple[ParsedFile, str]]) -> Iterator[Finding]:
+    """A finding for each file whose title (as :func:`title_key_of` gives it) an earlier one has."""
     first: dict[str, str] = {}
-    for item in documents(parsed):
-        key = " ".join(item.meta["title"].casefold().split())
+    for item, key in titled:
         if key in first:
             yield Finding(
                 "duplicate-title",

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from generator.config import Config
+from generator.lint.file_memo import FileRulesMemo
 from generator.lint.scan import TAGS_KEPT, PageScan, scan
 from generator.reading_level import ReadingMemo
 from generator.starter_text import StarterMemo
@@ -47,6 +48,7 @@ class LintMemo:
         self._refs: dict[tuple[str, str], tuple[str, str]] = {}  # each distinct link once
         self.reading = ReadingMemo()  # the reading-level rule's grades
         self.starter = StarterMemo()  # the starter-text rule's findings per file
+        self.files = FileRulesMemo()  # the other rules on one file: their findings per file
 
     def __getstate__(self) -> dict:
         # What each distinct tag holds only saves time within a build: not worth saving.
