@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.errors import OutputError
+from generator.scratch import temporary_folder
 from generator.write import plainly_inside
 
 SEARCH_FOLDER = "pagefind"
@@ -77,7 +78,7 @@ class ShardRuns:
             return runs
         largest = max(len(pages) for pages in groups.values())
         runs.workers = max(1, min(os.cpu_count() or 1, len(groups), _parallel_runs(largest)))
-        runs.folder = tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=_scratch_folder())
+        runs.folder = temporary_folder("search", _scratch_folder())
         try:
             for shard, pages in groups.items():
                 if len(runs.started) < runs.workers:
