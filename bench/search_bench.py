@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +42,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # `python bench/search_bench.py` runs from anywhere
 
 from bench.corpus import make_article  # noqa: E402
-from generator import search  # noqa: E402
+from generator import search, search_runs  # noqa: E402
 from generator.discover import digest_of  # noqa: E402
 from generator.errors import OutputError  # noqa: E402
 
@@ -63,24 +64,37 @@ _WRAPPER = (
     "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
-_real_run = search._run
+_real_start = search_runs._start
 
 
-def _measured_run(command: list[str]) -> None:
-    """``search._run`` with the run's wall time, and its peak memory when asked, recorded."""
+def _measured_start(command: list[str]) -> Callable[[], None]:
+    """``search_runs._start`` with the run's wall time, and its peak memory when asked,
+    recorded when it is waited for."""
     started = time.perf_counter()
     if not _MEASURE_MEMORY:
-        _real_run(command)
-        _RUNS.seconds.append(time.perf_counter() - started)
-        return
-    result = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, *command], capture_output=True, text=True, check=False
+        wait = _real_start(command)
+
+        def waited() -> None:
+            wait()
+            _RUNS.seconds.append(time.perf_counter() - started)
+
+        return waited
+    process = subprocess.Popen(
+        [sys.executable, "-c", _WRAPPER, *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    _RUNS.seconds.append(time.perf_counter() - started)
-    *output, peak_kib = result.stderr.strip().splitlines()
-    _RUNS.peak_mib.append(int(peak_kib) / 1024)
-    if result.returncode:
-        raise OutputError(search.SEARCH_FOLDER, "\n".join(output)[-500:])
+
+    def measured() -> None:
+        _, errors = process.communicate()
+        _RUNS.seconds.append(time.perf_counter() - started)
+        *output, peak_kib = errors.strip().splitlines()
+        _RUNS.peak_mib.append(int(peak_kib) / 1024)
+        if process.returncode:
+            raise OutputError(search.SEARCH_FOLDER, "\n".join(output)[-500:])
+
+    return measured
 
 
 def _page(index: int, edits: int = 0) -> bytes:
@@ -259,7 +273,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if search.pagefind_binary() is None:
         sys.exit("the Pagefind binary is not installed: pip install 'pagefind[bin]'")
-    search._run = _measured_run
+    search_runs._start = _measured_start
     print(f"Pagefind {search.pagefind_binary()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
     print()
     print(

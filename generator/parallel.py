@@ -10,8 +10,10 @@ there, where starting workers would cost more than it saves.
   come) runs a function over a list in forked workers, which
   inherit the function and the list (the site model, the Jinja environment
   with its compiled templates) instead of having them pickled. Only the results
-  travel back. It falls back to a plain loop where forking is not safe (a
-  process with other threads running, as the dev server is) or not available.
+  travel back. A worker does a round of batches and is then replaced by a fresh
+  fork, so that what it copied of the inherited memory is let go of. It falls
+  back to a plain loop where forking is not safe (a process with other threads
+  running, as the dev server is) or not available.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ Result = TypeVar("Result")
 MIN_FILES_FOR_POOL = 200
 MIN_ITEMS_FOR_FORK = 200
 _BATCH = 32
+# Batches each forked worker does before it is replaced by a fresh fork (see imap_forked).
+_ROUND_BATCHES = 16
 
 
 def parse_many(
@@ -102,19 +106,29 @@ def imap_forked(
     return_free_memory()  # what is free now would otherwise count in every worker
     try:
         spans = [(i, min(i + _BATCH, len(items))) for i in range(0, len(items), _BATCH)]
-        with _pool(workers - 1, multiprocessing.get_context("fork"), task) as pool:
-            # One batch in ``workers`` is the caller's own; the pool does the rest.
-            theirs = {
-                i: pool.submit(_run_span, span) for i, span in enumerate(spans) if i % workers
-            }
-            for i, (start, end) in enumerate(spans):
-                batch = theirs.pop(i).result() if i in theirs else task.run((start, end))
-                if isinstance(batch, BaseException):
-                    raise batch
-                yield from _counted(batch, progress, end - start)
+        # A worker lives for one round only, and the next round's is forked afresh: every
+        # page of the build process that either side writes to (a reference count, a page
+        # of results) is copied, and a worker's copies go with it, not on to the end.
+        per_round = workers * _ROUND_BATCHES
+        for first in range(0, len(spans), per_round):
+            yield from _forked_round(task, spans[first : first + per_round], workers, progress)
     finally:
         if not frozen_before:  # a caller's freeze is the caller's to undo
             gc.unfreeze()
+
+
+def _forked_round(
+    task: _Task, spans: list[tuple[int, int]], workers: int, progress: Progress
+) -> Iterator[Any]:
+    """The results of ``task`` over ``spans``, in order, from a pool forked for them alone."""
+    with _pool(workers - 1, multiprocessing.get_context("fork"), task) as pool:
+        # One batch in ``workers`` is the caller's own; the pool does the rest.
+        theirs = {i: pool.submit(_run_span, span) for i, span in enumerate(spans) if i % workers}
+        for i, (start, end) in enumerate(spans):
+            batch = theirs.pop(i).result() if i in theirs else task.run((start, end))
+            if isinstance(batch, BaseException):
+                raise batch
+            yield from _counted(batch, progress, end - start)
 
 
 @contextlib.contextmanager

@@ -33,21 +33,17 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import shutil
-import subprocess
-import tempfile
-import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.discover import digest_of
-from generator.errors import OutputError, SiteWarning
-from generator.write import plainly_inside
+from generator.errors import SiteWarning
+from generator.search_runs import SEARCH_FOLDER, ShardRuns
 
-SEARCH_FOLDER = "pagefind"
+__all__ = ["SEARCH_FOLDER", "SearchIndex", "SearchUpdate", "shard_count", "shard_of"]
+
 MANIFEST = f"{SEARCH_FOLDER}/shards.json"
 MARK = b"data-pagefind-body"
 
@@ -63,21 +59,12 @@ MARK = b"data-pagefind-body"
 # 16 ms * count), so shards grow as the square root of the site: 10,000 pages
 # are 32 shards of ~310. Smaller shards would also rank less like one index, as
 # each scores words by its own statistics.
+# Measured again on the articles of bench/corpus.py (about 1,600 words a page), a
+# page costs Pagefind about 3.5 ms of CPU (a shard of 122: 0.37-0.41 s, of which
+# ~0.25 s reading the pages and ~0.15 s writing the gzip-compressed index), so an
+# edit at 1,000 articles spends ~0.45 s on its shard; the sums above would favour
+# smaller shards on such sites.
 SHARD_SIZE = 128
-
-# Pagefind also writes ready-made search interfaces; the theme has its own page.
-_UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
-# Merged indexes are searched with the first index's script, worker and
-# WebAssembly, so only the first shard keeps them.
-_CODE = ("pagefind.js", "pagefind-worker.js")
-_CODE_PREFIX, _CODE_SUFFIX = "wasm.", ".pagefind"
-
-# Concurrent Pagefind runs share this much memory (an estimate from the size of
-# their shards), so that a machine with many cores does not run out of it.
-_PARALLEL_MEMORY_MB = 1024
-# A memory file system is used for Pagefind's folders when it has this much room
-# (a container's /dev/shm often has 64 MB): a few shards' pages and indexes.
-_MEMORY_FOLDER, _MEMORY_FOLDER_ROOM = "/dev/shm", 512 * 1024 * 1024
 
 
 def shard_count(indexed: int, shard_size: int = SHARD_SIZE) -> int:
@@ -153,9 +140,10 @@ class SearchIndex:
             return pending.result()
 
     def start(self, pages: Mapping[str, str], read: Callable[[str], bytes]) -> PendingUpdate:
-        """:meth:`update` begun: the pages are read and Pagefind runs on in the background,
-        so that the caller can do other work; ``result()`` waits for it. ``read`` is
-        called here only, before this returns."""
+        """:meth:`update` begun: Pagefind runs on in the background, so that the caller can
+        do other work; ``result()`` waits for it. The first runs are processes: no thread
+        runs until ``go_on()`` (or ``result()``), so the caller may fork in between.
+        ``read`` is called in this thread only, before ``go_on()`` returns."""
         binary = pagefind_binary()
         if binary is None:
             self._binary, self._shards = "", {}
@@ -166,8 +154,9 @@ class SearchIndex:
         groups = self._groups(pages, read)
         first = min(groups, default=None)
         dirty = [k for k, group in groups.items() if self._stale(k, group, k == first)]
-        runs = _ShardRuns.start(binary, {k: groups[k] for k in dirty}, first, read)
-        return PendingUpdate(lambda: self._made(groups, first, dirty, runs.results()), runs.close)
+        runs = ShardRuns.start(binary, {k: groups[k] for k in dirty}, first, read)
+        made = lambda: self._made(groups, first, dirty, runs.results())  # noqa: E731
+        return PendingUpdate(made, runs.close, runs.go_on)
 
     def _made(
         self,
@@ -261,14 +250,18 @@ def _digests(files: dict[str, bytes]) -> dict[str, str]:
 class PendingUpdate:
     """An update of the index under way (:meth:`SearchIndex.start`).
 
+    ``go_on()`` lets the runs go on in threads (after what the caller forks);
     ``result()`` waits for Pagefind and gives the :class:`SearchUpdate`. Use it in a
     ``with`` block: leaving it waits for every run and removes their folders, whatever
     happened in between."""
 
     def __init__(
-        self, made: Callable[[], SearchUpdate], close: Callable[[], None] = lambda: None
+        self,
+        made: Callable[[], SearchUpdate],
+        close: Callable[[], None] = lambda: None,
+        go_on: Callable[[], None] = lambda: None,
     ) -> None:
-        self._made, self._close = made, close
+        self._made, self._close, self.go_on = made, close, go_on
 
     def result(self) -> SearchUpdate:
         return self._made()
@@ -278,122 +271,3 @@ class PendingUpdate:
 
     def __exit__(self, *exc_info) -> None:
         self._close()
-
-
-@dataclass
-class _ShardRuns:
-    """Pagefind runs under way, one for each shard, each on a folder of its pages."""
-
-    folder: tempfile.TemporaryDirectory | None = None
-    pool: ThreadPoolExecutor | None = None
-    running: dict[int, Future[dict[str, bytes]]] = field(default_factory=dict)
-
-    @classmethod
-    def start(
-        cls,
-        binary: Path,
-        groups: dict[int, dict[str, str]],
-        first: int | None,
-        read: Callable[[str], bytes],
-    ) -> _ShardRuns:
-        """Run Pagefind for each of ``groups``, several at a time, each on a folder of its pages.
-
-        The pages are written here while Pagefind indexes the shards already written,
-        at most one shard ahead of the runs, so that the folder holds a few shards at
-        a time; ``read`` is only ever called from this thread, before this returns.
-        """
-        if not groups:
-            return cls()
-        largest = max(len(pages) for pages in groups.values())
-        workers = max(1, min(os.cpu_count() or 1, len(groups), _parallel_runs(largest)))
-        ahead = threading.BoundedSemaphore(workers + 1)  # shards written and not yet indexed
-        folder = tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=_scratch_folder())
-        runs = cls(folder, ThreadPoolExecutor(max_workers=workers))
-        try:
-            root = Path(folder.name)
-            for shard, pages in groups.items():
-                ahead.acquire()
-                site = root / f"site-{shard}"
-                for dest_path in pages:
-                    target = _page_file(site, dest_path)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(read(dest_path))
-                running = runs.pool.submit(_index_shard, binary, site, shard, shard == first)
-                running.add_done_callback(lambda _: ahead.release())
-                runs.running[shard] = running
-        except BaseException:
-            runs.close()
-            raise
-        return runs
-
-    def results(self) -> dict[int, dict[str, bytes]]:
-        """Each shard's files, once its run is over; a run that failed raises its error."""
-        return {shard: running.result() for shard, running in self.running.items()}
-
-    def close(self) -> None:
-        """Wait for the runs still going, and remove their folders."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
-        if self.folder is not None:
-            self.folder.cleanup()
-
-
-def _page_file(site: Path, dest_path: str) -> Path:
-    """Where a page goes in a shard's folder. The folder is new and holds only the folders
-    this build makes in it, so no link can lie on the way: checking ``dest_path`` as text
-    is enough (:func:`~generator.write.safe_target` would look at every folder on the
-    way, which costs more than writing the page)."""
-    if not plainly_inside(dest_path):
-        raise OutputError(dest_path, "refusing to write outside the output folder")
-    return site.joinpath(*PurePosixPath(dest_path).parts)
-
-
-def _scratch_folder() -> str | None:
-    """Where the pages and indexes are written for Pagefind, thousands of small files that
-    live for a second: in memory when the system has a memory file system with room
-    (Linux's /dev/shm), so that a busy disk does not slow an edit down; else, or when
-    TMPDIR says where, the usual temporary folder."""
-    if os.environ.get("TMPDIR") or not os.access(_MEMORY_FOLDER, os.W_OK):
-        return None
-    try:
-        stat = os.statvfs(_MEMORY_FOLDER)
-    except OSError:
-        return None
-    return _MEMORY_FOLDER if stat.f_bavail * stat.f_frsize >= _MEMORY_FOLDER_ROOM else None
-
-
-def _parallel_runs(pages: int) -> int:
-    """How many Pagefind runs of ``pages`` fit in the memory they share (10 MB + 0.25 MB a page)."""
-    return _PARALLEL_MEMORY_MB // (10 + pages // 4 + 1)
-
-
-def _index_shard(binary: Path, site: Path, shard: int, first: bool) -> dict[str, bytes]:
-    """Index the pages in ``site``; the files as ``pagefind/<shard>/...`` -> bytes."""
-    out = site.parent / f"index-{shard}"
-    command = [str(binary), "--site", str(site), "--output-path", str(out), "--silent"]
-    _run(command)
-    files = {
-        f"{SEARCH_FOLDER}/{shard}/{path.relative_to(out).as_posix()}": path.read_bytes()
-        for path in sorted(out.rglob("*"))
-        if path.is_file() and _kept(path.relative_to(out).as_posix(), first)
-    }
-    shutil.rmtree(site)
-    shutil.rmtree(out)
-    return files
-
-
-def _kept(name: str, first: bool) -> bool:
-    if name.startswith(_UNUSED):
-        return False
-    code = name in _CODE or (name.startswith(_CODE_PREFIX) and name.endswith(_CODE_SUFFIX))
-    return first or not code
-
-
-def _run(command: list[str]) -> None:
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise OutputError(
-            SEARCH_FOLDER,
-            "Pagefind could not build the search index: "
-            + (result.stderr or result.stdout).strip()[-500:],
-        )

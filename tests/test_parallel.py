@@ -4,6 +4,10 @@ what one process holding everything in memory gives."""
 from __future__ import annotations
 
 import filecmp
+import os
+import threading
+import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,6 +17,7 @@ from bench import corpus
 from generator.discover import SourceFile, digest_of
 from generator.errors import ContentError, SiteError
 from generator.output_record import RECORD_NAME
+from generator.progress import Progress
 from tests.conftest import build
 
 COUNT = 60  # articles; with their section files well over the pool threshold set below
@@ -103,3 +108,57 @@ def test_map_forked_keeps_order_and_raises_the_first_error():
 
     with pytest.raises(ValueError, match="item 150"):
         parallel.map_forked(fails_at_odd_hundreds, items, workers=2)
+
+
+def test_workers_are_forked_afresh_round_by_round_and_order_holds(monkeypatch):
+    # One batch per worker and round: 500 items in batches of 32 make eight rounds of two
+    # batches, the caller's and one worker's, each worker a fresh process.
+    monkeypatch.setattr(parallel, "_ROUND_BATCHES", 1)
+    _wait_for_no_other_threads()
+    items = list(range(500))
+    done = parallel.map_forked(lambda n: (n * n, os.getpid()), items, workers=2)
+    assert [square for square, _ in done] == [n * n for n in items]
+    workers = {pid for _, pid in done} - {os.getpid()}
+    assert len(workers) == 8
+
+    def fails_late(n: int) -> int:
+        if n in (470, 400):
+            raise ValueError(f"item {n}")
+        return n
+
+    with pytest.raises(ValueError, match="item 400"):
+        parallel.map_forked(fails_late, items, workers=2)
+
+
+def test_pages_that_read_the_whole_site_are_made_before_forking_and_order_holds():
+    templates = ["list.html"] * 300
+    templates[3], templates[150], templates[299] = "terms.html", "feed.xml", "sitemap.xml"
+    jobs = [SimpleNamespace(template=name, number=n) for n, name in enumerate(templates)]
+    progress = Progress()
+    _wait_for_no_other_threads()
+    made = list(render_pass._made_in_order(lambda job: (job.number, os.getpid()), jobs, progress))
+    assert [number for number, _ in made] == list(range(300))
+    here = {number for number, pid in made if pid == os.getpid()}
+    assert {3, 150, 299} <= here and len(here) < 300  # the others went to a worker too
+    assert threading.active_count() == 1  # the pool has ended: a later stage may fork
+
+    def fails(at: set[int]):
+        def make(job):
+            if job.number in at:
+                raise ValueError(f"page {job.number}")
+            return job.number
+
+        return make
+
+    with pytest.raises(ValueError, match="page 150"):  # a site-wide page, made first
+        list(render_pass._made_in_order(fails({150, 280}), jobs, progress))
+    with pytest.raises(ValueError, match="page 100"):  # before it in order: raised first
+        list(render_pass._made_in_order(fails({100, 150}), jobs, progress))
+
+
+def _wait_for_no_other_threads() -> None:
+    """Forking waits for a process with one thread: a pool that an earlier test stopped
+    on an error (without waiting for it) may still be ending."""
+    deadline = time.monotonic() + 10
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)

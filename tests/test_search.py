@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import tempfile
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
-from generator import search
+from generator import search, search_runs
 from generator.discover import digest_of
 from generator.errors import OutputError
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
@@ -226,8 +227,10 @@ def test_an_incremental_update_gives_the_files_of_a_build_from_scratch():
 
 def test_only_the_shard_of_a_changed_page_is_indexed_again(monkeypatch):
     runs: list[list[str]] = []
-    real_run = search._run
-    monkeypatch.setattr(search, "_run", lambda command: (runs.append(command), real_run(command)))
+    real_start = search_runs._start
+    monkeypatch.setattr(
+        search_runs, "_start", lambda command: (runs.append(command), real_start(command))[1]
+    )
     outputs = _site(20)
     index, folder = search.SearchIndex(shard_size=4), _Outputs()
     folder.update(index, outputs)
@@ -252,6 +255,25 @@ def test_only_the_shard_of_a_changed_page_is_indexed_again(monkeypatch):
     runs.clear()
     outputs["about/index.html"] = b"<!doctype html><html lang=en><title>a</title><p>x</p></html>"
     assert folder.update(index, outputs).rebuilt == () and runs == []  # not marked: not indexed
+
+
+def test_pagefind_is_under_way_before_any_thread_starts(monkeypatch):
+    # The build forks (grading articles) between start() and go_on(): a process forked
+    # while a thread runs may inherit a lock that thread held.
+    runs: list[list[str]] = []
+    real_start = search_runs._start
+    monkeypatch.setattr(
+        search_runs, "_start", lambda command: (runs.append(command), real_start(command))[1]
+    )
+    outputs = _site(20)
+    pages = {dest: digest_of(data) for dest, data in outputs.items()}
+    threads = threading.active_count()
+    with search.SearchIndex(shard_size=4).start(pages, outputs.__getitem__) as pending:
+        assert threading.active_count() == threads and 1 <= len(runs) < 8
+        pending.go_on()
+        update = pending.result()
+    assert update.rebuilt == tuple(range(8)) and len(runs) == 8
+    assert update.written == _from_scratch(outputs, 4)
 
 
 @pytest.mark.parametrize("dest", ["../evil/index.html", "/tmp/evil.html", "posts/../../x.html"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from generator import search
 from generator.engine.finishing import on_disk
@@ -18,6 +19,13 @@ from generator.output_kinds import OutputKind
 from generator.outputs import Loader, Outputs
 from generator.search import SearchIndex
 from generator.write import WrittenFile
+
+
+class IndexUnderWay(NamedTuple):
+    """The search index being made (:meth:`Indexing.started`)."""
+
+    go_on: Callable[[], None]  # Pagefind's runs go on in threads: fork no more
+    files: Callable[[], tuple[Outputs, list[SiteWarning]]]  # waits for Pagefind
 
 
 class Indexing:
@@ -35,8 +43,8 @@ class Indexing:
         read_output: Loader,
     ) -> tuple[Outputs, list[SiteWarning]]:
         """The index files of the pages in ``outputs``, and what indexing them warns of."""
-        with self.started(outputs, written, read_output) as index_files:
-            return index_files()
+        with self.started(outputs, written, read_output) as index:
+            return index.files()
 
     @contextmanager
     def started(
@@ -44,10 +52,10 @@ class Indexing:
         outputs: Outputs,
         written: Mapping[str, WrittenFile],
         read_output: Loader,
-    ) -> Iterator[Callable[[], tuple[Outputs, list[SiteWarning]]]]:
-        """:meth:`update` begun: Pagefind indexes the pages while the ``with`` block runs;
-        what it gives waits for Pagefind and returns what :meth:`update` does. The pages
-        are read before the block starts."""
+    ) -> Iterator[IndexUnderWay]:
+        """:meth:`update` begun: Pagefind indexes the pages while the ``with`` block runs.
+        Its first runs are processes, and the block may fork until it calls ``go_on()``;
+        ``files()`` waits for Pagefind and returns what :meth:`update` does."""
         made = self._unwritten
         self.index.forget(lambda dest, d: not (on_disk(written, dest, d) or dest in made))
         pages = {dest: outputs.digest(dest) for dest in outputs.of_kind(OutputKind.PAGE)}
@@ -64,7 +72,7 @@ class Indexing:
             return files, update.warnings
 
         with self.index.start(pages, outputs.__getitem__) as pending:
-            yield index_files
+            yield IndexUnderWay(pending.go_on, index_files)
 
     def all_written(self) -> None:
         """The build wrote every index file it made: the output folder holds them now."""

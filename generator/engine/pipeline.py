@@ -350,12 +350,13 @@ class Engine:
         """The search index of the pages, and meanwhile the findings of the rules that need
         no output: Pagefind runs in other processes while those take this one."""
         config, sources, parsed, memo = model.config, model.sources, model.parsed, self._memos.lint
-        texts = source_texts(sources)
-        grades = grade_articles(config, parsed, memo, texts)  # forks: before Pagefind's threads
         written, read_output = self.output.known_written(), self.output.read_output
-        with self._memos.search.started(outputs, written, read_output) as index_files:
+        with self._memos.search.started(outputs, written, read_output) as index:
+            texts = source_texts(sources)
+            grades = grade_articles(config, parsed, memo, texts)  # forks: before index.go_on()
+            index.go_on()
             files = file_findings(config, sources, parsed, visibility, memo, texts, grades)
-            return files, index_files()
+            return files, index.files()
 
     def _write(self, outputs: Outputs) -> WriteReport:
         report = self.output.write(outputs, self.progress)
