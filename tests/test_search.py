@@ -225,12 +225,18 @@ def test_an_incremental_update_gives_the_files_of_a_build_from_scratch():
     assert "pagefind/1/pagefind.js" in update.written and update.rebuilt == (1,)
 
 
-def test_only_the_shard_of_a_changed_page_is_indexed_again(monkeypatch):
-    runs: list[list[str]] = []
+@pytest.fixture
+def runs(monkeypatch) -> list[list[str]]:
+    """The Pagefind commands started, in order (each still run for real)."""
+    started: list[list[str]] = []
     real_start = search_runs._start
     monkeypatch.setattr(
-        search_runs, "_start", lambda command: (runs.append(command), real_start(command))[1]
+        search_runs, "_start", lambda command: (started.append(command), real_start(command))[1]
     )
+    return started
+
+
+def test_only_the_shard_of_a_changed_page_is_indexed_again(runs):
     outputs = _site(20)
     index, folder = search.SearchIndex(shard_size=4), _Outputs()
     folder.update(index, outputs)
@@ -257,14 +263,9 @@ def test_only_the_shard_of_a_changed_page_is_indexed_again(monkeypatch):
     assert folder.update(index, outputs).rebuilt == () and runs == []  # not marked: not indexed
 
 
-def test_pagefind_is_under_way_before_any_thread_starts(monkeypatch):
+def test_pagefind_is_under_way_before_any_thread_starts(runs):
     # The build forks (grading articles) between start() and go_on(): a process forked
     # while a thread runs may inherit a lock that thread held.
-    runs: list[list[str]] = []
-    real_start = search_runs._start
-    monkeypatch.setattr(
-        search_runs, "_start", lambda command: (runs.append(command), real_start(command))[1]
-    )
     outputs = _site(20)
     pages = {dest: digest_of(data) for dest, data in outputs.items()}
     threads = threading.active_count()
