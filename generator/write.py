@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -80,7 +81,7 @@ def write_outputs(
     for dest, target in targets.items():
         data = outputs[dest]
         known = digest(dest) if digest else digest_of(data)
-        if compare and _same_bytes(target, data):
+        if compare and folder.may_hold(target) and _same_bytes(target, data):
             report.unchanged += 1
             report.files[dest] = _written_file(target, known)
             continue
@@ -218,15 +219,19 @@ def plainly_inside(dest_path: str) -> bool:
 
 
 class _OutputFolder:
-    """Checks and makes paths inside one output folder, resolving each folder only once.
+    """Checks and makes paths inside one output folder, looking at each folder only once.
 
     A symbolic link anywhere on the way (a folder or the file itself) is followed
-    before the check, so a link cannot lead a write outside.
+    before the check, so a link cannot lead a write outside. A folder is resolved
+    from its parent's resolved path and one ``lstat`` of its own (a link is resolved
+    in full), and nothing below a folder found not there is looked at: in a build into
+    an empty folder a new folder costs one ``lstat`` at most, a new file none.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._resolved: dict[Path, Path] = {}
+        self._resolved: dict[Path, Path] = {root: root}
+        self._missing: set[Path] = set()  # folders not there when checked: nothing is below
         self._made: set[Path] = set()
 
     def target(self, dest_path: str) -> Path:
@@ -235,13 +240,33 @@ class _OutputFolder:
             raise OutputError(dest_path, "refusing to write outside the output folder")
         return target
 
+    def may_hold(self, target: Path) -> bool:
+        """Whether ``target`` may be there: False if its folder was not, when checked."""
+        return target.parent not in self._missing
+
     def _resolve(self, target: Path) -> Path:
-        if target.is_symlink():
+        folder = self._folder(target.parent)
+        if self.may_hold(target) and target.is_symlink():
             return target.resolve()
-        parent = target.parent
-        if parent not in self._resolved:
-            self._resolved[parent] = parent.resolve()
-        return self._resolved[parent] / target.name
+        return folder / target.name
+
+    def _folder(self, folder: Path) -> Path:
+        """``folder`` (the root or a folder below it, as :meth:`target` joins them) resolved."""
+        found = self._resolved.get(folder)
+        if found is None:
+            found = self._folder(folder.parent) / folder.name
+            if folder.parent in self._missing:
+                self._missing.add(folder)
+            else:
+                try:
+                    if stat.S_ISLNK(os.lstat(folder).st_mode):
+                        found = folder.resolve()
+                except (FileNotFoundError, NotADirectoryError):
+                    self._missing.add(folder)
+                except OSError:
+                    pass  # as resolve() takes a folder it cannot look at: not a link
+            self._resolved[folder] = found
+        return found
 
     def make_parent(self, target: Path) -> None:
         if target.parent not in self._made:
@@ -276,18 +301,28 @@ def _write_atomically(target: Path, data: bytes, mode: int, digest: str) -> Writ
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
+            try:
+                _write_all(handle, data)
+            finally:
+                os.close(handle)
             os.replace(temporary, target)
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
-        stat = os.stat(target, follow_symlinks=False)
+        written = os.stat(target, follow_symlinks=False)
     except OSError as error:
         raise OutputError(
             str(target), f"cannot write the file: {error.strerror or error}"
         ) from None
-    return WrittenFile.of(digest, stat)
+    return WrittenFile.of(digest, written)
+
+
+def _write_all(handle: int, data: bytes) -> None:
+    """``data`` to an open file, with no file object (which would ask whether the file is
+    a terminal and where it stands, and copy small writes into its buffer)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view) :]
 
 
 def _remove(output_dir: Path, dest: str) -> bool:

@@ -56,6 +56,37 @@ def test_a_symlink_out_of_the_folder_is_refused(tmp_path):
     assert list(elsewhere.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "link, dest",
+    [
+        ("a/b/link", "a/b/link/c/index.html"),  # a link deep down, below folders that are there
+        ("a/page.html", "a/page.html"),  # the file itself
+        ("a/b/link", "a/b/link"),  # the file itself, a link to a folder
+    ],
+)
+def test_a_link_below_the_top_is_refused_too(tmp_path, link, dest):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    (out / "a/b").mkdir(parents=True)
+    (elsewhere / "c").mkdir(parents=True)
+    (out / link).symlink_to(elsewhere)
+    with pytest.raises(OutputError):
+        write_outputs(out, {"new/index.html": b"n", dest: b"x"}, tmp_path / "cache")
+    assert sorted(p.name for p in elsewhere.rglob("*")) == ["c"]
+    assert not (out / "new").exists()
+
+
+def test_a_link_that_stays_inside_is_followed(tmp_path):
+    out = tmp_path / "out"
+    (out / "real").mkdir(parents=True)
+    (out / "alias").symlink_to(out / "real")
+    report = write_outputs(out, {"alias/x/index.html": b"x", "new/y/z.html": b"z"}, tmp_path / "c")
+    assert report.written == ["alias/x/index.html", "new/y/z.html"]
+    assert (out / "real/x/index.html").read_bytes() == b"x"
+    assert (out / "new/y/z.html").read_bytes() == b"z"
+    again = write_outputs(out, {"alias/x/index.html": b"x", "new/y/z.html": b"z"}, tmp_path / "c")
+    assert again.written == [] and again.unchanged == 2
+
+
 def _staging(tmp_path):
     """A staging folder whose pages not set aside are read from ``out``, as the engine's."""
     out = tmp_path / "out"
