@@ -57,7 +57,9 @@ def fill_clinic_fields(html: str, clinic: Clinic, language: str) -> Markup:
 
 def unknown_fields(text: str) -> list[tuple[int, int, str]]:
     """(line, column, name) of each ``{{ clinic.<name> }}`` in ``text`` that is no field."""
-    found = []
+    found: list[tuple[int, int, str]] = []
+    if PLACEHOLDER.search(text) is None:  # most texts: no placeholder to place by line
+        return found
     for number, line in enumerate(text.split("\n"), start=1):
         for match in PLACEHOLDER.finditer(line):
             if match[1] not in FIELDS:

@@ -43,12 +43,32 @@ HARDEST_SHOWN = 2
 
 @dataclass(frozen=True)
 class Formula:
+    """A school-grade formula. ``bound``, where one is known, gives cheaply a number no
+    less than ``grade`` of a sentence of so many words (see :func:`hardest_sentences`)."""
+
     name: str
     grade: Callable[[str], float]
+    bound: Callable[[str, int], float] | None = None
 
 
 def _english(text: str) -> float:
     return _metrics().automated_readability_index(text)
+
+
+def _english_bound(sentence: str, words: int) -> float:
+    """No less than :func:`_english` of ``sentence`` (of ``words`` white-space separated words).
+
+    textstat's ARI is ``4.71 * a + 0.5 * b - 21.43`` (0 where ``a`` or ``b`` is 0), ``a``
+    the characters other than white space per white-space separated word, ``b`` the
+    words per sentence. Here ``a`` counts spaces only as white space (a sentence has no
+    other, see :func:`running_sentences`; any other would only lower textstat's ``a``),
+    and ``b`` is taken as ``words`` in one sentence: textstat counts words after removing
+    punctuation (which never splits a word, but may leave one empty) and at least one
+    sentence. The sum is worked out in textstat's order, so that rounding cannot make
+    it the smaller.
+    """
+    characters_per_word = (len(sentence) - sentence.count(" ")) / words
+    return max(0.0, 4.71 * characters_per_word + 0.5 * words - 21.43)
 
 
 def _german(text: str) -> float:
@@ -85,7 +105,7 @@ class _ImportedOnUse(types.ModuleType):
 
 
 FORMULAS = {
-    "en": Formula("Automated Readability Index", _english),
+    "en": Formula("Automated Readability Index", _english, _english_bound),
     "de": Formula("Wiener Sachtextformel", _german),
     "es": Formula("Crawford", _spanish),
 }
@@ -128,17 +148,47 @@ def sentences_score(sentences: list[str], formula: Formula, hardest: bool = True
     sentences too (each one scored alone, which costs more than the whole text)."""
     if not sentences:
         return Score(0.0, 0, ())
-    scored = []
-    if hardest:
-        scored = [
-            Sentence(sentence, round(formula.grade(sentence), 1))
-            for sentence in sentences
-            if len(sentence.split()) >= _SENTENCE_MIN_WORDS
-        ]
-        scored.sort(key=lambda sentence: -sentence.grade)
     text = " ".join(sentences)
     grade = round(formula.grade(text), 1)
-    return Score(grade, len(text.split()), tuple(scored[:HARDEST_SHOWN]))
+    return Score(grade, len(text.split()), hardest_sentences(sentences, formula) if hardest else ())
+
+
+def hardest_sentences(sentences: list[str], formula: Formula) -> tuple[Sentence, ...]:
+    """The ``HARDEST_SHOWN`` hardest of ``sentences`` (fragments left out), hardest first,
+    the earlier first of two as hard: what scoring each one and sorting by grade gives.
+
+    With a ``bound`` to the formula, sentences are scored from the highest bound down,
+    until no bound left reaches the grade of the last one shown (its sentences are all
+    easier than those): most are never scored, which is most of the cost of grading."""
+    candidates = [
+        (index, sentence, words)
+        for index, sentence in enumerate(sentences)
+        if (words := len(sentence.split())) >= _SENTENCE_MIN_WORDS
+    ]
+    if formula.bound is None:
+        return _hardest_of(candidates, formula)
+    bounds = [round(formula.bound(sentence, words), 1) for _, sentence, words in candidates]
+    order = sorted(range(len(candidates)), key=lambda i: -bounds[i])
+    scored: list[tuple[float, int, str]] = []
+    for i in order:
+        if len(scored) >= HARDEST_SHOWN and bounds[i] < scored[HARDEST_SHOWN - 1][0]:
+            break
+        index, sentence, _ = candidates[i]
+        grade = round(formula.grade(sentence), 1)
+        if grade > bounds[i]:  # not a bound after all (a textstat changed?): score every one
+            return _hardest_of(candidates, formula)
+        scored.append((grade, index, sentence))
+        scored.sort(key=lambda found: (-found[0], found[1]))
+    return tuple(Sentence(sentence, grade) for grade, _, sentence in scored[:HARDEST_SHOWN])
+
+
+def _hardest_of(candidates: list[tuple[int, str, int]], formula: Formula) -> tuple[Sentence, ...]:
+    """The hardest sentences, scoring every one."""
+    scored = [
+        Sentence(sentence, round(formula.grade(sentence), 1)) for _, sentence, _ in candidates
+    ]
+    scored.sort(key=lambda sentence: -sentence.grade)
+    return tuple(scored[:HARDEST_SHOWN])
 
 
 def running_sentences(html: str) -> list[str]:
