@@ -20,6 +20,8 @@ time; nothing of it is kept.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from typing import Any
 
 
@@ -27,51 +29,72 @@ class TextUnreadable(Exception):
     """The state's text file no longer holds the text (removed or changed by hand)."""
 
 
+class TextFile:
+    """A text file of the saved state, open from when a load first names it: a save by
+    another build that removes it (or puts another file in its place) leaves what this
+    one reads as it was."""
+
+    __slots__ = ("path", "_fd")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+
+    def size(self) -> int:
+        return os.fstat(self._fd).st_size
+
+    def read(self, offset: int, length: int) -> bytes:
+        return os.pread(self._fd, length, offset)
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            os.close(self._fd)
+
+
 class StoredText:
-    """A text at ``offset`` of a file, ``length`` bytes of UTF-8."""
+    """A text at ``offset`` of a text file, ``length`` bytes of UTF-8."""
 
-    __slots__ = ("path", "offset", "length", "_held")
+    __slots__ = ("file", "offset", "length", "_held")
 
-    def __init__(self, path: str, offset: int, length: int) -> None:
-        self.path, self.offset, self.length = path, offset, length
+    def __init__(self, file: TextFile | None, offset: int, length: int) -> None:
+        self.file, self.offset, self.length = file, offset, length
         self._held: str | None = None
 
     @classmethod
     def of_string(cls, value: str) -> StoredText:
         """A stored text that holds its value (for tests, and a text with no file)."""
-        made = cls("", 0, len(value.encode("utf-8", "surrogatepass")))
+        made = cls(None, 0, len(value.encode("utf-8", "surrogatepass")))
         made._held = value
         return made
 
-    def moved(self, path: str, offset: int) -> None:
-        """Now at ``offset`` of ``path`` (the same bytes, written again by a save)."""
-        self.path, self.offset = path, offset
+    def moved(self, file: TextFile, offset: int) -> None:
+        """Now at ``offset`` of ``file`` (the same bytes, written again by a save)."""
+        self.file, self.offset = file, offset
 
     def __str__(self) -> str:
-        if self._held is not None:
-            return self._held
+        if self._held is not None or self.file is None:
+            return self._held or ""
         try:
-            with open(self.path, "rb") as stream:
-                stream.seek(self.offset)
-                data = stream.read(self.length)
+            data = self.file.read(self.offset, self.length)
         except OSError as error:
-            raise TextUnreadable(f"{self.path}: {error}") from None
+            raise TextUnreadable(f"{self.file.path}: {error}") from None
         if len(data) != self.length:
-            raise TextUnreadable(f"{self.path} ends before the text at {self.offset}")
+            raise TextUnreadable(f"{self.file.path} ends before the text at {self.offset}")
         return data.decode("utf-8", "surrogatepass")
 
     def __html__(self) -> str:  # markupsafe: printed as it is, like the string was
         return str(self)
 
     def __repr__(self) -> str:
-        return f"StoredText({self.path!r}, {self.offset}, {self.length})"
+        path = self.file.path if self.file is not None else None
+        return f"StoredText({path!r}, {self.offset}, {self.length})"
 
     def __reduce__(self):  # pickled anywhere but a segment: the string itself
         return str, (str(self),)
 
     def __eq__(self, other: Any) -> bool:
         if isinstance(other, StoredText):
-            if (other.path, other.offset) == (self.path, self.offset) and self.path:
+            if other.file is self.file is not None and other.offset == self.offset:
                 return True
             return self.length == other.length and str(self) == str(other)
         if isinstance(other, str):

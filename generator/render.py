@@ -24,7 +24,6 @@ from generator.config import Config
 from generator.discover import default_theme_dir  # noqa: F401 - where it used to live
 from generator.errors import TemplateError
 from generator.images import ImageCatalog
-from generator.lazy_text import text
 from generator.model import Site
 from generator.opening_hours import opening_hours_in_words
 from generator.plan import RenderJob
@@ -216,7 +215,7 @@ def content_html(context: jinja2.runtime.Context, html: str):
     def render(name: str, variables: dict) -> str:
         return context.environment.get_template(name).render({**context.get_all(), **variables})
 
-    return render_components(text(html), render)  # a StoredText read here
+    return render_components(str(html), render)  # a StoredText read here
 
 
 def human_date(value: date | datetime | None) -> str:

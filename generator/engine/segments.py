@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from generator.free_memory import return_free_memory
-from generator.lazy_text import StoredText, text
+from generator.lazy_text import StoredText, TextFile, text
 
 # The classes whose instances are saved as records, by module and name (so that
 # this module imports no stage): the large, unchanging memos of the engine.
@@ -188,9 +188,10 @@ def _place_text(temporary: str, path: Path, texts: _TextWriter) -> None:
         Path(temporary).unlink(missing_ok=True)
         return
     os.replace(temporary, path)
-    where = str(path)
-    for stored, offset in texts.moved:
-        stored.moved(where, offset)
+    if texts.moved:
+        where = TextFile(str(path))
+        for stored, offset in texts.moved:
+            stored.moved(where, offset)
 
 
 class _TextWriter:
@@ -293,9 +294,9 @@ def read_segment(path: Path, expected: Segment, resolve: Callable[[str, int], An
     as a stream: the unpickler reads the file itself (a reader in Python between them
     cost a call per read, and a segment holds a pickle per record). Its texts are not
     read: each is a :class:`StoredText` of its text file, whose size is checked."""
-    text_path = str(path) + TEXT_SUFFIX
     try:
-        if expected.text and os.stat(text_path).st_size != expected.text:
+        texts = TextFile(str(path) + TEXT_SUFFIX) if expected.text else None
+        if texts is not None and texts.size() != expected.text:
             raise UnreadableState(f"the text of segment {path.name} is damaged")
         with path.open("rb", buffering=1 << 20) as raw:
             stream = _CheckingReader(raw)
@@ -303,7 +304,7 @@ def read_segment(path: Path, expected: Segment, resolve: Callable[[str, int], An
             if stream.size != expected.size or stream.crc != expected.crc:
                 raise UnreadableState(f"segment {path.name} is damaged")
             raw.seek(0)
-            unpickler = Unpickler(raw, resolve, text_path)
+            unpickler = Unpickler(raw, resolve, texts)
             return [unpickler.load() for _ in range(expected.records)]
     except (OSError, pickle.UnpicklingError, EOFError, TypeError) as error:
         raise UnreadableState(f"segment {path.name}: {error}") from None
@@ -311,22 +312,24 @@ def read_segment(path: Path, expected: Segment, resolve: Callable[[str, int], An
 
 class Unpickler(pickle.Unpickler):
     """An unpickler that hands each record reference to ``resolve``, and makes each text
-    reference a :class:`StoredText` of ``text_path``."""
+    reference a :class:`StoredText` of ``texts``."""
 
-    def __init__(self, stream, resolve: Callable[[str, int], Any], text_path: str = "") -> None:
+    def __init__(
+        self, stream, resolve: Callable[[str, int], Any], texts: TextFile | None = None
+    ) -> None:
         super().__init__(stream)
         self._resolve = resolve
-        self._text_path = text_path
+        self._texts = texts
 
     def find_class(self, module: str, name: str):
         if module == __name__ and name == "_record":
             return self._resolve
-        if module == __name__ and name == "_text" and self._text_path:
+        if module == __name__ and name == "_text" and self._texts is not None:
             return self._stored_text
         return super().find_class(module, name)
 
     def _stored_text(self, offset: int, length: int) -> StoredText:
-        return StoredText(self._text_path, offset, length)
+        return StoredText(self._texts, offset, length)
 
 
 def record_types() -> list[type]:
