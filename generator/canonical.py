@@ -27,6 +27,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import Any
 
+from generator.lazy_text import StoredText
+
 Replace = dict[type, Callable[[Any], bytes]]
 
 
@@ -165,4 +167,5 @@ _WRITERS: dict[type, Callable[[_Encoder, Any], None]] = {
     date: _Encoder._moment,
     time: _Encoder._moment,
     timedelta: _Encoder._moment,
+    StoredText: lambda encoder, value: encoder._text(b"s", str(value)),  # as its string
 }

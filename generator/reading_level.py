@@ -113,7 +113,7 @@ def _key(files: list[ParsedFile], formula: Formula, digests: Mapping[str, str]) 
     """What an article's grade is made from: its files' digests where known (cheaper to
     compare than its text), else its text."""
     made_from = [digests.get(item.src_path, "") for item in files]
-    text = "\0".join(made_from) if all(made_from) else "".join(item.html for item in files)
+    text = "\0".join(made_from) if all(made_from) else "".join(str(item.html) for item in files)
     digest = hashlib.blake2b(f"{formula.name}\0{text}".encode(), digest_size=16).digest()
     return (b"files:" if all(made_from) else b"text:") + digest
 
@@ -166,7 +166,7 @@ def _grade(path: str, files: list[ParsedFile], formula: Formula) -> ArticleGrade
     """Each file's grade and the whole article's; the hardest sentences only of its
     hardest file, the one a warning names (scoring every sentence of every file would
     cost several times the rest)."""
-    texts = [running_sentences(item.html) for item in files]
+    texts = [running_sentences(str(item.html)) for item in files]
     scores = [sentences_score(sentences, formula, hardest=False) for sentences in texts]
     sections = [
         SectionGrade(item.src_path, item.meta.get("title") or "", item.line_of("title"), score)

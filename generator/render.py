@@ -215,7 +215,7 @@ def content_html(context: jinja2.runtime.Context, html: str):
     def render(name: str, variables: dict) -> str:
         return context.environment.get_template(name).render({**context.get_all(), **variables})
 
-    return render_components(html, render)
+    return render_components(str(html), render)  # a StoredText read here
 
 
 def human_date(value: date | datetime | None) -> str:

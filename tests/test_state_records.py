@@ -21,6 +21,7 @@ from generator.build import BuildOptions, build_site
 from generator.engine import records
 from generator.engine.pipeline import Engine
 from generator.engine.records import RecordStore
+from generator.engine.segments import TEXT_SUFFIX
 from generator.output_record import RECORD_NAME
 from tests.conftest import FIXED_NOW, copy_sample_site
 
@@ -44,7 +45,7 @@ def _options(site: Path) -> BuildOptions:
 
 def _segments(site: Path) -> list[Path]:
     (folder,) = (site / ".sitegen-cache").glob("engine-*.records")
-    return sorted(folder.iterdir())
+    return sorted(folder.glob("*" + records.SEGMENT_SUFFIX))
 
 
 def _edit(site: Path, words: str) -> None:
@@ -76,10 +77,10 @@ def test_an_edit_saves_a_small_segment_beside_the_first(site):
     new = [path for path in _segments(site) if path != first]
     assert first in _segments(site) and len(new) == 1
     assert new[0].stat().st_size * 2 < first.stat().st_size  # one article of several
-    assert (
-        new[0].name
-        == hashlib.blake2b(new[0].read_bytes(), digest_size=16).hexdigest() + records.SEGMENT_SUFFIX
-    )
+    text = new[0].with_name(new[0].name + TEXT_SUFFIX)  # the section's HTML
+    text_digest = hashlib.blake2b(text.read_bytes(), digest_size=16).digest()
+    digest = hashlib.blake2b(new[0].read_bytes() + text_digest, digest_size=16)
+    assert new[0].name == digest.hexdigest() + records.SEGMENT_SUFFIX
     assert _tree(site.parent / "out") == _clean_tree(site)
 
 

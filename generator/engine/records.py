@@ -9,6 +9,8 @@ as two kinds of file::
                                     then a header naming the segments, then where it starts
     engine-<key>.records/<digest>   a segment: records new in one save, pickled with one
                                     memo (:mod:`generator.engine.segments`)
+    engine-<key>.records/<digest>.text   the long texts of that segment's records (the
+                                    parsed HTML), read only when used
 
 A segment is named by the digest of its bytes and never changes once written.
 Loading a snapshot loads the segments its references name and remembers which
@@ -43,6 +45,7 @@ from generator.engine.segments import (
     NEW,
     RECORD_CLASSES,
     SEGMENT_SUFFIX,
+    TEXT_SUFFIX,
     Known,
     Segment,
     Unpickler,
@@ -137,7 +140,7 @@ class RecordStore:
         except OSError:
             return
         for name in names:
-            if name not in self._segments:
+            if name.removesuffix(TEXT_SUFFIX) not in self._segments:
                 (self.folder / name).unlink(missing_ok=True)
 
     def _pickle_index(self, stream: BinaryIO, value: Any) -> tuple[list, dict[str, int]]:

@@ -18,6 +18,7 @@ a large site's whole state cost more memory than anything else in the save.
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import os
 import pickle
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from generator.free_memory import return_free_memory
+from generator.lazy_text import StoredText, TextFile, text
 
 # The classes whose instances are saved as records, by module and name (so that
 # this module imports no stage): the large, unchanging memos of the engine.
@@ -49,6 +51,18 @@ RECORD_CLASSES = frozenset(
     }
 )
 SEGMENT_SUFFIX = ".seg"
+# The parsed HTML of records is kept beside their segment, in ``<segment>.text``, and
+# read when used (:mod:`generator.lazy_text`): after an edit, the pages not rendered
+# again never read it. Shorter texts stay in the segment.
+TEXT_SUFFIX = ".text"
+TEXT_FIELDS = {
+    "generator.parse.ParsedFile": ("html",),
+    "generator.model.Section": ("html",),
+    "generator.model.Page": ("html",),
+    "generator.model.Comment": ("html",),
+    "generator.model.Article": ("intro_html",),
+}
+MIN_STORED_TEXT = 200  # bytes
 # A segment is closed once this many bytes, or this many records, are in it (a whole
 # record goes into one). The memo grows with the objects pickled, not the bytes: the
 # small records (rendered pages, link scans) made a segment of 60,000 of them whose
@@ -70,6 +84,17 @@ def _record(segment: str, position: int):
     raise UnreadableState("a record reference read without its store")
 
 
+def _text(offset: int, length: int):
+    """Stands in a pickle for a text of the segment's text file: read as a StoredText."""
+    raise UnreadableState("a text reference read without its segment")
+
+
+@dataclass(frozen=True)
+class _TextRef:
+    offset: int
+    length: int
+
+
 @dataclass(frozen=True)
 class Segment:
     """What an index knows of a segment: enough to tell it intact, how many entries,
@@ -82,6 +107,7 @@ class Segment:
     crc: int
     records: int
     uses: tuple[str, ...] = ()
+    text: int = 0  # bytes of its text file (none when 0)
 
 
 @dataclass(frozen=True)
@@ -128,22 +154,70 @@ def _write_segment(
 ) -> Written:
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    text_handle, text_temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb", buffering=1 << 20) as raw:
+        with (
+            os.fdopen(handle, "wb", buffering=1 << 20) as raw,
+            os.fdopen(text_handle, "wb", buffering=1 << 20) as text_raw,
+        ):
             stream = _HashingWriter(raw)
-            pickler = _SegmentPickler(stream, known)
+            pickler = _SegmentPickler(stream, known, _TextWriter(text_raw))
             entries = pickler.dump_records(fresh, order, start, stream)
             uses = tuple(sorted(pickler.used))
+            texts = pickler.texts
             del pickler  # its memo: the memory a segment of bounded size keeps bounded
+        if texts.size:
+            stream.digest_also(texts.hash.digest())
         name = stream.hexdigest() + SEGMENT_SUFFIX
+        _place_text(text_temporary, folder / (name + TEXT_SUFFIX), texts)
         os.replace(temporary, folder / name)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        Path(text_temporary).unlink(missing_ok=True)
         raise
     for position, record in enumerate(entries.records):
         known[id(record)] = (record, name, position)
-    segment = Segment(stream.size, stream.crc, len(entries.records), uses)
+    segment = Segment(stream.size, stream.crc, len(entries.records), uses, texts.size)
     return Written(name, segment, entries.numbers.tobytes())
+
+
+def _place_text(temporary: str, path: Path, texts: _TextWriter) -> None:
+    """The segment's text file in its place (none when it has no text); the stored texts
+    the segment wrote again now read from there (the file they were read from may go)."""
+    if not texts.size:
+        Path(temporary).unlink(missing_ok=True)
+        return
+    os.replace(temporary, path)
+    if texts.moved:
+        where = TextFile(str(path))
+        for stored, offset in texts.moved:
+            stored.moved(where, offset)
+
+
+class _TextWriter:
+    """The text file of a segment being written, each text once. The digest that names the
+    segment is of the segment's bytes and then of the digest of this file's."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.hash = hashlib.blake2b(digest_size=16)
+        self.size = 0
+        self.refs: dict[int, tuple[Any, _TextRef]] = {}  # id(text) -> (text, reference)
+        self.moved: list[tuple[StoredText, int]] = []
+
+    def reference(self, value: str | StoredText) -> _TextRef:
+        found = self.refs.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        data = text(value).encode("utf-8", "surrogatepass")
+        self.raw.write(data)
+        self.hash.update(data)
+        ref = _TextRef(self.size, len(data))
+        if isinstance(value, StoredText):
+            self.moved.append((value, self.size))
+        self.size += len(data)
+        self.refs[id(value)] = (value, ref)
+        return ref
 
 
 @dataclass
@@ -153,13 +227,16 @@ class _Entries:
 
 
 class _SegmentPickler(pickle.Pickler):
-    """Pickles new records in full; a record already in a segment stays a reference."""
+    """Pickles new records in full; a record already in a segment stays a reference.
+    The long texts of :data:`TEXT_FIELDS` go into the segment's text file."""
 
-    def __init__(self, stream, known: Known) -> None:
+    def __init__(self, stream, known: Known, texts: _TextWriter) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.known = known
+        self.texts = texts
         self.used: set[str] = set()
         self._classes: dict[type, bool] = {}
+        self._text_fields: dict[type, tuple[str, ...]] = {}
         self._current: Any = None
         self._met: list = []  # records written in full inside another one
 
@@ -187,45 +264,72 @@ class _SegmentPickler(pickle.Pickler):
         return _Entries(records, numbers)
 
     def reducer_override(self, obj):
-        if not is_record(obj, self._classes):
-            return NotImplemented
-        known = self.known.get(id(obj))
-        if known is not None and known[0] is obj and known[1] != NEW:
-            self.used.add(known[1])
-            return _record, known[1:]
-        if obj is not self._current:
-            self._met.append(obj)
-        return NotImplemented  # new: pickled here, in full
+        cls = type(obj)
+        if cls is _TextRef:
+            return _text, (obj.offset, obj.length)
+        if is_record(obj, self._classes):
+            known = self.known.get(id(obj))
+            if known is not None and known[0] is obj and known[1] != NEW:
+                self.used.add(known[1])
+                return _record, known[1:]
+            if obj is not self._current:
+                self._met.append(obj)
+        fields = self._text_fields.get(cls)
+        if fields is None:
+            fields = self._text_fields[cls] = TEXT_FIELDS.get(
+                f"{cls.__module__}.{cls.__qualname__}", ()
+            )
+        if not fields:
+            return NotImplemented  # pickled here, in full
+        state = dict(vars(obj))
+        for name in fields:
+            value = state[name]
+            if isinstance(value, StoredText) or len(value) >= MIN_STORED_TEXT:
+                state[name] = self.texts.reference(value)
+        return copyreg.__newobj__, (cls,), state
 
 
 def read_segment(path: Path, expected: Segment, resolve: Callable[[str, int], Any]) -> list:
     """The entries of a segment, checked against its size and checksum first, then read
     as a stream: the unpickler reads the file itself (a reader in Python between them
-    cost a call per read, and a segment holds a pickle per record)."""
+    cost a call per read, and a segment holds a pickle per record). Its texts are not
+    read: each is a :class:`StoredText` of its text file, whose size is checked."""
     try:
+        texts = TextFile(str(path) + TEXT_SUFFIX) if expected.text else None
+        if texts is not None and texts.size() != expected.text:
+            raise UnreadableState(f"the text of segment {path.name} is damaged")
         with path.open("rb", buffering=1 << 20) as raw:
             stream = _CheckingReader(raw)
             stream.read_to_end()
             if stream.size != expected.size or stream.crc != expected.crc:
                 raise UnreadableState(f"segment {path.name} is damaged")
             raw.seek(0)
-            unpickler = Unpickler(raw, resolve)
+            unpickler = Unpickler(raw, resolve, texts)
             return [unpickler.load() for _ in range(expected.records)]
     except (OSError, pickle.UnpicklingError, EOFError, TypeError) as error:
         raise UnreadableState(f"segment {path.name}: {error}") from None
 
 
 class Unpickler(pickle.Unpickler):
-    """An unpickler that hands each record reference to ``resolve``."""
+    """An unpickler that hands each record reference to ``resolve``, and makes each text
+    reference a :class:`StoredText` of ``texts``."""
 
-    def __init__(self, stream, resolve: Callable[[str, int], Any]) -> None:
+    def __init__(
+        self, stream, resolve: Callable[[str, int], Any], texts: TextFile | None = None
+    ) -> None:
         super().__init__(stream)
         self._resolve = resolve
+        self._texts = texts
 
     def find_class(self, module: str, name: str):
         if module == __name__ and name == "_record":
             return self._resolve
+        if module == __name__ and name == "_text" and self._texts is not None:
+            return self._stored_text
         return super().find_class(module, name)
+
+    def _stored_text(self, offset: int, length: int) -> StoredText:
+        return StoredText(self._texts, offset, length)
 
 
 def record_types() -> list[type]:
@@ -282,6 +386,10 @@ class _HashingWriter:
         self.crc = zlib.crc32(data, self.crc)
         self.size += len(data)
         return self.raw.write(data)
+
+    def digest_also(self, data: bytes) -> None:
+        """Make ``data`` part of the digest only (the digest of the segment's text file)."""
+        self._hash.update(data)
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()

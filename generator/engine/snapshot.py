@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-SNAPSHOT_VERSION = 12
+SNAPSHOT_VERSION = 13
 
 
 @dataclass(frozen=True)
