@@ -24,6 +24,7 @@ from generator.engine.records import RecordStore
 from generator.engine.segments import TEXT_SUFFIX
 from generator.output_record import RECORD_NAME
 from tests.conftest import FIXED_NOW, copy_sample_site
+from tests.record_files import load_from, save_at
 
 pytestmark = pytest.mark.slow  # each test builds the sample site several times
 
@@ -225,16 +226,6 @@ def test_findings_kept_by_digest_are_those_of_a_clean_build(site):
     assert reading[1] != reading[2]  # the harder text has another grade
 
 
-def _save(store: RecordStore, index: Path, value) -> None:
-    with index.open("wb") as stream:
-        store.save(stream, value)
-
-
-def _load(store: RecordStore, index: Path):
-    with index.open("rb") as stream:
-        return store.load(stream)
-
-
 def test_a_save_in_several_segments_keeps_each_record_once_and_shared(tmp_path, monkeypatch):
     from generator.engine import segments
     from generator.plan import RenderJob
@@ -251,24 +242,24 @@ def test_a_save_in_several_segments_keeps_each_record_once_and_shared(tmp_path, 
     ]
     value = {"jobs": jobs, "later": later}
     folder, index = tmp_path / "records", tmp_path / "index"
-    _save(RecordStore(folder), index, value)
+    save_at(RecordStore(folder), index, value)
     written = sorted(folder.iterdir())
     assert len(written) >= 6
     own = 6 * 2_500
     assert sum(path.stat().st_size for path in written) < 2 * len(blob) + own + 5_000  # once each
 
     store = RecordStore(folder)
-    again = _load(store, index)
+    again = load_from(store, index)
     assert again == value
     assert len({id(job.context["inner"]) for job in again["jobs"]}) == 1
     assert all(job.context["later"] is again["later"] for job in again["jobs"])
 
     edited = {"jobs": [*again["jobs"], RenderJob("new.html", "page.html")], "later": again["later"]}
-    _save(store, index, edited)
+    save_at(store, index, edited)
     store.remove_unused()
     (added,) = set(folder.iterdir()) - set(written)
     assert added.stat().st_size < 500  # only the new job, the others by reference
-    assert _load(RecordStore(folder), index) == edited
+    assert load_from(RecordStore(folder), index) == edited
 
 
 def test_segments_a_record_refers_to_are_kept_with_it(tmp_path, monkeypatch):
@@ -280,8 +271,8 @@ def test_segments_a_record_refers_to_are_kept_with_it(tmp_path, monkeypatch):
     outer = RenderJob("outer.html", "page.html", {"inner": inner})
     folder, index = tmp_path / "records", tmp_path / "index"
     store = RecordStore(folder)
-    _save(store, index, {"inner": inner, "outer": outer})  # outer's segment refers to inner's
-    _save(store, index, {"outer": outer, "first": RenderJob("first.html", "page.html")})
+    save_at(store, index, {"inner": inner, "outer": outer})  # outer's segment refers to inner's
+    save_at(store, index, {"outer": outer, "first": RenderJob("first.html", "page.html")})
     store.remove_unused()
-    again = _load(RecordStore(folder), index)
+    again = load_from(RecordStore(folder), index)
     assert again["outer"].context["inner"] == inner

@@ -27,6 +27,7 @@ from generator.model import Section
 from generator.output_record import RECORD_NAME
 from generator.parse import ParsedFile, parse_source
 from tests.conftest import FIXED_NOW, copy_sample_site
+from tests.record_files import load_from, save_at
 
 LONG = "<p>" + "Numbing cream before micro-needling. " * 20 + "</p>"
 ARTICLE = "content/posts/what-is-micro-needling/index.md"
@@ -64,16 +65,6 @@ def test_a_stored_text_beyond_its_file_is_an_error(tmp_path):
         str(StoredText(TextFile(str(path)), 0, len(LONG.encode())))
 
 
-def _save(store: RecordStore, index: Path, value) -> None:
-    with index.open("wb") as stream:
-        store.save(stream, value)
-
-
-def _load(store: RecordStore, index: Path):
-    with index.open("rb") as stream:
-        return store.load(stream)
-
-
 def test_long_texts_of_records_load_as_stored_texts_shared_as_they_were(tmp_path):
     from generator.plan import RenderJob
 
@@ -81,9 +72,9 @@ def test_long_texts_of_records_load_as_stored_texts_shared_as_they_were(tmp_path
     short = Section("b.md", "b", "B", "text", "<p>Short.</p>")
     job = RenderJob("a/index.html", "article.html", {"sections": (section, short), "again": LONG})
     folder, index = tmp_path / "records", tmp_path / "index"
-    _save(RecordStore(folder), index, {"job": job, "intro": replace(section, id="b")})
+    save_at(RecordStore(folder), index, {"job": job, "intro": replace(section, id="b")})
     assert any(path.name.endswith(segments.TEXT_SUFFIX) for path in folder.iterdir())
-    again = _load(RecordStore(folder), index)
+    again = load_from(RecordStore(folder), index)
     first, second = again["job"].context["sections"]
     assert isinstance(first.html, StoredText) and first.html == LONG
     assert type(second.html) is str  # short: kept in the segment
@@ -98,16 +89,16 @@ def test_a_save_that_writes_every_record_again_moves_the_texts_it_read(tmp_path,
 
     job = RenderJob("a/index.html", "article.html", {"section": Section("a", "a", "A", "t", LONG)})
     folder, index = tmp_path / "records", tmp_path / "index"
-    _save(RecordStore(folder), index, {"job": job})
+    save_at(RecordStore(folder), index, {"job": job})
     first = set(folder.iterdir())
     store = RecordStore(folder)
-    again = _load(store, index)
+    again = load_from(store, index)
     monkeypatch.setattr(records, "MIN_LIVE_SHARE", 2.0)  # too scattered: all written anew
-    _save(store, index, {"job": again["job"], "new": RenderJob("b.html", "page.html")})
+    save_at(store, index, {"job": again["job"], "new": RenderJob("b.html", "page.html")})
     store.remove_unused()
     assert not first & set(folder.iterdir())
     assert str(again["job"].context["section"].html) == LONG
-    assert _load(RecordStore(folder), index)["job"] == job
+    assert load_from(RecordStore(folder), index)["job"] == job
 
 
 @pytest.fixture
