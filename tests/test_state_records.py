@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 import pickle
-import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +21,7 @@ from generator.engine.pipeline import Engine
 from generator.engine.records import RecordStore
 from generator.engine.segments import TEXT_SUFFIX
 from generator.output_record import RECORD_NAME
-from tests.conftest import FIXED_NOW, copy_sample_site
+from tests.conftest import FIXED_NOW, copy_settled_sample_site
 from tests.record_files import load_from, save_at
 
 pytestmark = pytest.mark.slow  # each test builds the sample site several times
@@ -33,11 +31,7 @@ SECTION = "content/posts/what-is-micro-needling/03-micro-needling-devices.md"
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    site = copy_sample_site(tmp_path / "site")
-    moment = time.time() - 3600  # files nobody touched for a while: their stat is trusted
-    for path in site.rglob("*"):
-        os.utime(path, (moment, moment), follow_symlinks=False)
-    return site
+    return copy_settled_sample_site(tmp_path / "site")
 
 
 def _options(site: Path) -> BuildOptions:

@@ -7,9 +7,7 @@ again; what it renders is exactly what a clean build renders.
 
 from __future__ import annotations
 
-import os
 import pickle
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from generator.lazy_text import StoredText, TextFile, TextUnreadable, text
 from generator.model import Section
 from generator.output_record import RECORD_NAME
 from generator.parse import ParsedFile, parse_source
-from tests.conftest import FIXED_NOW, copy_sample_site
+from tests.conftest import FIXED_NOW, copy_settled_sample_site
 from tests.record_files import load_from, save_at
 
 LONG = "<p>" + "Numbing cream before micro-needling. " * 20 + "</p>"
@@ -103,11 +101,7 @@ def test_a_save_that_writes_every_record_again_moves_the_texts_it_read(tmp_path,
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    site = copy_sample_site(tmp_path / "site")
-    moment = time.time() - 3600  # files nobody touched for a while: their stat is trusted
-    for path in site.rglob("*"):
-        os.utime(path, (moment, moment), follow_symlinks=False)
-    return site
+    return copy_settled_sample_site(tmp_path / "site")
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
