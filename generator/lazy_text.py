@@ -123,8 +123,3 @@ class StoredText:
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(str(self), name)
-
-
-def text(value: str | StoredText) -> str:
-    """The string ``value`` is or stands for."""
-    return value if type(value) is str else str(value)

@@ -20,7 +20,7 @@ from generator.discover import default_theme_dir, discover
 from generator.engine import records, segments
 from generator.engine.pipeline import Engine
 from generator.engine.records import RecordStore
-from generator.lazy_text import StoredText, TextFile, TextUnreadable, text
+from generator.lazy_text import StoredText, TextFile, TextUnreadable
 from generator.model import Section
 from generator.output_record import RECORD_NAME
 from generator.parse import ParsedFile, parse_source
@@ -41,7 +41,7 @@ def test_a_stored_text_is_equal_to_hashes_and_encodes_as_its_string(tmp_path):
     assert encode(Section("a.md", "a", "A", "text", stored)) == encode(
         Section("a.md", "a", "A", "text", LONG)
     )
-    assert stored.strip() == LONG.strip() and "Numbing" in stored and text(stored) == LONG
+    assert stored.strip() == LONG.strip() and "Numbing" in stored and str(stored) == LONG
     assert pickle.loads(pickle.dumps(stored)) == LONG
     assert type(pickle.loads(pickle.dumps(stored))) is str
 
@@ -120,13 +120,13 @@ def test_a_loaded_snapshot_holds_no_html_of_its_files(site):
     snapshot = state.load_snapshot(site, options.output_dir, options, store)
     assert snapshot is not None
     parsed = [item for item in snapshot.parsed.values() if isinstance(item, ParsedFile)]
-    long = [item for item in parsed if item.html and len(text(item.html)) >= 200]
+    long = [item for item in parsed if item.html and len(str(item.html)) >= 200]
     assert len(long) > 10
     assert all(isinstance(item.html, StoredText) for item in long)
     found = discover(site, default_theme_dir())
     sources = {source.src_path: source for source in (*found.posts, *found.pages)}
     for item in long[:5]:  # the same HTML as parsing the file again
-        assert text(item.html) == parse_source(sources[item.src_path]).html
+        assert str(item.html) == parse_source(sources[item.src_path]).html
     for article in snapshot.articles.values():
         htmls = [section.html for section in getattr(article, "sections", ())]
         assert not any(type(html) is str and len(html) >= 200 for html in htmls)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from generator.free_memory import return_free_memory
-from generator.lazy_text import StoredText, TextFile, text
+from generator.lazy_text import StoredText, TextFile
 
 # The classes whose instances are saved as records, by module and name (so that
 # this module imports no stage): the large, unchanging memos of the engine.
@@ -209,7 +209,7 @@ class _TextWriter:
         found = self.refs.get(id(value))
         if found is not None and found[0] is value:
             return found[1]
-        data = text(value).encode("utf-8", "surrogatepass")
+        data = str(value).encode("utf-8", "surrogatepass")
         self.raw.write(data)
         self.hash.update(data)
         ref = _TextRef(self.size, len(data))
