@@ -49,15 +49,18 @@ def wait_until(check, what: str, timeout: float = 60) -> None:
         time.sleep(0.1)
 
 
-def open_when_settled(page, url: str) -> None:
-    """Open ``url`` once the preview has stopped reloading its pages.
+def open_when_settled(page, url: str, server: Server, timeout: float = 90) -> None:
+    """Open ``url`` once the preview has stopped rebuilding and reloading its pages.
 
     After each rebuild the preview tells every open page to reload itself, which
-    may cut a navigation short or land after it: open again until a second and
-    a half passes with no navigation."""
+    may cut a navigation short or land after it: wait until the server has been
+    quiet a moment, then open again until a second and a half passes with no
+    navigation. A busy machine is slow, not wrong, so this waits by the clock."""
     navigations: list[str] = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
-    for _ in range(10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        server.wait_quiet(timeout=timeout)
         try:
             page.goto(url)
         except playwright.Error as error:
@@ -68,7 +71,9 @@ def open_when_settled(page, url: str) -> None:
         page.wait_for_timeout(1500)
         if len(navigations) == seen and page.url == url:
             return
-    raise AssertionError(f"{url} kept reloading")
+    raise AssertionError(
+        f"{url} kept reloading; navigations: {navigations}\nserver said:\n{server.log()}"
+    )
 
 
 @pytest.fixture
@@ -108,7 +113,7 @@ def test_a_new_writers_first_week(week, tmp_path):
             _the_table_scrolls_inside_its_box(page, article)
             _the_contact_page_shows_the_clinic_from_site_toml(page, origin)
             _three_mistakes_are_shown_and_fixed(page, site, server, article)
-            _a_comment_ends_on_the_previews_thank_you_page(page, article, receiver)
+            _a_comment_ends_on_the_previews_thank_you_page(page, article, server, receiver)
         finally:
             browser.close()
     log = server.stop()
@@ -170,7 +175,7 @@ def _three_mistakes_are_shown_and_fixed(page, site: Path, server, article: str) 
     # 1. A person's name where site.toml's key belongs.
     index.write_text(good[index].replace("author: alex-writer", "author: Priya Nair"))
     server.wait_for("/blog/posts/laser-hair-removal/", "sitegen-error", timeout=90)
-    open_when_settled(page, article)
+    open_when_settled(page, article, server)
     assert page.locator('meta[name="viewport"]').count() == 1
     frame = page.locator("#sitegen-frame").inner_text()
     marked = next(line for line in frame.splitlines() if line.startswith(">"))
@@ -208,8 +213,8 @@ def _three_mistakes_are_shown_and_fixed(page, site: Path, server, article: str) 
     assert b"sitegen-error" not in body and b"Is it permanent?" in body
 
 
-def _a_comment_ends_on_the_previews_thank_you_page(page, article: str, receiver) -> None:
-    open_when_settled(page, article)
+def _a_comment_ends_on_the_previews_thank_you_page(page, article: str, server, receiver) -> None:
+    open_when_settled(page, article, server)
     page.fill("#comment-name", "Dana Reader")
     page.fill("#comment-email", "dana@example.net")
     page.fill("#comment-text", "Clear and helpful, thank you.")

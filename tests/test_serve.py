@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -42,16 +43,40 @@ class Server:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        # Read as it comes: a pipe nobody reads would stop the server once full, and
+        # a test that fails can show what the server had said up to then.
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         self.output = output or site / ".sitegen-cache" / "serve"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.process.stdout.read()
+            assert self.process.poll() is None, self.log()
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 return
             except OSError:
                 time.sleep(0.1)
         raise AssertionError("sitegen serve did not start listening within 60 s")
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def log(self) -> str:
+        """What the server has printed so far."""
+        return "".join(self.lines)
+
+    def wait_quiet(self, seconds: float = 1.5, timeout: float = 90) -> None:
+        """Wait until the server has printed nothing for ``seconds``: it prints one line
+        per rebuild, when the rebuild ends."""
+        deadline = time.monotonic() + timeout
+        seen, since = len(self.lines), time.monotonic()
+        while time.monotonic() - since < seconds:
+            assert time.monotonic() < deadline, f"sitegen serve kept rebuilding:\n{self.log()}"
+            time.sleep(0.1)
+            if len(self.lines) != seen:
+                seen, since = len(self.lines), time.monotonic()
 
     def get(self, path: str, method: str = "GET") -> tuple[int, bytes]:
         """GET ``path`` exactly as written (no client-side normalisation of ``..``)."""
@@ -69,9 +94,7 @@ class Server:
         code = self.process.poll()
         if code is None:
             return f"sitegen serve is running but gave no answer ({error!r})"
-        return (
-            f"sitegen serve exited with {code} ({error!r}):\n{self.process.stdout.read()[-4000:]}"
-        )
+        return f"sitegen serve exited with {code} ({error!r}):\n{self.log()[-4000:]}"
 
     def wait_for(self, path: str, text: str, timeout: float = 15) -> bytes:
         deadline = time.monotonic() + timeout
@@ -85,11 +108,12 @@ class Server:
     def stop(self) -> str:
         self.process.terminate()
         try:
-            out, _ = self.process.communicate(timeout=10)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            out, _ = self.process.communicate()
-        return out
+            self.process.wait()
+        self._reader.join(timeout=10)
+        return self.log()
 
 
 @pytest.fixture
