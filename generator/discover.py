@@ -67,9 +67,9 @@ class SourceFile:
         assert self.raw is not None, f"{self.src_path} is known by digest: read it with read()"
         return self.raw
 
-    def read(self, stale: StaleReads) -> bytes:
-        """Its bytes; a file that no longer has its digest is noted in ``stale`` and its bytes
-        now (``b""`` if gone) returned, not kept: the engine starts over before they are used."""
+    def read(self, stale: StaleReads, *, keep: bool = True) -> bytes:
+        """Its bytes (kept unless ``keep=False``); a file that no longer has its digest is noted
+        in ``stale``, its bytes now (``b""`` if gone) not kept: the engine starts over."""
         if self.raw is not None:
             return self.raw
         try:
@@ -80,7 +80,7 @@ class SourceFile:
         if digest_of(data) != self.digest:
             stale.add(self.src_path)
             return data
-        object.__setattr__(self, "raw", data)
+        object.__setattr__(self, "raw", data if keep else None)  # None: it held none
         return data
 
     def without_data(self) -> SourceFile:

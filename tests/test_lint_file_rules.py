@@ -8,6 +8,7 @@ from generator.build import BuildOptions, parse_sources, render_site
 from generator.config import load_config
 from generator.discover import default_theme_dir, discover
 from generator.lint import LintMemo, file_findings, grade_articles, lint_site, source_texts
+from generator.lint.locate import SourceTexts, source_text
 from tests.conftest import FIXED_NOW, copy_sample_site
 
 
@@ -84,3 +85,16 @@ def test_kept_findings_follow_the_day_the_review_rule_reads(tmp_path):
     assert _listed(years_later) == _listed(_file_rules_of(site_dir, parsed, None, later))
     assert _listed(years_later) != _listed(today)
     assert "review-age" in {f.rule for f in years_later} - {f.rule for f in today}
+
+
+def test_the_texts_the_rules_read_leave_each_file_known_by_digest(tmp_path):
+    site_dir = copy_sample_site(tmp_path / "site")
+    found = discover(site_dir, default_theme_dir())
+    known = [s.without_data() for s in found.posts + found.pages if s.kind != "asset"]
+    texts = SourceTexts(known)
+
+    read = {source.src_path: texts[source.src_path] for source in known}
+
+    assert read == {s.src_path: source_text((site_dir / s.src_path).read_bytes()) for s in known}
+    assert all(source.raw is None for source in known)
+    assert texts[known[0].src_path] == read[known[0].src_path]  # asked again: read again

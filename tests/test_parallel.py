@@ -15,10 +15,12 @@ import generator.engine.render_pass as render_pass
 import generator.parallel as parallel
 from bench import corpus
 from generator.discover import SourceFile, digest_of
+from generator.engine.output_writer import OutputWriter
 from generator.errors import ContentError, SiteError
+from generator.output_kinds import OutputKind
 from generator.output_record import RECORD_NAME
 from generator.progress import Progress
-from tests.conftest import build
+from tests.conftest import build, copy_sample_site
 
 COUNT = 60  # articles; with their section files well over the pool threshold set below
 
@@ -162,3 +164,28 @@ def _wait_for_no_other_threads() -> None:
     deadline = time.monotonic() + 10
     while threading.active_count() > 1 and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def test_a_build_that_sets_its_pages_aside_sets_its_search_files_aside_too(tmp_path, monkeypatch):
+    site = copy_sample_site(tmp_path / "site")
+    in_memory: dict[str, bool] = {}
+    original = OutputWriter.write
+
+    def write(writer, outputs, progress):
+        search_files = outputs.of_kind(OutputKind.SEARCH)
+        in_memory.update({dest: outputs.in_memory(dest) for dest in search_files})
+        return original(writer, outputs, progress)
+
+    monkeypatch.setattr(OutputWriter, "write", write)
+    build(site, tmp_path / "in-memory")
+    assert in_memory and all(in_memory.values())
+    in_memory.clear()
+    monkeypatch.setattr(render_pass, "STAGE_PAGES", 1)
+    build(site, tmp_path / "aside")
+    assert in_memory and not any(in_memory.values())
+    names = _files(tmp_path / "in-memory")
+    assert names == _files(tmp_path / "aside")
+    _, mismatch, errors = filecmp.cmpfiles(
+        tmp_path / "in-memory", tmp_path / "aside", names, shallow=False
+    )
+    assert mismatch == [] and errors == []

@@ -351,7 +351,8 @@ class Engine:
         no output: Pagefind runs in other processes while those take this one."""
         config, sources, parsed, memo = model.config, model.sources, model.parsed, self._memos.lint
         written, read_output = self.output.known_written(), self.output.read_output
-        with self._memos.search.started(outputs, written, read_output) as index:
+        staging = self._memos.pages.staging
+        with self._memos.search.started(outputs, written, read_output, staging) as index:
             texts = source_texts(sources)
             grades = grade_articles(config, parsed, memo, texts)  # forks: before index.go_on()
             index.go_on()
