@@ -61,13 +61,27 @@ def build_site(
     last one saved in the site's cache folder, and saves what it knows for the next.
     ``progress`` is told what the build is doing (see :mod:`generator.progress`).
     """
-    from generator import state
+    from generator.build_lock import output_folder_locked
     from generator.discover import default_theme_dir
     from generator.output_folder import check_output_folder
+    from generator.write import CACHE_DIR
 
     options = options or BuildOptions()
     site_dir = site_dir.resolve()
-    check_output_folder(site_dir, options.output_dir or site_dir / "build", default_theme_dir())
+    output_dir = (options.output_dir or site_dir / "build").resolve()
+    check_output_folder(site_dir, output_dir, default_theme_dir())
+    cache_dir = options.cache_dir or site_dir / CACHE_DIR
+    waiting = (lambda: progress.waiting(output_dir)) if progress is not None else (lambda: None)
+    with output_folder_locked(cache_dir, output_dir, waiting):
+        return _build_alone(site_dir, output_dir, options, clean, progress)
+
+
+def _build_alone(
+    site_dir: Path, output_dir: Path, options: BuildOptions, clean: bool, progress: Progress | None
+) -> BuildResult:
+    """:func:`build_site` once no other build writes the same output folder."""
+    from generator import state
+
     look = state.FirstLook()
     if not clean:
         look = state.first_look(site_dir, options, lambda: _saved_site(site_dir, options))
@@ -77,7 +91,6 @@ def build_site(
     # would walk all of it in each full collection (half a second apiece at 10,000
     # articles): it is loaded with the collector off and kept out of its way until
     # the build ends.
-    output_dir = (options.output_dir or site_dir / "build").resolve()
     store = state.record_store(site_dir, output_dir, options)
     with state.collector_paused():
         engine = resume_engine(site_dir, options, clean=clean, progress=progress, store=store)

@@ -19,6 +19,7 @@ either: a small site, or a rebuild with little to do, is as quiet as before.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import TextIO
 
 # A stage is shown when it takes SLOW seconds, or BRIEF seconds for MANY items or more.
@@ -42,6 +43,9 @@ class Progress:
     def finish(self) -> None:
         """The stage is over."""
 
+    def waiting(self, output_dir: Path) -> None:
+        """Another build is writing ``output_dir``: this one waits until it is done."""
+
 
 def for_stream(stream: TextIO) -> Progress:
     """A redrawn line for a terminal, plain summary lines for anything else."""
@@ -58,6 +62,10 @@ class _Counting(Progress):
     def start(self, stage: str, total: int | None, unit: str) -> None:
         self.stage, self.total, self.unit, self.done = stage, total, unit, 0
         self.started = time.perf_counter()
+
+    def waiting(self, output_dir: Path) -> None:
+        self.stream.write(f"Waiting for another build of {output_dir} to finish...\n")
+        self.stream.flush()
 
     def advance(self, count: int = 1) -> None:
         self.done += count

@@ -154,7 +154,15 @@ class SearchIndex:
         groups = self._groups(pages, read)
         first = min(groups, default=None)
         dirty = [k for k, group in groups.items() if self._stale(k, group, k == first)]
-        runs = ShardRuns.start(binary, {k: groups[k] for k in dirty}, first, read)
+        # An update that keeps most of the index is a build after an edit, which holds the
+        # whole saved state meanwhile: its few runs go one at a time. At 10,000 articles a
+        # tags edit that indexed 4 of 32 shards again peaked at 794 MB with two at once
+        # (each Pagefind takes ~85 MB at the end of its run) and at 721 MB alone; on a busy
+        # 2-core machine the build was no slower (alone, the 4 runs took 4.4 s, not 3.8 s).
+        alone = len(dirty) * 2 <= len(groups)
+        runs = ShardRuns.start(
+            binary, {k: groups[k] for k in dirty}, first, read, one_at_a_time=alone
+        )
         made = lambda: self._made(groups, first, dirty, runs.results())  # noqa: E731
         return PendingUpdate(made, runs.close, runs.go_on)
 

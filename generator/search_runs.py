@@ -5,8 +5,9 @@ written here from the rendered bytes. The runs go in two steps, so that the call
 can fork between them (a process forked while threads run may inherit a lock one
 of them held): :meth:`ShardRuns.start` starts as many runs as go at a time as plain
 processes, and no thread; :meth:`ShardRuns.go_on` then waits for them in threads
-and starts the others as they end. After an edit there is one run, and it is under
-way while the build grades the edited article and checks the files.
+and starts the others as they end. After an edit there are a few runs, one at a time
+(see :meth:`SearchIndex.start`), under way while the build grades the edited article
+and checks the files.
 
 Pagefind's service mode (``pagefind --service``, pages added one by one) would let a
 build give Pagefind the unchanged pages of an edited page's shard before rendering
@@ -70,14 +71,19 @@ class ShardRuns:
         groups: dict[int, dict[str, str]],
         first: int | None,
         read: Callable[[str], bytes],
+        *,
+        one_at_a_time: bool = False,
     ) -> ShardRuns:
-        """Start Pagefind for the first of ``groups`` (as many as run at a time), each on a
-        folder of its pages, as processes: no thread runs when this returns."""
+        """Start Pagefind for the first of ``groups`` (as many as run at a time, one if
+        ``one_at_a_time``), each on a folder of its pages, as processes: no thread runs
+        when this returns."""
         runs = cls(binary, first, read)
         if not groups:
             return runs
         largest = max(len(pages) for pages in groups.values())
         runs.workers = max(1, min(os.cpu_count() or 1, len(groups), _parallel_runs(largest)))
+        if one_at_a_time:
+            runs.workers = 1
         runs.folder = temporary_folder("search", _scratch_folder())
         try:
             for shard, pages in groups.items():

@@ -20,6 +20,7 @@ Use::
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import html
 import os
@@ -39,6 +40,7 @@ from livereload.server import LiveScriptInjector
 from tornado import web
 from tornado.ioloop import IOLoop
 
+from generator.build_lock import output_folder_locked
 from generator.build_options import BuildOptions, BuildResult
 from generator.code_frame import code_frame, with_frame
 from generator.config import CONFIG_NAME, load_config
@@ -82,8 +84,16 @@ class Preview:
         """Write the pages of articles whose text alone changed, before the rebuild."""
         if self.error is not None:
             return []  # the error page stays until a build succeeds
-        with self._lock:
+        with self._lock, self._output_locked():
             return self.engine.write_edited_pages(changed)
+
+    def _output_locked(self) -> contextlib.AbstractContextManager[None]:
+        """No ``sitegen build`` writes the preview's output folder meanwhile."""
+
+        def waiting() -> None:
+            print(f"Waiting for another build of {self.output_dir} to finish...", flush=True)
+
+        return output_folder_locked(self.engine.cache_dir, self.output_dir, waiting)
 
     def rebuild(self, changed: Iterable[Path] | None = None, early: Iterable[str] = ()) -> str:
         """Build (again); return the line to print: what changed, what was written, how long.
@@ -91,7 +101,7 @@ class Preview:
         ``early`` names the pages :meth:`write_edited` wrote just before: changed too."""
         started = time.perf_counter()
         what = _describe(self.site_dir, changed)
-        with self._lock:
+        with self._lock, self._output_locked():
             self.written = set()
             try:
                 result = self.engine.build(changed)

@@ -263,6 +263,32 @@ def test_only_the_shard_of_a_changed_page_is_indexed_again(runs):
     assert folder.update(index, outputs).rebuilt == () and runs == []  # not marked: not indexed
 
 
+def test_an_update_that_keeps_most_shards_runs_pagefind_one_at_a_time(runs):
+    # After an edit the build holds its whole saved state: a second Pagefind at once
+    # would add its memory to the build's peak.
+    outputs = _site(20)
+    index, folder = search.SearchIndex(shard_size=4), _Outputs()
+    folder.update(index, outputs)
+    posts = sorted(dest for dest in outputs if dest.startswith("posts/"))
+    shards = {_shard(dest, outputs, 4): dest for dest in posts}
+    edited = [shards[k] for k in sorted(shards)[:2]]  # two pages of two shards
+    for dest in edited:
+        outputs[dest] = _article(f"{dest.split('/')[1].replace('-', '')} new words")
+    pages = {dest: digest_of(data) for dest, data in outputs.items()}
+    runs.clear()
+    with index.start(pages, outputs.__getitem__) as pending:
+        assert len(runs) == 1  # the other shard waits for it
+        pending.go_on()
+        update = pending.result()
+    assert len(runs) == 2 and update.rebuilt == tuple(sorted(shards)[:2])
+    assert update.written == {
+        name: data
+        for name, data in _from_scratch(outputs, 4).items()
+        if name.startswith(tuple(f"pagefind/{k}/" for k in update.rebuilt))
+        or name == search.MANIFEST
+    }
+
+
 def test_pagefind_is_under_way_before_any_thread_starts(runs):
     # The build forks (grading articles) between start() and go_on(): a process forked
     # while a thread runs may inherit a lock that thread held.

@@ -7,6 +7,7 @@ again; what it renders is exactly what a clean build renders.
 
 from __future__ import annotations
 
+import gc
 import pickle
 from dataclasses import replace
 from pathlib import Path
@@ -78,6 +79,32 @@ def test_long_texts_of_records_load_as_stored_texts_shared_as_they_were(tmp_path
     assert type(second.html) is str  # short: kept in the segment
     assert again["job"].context["again"] == LONG  # a text of no listed field: in the segment
     assert again == {"job": job, "intro": replace(section, id="b")}
+
+
+def test_a_load_leaves_no_garbage_for_the_cyclic_collector(tmp_path):
+    """The build freezes what its load left before any collection (``build_site``): an
+    unpickler in a cycle would keep every object it made, the short-lived ones too, for
+    the whole build."""
+    from generator.plan import RenderJob
+
+    job = RenderJob("a/index.html", "article.html", {"section": Section("a", "a", "A", "t", LONG)})
+    folder, index = tmp_path / "records", tmp_path / "index"
+    save_at(RecordStore(folder), index, {"job": job})
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        again = load_from(RecordStore(folder), index)
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = [type(item).__name__ for item in gc.garbage if isinstance(item, pickle.Unpickler)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert isinstance(again["job"].context["section"].html, StoredText)  # read from a text file
+    assert left == []
 
 
 def test_a_save_that_writes_every_record_again_moves_the_texts_it_read(tmp_path, monkeypatch):

@@ -28,6 +28,7 @@ import zlib
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -325,11 +326,12 @@ class Unpickler(pickle.Unpickler):
         if module == __name__ and name == "_record":
             return self._resolve
         if module == __name__ and name == "_text" and self._texts is not None:
-            return self._stored_text
+            # Not a method of this unpickler: what this returns goes into its memo, and an
+            # unpickler in a cycle with its memo would keep every object it made, the
+            # short-lived ones too (70 MB at 10,000 articles), until the cyclic collector
+            # ran; and the build freezes what the load left before any collection.
+            return partial(StoredText, self._texts)
         return super().find_class(module, name)
-
-    def _stored_text(self, offset: int, length: int) -> StoredText:
-        return StoredText(self._texts, offset, length)
 
 
 def record_types() -> list[type]:
