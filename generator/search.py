@@ -65,6 +65,12 @@ MARK = b"data-pagefind-body"
 # edit at 1,000 articles spends ~0.45 s on its shard; the sums above would favour
 # smaller shards on such sites.
 SHARD_SIZE = 128
+# Two Pagefind runs at once only up to this many indexed pages. Each run takes about
+# 10 MB and 0.25 MB a page of its shard near its end (~85 MB for a shard of 310), and
+# a larger site's build holds more meanwhile: at 10,000 articles the build process was
+# at ~600 MB while its 32 shards were indexed, and two runs at once took the cold
+# build to 802-813 MB (bench/measure.py), one at a time to about 720 MB.
+PARALLEL_UP_TO = 5_000
 
 
 def shard_count(indexed: int, shard_size: int = SHARD_SIZE) -> int:
@@ -159,7 +165,8 @@ class SearchIndex:
         # tags edit that indexed 4 of 32 shards again peaked at 794 MB with two at once
         # (each Pagefind takes ~85 MB at the end of its run) and at 721 MB alone; on a busy
         # 2-core machine the build was no slower (alone, the 4 runs took 4.4 s, not 3.8 s).
-        alone = len(dirty) * 2 <= len(groups)
+        indexed = sum(len(group) for group in groups.values())
+        alone = len(dirty) * 2 <= len(groups) or indexed > PARALLEL_UP_TO
         runs = ShardRuns.start(
             binary, {k: groups[k] for k in dirty}, first, read, one_at_a_time=alone
         )

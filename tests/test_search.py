@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import tempfile
 import threading
@@ -287,6 +288,30 @@ def test_an_update_that_keeps_most_shards_runs_pagefind_one_at_a_time(runs):
         if name.startswith(tuple(f"pagefind/{k}/" for k in update.rebuilt))
         or name == search.MANIFEST
     }
+
+
+def test_a_large_index_is_made_one_shard_at_a_time(runs, monkeypatch):
+    # A large site's build holds much while Pagefind runs: one run at a time, even when
+    # every shard is made.
+    outputs = _site(20)
+    expected = _from_scratch(outputs, 4)
+    monkeypatch.setattr(search, "PARALLEL_UP_TO", 19)  # _site(20) indexes 20 pages
+    pages = {dest: digest_of(data) for dest, data in outputs.items()}
+    runs.clear()
+    with search.SearchIndex(shard_size=4).start(pages, outputs.__getitem__) as pending:
+        assert len(runs) == 1  # the others wait for it
+        pending.go_on()
+        update = pending.result()
+    assert update.written == expected and len(runs) == len(update.rebuilt) > 1
+
+
+def test_a_small_index_made_anew_runs_pagefind_two_at_a_time(runs):
+    outputs = _site(20)
+    pages = {dest: digest_of(data) for dest, data in outputs.items()}
+    with search.SearchIndex(shard_size=4).start(pages, outputs.__getitem__) as pending:
+        assert len(runs) == min(2, os.cpu_count() or 1)
+        pending.go_on()
+        pending.result()
 
 
 def test_pagefind_is_under_way_before_any_thread_starts(runs):
