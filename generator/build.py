@@ -71,8 +71,8 @@ def build_site(
     output_dir = (options.output_dir or site_dir / "build").resolve()
     check_output_folder(site_dir, output_dir, default_theme_dir())
     cache_dir = options.cache_dir or site_dir / CACHE_DIR
-    waiting = (lambda: progress.waiting(output_dir)) if progress is not None else (lambda: None)
-    with output_folder_locked(cache_dir, output_dir, waiting):
+    tell = progress.note if progress is not None else (lambda line: None)
+    with output_folder_locked(cache_dir, output_dir, tell):
         return _build_alone(site_dir, output_dir, options, clean, progress)
 
 

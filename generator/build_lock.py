@@ -34,10 +34,10 @@ def lock_path(cache_dir: Path, output_dir: Path) -> Path:
 
 @contextmanager
 def output_folder_locked(
-    cache_dir: Path, output_dir: Path, waiting: Callable[[], None] = lambda: None
+    cache_dir: Path, output_dir: Path, tell: Callable[[str], None] = lambda line: None
 ) -> Iterator[None]:
-    """Hold ``output_dir``'s lock inside the ``with``; call ``waiting()`` first if another
-    process holds it, then wait for it to let go."""
+    """Hold ``output_dir``'s lock inside the ``with``. If another process holds it,
+    ``tell`` the user so, then wait for it to let go."""
     if fcntl is None:
         yield
         return
@@ -48,7 +48,7 @@ def output_folder_locked(
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            waiting()
+            tell(f"Waiting for another build of {output_dir} to finish...")
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:

@@ -19,7 +19,6 @@ either: a small site, or a rebuild with little to do, is as quiet as before.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import TextIO
 
 # A stage is shown when it takes SLOW seconds, or BRIEF seconds for MANY items or more.
@@ -43,8 +42,8 @@ class Progress:
     def finish(self) -> None:
         """The stage is over."""
 
-    def waiting(self, output_dir: Path) -> None:
-        """Another build is writing ``output_dir``: this one waits until it is done."""
+    def note(self, line: str) -> None:
+        """Something the user should know, between stages (another build to wait for)."""
 
 
 def for_stream(stream: TextIO) -> Progress:
@@ -63,8 +62,8 @@ class _Counting(Progress):
         self.stage, self.total, self.unit, self.done = stage, total, unit, 0
         self.started = time.perf_counter()
 
-    def waiting(self, output_dir: Path) -> None:
-        self.stream.write(f"Waiting for another build of {output_dir} to finish...\n")
+    def note(self, line: str) -> None:
+        self.stream.write(line + "\n")
         self.stream.flush()
 
     def advance(self, count: int = 1) -> None:

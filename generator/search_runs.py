@@ -81,9 +81,8 @@ class ShardRuns:
         if not groups:
             return runs
         largest = max(len(pages) for pages in groups.values())
-        runs.workers = max(1, min(os.cpu_count() or 1, len(groups), _parallel_runs(largest)))
-        if one_at_a_time:
-            runs.workers = 1
+        at_once = min(os.cpu_count() or 1, len(groups), _parallel_runs(largest))
+        runs.workers = 1 if one_at_a_time else max(1, at_once)
         runs.folder = temporary_folder("search", _scratch_folder())
         try:
             for shard, pages in groups.items():

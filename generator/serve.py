@@ -31,6 +31,7 @@ import traceback
 import webbrowser
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -89,11 +90,8 @@ class Preview:
 
     def _output_locked(self) -> contextlib.AbstractContextManager[None]:
         """No ``sitegen build`` writes the preview's output folder meanwhile."""
-
-        def waiting() -> None:
-            print(f"Waiting for another build of {self.output_dir} to finish...", flush=True)
-
-        return output_folder_locked(self.engine.cache_dir, self.output_dir, waiting)
+        tell = partial(print, flush=True)
+        return output_folder_locked(self.engine.cache_dir, self.output_dir, tell)
 
     def rebuild(self, changed: Iterable[Path] | None = None, early: Iterable[str] = ()) -> str:
         """Build (again); return the line to print: what changed, what was written, how long.

@@ -68,8 +68,8 @@ def test_a_lock_is_let_go_of_when_the_with_ends(tmp_path):
             pass
 
 
-def _never_waits() -> None:
-    raise AssertionError("waited for a lock nobody held")
+def _never_waits(line: str) -> None:
+    raise AssertionError(f"waited for a lock nobody held: {line}")
 
 
 @pytest.mark.slow
