@@ -270,3 +270,20 @@ def test_segments_a_record_refers_to_are_kept_with_it(tmp_path, monkeypatch):
     store.remove_unused()
     again = load_from(RecordStore(folder), index)
     assert again["outer"].context["inner"] == inner
+
+
+def test_an_edits_segment_goes_once_the_next_edit_replaced_it(site):
+    # Without this, each edit's segment stays for the record or two of it still used,
+    # and every later build loads all of it: ten edits, ten more segments to read.
+    options = _options(site)
+    build_site(site, options)
+    (first,) = _segments(site)
+    counts = []
+    for number in range(6):
+        _edit(site, f"Edit number {number}.")
+        result = build_site(site, options)
+        assert 0 < result.rendered < result.page_count  # the state went on, not anew
+        counts.append(len(_segments(site)))
+        assert first in _segments(site)  # the first build's records are not written again
+    assert max(counts) <= 3, counts
+    assert _tree(site.parent / "out") == _clean_tree(site)

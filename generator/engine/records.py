@@ -25,6 +25,9 @@ the whole snapshot unreadable: the build then starts from nothing, which gives
 the same output as a resumed one. Segments no index refers to are removed
 after each save; when the live records are too scattered (many segments, or
 segments mostly of records no longer used) a save writes every record anew.
+Short of that, a segment mostly of records no longer used at the last save
+(an edit's, once the next edit replaced them) has its live records written
+again with the new ones, and is dropped: see :meth:`RecordStore.rewritten`.
 
 Records must not change after they are made (the engine's memos are frozen
 dataclasses, replaced rather than changed): a record known from a load is
@@ -44,6 +47,7 @@ from typing import Any, BinaryIO
 from generator.engine.segments import (
     NEW,
     RECORD_CLASSES,
+    SEGMENT_RECORDS,
     SEGMENT_SUFFIX,
     TEXT_SUFFIX,
     Known,
@@ -84,6 +88,8 @@ class RecordStore:
     # One flat tuple per record: at 10,000 articles there are 170,000 of them.
     _known: Known = field(default_factory=dict)
     _segments: dict[str, Segment] = field(default_factory=dict)
+    # Records of each segment the last save's index referred to (its new ones: all).
+    _live: dict[str, int] = field(default_factory=dict)
 
     # -- loading ------------------------------------------------------------------------
 
@@ -100,6 +106,7 @@ class RecordStore:
             self._known.clear()  # nothing of a load that failed is used
             raise
         self._segments = dict(header["segments"])
+        self._live = dict(header.get("live", {}))
         return value
 
     def _remember(self, value: Any, segment: str, position: int) -> None:
@@ -115,6 +122,7 @@ class RecordStore:
         Segments no longer referred to are removed by :meth:`remove_unused`, once
         the index is in place."""
         start = stream.tell()
+        self._forget(self.rewritten())
         fresh, used = self._pickle_index(stream, value)
         if self._scattered(used):
             self._known.clear()  # every record is written anew
@@ -128,10 +136,39 @@ class RecordStore:
         segments.update((each.name, each.segment) for each in written)
         segments = _with_uses([*used, *(each.name for each in written)], segments)
         new = [(each.name, each.numbers) for each in written]
+        live = {**used, **{each.name: each.segment.records for each in written}}
+        header = {"segments": segments, "new": new, "live": live}
         header_at = stream.tell()
-        pickle.dump({"segments": segments, "new": new}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
         stream.write(header_at.to_bytes(_OFFSET_SIZE, "little"))
-        self._segments = segments
+        self._segments, self._live = segments, live
+
+    def rewritten(self) -> set[str]:
+        """The segments whose live records the next save writes again, so that they go.
+
+        Those with fewer than ``MIN_LIVE_SHARE`` of their records referred to at the last
+        save (each edit's segment once the next edit replaced most of it, which would
+        otherwise be loaded by every build after it for a record or two), with the
+        segments that refer into them, whose references would keep them: when that is
+        at most a segment's worth of records (``SEGMENT_RECORDS``)."""
+        users: dict[str, list[str]] = {}
+        for name, segment in self._segments.items():
+            for used in segment.uses:
+                users.setdefault(used, []).append(name)
+        chosen: set[str] = set()
+        for name, segment in self._segments.items():
+            if self._live.get(name, segment.records) >= MIN_LIVE_SHARE * segment.records:
+                continue
+            with_users = _closure([name], users)
+            if sum(self._segments[each].records for each in with_users | chosen) <= SEGMENT_RECORDS:
+                chosen |= with_users
+        return chosen
+
+    def _forget(self, segments: set[str]) -> None:
+        """Take the records of ``segments`` for new ones: the save writes those still used."""
+        if segments:
+            for key in [key for key, known in self._known.items() if known[1] in segments]:
+                del self._known[key]
 
     def remove_unused(self) -> None:
         """Remove the segments (and leftover temporary files) the last save does not use."""
@@ -165,14 +202,20 @@ class RecordStore:
 
 def _with_uses(names, segments: dict[str, Segment]) -> dict[str, Segment]:
     """``names`` and the segments their records refer to, at any depth, by name."""
-    kept: dict[str, Segment] = {}
+    uses = {name: segment.uses for name, segment in segments.items()}
+    return {name: segments[name] for name in sorted(_closure(names, uses))}
+
+
+def _closure(names, edges: dict[str, Any]) -> set[str]:
+    """``names`` and every name reached from them through ``edges``, at any depth."""
+    reached: set[str] = set()
     waiting = list(names)
     while waiting:
         name = waiting.pop()
-        if name not in kept:
-            kept[name] = segments[name]
-            waiting.extend(kept[name].uses)
-    return dict(sorted(kept.items()))
+        if name not in reached:
+            reached.add(name)
+            waiting.extend(edges.get(name, ()))
+    return reached
 
 
 class _IndexPickler(pickle.Pickler):
