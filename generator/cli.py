@@ -33,7 +33,9 @@ def run() -> NoReturn:
     Python would otherwise free every object of the build one by one on the way
     out, which at 10,000 articles costs more than a second after the work is done.
     """
-    code = main()
+    # What the build loaded: kept alive to the end, as os._exit frees it all at once.
+    held: list[object] = []
+    code = main(held=held)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -42,9 +44,12 @@ def run() -> NoReturn:
     os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, held: list[object] | None = None) -> int:
+    """Run one command; ``held`` (see :func:`generator.build.build_site`) when the
+    process ends right after."""
     parser = _parser()
     args = parser.parse_args(argv)
+    args.held = held
     try:
         return args.command(args)
     except SiteError as error:
@@ -146,7 +151,9 @@ def _build(args: argparse.Namespace) -> int:
     # SIGTERM stops a build as Ctrl-C does: temporary files removed, the output as it was.
     before = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        result = build_site(args.site, options, clean=args.clean, progress=for_stream(sys.stderr))
+        result = build_site(
+            args.site, options, clean=args.clean, progress=for_stream(sys.stderr), held=args.held
+        )
     finally:
         signal.signal(signal.SIGTERM, before)
     if result.warnings:

@@ -184,3 +184,44 @@ def test_scoring_does_not_import_nltk_until_it_is_used():
     found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert found.returncode == 0, found.stderr
     assert found.stdout.split() == ["False", "nltk.data", "True"]
+
+
+def test_a_rebuild_looks_only_at_the_articles_whose_files_are_other_objects(copy_site, monkeypatch):
+    from dataclasses import replace
+
+    from generator import reading_level
+    from generator.config import load_config
+
+    site = _site(copy_site)
+    config, parsed, memo = load_config(site), _parsed(site), ReadingMemo()
+    first = reading_level.article_grades(config, parsed, memo)
+    assert len(first) > 2
+    looked_at, key = [], reading_level._key
+    monkeypatch.setattr(
+        reading_level, "_key", lambda files, *rest: looked_at.append(files) or key(files, *rest)
+    )
+    assert reading_level.article_grades(config, parsed, memo) == first and looked_at == []
+    faq = "content/posts/faq-article"
+    hard = next(item for item in parsed if item.src_path == f"{faq}/03-treatment.md")
+    edited = [replace(hard, html=f"<p>{SIMPLE}</p>") if item is hard else item for item in parsed]
+    again = {grade.path: grade for grade in reading_level.article_grades(config, edited, memo)}
+    assert [files[0].article_dir for files in looked_at] == [faq]
+    assert again[faq].score.grade < {grade.path: grade for grade in first}[faq].score.grade
+    # A draft, a removed article and another formula give what grading from nothing gives.
+    index = next(item for item in edited if item.src_path == f"{faq}/index.md")
+    drafted = [
+        replace(index, meta={**index.meta, "draft": True}) if i is index else i for i in edited
+    ]
+    removed = [item for item in drafted if not item.src_path.startswith(first[0].path)]
+    for files in (drafted, removed, edited):
+        assert reading_level.article_grades(config, files, memo) == (
+            reading_level.article_grades(config, files, ReadingMemo())
+        )
+    assert faq not in {grade.path for grade in reading_level.article_grades(config, drafted, memo)}
+
+
+def _parsed(site):
+    from generator.build import parse_sources
+    from generator.discover import default_theme_dir, discover
+
+    return parse_sources(discover(site, default_theme_dir()))

@@ -99,4 +99,4 @@ def _reading_memo(memo: LintMemo | None, texts: SourceTexts) -> tuple:
     """The reading-level rule's memo, and the digests by which it knows a text unchanged."""
     if memo is None:
         return None, None
-    return memo.reading, {src_path: texts.digest(src_path) for src_path in texts}
+    return memo.reading, texts.digests()

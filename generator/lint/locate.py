@@ -41,11 +41,30 @@ class SourceTexts(Mapping[str, str]):
     def digest(self, src_path: str) -> str:
         return self.sources[src_path].digest
 
+    def digests(self) -> Mapping[str, str]:
+        """Each content file's digest by ``src_path``, looked up when asked (a dict of
+        them all cost a sixth of a second at 10,000 articles, for an edit asking one)."""
+        return _Digests(self.sources)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.sources)
 
     def __len__(self) -> int:
         return len(self.sources)
+
+
+class _Digests(Mapping[str, str]):
+    def __init__(self, sources: Mapping[str, SourceFile]) -> None:
+        self._sources = sources
+
+    def __getitem__(self, src_path: str) -> str:
+        return self._sources[src_path].digest
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
 
 
 def sources_of_pages(site: Site) -> dict[str, tuple[str, ...]]:
