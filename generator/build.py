@@ -103,7 +103,7 @@ def _build_alone(
     store = state.record_store(site_dir, output_dir, options)
     with state.collector_paused():
         engine = resume_engine(site_dir, options, clean=clean, progress=progress, store=store)
-        engine.take_first_look(look.stamps, look.written, look.record)
+        engine.take_first_look(look.inputs, look.written, look.record)
         gc.freeze()
     try:
         with state.young_collections_only():

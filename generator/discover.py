@@ -28,13 +28,14 @@ from pathlib import Path
 
 from generator.boundary import leads_outside, outside_error, real_root, refuse_outside
 from generator.errors import ContentError, TemplateError
+from generator.input_look import IGNORED_NAMES, Listed, walk_listed
+from generator.input_look import stamp_of as _stamp
 from generator.stale_reads import StaleReads
 from generator.svg_safety import is_svg, refuse_unsafe_svg
 
 SECTION_NAME = re.compile(r"^(\d+)[-_].+\.md$")
 COMMENTS_FOLDER = "comments"  # inside an article folder
 COMMENTS_SUFFIX = ".comments"  # beside a single-file article: <name>.comments/
-IGNORED_NAMES = re.compile(r"^(\.|_|~)|~$|\.(swp|swx|tmp|bak)$")
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class KnownFiles:
     files: Mapping[str, SourceFile]  # by src_path
     before_ns: int
     stamps: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # this build's stat
+    folders: Mapping[str, Listed] = field(default_factory=dict)  # the listings they came from
 
 
 def discover(site_dir: Path, theme_dir: Path, known: KnownFiles | None = None) -> SiteSources:
@@ -139,11 +141,11 @@ def discover(site_dir: Path, theme_dir: Path, known: KnownFiles | None = None) -
     are not read (see :class:`SourceFile`).
     """
     outside: list[str] = []  # links leading out of the site, all named in one error
-    content = site_dir / "content"
-    post_files = _walk(content / "posts", site_dir, outside)
-    page_files = _walk(content / "pages", site_dir, outside)
-    _walk(site_dir / "static", site_dir, outside)
-    _walk(site_dir / "templates", site_dir, outside)  # Jinja reads them: no link may lead out
+    content, listed = site_dir / "content", known.folders if known else None
+    post_files = _walk(content / "posts", site_dir, outside, listed)
+    page_files = _walk(content / "pages", site_dir, outside, listed)
+    _walk(site_dir / "static", site_dir, outside, listed)
+    _walk(site_dir / "templates", site_dir, outside, listed)  # Jinja reads them: no link leads out
     if outside:
         raise outside_error(outside)
     posts = [_source(site_dir, path, known=known) for path in post_files]
@@ -198,7 +200,8 @@ def discover_static(
     by_name: dict[str, SourceFile] = {}
     for root in (theme_dir / "static", site_dir / "templates" / "static", site_dir / "static"):
         inside = f"{root}/"
-        for path in _walk(root, None if root.is_relative_to(theme_dir) else site_dir):
+        inside_site = None if root.is_relative_to(theme_dir) else site_dir
+        for path in _walk(root, inside_site, folders=known.folders if known else None):
             name = path[len(inside) :]
             source = _source(site_dir, path, kind="static", known=known)
             if source.static_name != name:
@@ -216,45 +219,20 @@ def default_theme_dir() -> Path:
     raise TemplateError(None, f"the default theme is missing from {package}")
 
 
-def input_stamps(site_dir: Path, theme_dir: Path) -> dict[str, tuple[int, ...]]:
-    """The ``stat`` of every file a build reads, by path: if none changed, neither did the site.
-
-    Cheaper than :func:`discover` (nothing is read), and a superset of what it
-    reads: ``site.toml``, content, static files and templates of the site and theme.
-    """
-    stamps: dict[str, tuple[int, ...]] = {}
-    config = site_dir / "site.toml"
-    if config.is_file():
-        stamps[str(config)] = _stamp(config.stat())
-    for root in (site_dir / "content", site_dir / "static", site_dir / "templates", theme_dir):
-        _stamp_tree(str(root), stamps)
-    return stamps
-
-
-def _stamp_tree(folder: str, stamps: dict[str, tuple[int, ...]]) -> None:
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if IGNORED_NAMES.search(entry.name):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            _stamp_tree(entry.path, stamps)
-        else:
-            try:
-                stamps[entry.path] = _stamp(entry.stat())
-            except OSError:
-                stamps[entry.path] = ()
-
-
 def digest_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _walk(root: Path, site_dir: Path | None = None, outside: list[str] | None = None) -> list[str]:
+def _walk(
+    root: Path,
+    site_dir: Path | None = None,
+    outside: list[str] | None = None,
+    folders: Mapping[str, Listed] | None = None,
+) -> list[str]:
     """Files below ``root`` as paths, sorted by their parts (as :class:`Path` sorts them),
     skipping editor droppings and hidden files; links to folders are not followed.
+    Folders listed in ``folders`` (an :class:`~generator.input_look.InputLook`'s) are
+    not listed again.
 
     With ``site_dir``, a link (to a file or a folder) leading out of it is never
     listed: it is added to ``outside`` by its ``src_path``, or, without that list,
@@ -264,7 +242,8 @@ def _walk(root: Path, site_dir: Path | None = None, outside: list[str] | None = 
     links: list[str] = []
     if site_dir is not None and root.is_symlink():
         links.append(str(root))  # content/ itself, say, may be a link leading out
-    _walk_into(str(root), found, links)
+    if not folders or not walk_listed(folders, str(root), found, links):
+        _walk_into(str(root), found, links)
     if site_dir is not None and links:
         boundary = real_root(site_dir)
         leading_out = sorted(
@@ -335,10 +314,6 @@ def _source(
     return SourceFile(
         src_path, kind, data, digest_of(data), article_dir, order, file=path, stat=stamp
     )
-
-
-def _stamp(stat: os.stat_result) -> tuple[int, ...]:
-    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
 
 
 def _classify(src_path: str) -> tuple[str, str, int]:

@@ -41,10 +41,11 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.build_options import BuildOptions, BuildResult
-from generator.discover import TIMESTAMP_SLACK_NS, default_theme_dir, input_stamps
+from generator.discover import TIMESTAMP_SLACK_NS, default_theme_dir
 from generator.engine.records import RecordStore
 from generator.engine.snapshot import SNAPSHOT_VERSION, BuildSummary, EngineSnapshot
 from generator.errors import SiteError, SiteWarning
+from generator.input_look import InputLook, input_look
 from generator.output_kinds import OutputKind
 from generator.output_record import OutputRecord, read_record, trusted_files
 from generator.outputs import Outputs
@@ -161,11 +162,12 @@ def load_snapshot(
 @dataclass
 class FirstLook:
     """What a build saw before reading anything, for the engine that builds if it must:
-    the ``stat`` of every input and the output folder's files as its record and ``stat``
-    confirm (None where not looked at), so that neither is taken twice."""
+    the ``stat`` of every input (and the folder listings that found them) and the output
+    folder's files as its record and ``stat`` confirm (None where not looked at), so that
+    neither is taken twice."""
 
     unchanged: BuildResult | None = None  # the last build's result, when nothing changed
-    stamps: dict[str, tuple[int, ...]] | None = None
+    inputs: InputLook | None = None
     written: dict[str, WrittenFile] | None = None
     record: OutputRecord | None = None  # the output folder's record they were trusted from
 
@@ -184,12 +186,13 @@ def first_look(site_dir: Path, options: BuildOptions, load_site: Callable[[], Si
     now = options.now or datetime.now(UTC)
     if summary.valid_until is not None and now >= summary.valid_until:
         return FirstLook()
-    stamps = input_stamps(site_dir, default_theme_dir())
+    inputs = input_look(site_dir, default_theme_dir())
+    stamps = inputs.stamps
     record = read_record(output_dir, options.cache_dir or site_dir / CACHE_DIR)
     if not record.complete:
-        return FirstLook(stamps=stamps)  # a build was cut short while writing
+        return FirstLook(inputs=inputs)  # a build was cut short while writing
     # The files as trusted are what the engine needs first if something changed.
-    look = FirstLook(stamps=stamps, written=trusted_files(output_dir, record), record=record)
+    look = FirstLook(inputs=inputs, written=trusted_files(output_dir, record), record=record)
     trusted_before = summary.looked_at_ns - TIMESTAMP_SLACK_NS
     if stamps != summary.inputs or any(not s or s[0] >= trusted_before for s in stamps.values()):
         return look

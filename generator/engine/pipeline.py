@@ -56,6 +56,7 @@ from generator.engine.snapshot import BuildSummary, EngineSnapshot
 from generator.engine.stage_memos import copied_outputs
 from generator.errors import ContentError, SiteError, SiteWarning
 from generator.fingerprint import RecordingEnvironment
+from generator.input_look import InputLook
 from generator.lint import (
     FileFindings,
     file_findings,
@@ -152,14 +153,14 @@ class Engine:
 
     def take_first_look(
         self,
-        stamps: dict[str, tuple[int, ...]] | None,
+        inputs: InputLook | None,
         written: dict[str, WrittenFile] | None,
         record: OutputRecord | None = None,
     ) -> None:
         """What the caller saw before this engine's first build read anything (the ``stat``
-        of every input, the output folder's files as trusted and its record), so as not to
-        take it again."""
-        self._memos.sources.take_stamps(stamps)
+        of every input and the folder listings, the output folder's files as trusted and its
+        record), so as not to take it again."""
+        self._memos.sources.take_stamps(inputs)
         self.output.take_written(written, record)
 
     def saved_state(self) -> tuple[EngineSnapshot, BuildSummary | None] | None:

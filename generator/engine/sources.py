@@ -20,10 +20,10 @@ from generator.discover import (
     discover,
     discover_content,
     discover_static,
-    input_stamps,
     template_stamps,
 )
 from generator.engine.snapshot import BuildSummary
+from generator.input_look import InputLook, input_look
 from generator.progress import Progress
 from generator.stale_reads import StaleReads
 
@@ -46,12 +46,14 @@ class SourceTree:
         # The stat of every input as it was before this build read any of it (None when
         # the build looks only at what it is told changed): see note_inputs.
         self.input_stamps: dict[str, tuple[int, ...]] | None = None
-        self._first_stamps: dict[str, tuple[int, ...]] | None = None  # see take_stamps
+        self._listed: dict = {}  # the folder listings of the look that took them
+        self._first_look: InputLook | None = None  # see take_stamps
 
-    def take_stamps(self, stamps: dict[str, tuple[int, ...]] | None) -> None:
-        """The ``stat`` of every input taken before the next build (``sitegen build``'s first
-        look): the next full look takes these, which are older still, instead of its own."""
-        self._first_stamps = stamps
+    def take_stamps(self, look: InputLook | None) -> None:
+        """The ``stat`` of every input and the folder listings taken before the next build
+        (``sitegen build``'s first look): the next full look takes these, which are older
+        still, instead of its own, and reads the files those listings found."""
+        self._first_look = look
 
     def note_inputs(self, changed: list[Path] | None) -> None:
         """Take the ``stat`` of every input before a full look reads anything.
@@ -60,12 +62,16 @@ class SourceTree:
         changed: taken after the build, they would hide a file replaced while it
         ran (a sync tool that keeps an older modification time), since the file
         then has the same ``stat`` next time though the build read the old bytes.
+
+        The full look then reads the files this look found, as it found them: whatever
+        changed since has another ``stat`` than the one kept, which the next build sees.
         """
-        first, self._first_stamps = self._first_stamps, None
+        first, self._first_look = self._first_look, None
         if changed is None or self._files is None:
-            self.input_stamps = first or input_stamps(self.site_dir, self.theme_dir)
+            look = first or input_look(self.site_dir, self.theme_dir)
+            self.input_stamps, self._listed = look.stamps, look.folders
         else:
-            self.input_stamps = None
+            self.input_stamps, self._listed = None, {}
 
     def summary(
         self, valid_until: datetime | None, article_count: int, warnings: list
@@ -109,7 +115,8 @@ class SourceTree:
         if self._files is None:
             return None
         files = self._files | {source.src_path: source for source in self.static}
-        return KnownFiles(files, self.looked_at_ns - TIMESTAMP_SLACK_NS, self.input_stamps or {})
+        before = self.looked_at_ns - TIMESTAMP_SLACK_NS
+        return KnownFiles(files, before, self.input_stamps or {}, self._listed)
 
     def restore(self, files: dict[str, SourceFile], static, template_stamps, looked_at_ns) -> None:
         """Take what a saved engine knew; the next full look trusts unchanged ``stat``s."""
