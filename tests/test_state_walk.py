@@ -10,17 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build_site
-from generator.engine.pipeline import Engine
+from generator.build import build_site
 from generator.input_look import input_look
 from generator.progress import Progress
-from tests.conftest import FIXED_NOW, copy_sample_site
+from tests.conftest import copy_sample_site
 from tests.sync_tools import age
+from tests.test_state import PAGE, SECTION, _clean_tree, _options, _tree
 
 pytestmark = pytest.mark.slow  # most tests here build the sample site three times
-
-SECTION = "content/posts/what-is-micro-needling/03-micro-needling-devices.md"
-PAGE = "posts/what-is-micro-needling/index.html"
 
 
 @pytest.fixture
@@ -28,24 +25,6 @@ def site(tmp_path: Path) -> Path:
     site = copy_sample_site(tmp_path / "site")
     age(site)
     return site
-
-
-def _options(site: Path) -> BuildOptions:
-    return BuildOptions(output_dir=site.parent / "out", now=FIXED_NOW)
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and not path.name.startswith(".")
-    }
-
-
-def _clean_tree(site: Path) -> dict[str, bytes]:
-    clean = BuildOptions(output_dir=site.parent / "clean", now=FIXED_NOW)
-    Engine(site, clean, clean=True).build()
-    return _tree(site.parent / "clean")
 
 
 def test_a_build_after_an_edit_lists_each_input_folder_once(site, monkeypatch):
@@ -68,7 +47,7 @@ def test_a_build_after_an_edit_lists_each_input_folder_once(site, monkeypatch):
     assert len(inputs) > 5, "the content folders were not listed"
     assert {path: listed[path] for path in inputs if listed[path] != 1} == {}
     assert b"One more sentence about needles" in (site.parent / "out" / PAGE).read_bytes()
-    assert _tree(site.parent / "out") == _clean_tree(site)
+    assert _tree(site.parent / "out") == _clean_tree(site, _options(site))
 
 
 class ChangeAfterTheFirstLook(Progress):
@@ -105,7 +84,7 @@ def test_files_changed_after_the_first_look_are_seen_by_the_next_build(site):
     assert (out / "posts/a-late-article/index.html").is_file()
     assert not (out / "posts/relaxing-hobbies-for-stress/index.html").exists()
     assert b"TOOLS" in (out / PAGE).read_bytes()
-    assert _tree(out) == _clean_tree(site)
+    assert _tree(out) == _clean_tree(site, _options(site))
 
 
 def test_the_first_look_lists_links_as_the_walk_finds_them(site, tmp_path):
