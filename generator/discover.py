@@ -28,7 +28,7 @@ from pathlib import Path
 
 from generator.boundary import leads_outside, outside_error, real_root, refuse_outside
 from generator.errors import ContentError, TemplateError
-from generator.input_look import IGNORED_NAMES, Listed, walk_listed
+from generator.input_look import IGNORED_NAMES, Listed, listed_tree, walk_listed
 from generator.input_look import stamp_of as _stamp
 from generator.stale_reads import StaleReads
 from generator.svg_safety import is_svg, refuse_unsafe_svg
@@ -243,7 +243,7 @@ def _walk(
     if site_dir is not None and root.is_symlink():
         links.append(str(root))  # content/ itself, say, may be a link leading out
     if not folders or not walk_listed(folders, str(root), found, links):
-        _walk_into(str(root), found, links)
+        walk_listed(listed_tree(str(root)), str(root), found, links)
     if site_dir is not None and links:
         boundary = real_root(site_dir)
         leading_out = sorted(
@@ -267,26 +267,6 @@ def _below(path: str, folders: tuple[str, ...]) -> bool:
 def _src_path(site_dir: Path, path: str) -> str:
     inside = str(site_dir) + "/"
     return path[len(inside) :] if path.startswith(inside) else path
-
-
-def _walk_into(folder: str, found: list[str], links: list[str]) -> None:
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return  # gone, or no folder: as os.walk, nothing to list
-    for entry in entries:
-        if IGNORED_NAMES.search(entry.name):
-            continue
-        if entry.is_symlink():
-            links.append(entry.path)
-        try:
-            is_folder = entry.is_dir()
-        except OSError:  # a link that loops: reading it will say so
-            is_folder = False
-        if not is_folder:
-            found.append(entry.path)
-        elif not entry.is_symlink():
-            _walk_into(entry.path, found, links)
 
 
 def _source(

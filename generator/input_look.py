@@ -50,17 +50,12 @@ def input_look(site_dir: Path, theme_dir: Path) -> InputLook:
     return InputLook(stamps, folders)
 
 
-def input_stamps(site_dir: Path, theme_dir: Path) -> dict[str, tuple[int, ...]]:
-    """The ``stat`` of every file a build reads, by path (see :func:`input_look`)."""
-    return input_look(site_dir, theme_dir).stamps
-
-
 def walk_listed(
     folders: Mapping[str, Listed], folder: str, found: list[str], links: list[str]
 ) -> bool:
-    """Add the files below ``folder`` to ``found`` and the links met to ``links`` as a walk
-    of the folders would (``discover._walk_into``), from their listings; False (nothing
-    added) when ``folder`` was not listed (a link, say, or not there)."""
+    """Add the files below ``folder`` to ``found`` and the links met to ``links``, from their
+    listings: links to folders are not followed. False (nothing added) when ``folder`` was
+    not listed (a link, say, or not there)."""
     if folder not in folders:
         return False
     for path, kind in folders[folder]:
@@ -73,7 +68,14 @@ def walk_listed(
     return True
 
 
-def _look_into(folder: str, stamps: dict, folders: dict[str, Listed]) -> None:
+def listed_tree(folder: str) -> dict[str, Listed]:
+    """The listings of ``folder`` and the folders below it, without a ``stat`` of the files."""
+    folders: dict[str, Listed] = {}
+    _look_into(folder, None, folders)
+    return folders
+
+
+def _look_into(folder: str, stamps: dict | None, folders: dict[str, Listed]) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -87,6 +89,8 @@ def _look_into(folder: str, stamps: dict, folders: dict[str, Listed]) -> None:
             _look_into(entry.path, stamps, folders)
             continue
         listed.append((entry.path, _link_kind(entry) if entry.is_symlink() else FILE))
+        if stamps is None:
+            continue
         try:
             stamps[entry.path] = stamp_of(entry.stat())
         except OSError:
