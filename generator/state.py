@@ -19,7 +19,10 @@ the output folder and options (``.sitegen-cache/engine-<key>.*``):
 Both are ignored, and the build starts from nothing, when they cannot be read
 or were written by another version of sitegen, its code, or the libraries
 whose output it depends on: a resumed build must give exactly what a clean
-build gives. This module imports no stage at load time.
+build gives. After each save, the states that no build will read again (the
+site's state from before its folder was moved, another version's, a killed
+save's temporary file) are removed: :mod:`generator.stranded_states`. This
+module imports no stage at load time.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from generator.input_look import InputLook, input_look
 from generator.output_kinds import OutputKind
 from generator.output_record import OutputRecord, read_record, trusted_files
 from generator.outputs import Outputs
+from generator.stranded_states import remove_stranded_states, temporary_prefix
 from generator.write import CACHE_DIR, WriteReport, WrittenFile
 
 if TYPE_CHECKING:
@@ -99,7 +103,7 @@ def save(
     """
     code = code_digest()
     store = store or record_store(site_dir, output_dir, options)
-    header = {"format": STATE_FORMAT, "code": code}
+    header = {"format": STATE_FORMAT, "code": code, "site": str(site_dir)}
 
     def write_index(stream) -> None:
         pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
@@ -107,6 +111,8 @@ def save(
 
     if _write(state_path(site_dir, output_dir, options, ".pickle"), write_index):
         store.remove_unused()  # only once the index that no longer needs them is in place
+        key = _key(output_dir, options)
+        remove_stranded_states(site_dir / CACHE_DIR, key, site_dir, code)
     if summary is None or kinds is None:
         return  # the last build read only what it was told changed: no summary to trust
     kept = Summary(
@@ -225,10 +231,13 @@ def _unchanged_result(output_dir, summary, written, kinds, started, load_site) -
 
 
 def state_path(site_dir: Path, output_dir: Path, options: BuildOptions, suffix: str) -> Path:
-    key = hashlib.blake2b(
-        repr((str(output_dir), options.drafts, options.future)).encode(), digest_size=8
-    ).hexdigest()
-    return site_dir / CACHE_DIR / f"engine-{key}{suffix}"
+    return site_dir / CACHE_DIR / f"engine-{_key(output_dir, options)}{suffix}"
+
+
+def _key(output_dir: Path, options: BuildOptions) -> str:
+    """What tells apart the states of one site: the output folder, and what is published."""
+    found = repr((str(output_dir), options.drafts, options.future)).encode()
+    return hashlib.blake2b(found, digest_size=8).hexdigest()
 
 
 def code_digest() -> str:
@@ -301,7 +310,8 @@ def _write(path: Path, write: Callable) -> bool:
     """Replace the file with what ``write(stream)`` writes, whole or not at all; True if done."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        prefix = temporary_prefix(path)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     except OSError:
         return False  # a read-only site folder builds all the same, only not incrementally
     try:
