@@ -321,15 +321,26 @@ class EditSequence(RuleBasedStateMachine):
         """The site folder (with its cache and both output folders) moves; the dev server
         starts again in the new place."""
         new_root = Path(tempfile.mkdtemp(prefix="sitegen-moved-"))
-        shutil.move(self.root, new_root / "here")
-        self.root = new_root / "here"
+        self.moved_from = getattr(self, "moved_from", []) + [new_root]
+        self._move_to(new_root / "here")
+
+    @precondition(lambda self: getattr(self, "places", []))
+    @rule()
+    def move_the_site_folder_back(self):
+        """The site folder goes back where it was before its last move: its cache may still
+        hold the state saved there, older than the edits made since."""
+        self._move_to(self.places.pop())
+
+    def _move_to(self, place: Path) -> None:
+        self.places = getattr(self, "places", []) + [self.root]
+        shutil.move(self.root, place)
+        self.root = place
         self.site, self.out, self.cli_out = (
             self.root / "site",
             self.root / "out",
             self.root / "cli",
         )
         shutil.rmtree(self.root / "clean", ignore_errors=True)
-        self.moved_from = getattr(self, "moved_from", []) + [new_root]
         self.engine = Engine(self.site, BuildOptions(output_dir=self.out, now=FIXED_NOW))
         self.last_failed = False
         self._check(None)
