@@ -109,10 +109,10 @@ def save(
         pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
         store.save(stream, snapshot)
 
-    if _write(state_path(site_dir, output_dir, options, ".pickle"), write_index):
+    index = state_path(site_dir, output_dir, options, ".pickle")
+    if _write(index, write_index):
         store.remove_unused()  # only once the index that no longer needs them is in place
-        key = _key(output_dir, options)
-        remove_stranded_states(site_dir / CACHE_DIR, key, site_dir, code)
+        remove_stranded_states(index.parent, _key(output_dir, options), site_dir, code)
     if summary is None or kinds is None:
         return  # the last build read only what it was told changed: no summary to trust
     kept = Summary(

@@ -31,6 +31,7 @@ from pathlib import Path
 __all__ = ["remove_stranded_states", "temporary_prefix"]
 
 _STATE_INDEX = re.compile(r"^engine-(?P<key>[0-9a-f]+)\.pickle$")
+_STATE_FILE = re.compile(r"^\.?engine-(?P<key>[0-9a-f]+)\.")  # or its temporary
 # What tempfile.mkstemp made for a save before temporaries were named for their
 # state: a dot, eight random characters, ".tmp".
 _UNNAMED_TEMPORARY = re.compile(r"^\.[a-z0-9_]{8}\.tmp$")
@@ -81,7 +82,7 @@ def _usable(index: Path, site_dir: Path, code: str) -> bool:
 
 def _state_key(name: str) -> str | None:
     """The key of a file of a state (``engine-<key>.<suffix>``, or its temporary)."""
-    found = re.match(r"^\.?engine-(?P<key>[0-9a-f]+)\.", name)
+    found = _STATE_FILE.match(name)
     return found["key"] if found else None
 
 

@@ -12,10 +12,9 @@ from generator.build import BuildOptions, build_site
 from generator.stranded_states import remove_stranded_states
 from generator.write import CACHE_DIR
 from tests.conftest import FIXED_NOW, copy_sample_site
+from tests.test_state import SECTION
 
 pytestmark = pytest.mark.slow  # most tests here build the sample site twice or more
-
-SECTION = "content/posts/what-is-micro-needling/03-micro-needling-devices.md"
 
 
 def _edit(site: Path, words: str) -> None:
