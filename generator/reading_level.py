@@ -123,6 +123,12 @@ class ReadingMemo:
         """Note that the articles' grades are now those of ``files`` (see :meth:`changed`)."""
         self._files, self._formula = files, formula
 
+    def set_aside(self) -> None:
+        """Nothing is graded for now (the rule is off, or the language unscored): let go
+        of the files last graded, which would otherwise be saved with the state long
+        after the site moved on. The grades stay, found again by their keys."""
+        self._files = {}
+
     def grades(self) -> tuple[ArticleGrade, ...]:
         """The grade of every article kept, by path, but those with no running text."""
         kept = (self._grades[path][1] for path in sorted(self._grades))
@@ -142,9 +148,10 @@ def article_grades(
     (``src_path -> digest`` of the content files) lets ``memo`` know an article
     unchanged by its files' digests rather than by hashing its text."""
     formula = formula_for(config.language)
-    if formula is None:
-        return ()
     memo = memo if memo is not None else ReadingMemo()
+    if formula is None:
+        memo.set_aside()
+        return ()
     files, changed = memo.changed(parsed, formula.name)
     articles = {path: files[path] for path in changed if path in files}
     articles = {path: group for path, group in articles.items() if not _draft(group)}
@@ -179,6 +186,8 @@ def findings(
 ) -> Iterator[SiteWarning]:
     """A warning for each article above ``reading_grade``, or one for an unscored language."""
     if config.check.severity(RULE) == "off":
+        if memo is not None:
+            memo.set_aside()
         return  # grading costs ~5 ms an article: none for a rule that is off
     # An unscored language grades nothing; findings_of then says it is unscored.
     yield from findings_of(config, article_grades(config, parsed, memo, digests))

@@ -225,3 +225,31 @@ def _parsed(site):
     from generator.discover import default_theme_dir, discover
 
     return parse_sources(discover(site, default_theme_dir()))
+
+
+def test_a_rule_turned_off_lets_go_of_the_files_it_graded(copy_site):
+    """Off, the rule grades nothing; the memo, saved with the engine's state, must not keep
+    the files it last graded while the site changes, and on again it grades as from nothing."""
+    import pickle
+    from dataclasses import replace
+
+    from generator import reading_level
+    from generator.config import load_config
+
+    marked = SIMPLE + " Keep the zinc ointment marker close."
+    site = _site(copy_site, simple=marked)
+    config, parsed, memo = load_config(site), _parsed(site), ReadingMemo()
+    reading_level.article_grades(config, parsed, memo)
+    assert b"zinc ointment marker" in pickle.dumps(memo)  # the simple section, as graded
+
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n[check.rules]\nreading-level = "off"\n', "utf-8")
+    off = load_config(site)
+    simple = next(item for item in parsed if item.src_path.endswith("01-what-is-acne.md"))
+    edited = [replace(simple, html=f"<p>{SIMPLE}</p>") if i is simple else i for i in parsed]
+    assert list(reading_level.findings(off, edited, memo)) == []
+    assert b"zinc ointment marker" not in pickle.dumps(memo)
+
+    assert reading_level.article_grades(config, edited, memo) == (
+        reading_level.article_grades(config, edited, ReadingMemo())
+    )
