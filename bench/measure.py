@@ -7,11 +7,13 @@ of their pages with it, so summing their RSS would count those pages once per
 process. A thread therefore samples, every 200 ms, the summed PSS (proportional
 set size: each shared page divided among the processes that map it, from
 ``/proc/<pid>/smaps_rollup``) of the process and all its descendants. The peak
-reported is the larger of the two::
+reported is the larger of the two. ``RUSAGE_CHILDREN`` also gives the CPU time
+(user and system) of the command and of every descendant it waited for, which
+sitegen does for its workers and its Pagefind runs::
 
     python bench/measure.py --log build.log -- sitegen build site
-    {"seconds": 2.71, "peak_kb": 48732, "largest_rss_kb": 48732, "tree_pss_kb": 45120,
-     "returncode": 0}
+    {"seconds": 2.71, "cpu_seconds": 4.9, "peak_kb": 48732, "largest_rss_kb": 48732,
+     "tree_pss_kb": 45120, "returncode": 0}
 """
 
 from __future__ import annotations
@@ -42,10 +44,12 @@ def main(argv: list[str] | None = None) -> None:
         returncode = process.wait()
         seconds = time.perf_counter() - started
         sampler.stop()
-    largest_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    largest_kb = usage.ru_maxrss  # KiB on Linux
     tree_kb = sampler.peak_bytes // 1024
     measured = {
         "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "peak_kb": max(largest_kb, tree_kb),
         "largest_rss_kb": largest_kb,
         "tree_pss_kb": tree_kb,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import cpu_bound
 from bench.results import Result
 
 COLOURS = {
@@ -376,6 +377,7 @@ def write_docs(results, docs: Path, command: str, note: str, tools, load_at_star
     if note:
         lines += ["", f"**Conditions:** {note}"]
     lines += ["", targets_section(results, os.cpu_count())]
+    lines += [cpu_bound.section(results, os.cpu_count() or 1)]
     lines += ["## Results", "", table(results), "![Benchmark chart](benchmarks.svg)", ""]
     lines += [NOTES]
     (docs / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 class Sample:
     seconds: float
     peak_memory_kb: int  # see bench/measure.py (serve: the server's own high-water mark)
+    cpu_seconds: float | None = None  # user + system time of the process tree (measure.py)
 
 
 @dataclass
@@ -24,6 +25,14 @@ class Result:
     @property
     def median(self) -> float:
         return statistics.median(sample.seconds for sample in self.samples)
+
+    @property
+    def median_cpu(self) -> float | None:
+        """The median CPU time of the runs; None when a run did not measure it."""
+        found = [sample.cpu_seconds for sample in self.samples]
+        if not found or None in found:
+            return None
+        return statistics.median(found)
 
     @property
     def peak_memory_mb(self) -> float:

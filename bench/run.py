@@ -36,7 +36,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))  # `python bench/run.py` runs from anywhere
 
-from bench import corpus, report  # noqa: E402
+from bench import corpus, cpu_bound, report  # noqa: E402
 from bench.peers import Peer, Toolchain, append_revision, peers, read_tags, set_tags  # noqa: E402
 from bench.results import Result, Sample  # noqa: E402
 
@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(root, ignore_errors=True)
     print(report.table(results))
     print(report.targets_section(results, os.cpu_count()))
+    print(cpu_bound.section(results, os.cpu_count() or 1))
     if args.write:
         command = shlex.join(["python3", "bench/run.py", *sys.argv[1:]])
         report.write_docs(results, REPO / "docs", command, args.note, tools, load_at_start)
@@ -219,7 +220,7 @@ def _measure(peer: Peer, label: str) -> Sample:
     if measured["returncode"] != 0:
         tail = log.read_text(errors="replace")[-2000:]
         raise SystemExit(f"{peer.name} failed ({label}), see {log}:\n{tail}")
-    return Sample(measured["seconds"], measured["peak_kb"])
+    return Sample(measured["seconds"], measured["peak_kb"], measured["cpu_seconds"])
 
 
 if __name__ == "__main__":

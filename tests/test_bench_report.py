@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
-from bench import report, run
+from bench import cpu_bound, report, run
+from bench.cpu_bound import FLOOR
 from bench.results import Result, Sample
 
 
@@ -126,3 +131,52 @@ def test_every_target_names_a_scenario_and_a_peer_the_runner_measures():
         assert target.peer in ("", *run.GENERATORS)
         assert target.bound in ("<=", ">=", ">")
     assert "markdown-floor" in report.COLOURS  # the chart draws the floor's bars
+
+
+def _cold(size: int, generator: str, *runs: tuple[float, float]) -> Result:
+    return Result(size, "cold", generator, [Sample(s, 100 * 1024, cpu) for s, cpu in runs])
+
+
+def test_the_least_wall_time_a_cold_builds_work_allows():
+    results = [
+        _cold(1000, "sitegen", (13.0, 23.0), (14.0, 24.0), (20.0, 30.0)),
+        _cold(1000, "markdown-floor", (6.0, 11.0), (6.0, 12.0), (5.0, 11.5)),
+        _cold(10000, "sitegen", (140.0, 240.0)),  # no floor at this size: left out
+    ]
+    [work] = cpu_bound.cold_work(results, cores=2)
+    assert (work.size, work.cpu, work.floor_cpu, work.wall, work.floor_wall) == (
+        1000,
+        24.0,
+        11.5,
+        14.0,
+        6.0,
+    )
+    assert work.least_wall == 12.0 and work.least_ratio == 2.0
+    section = cpu_bound.section(results, cores=2)
+    assert "| 1,000 | 24.0 | 11.5 | 2.09 | 86% | 12.0 | 2.00× |" in section
+    assert "10,000" not in section
+    # Runs measured before the CPU time was (results of older runs): no section.
+    old = [Result(1000, "cold", name, [Sample(10.0, 1024)]) for name in ("sitegen", FLOOR)]
+    assert cpu_bound.section(old, cores=2) == ""
+
+
+def test_the_cpu_time_measured_counts_the_workers_the_command_waited_for(tmp_path):
+    # The command burns 0.2 s of CPU in a child it waits for, and almost none itself.
+    burn = (
+        "import os, time\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    while time.process_time() < 0.2: pass\n"
+        "    os._exit(0)\n"
+        "os.waitpid(pid, 0)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "bench/measure.py", "--log", str(tmp_path / "log"), "--", sys.executable]
+        + ["-c", burn],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    measured = json.loads(found.stdout)
+    assert measured["returncode"] == 0
+    assert measured["cpu_seconds"] >= 0.2
