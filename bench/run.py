@@ -14,7 +14,8 @@ matplotlib; sitegen from this checkout), writes the corpus for each size into
 (``bench/markdown_floor.py``) in turn with them: Python-Markdown alone over
 sitegen's corpus on every core, the least a cold build can cost. The page
 judges the results against the project's targets (``TARGETS`` in
-``bench/report.py``).
+``bench/report.py``) and, from each run's CPU time, says how near the floor the
+cold build's work could come on the machine's cores (``bench/cpu_bound.py``).
 """
 
 from __future__ import annotations
