@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bench.results import Result
+from bench.results import Result, result_of
 
 FLOOR = "markdown-floor"
 
@@ -53,7 +53,7 @@ def cold_work(results: list[Result], cores: int) -> list[ColdWork]:
     """Each size at which both sitegen's and the floor's cold runs measured their CPU time."""
     found = []
     for size in sorted({result.size for result in results}):
-        ours, floor = (_cold(results, size, name) for name in ("sitegen", FLOOR))
+        ours, floor = (result_of(results, size, "cold", name) for name in ("sitegen", FLOOR))
         if ours is None or floor is None:
             continue
         cpu, floor_cpu = ours.median_cpu, floor.median_cpu
@@ -87,10 +87,3 @@ def section(results: list[Result], cores: int) -> str:
         for w in found
     ]
     return "\n".join([*out, ""])
-
-
-def _cold(results: list[Result], size: int, generator: str) -> Result | None:
-    for result in results:
-        if (result.size, result.scenario, result.generator) == (size, "cold", generator):
-            return result if result.samples else None
-    return None

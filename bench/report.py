@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import cpu_bound
-from bench.results import Result
+from bench.results import Result, result_of
 
 COLOURS = {
     "sitegen": "#1b6e5a",
@@ -251,8 +251,8 @@ def scaling(results: list[Result]) -> list[Scaling]:
     scenarios = dict.fromkeys(r.scenario for r in results if r.generator == "sitegen")
     found = []
     for scenario in scenarios:
-        at_small = _measured(results, small, scenario, "sitegen")
-        at_large = _measured(results, large, scenario, "sitegen")
+        at_small = result_of(results, small, scenario, "sitegen")
+        at_large = result_of(results, large, scenario, "sitegen")
         if at_small and at_large:
             found.append(Scaling(scenario, at_small.median, at_large.median))
     return found
@@ -310,24 +310,17 @@ def _judge(target: Target, size: int, results: list[Result]) -> Verdict | None:
             return None
         highest = max(ours, key=lambda result: result.peak_memory_mb)
         return Verdict(target, size, highest.peak_memory_mb, highest.scenario)
-    mine = _measured(results, size, target.scenario, "sitegen")
+    mine = result_of(results, size, target.scenario, "sitegen")
     if mine is None:
         return None
     if target.quantity == "seconds":
         return Verdict(target, size, mine.median)
-    theirs = _measured(results, size, target.scenario, target.peer)
+    theirs = result_of(results, size, target.scenario, target.peer)
     if theirs is None:
         return None
     if target.quantity == "ratio":
         return Verdict(target, size, mine.median / theirs.median)
     return Verdict(target, size, theirs.median / mine.median)
-
-
-def _measured(results: list[Result], size: int, scenario: str, generator: str) -> Result | None:
-    for result in results:
-        if (result.size, result.scenario, result.generator) == (size, scenario, generator):
-            return result if result.samples else None
-    return None
 
 
 def _verdict_row(verdict: Verdict) -> str:

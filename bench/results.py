@@ -37,3 +37,11 @@ class Result:
     @property
     def peak_memory_mb(self) -> float:
         return max(sample.peak_memory_kb for sample in self.samples) / 1024
+
+
+def result_of(results: list[Result], size: int, scenario: str, generator: str) -> Result | None:
+    """The result of ``generator`` in ``scenario`` at ``size``, if it has samples."""
+    for result in results:
+        if (result.size, result.scenario, result.generator) == (size, scenario, generator):
+            return result if result.samples else None
+    return None

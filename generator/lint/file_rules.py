@@ -49,12 +49,9 @@ def grade_articles(
 
     The reading-level rule would grade them itself; done first, before anything
     starts a thread (forking is not safe then), the rule finds them all known."""
-    if memo is None:
-        return None
-    if config.check.severity(reading_level.RULE) == "off":
-        memo.reading.set_aside()
-        return None
-    return reading_level.article_grades(config, parsed, *_reading_memo(memo, texts))
+    if memo is not None and config.check.severity(reading_level.RULE) != "off":
+        return reading_level.article_grades(config, parsed, *_reading_memo(memo, texts))
+    return None  # a rule that is off: reading_level.findings lets go of the memo's files
 
 
 def file_findings(
