@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from generator.alt_text import AltTextExtension
 from generator.components import ComponentsExtension
+from generator.link_brackets import find_link_ends_by_brackets
 from generator.model import TocEntry
 from generator.slugs import slugify
 from generator.tables import ScrollingTablesExtension
@@ -107,6 +108,7 @@ def new_converter() -> _Converter:
         ],
         output_format="html",
     )
+    find_link_ends_by_brackets(markdown)
     return _Converter(markdown, footnotes, alt_text)
 
 
