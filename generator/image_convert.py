@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import warnings
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from generator import image_cache
 from generator.discover import digest_of
 from generator.errors import ContentError
 from generator.image_limits import pixels_from_pillow, too_many_pixels
@@ -44,6 +43,7 @@ def convert_images(
     catalog, stale = ImageCatalog(), stale if stale is not None else StaleReads()
     for image in images:
         catalog.images[image.url] = _convert(image, cache_dir / "images", catalog, stale)
+    image_cache.remove_unused(cache_dir / "images", catalog.cached.values())
     return catalog
 
 
@@ -72,11 +72,11 @@ def _convert(
         if made.dest_path not in catalog.outputs:
             key = f"{image.digest}:{size}:{extension}:{RECIPE}".encode()
             path = cache_dir / (hashlib.blake2b(key, digest_size=16).hexdigest() + extension)
-            data = _read_cache(path)
+            data = image_cache.read(path)
             if data is None:
                 data = _encode(pixels(), size, FORMATS[extension])
                 catalog.converted.append(made.dest_path)
-                _store(path, data)
+                image_cache.store(path, data)
             catalog.outputs[made.dest_path] = data
             catalog.digests[made.dest_path] = digest_of(data)
             catalog.cached[made.dest_path] = path
@@ -141,13 +141,6 @@ def _variant(image: ImageSource, size: tuple[int, int], extension: str) -> Varia
     return Variant(url, dest_path, size[0], size[1])
 
 
-def _read_cache(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 def _encode(picture: Image.Image, size: tuple[int, int], format_name: str) -> bytes:
     resized = picture if picture.size == size else picture.resize(size, Image.Resampling.LANCZOS)
     if format_name == "JPEG" and resized.mode not in ("RGB", "L"):
@@ -159,15 +152,3 @@ def _encode(picture: Image.Image, size: tuple[int, int], format_name: str) -> by
         out, format_name, **SAVE_OPTIONS[format_name], **({"icc_profile": icc} if icc else {})
     )
     return out.getvalue()
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Cache a conversion; a cache that cannot be written only costs time next build."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        pass
