@@ -28,6 +28,7 @@ from generator.readability import (
     Formula,
     Score,
     formula_for,
+    hardest_sentences,
     running_sentences,
     sentences_score,
 )
@@ -224,7 +225,8 @@ def _grade(path: str, files: tuple[ParsedFile, ...], formula: Formula) -> Articl
     worded = [i for i, section in enumerate(sections) if section.score.words]
     if worded:
         hardest = max(worded, key=lambda i: sections[i].score.grade)
-        full = sentences_score(texts[hardest], formula)
+        named = hardest_sentences(texts[hardest], formula)  # its grade is known already
+        full = dataclasses.replace(scores[hardest], sentences=named)
         sections[hardest] = dataclasses.replace(sections[hardest], score=full)
     whole = sentences_score([sentence for part in texts for sentence in part], formula, False)
     return ArticleGrade(path, whole, tuple(sections[i] for i in worded))
