@@ -27,11 +27,11 @@ UNUSED_FOR = 24 * 60 * 60  # seconds without a build using a file before it goes
 _TOUCH_AFTER = UNUSED_FOR / 2
 
 
-def read(path: Path, now: float | None = None) -> bytes | None:
+def read(path: Path) -> bytes | None:
     """The copy in ``path``, marked as used; None when there is none."""
     try:
         data = path.read_bytes()
-        now = time.time() if now is None else now
+        now = time.time()
         if path.stat().st_mtime < now - _TOUCH_AFTER:
             os.utime(path, (now, now))
     except OSError:
@@ -51,10 +51,10 @@ def store(path: Path, data: bytes) -> None:
         pass
 
 
-def remove_unused(folder: Path, used: Iterable[Path], now: float | None = None) -> list[str]:
+def remove_unused(folder: Path, used: Iterable[Path]) -> list[str]:
     """Remove the files of ``folder`` not in ``used`` that no build used for a day; return
     their names, sorted. A file that cannot be removed is left for the next time."""
-    now = time.time() if now is None else now
+    now = time.time()
     keep = {path.name for path in used}
     removed = []
     try:
