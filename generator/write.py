@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from generator.output_record import (
     trusted_files,
     write_record,
 )
-from generator.outputs import Loader
+from generator.staging import Staging
 
 CACHE_DIR = ".sitegen-cache"
 
@@ -57,6 +56,7 @@ def write_outputs(
     compare: bool = True,
     digest: Callable[[str], str] | None = None,
     previous: OutputRecord | None = None,
+    staging: Staging | None = None,
 ) -> WriteReport:
     """Make ``output_dir`` hold ``outputs`` (dest_path -> bytes); return what changed.
 
@@ -66,6 +66,7 @@ def write_outputs(
     first, and removes every temporary file a killed write left. ``digest(dest)``
     gives an output's digest, ``previous`` the folder's record, where the caller
     knows them; ``cache_dir`` is where older versions of sitegen kept their record.
+    An output set aside in ``staging`` is moved into place rather than written.
     """
     output_dir = output_dir.resolve()
     previous = previous or read_record(output_dir, cache_dir)
@@ -76,12 +77,12 @@ def write_outputs(
     folder = _OutputFolder(output_dir)
     targets = {dest: folder.target(dest) for dest in sorted(outputs) if dest not in report.files}
     _remove_temporaries(output_dir, previous, everywhere=not compare)
-    mode = _file_mode()
-    planned = False
+    mode, planned = _file_mode(), False
     for dest, target in targets.items():
-        data = outputs[dest]
+        compared = compare and folder.may_hold(target)  # else a page set aside moves unread
+        data = outputs[dest] if compared or digest is None else None
         known = digest(dest) if digest else digest_of(data)
-        if compare and folder.may_hold(target) and _same_bytes(target, data):
+        if compared and _same_bytes(target, data):
             report.unchanged += 1
             report.files[dest] = _written_file(target, known)
             continue
@@ -90,14 +91,37 @@ def write_outputs(
             _record(output_dir, previous.planning(pending, os.getpid()), durable=True)
             planned = True
         folder.make_parent(target)
-        report.files[dest] = _write_atomically(target, data, mode, known)
+        report.files[dest] = _put_in_place(dest, target, known, mode, outputs, data, staging)
         report.written.append(dest)
-    for dest in sorted(previous.files.keys() - outputs.keys()):
-        if _remove(output_dir, dest):
-            report.removed.append(dest)
+    _remove_the_rest(output_dir, previous, outputs, report)
     if planned or previous.files != report.files or not previous.complete:
         _record(output_dir, OutputRecord(report.files, writer=os.getpid()), durable=False)
     return report
+
+
+def _put_in_place(
+    dest: str,
+    target: Path,
+    known: str,
+    mode: int,
+    outputs: Mapping[str, bytes],
+    data: bytes | None,
+    staging: Staging | None,
+) -> WrittenFile:
+    """Move ``dest`` to ``target`` from ``staging`` if it waits there, else write its bytes
+    (``data`` when already read); what ``stat`` then says of it."""
+    if staging is None or not staging.move_into(dest, target, known):
+        _write_atomically(target, outputs[dest] if data is None else data, mode)
+    return _stat_written(target, known)
+
+
+def _remove_the_rest(
+    output_dir: Path, previous: OutputRecord, outputs: Mapping[str, bytes], report: WriteReport
+) -> None:
+    """Remove the files an earlier build wrote that are no output now."""
+    for dest in sorted(previous.files.keys() - outputs.keys()):
+        if _remove(output_dir, dest):
+            report.removed.append(dest)
 
 
 def _record(output_dir: Path, record: OutputRecord, *, durable: bool) -> None:
@@ -132,67 +156,9 @@ def write_files(output_dir: Path, outputs: Mapping[str, bytes]) -> dict[str, Wri
     for dest, target in targets.items():
         folder.make_parent(target)
         data = outputs[dest]
-        written[dest] = _write_atomically(target, data, _file_mode(), digest_of(data))
+        _write_atomically(target, data, _file_mode())
+        written[dest] = _stat_written(target, digest_of(data))
     return written
-
-
-class Staging:
-    """Outputs set aside on disk until the build may write them.
-
-    Everything is rendered and checked before the first write, so a large
-    site's pages would all sit in memory at once; a staging folder in the cache
-    holds them instead, each read back when a later stage or the writer asks.
-    Once cleared (after the write), a page is read from the output folder
-    (``read_written``). :meth:`read` is a :data:`~generator.outputs.Loader`: a page
-    found in neither place gives None, which :class:`~generator.outputs.Outputs`
-    notes as a stale read.
-    """
-
-    def __init__(self, cache_dir: Path, read_written: Loader) -> None:
-        self.folder = cache_dir / f"staging-{os.getpid()}"
-        self._read_written = read_written
-        self._names: dict[str, str] = {}
-        remove_abandoned_staging(cache_dir)
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True)
-
-    def put(self, dest: str, data: bytes) -> None:
-        name = self._names.setdefault(dest, str(len(self._names)))
-        (self.folder / name).write_bytes(data)
-
-    def read(self, dest: str) -> bytes | None:
-        """The page as set aside, else as written; None if it is in neither place."""
-        name = self._names.get(dest)
-        if name is None:
-            return self._read_written(dest)
-        try:
-            return (self.folder / name).read_bytes()
-        except OSError:
-            return None  # the staging folder was removed under the build
-
-    def __contains__(self, dest: object) -> bool:
-        return dest in self._names
-
-    def clear(self) -> None:
-        self._names = {}
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def remove_abandoned_staging(cache_dir: Path) -> None:
-    """The staging folders of builds that were killed (their process is gone)."""
-    for old in cache_dir.glob("staging-*"):
-        if not _running(old.name.removeprefix("staging-")):
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _running(pid: str) -> bool:
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
 
 
 def written_files(output_dir: Path, cache_dir: Path | None = None) -> dict[str, WrittenFile]:
@@ -289,14 +255,11 @@ def _same_bytes(target: Path, data: bytes) -> bool:
 def write_file(target: Path, data: bytes) -> None:
     """Write one file atomically, making its folder; for files outside the output folder."""
     _OutputFolder(target.parent).make_parent(target)
-    _write_atomically(target, data, _file_mode(), "")
+    _write_atomically(target, data, _file_mode())
 
 
-def _write_atomically(target: Path, data: bytes, mode: int, digest: str) -> WrittenFile:
-    """Write through a temporary file renamed over ``target``; return what ``stat`` says then.
-
-    The ``stat`` is taken after the rename, which changes the file's change time.
-    """
+def _write_atomically(target: Path, data: bytes, mode: int) -> None:
+    """Write through a temporary file renamed over ``target``."""
     temporary = temporary_path(target, os.getpid())
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
@@ -309,12 +272,21 @@ def _write_atomically(target: Path, data: bytes, mode: int, digest: str) -> Writ
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
-        written = os.stat(target, follow_symlinks=False)
     except OSError as error:
         raise OutputError(
             str(target), f"cannot write the file: {error.strerror or error}"
         ) from None
-    return WrittenFile.of(digest, written)
+
+
+def _stat_written(target: Path, digest: str) -> WrittenFile:
+    """What ``stat`` says of a file just written or moved into place (after the rename,
+    which changes the file's change time)."""
+    try:
+        return WrittenFile.of(digest, os.stat(target, follow_symlinks=False))
+    except OSError as error:
+        raise OutputError(
+            str(target), f"cannot write the file: {error.strerror or error}"
+        ) from None
 
 
 def _write_all(handle: int, data: bytes) -> None:

@@ -169,12 +169,16 @@ def _wait_for_no_other_threads() -> None:
 def test_a_build_that_sets_its_pages_aside_sets_its_search_files_aside_too(tmp_path, monkeypatch):
     site = copy_sample_site(tmp_path / "site")
     in_memory: dict[str, bool] = {}
+    left_aside: list[int] = []  # files still in the staging folder after the write
     original = OutputWriter.write
 
-    def write(writer, outputs, progress):
+    def write(writer, outputs, progress, staging=None):
         search_files = outputs.of_kind(OutputKind.SEARCH)
         in_memory.update({dest: outputs.in_memory(dest) for dest in search_files})
-        return original(writer, outputs, progress)
+        report = original(writer, outputs, progress, staging)
+        if staging is not None:
+            left_aside.append(len(list(staging.folder.iterdir())))
+        return report
 
     monkeypatch.setattr(OutputWriter, "write", write)
     build(site, tmp_path / "in-memory")
@@ -183,6 +187,7 @@ def test_a_build_that_sets_its_pages_aside_sets_its_search_files_aside_too(tmp_p
     monkeypatch.setattr(render_pass, "STAGE_PAGES", 1)
     build(site, tmp_path / "aside")
     assert in_memory and not any(in_memory.values())
+    assert left_aside == [0]  # each page and search file set aside was moved into place
     names = _files(tmp_path / "in-memory")
     assert names == _files(tmp_path / "aside")
     _, mismatch, errors = filecmp.cmpfiles(

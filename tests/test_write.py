@@ -8,8 +8,9 @@ from generator.discover import digest_of
 from generator.errors import OutputError
 from generator.output_kinds import OutputKind
 from generator.outputs import Outputs
+from generator.staging import Staging
 from generator.stale_reads import StaleReads
-from generator.write import Staging, safe_target, write_outputs
+from generator.write import safe_target, write_outputs
 
 
 def test_writes_only_changed_files_and_removes_stale_ones(tmp_path):
@@ -101,7 +102,7 @@ def _staging(tmp_path):
 
 def test_a_staged_page_reads_back_and_one_not_staged_is_read_from_the_output(tmp_path):
     staging, out = _staging(tmp_path)
-    staging.put("a/index.html", b"staged")
+    staging.put("a/index.html", b"staged", digest_of(b"staged"))
     (out / "b.html").write_bytes(b"written")
     assert "a/index.html" in staging and "b.html" not in staging
     assert staging.read("a/index.html") == b"staged"
@@ -112,7 +113,7 @@ def test_a_staged_page_reads_back_and_one_not_staged_is_read_from_the_output(tmp
 
 def test_a_page_neither_staged_nor_written_is_none_and_a_stale_read_of_outputs(tmp_path):
     staging, _out = _staging(tmp_path)
-    staging.put("a/index.html", b"staged")
+    staging.put("a/index.html", b"staged", digest_of(b"staged"))
     assert staging.read("gone.html") is None
     shutil.rmtree(staging.folder)  # the staging folder removed under the build
     assert staging.read("a/index.html") is None
@@ -120,3 +121,49 @@ def test_a_page_neither_staged_nor_written_is_none_and_a_stale_read_of_outputs(t
     outputs = Outputs(stale)
     outputs.add_known("a/index.html", digest_of(b"staged"), staging.read, kind=OutputKind.PAGE)
     assert outputs["a/index.html"] == b"" and stale.paths == ("a/index.html",)
+
+
+def _staged_outputs(staging, pages: dict[str, bytes]) -> Outputs:
+    """Outputs known by digest whose bytes wait in ``staging``, as a large build's pages."""
+    outputs = Outputs()
+    for dest, data in pages.items():
+        staging.put(dest, data, digest_of(data))
+        outputs.add_known(dest, digest_of(data), staging.read, kind=OutputKind.PAGE)
+    return outputs
+
+
+def test_a_page_set_aside_is_moved_into_place_not_written_again(tmp_path):
+    staging, out = _staging(tmp_path)
+    outputs = _staged_outputs(staging, {"a/index.html": b"<p>a</p>", "b/index.html": b"<p>b</p>"})
+    inode = (staging.folder / "0").stat().st_ino
+    (out / "plain.html").write_bytes(b"by hand")
+    report = write_outputs(out, outputs, staging=staging, digest=outputs.digest)
+    assert report.written == ["a/index.html", "b/index.html"]
+    assert (out / "a/index.html").read_bytes() == b"<p>a</p>"
+    assert (out / "a/index.html").stat().st_ino == inode  # the same file, moved
+    assert not any(staging.folder.iterdir()) and "a/index.html" not in staging
+    assert staging.read("a/index.html") == b"<p>a</p>"  # from the output folder now
+    assert report.files["b/index.html"].digest == digest_of(b"<p>b</p>")
+    mode = (out / "a/index.html").stat().st_mode & 0o777
+    written = write_outputs(tmp_path / "other", {"a/index.html": b"<p>a</p>"}).files
+    assert written and mode == (tmp_path / "other/a/index.html").stat().st_mode & 0o777
+    again = write_outputs(out, outputs, digest=outputs.digest)
+    assert again.written == [] and again.unchanged == 2
+
+
+def test_a_page_set_aside_with_other_bytes_than_the_build_knows_is_written(tmp_path):
+    staging, out = _staging(tmp_path)
+    outputs = _staged_outputs(staging, {"a/index.html": b"old"})
+    outputs.add("a/index.html", b"new", kind=OutputKind.PAGE)  # made again after it was set aside
+    report = write_outputs(out, outputs, staging=staging, digest=outputs.digest)
+    assert (out / "a/index.html").read_bytes() == b"new"
+    assert report.files["a/index.html"].digest == digest_of(b"new")
+    assert (staging.folder / "0").read_bytes() == b"old"  # left where it was
+
+
+def test_a_page_set_aside_in_a_folder_since_removed_is_a_stale_read(tmp_path):
+    staging, out = _staging(tmp_path)
+    outputs = _staged_outputs(staging, {"a/index.html": b"<p>a</p>"})
+    shutil.rmtree(staging.folder)
+    write_outputs(out, outputs, staging=staging, digest=outputs.digest)
+    assert outputs.stale.paths == ("a/index.html",)  # the engine starts over

@@ -27,8 +27,9 @@ from generator.images import ImageCatalog
 from generator.output_kinds import OutputKind
 from generator.outputs import Loader, Outputs
 from generator.privacy import check_hosts
+from generator.staging import Staging
 from generator.stale_reads import StaleReads
-from generator.write import Staging, WrittenFile
+from generator.write import WrittenFile
 
 FINISHED = frozenset({OutputKind.PAGE, OutputKind.STYLESHEET})  # what the finishing pass looks at
 
@@ -83,7 +84,7 @@ class Finishing:
     def remember(self, dest: str, finished: Finished) -> None:
         """A page finished elsewhere (by a worker that rendered it)."""
         if self.staging is not None and finished.data is not None:
-            self.staging.put(dest, finished.data)
+            self.staging.put(dest, finished.data, finished.digest)
             finished = finished.without_data()
         self._pages[dest] = finished
 

@@ -18,7 +18,8 @@ from generator.errors import SiteWarning
 from generator.output_kinds import OutputKind
 from generator.outputs import Loader, Outputs
 from generator.search import SearchIndex
-from generator.write import Staging, WrittenFile
+from generator.staging import Staging
+from generator.write import WrittenFile
 
 
 class IndexUnderWay(NamedTuple):
@@ -71,7 +72,7 @@ class Indexing:
                 if staging is None:
                     made[dest] = data
                 else:
-                    staging.put(dest, data)
+                    staging.put(dest, data, update.files[dest])
                     made.pop(dest, None)
             files = Outputs(outputs.stale)
             for dest, digest in update.files.items():

@@ -13,7 +13,14 @@ from pathlib import Path
 from generator.output_record import OutputRecord
 from generator.outputs import Outputs
 from generator.progress import Progress
-from generator.write import WriteReport, WrittenFile, write_files, write_outputs, written_files
+from generator.staging import Staging
+from generator.write import (
+    WriteReport,
+    WrittenFile,
+    write_files,
+    write_outputs,
+    written_files,
+)
 
 
 class OutputWriter:
@@ -55,8 +62,11 @@ class OutputWriter:
         except OSError:
             return None
 
-    def write(self, outputs: Outputs, progress: Progress) -> WriteReport:
-        """Make the folder hold ``outputs``; files known to be there already are not read."""
+    def write(
+        self, outputs: Outputs, progress: Progress, staging: Staging | None = None
+    ) -> WriteReport:
+        """Make the folder hold ``outputs``; files known to be there already are not read,
+        those set aside in ``staging`` are moved into place."""
         written = self.known_written()
         unchanged = {
             dest: written[dest]
@@ -73,6 +83,7 @@ class OutputWriter:
                 compare=not self.clean,
                 digest=outputs.digest,
                 previous=self._take_record(),
+                staging=staging,
             )
         except BaseException:
             self._written = None  # some files may have changed: ask the output record again

@@ -74,8 +74,9 @@ from generator.parse import ParsedFile
 from generator.plan import plan_site
 from generator.progress import Progress
 from generator.render import CompiledTemplates
+from generator.staging import remove_abandoned_staging
 from generator.stale_reads import StaleReads
-from generator.write import CACHE_DIR, WriteReport, remove_abandoned_staging
+from generator.write import CACHE_DIR, WriteReport
 
 # Runs of one build before a file that changes under every one of them is reported.
 MAX_RUNS = 3
@@ -361,7 +362,7 @@ class Engine:
             return files, index.files()
 
     def _write(self, outputs: Outputs) -> WriteReport:
-        report = self.output.write(outputs, self.progress)
+        report = self.output.write(outputs, self.progress, self._memos.pages.staging)
         self._memos.search.all_written()
         return report
 

@@ -36,8 +36,9 @@ from generator.parallel import imap_forked
 from generator.plan import RenderJob
 from generator.progress import Progress
 from generator.render import render_job
+from generator.staging import Staging
 from generator.stale_reads import StaleReads
-from generator.write import Staging, WrittenFile
+from generator.write import WrittenFile
 
 # A build that renders this many pages sets them aside on disk until it writes them
 # (about 25 KB each: 10,000 articles would otherwise hold some 400 MB of pages).
