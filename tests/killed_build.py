@@ -29,19 +29,20 @@ from tests.conftest import FIXED_NOW
 def main(site: str, output: str, writes: str, shard_size: str, stage_pages: str) -> None:
     search.SHARD_SIZE = int(shard_size)
     render_pass.STAGE_PAGES = int(stage_pages)
-    original = write._write_atomically
+    original = write._put_in_place  # each output written, or moved from the staging folder
     done = []
 
-    def dying(target: Path, data: bytes, mode: int, digest: str):
+    def dying(dest: str, target: Path, *rest):
         if len(done) >= int(writes):
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            data = rest[2][dest]  # the outputs
             temporary.write_bytes(data[: len(data) // 2])
             os.kill(os.getpid(), signal.SIGKILL)
         done.append(target)
-        return original(target, data, mode, digest)
+        return original(dest, target, *rest)
 
-    write._write_atomically = dying
+    write._put_in_place = dying
     try:
         build_site(Path(site), BuildOptions(output_dir=Path(output), now=FIXED_NOW))
     except SiteError as error:  # a broken site fails before writing, as the CLI says

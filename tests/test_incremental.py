@@ -513,20 +513,20 @@ def _tree(folder: Path) -> dict[str, bytes]:
 @contextmanager
 def _failing_writes(count: int):
     """Every write after the first ``count`` fails, as on a full disk."""
-    original = write._write_atomically
+    original = write._put_in_place  # each output written, or moved from the staging folder
     done = []
 
-    def failing(target, data, mode, digest):
+    def failing(dest, target, *rest):
         if len(done) >= count:
             raise OutputError(str(target), "cannot write the file: No space left on device")
         done.append(target)
-        return original(target, data, mode, digest)
+        return original(dest, target, *rest)
 
-    write._write_atomically = failing
+    write._put_in_place = failing
     try:
         yield
     finally:
-        write._write_atomically = original
+        write._put_in_place = original
 
 
 EditSequence.TestCase.settings = settings(

@@ -53,18 +53,18 @@ def _add_article(site: Path) -> None:
 
 def _failing_after(monkeypatch, last: str) -> None:
     """Writes fail (as on a full disk) once the file ``last`` is written."""
-    original = write._write_atomically
+    original = write._put_in_place  # each output written, or moved from the staging folder
     done = []
 
-    def failing(target, data, mode, digest):
+    def failing(dest, target, *rest):
         if done:
             raise OutputError(str(target), "cannot write the file: No space left on device")
-        written = original(target, data, mode, digest)
+        written = original(dest, target, *rest)
         if target.as_posix().endswith(last):
             done.append(target)
         return written
 
-    monkeypatch.setattr(write, "_write_atomically", failing)
+    monkeypatch.setattr(write, "_put_in_place", failing)
 
 
 @pytest.mark.slow
