@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown import __version_info__ as markdown_version
 from markdown.inlinepatterns import LinkInlineProcessor
 
 from generator.link_brackets import BracketEnds
@@ -59,6 +60,14 @@ def test_the_converter_uses_it_wherever_the_library_has_a_table():
     for processor in processors:
         found = getattr(processor, "_findBracketEnds", None)
         assert (found is BracketEnds) == (_LIBRARY_TABLE is not None)
+
+
+def test_a_python_markdown_that_has_the_table_since_3_11_still_has_it():
+    """The table :class:`BracketEnds` stands in for is private to the library: a release
+    that renamed it would leave the converter on the library's own, slower table, with
+    every page the same. This fails then, so that the new name is looked for."""
+    if markdown_version[:2] >= (3, 11):
+        assert _LIBRARY_TABLE is not None, "Python-Markdown's bracket table was renamed"
 
 
 link_markdown = st.lists(
