@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -167,3 +170,25 @@ def test_a_page_set_aside_in_a_folder_since_removed_is_a_stale_read(tmp_path):
     shutil.rmtree(staging.folder)
     write_outputs(out, outputs, staging=staging, digest=outputs.digest)
     assert outputs.stale.paths == ("a/index.html",)  # the engine starts over
+
+
+def test_a_page_set_aside_on_another_file_system_is_written(tmp_path):
+    """A staging folder on another file system than the output (``--output`` elsewhere)
+    cannot be renamed from: each page is written instead, and stays set aside."""
+    memory = Path("/dev/shm")
+    if not memory.is_dir() or not os.access(memory, os.W_OK):
+        pytest.skip("no /dev/shm here: no second file system to set pages aside on")
+    cache = Path(tempfile.mkdtemp(dir=memory))
+    try:
+        out = tmp_path / "out"
+        if os.stat(cache).st_dev == os.stat(tmp_path).st_dev:
+            pytest.skip("/dev/shm is on the same file system as the output here")
+        staging = Staging(cache, lambda dest: None)
+        outputs = _staged_outputs(staging, {"a/index.html": b"<p>a</p>"})
+        report = write_outputs(out, outputs, staging=staging, digest=outputs.digest)
+        assert report.written == ["a/index.html"]
+        assert (out / "a/index.html").read_bytes() == b"<p>a</p>"
+        assert "a/index.html" in staging and (staging.folder / "0").is_file()
+        assert outputs.stale.paths == ()
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
