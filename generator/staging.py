@@ -16,10 +16,9 @@ class Staging:
     site's pages would all sit in memory at once; a staging folder in the cache
     holds them instead, each read back when a later stage asks, and moved into
     the output folder by the writer. Once moved, or cleared (after the write), a
-    page is read from the output folder
-    (``read_written``). :meth:`read` is a :data:`~generator.outputs.Loader`: a page
-    found in neither place gives None, which :class:`~generator.outputs.Outputs`
-    notes as a stale read.
+    page is read from the output folder (``read_written``). :meth:`read` is a
+    :data:`~generator.outputs.Loader`: a page found in neither place gives None,
+    which :class:`~generator.outputs.Outputs` notes as a stale read.
     """
 
     def __init__(self, cache_dir: Path, read_written: Loader) -> None:

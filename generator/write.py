@@ -81,10 +81,10 @@ def write_outputs(
     for dest, target in targets.items():
         compared = compare and folder.may_hold(target)  # else a page set aside moves unread
         data = outputs[dest] if compared or digest is None else None
-        known = digest(dest) if digest else digest_of(data)
+        known = digest_of(data) if digest is None else digest(dest)
         if compared and _same_bytes(target, data):
             report.unchanged += 1
-            report.files[dest] = _written_file(target, known)
+            report.files[dest] = _unchanged_file(target, known)
             continue
         if not planned:  # what may be written from here on is on disk before it is
             pending = (d for d in targets if d not in report.files)
@@ -239,9 +239,7 @@ class _OutputFolder:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise OutputError(
-                    str(target), f"cannot write the file: {error.strerror or error}"
-                ) from None
+                raise _cannot_write(target, error) from None
             self._made.add(target.parent)
 
 
@@ -273,9 +271,7 @@ def _write_atomically(target: Path, data: bytes, mode: int) -> None:
             temporary.unlink(missing_ok=True)
             raise
     except OSError as error:
-        raise OutputError(
-            str(target), f"cannot write the file: {error.strerror or error}"
-        ) from None
+        raise _cannot_write(target, error) from None
 
 
 def _stat_written(target: Path, digest: str) -> WrittenFile:
@@ -284,9 +280,11 @@ def _stat_written(target: Path, digest: str) -> WrittenFile:
     try:
         return WrittenFile.of(digest, os.stat(target, follow_symlinks=False))
     except OSError as error:
-        raise OutputError(
-            str(target), f"cannot write the file: {error.strerror or error}"
-        ) from None
+        raise _cannot_write(target, error) from None
+
+
+def _cannot_write(target: Path, error: OSError) -> OutputError:
+    return OutputError(str(target), f"cannot write the file: {error.strerror or error}")
 
 
 def _write_all(handle: int, data: bytes) -> None:
@@ -322,5 +320,7 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
-def _written_file(target: Path, digest: str) -> WrittenFile:
+def _unchanged_file(target: Path, digest: str) -> WrittenFile:
+    """What ``stat`` says of a file found already holding its bytes (through a link
+    inside the folder, as :func:`_same_bytes` read it)."""
     return WrittenFile.of(digest, target.stat())

@@ -32,15 +32,15 @@ def main(site: str, output: str, writes: str, shard_size: str, stage_pages: str)
     original = write._put_in_place  # each output written, or moved from the staging folder
     done = []
 
-    def dying(dest: str, target: Path, *rest):
+    def dying(dest: str, target: Path, known: str, mode: int, outputs, *rest):
         if len(done) >= int(writes):
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            data = rest[2][dest]  # the outputs
+            data = outputs[dest]
             temporary.write_bytes(data[: len(data) // 2])
             os.kill(os.getpid(), signal.SIGKILL)
         done.append(target)
-        return original(dest, target, *rest)
+        return original(dest, target, known, mode, outputs, *rest)
 
     write._put_in_place = dying
     try:

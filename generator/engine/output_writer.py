@@ -14,13 +14,7 @@ from generator.output_record import OutputRecord
 from generator.outputs import Outputs
 from generator.progress import Progress
 from generator.staging import Staging
-from generator.write import (
-    WriteReport,
-    WrittenFile,
-    write_files,
-    write_outputs,
-    written_files,
-)
+from generator.write import WriteReport, WrittenFile, write_files, write_outputs, written_files
 
 
 class OutputWriter:
