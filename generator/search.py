@@ -70,6 +70,10 @@ SHARD_SIZE = 128
 # a larger site's build holds more meanwhile: at 10,000 articles the build process was
 # at ~600 MB while its 32 shards were indexed, and two runs at once took the cold
 # build to 802-813 MB (bench/measure.py), one at a time to about 720 MB.
+# Measured again once large builds set their pages aside (engine/staging): one run while
+# the articles are graded, then two at a time, indexed 10,000 articles in 37-38 s against
+# 40-44 s one at a time, but peaked at 812-830 MB against 750-755 MB (two cold builds
+# each way, alternated): the build process itself held ~40 MB more.
 PARALLEL_UP_TO = 5_000
 
 
