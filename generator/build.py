@@ -66,6 +66,7 @@ def build_site(
     the way out, which at 10,000 articles takes a quarter of a second or more.
     """
     from generator.build_lock import output_folder_locked
+    from generator.cache_folder import check_cache_folder
     from generator.discover import default_theme_dir
     from generator.output_folder import check_output_folder
     from generator.write import CACHE_DIR
@@ -75,6 +76,7 @@ def build_site(
     output_dir = (options.output_dir or site_dir / "build").resolve()
     check_output_folder(site_dir, output_dir, default_theme_dir())
     cache_dir = options.cache_dir or site_dir / CACHE_DIR
+    check_cache_folder(site_dir, output_dir, cache_dir, default_theme_dir())  # before the lock
     tell = progress.note if progress is not None else (lambda line: None)
     with output_folder_locked(cache_dir, output_dir, tell):
         return _build_alone(site_dir, output_dir, options, clean, progress, held)

@@ -27,8 +27,9 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     now: datetime | None = None  # default: the current time
-    # Where the engine keeps converted images, compiled templates and staged pages
-    # (default: <site>/.sitegen-cache); `sitegen check` points it outside the site.
+    # Where the engine keeps its state, converted images, compiled templates and staged
+    # pages (default: <site>/.sitegen-cache; see generator.cache_folder); `sitegen check`
+    # points it outside the site.
     cache_dir: Path | None = None
 
 

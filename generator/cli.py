@@ -17,6 +17,7 @@ from typing import NoReturn
 from generator import __version__, progress
 from generator.build import BuildOptions, BuildResult, build_site
 from generator.build_warnings import ALL_UP_TO, SHOWN_PER_RULE, warnings_text
+from generator.cache_folder import CACHE_DIR_VARIABLE, chosen_cache_dir
 from generator.code_frame import with_frame
 from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
@@ -89,6 +90,7 @@ def _add_build_parser(commands: argparse._SubParsersAction) -> None:
     build.add_argument(
         "--clean", action="store_true", help="write every output again, trusting nothing there"
     )
+    _add_cache_option(build)
     build.add_argument(
         "--all-warnings",
         action="store_true",
@@ -107,10 +109,18 @@ def _add_serve_parser(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     serve.add_argument("--drafts", action="store_true", help="include articles marked draft")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
-    serve.add_argument(
-        "--output", "-o", type=Path, help="output folder (default: SITE/.sitegen-cache/serve)"
-    )
+    serve.add_argument("--output", "-o", type=Path, help="output folder (default: CACHE/serve)")
+    _add_cache_option(serve)
     serve.set_defaults(command=_serve)
+
+
+def _add_cache_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--cache-dir",
+        type=Path,
+        help=f"where to keep what the next build goes on from (default: ${CACHE_DIR_VARIABLE}, "
+        "else SITE/.sitegen-cache); a folder of its own, for this site alone",
+    )
 
 
 def _add_writing_parsers(commands: argparse._SubParsersAction) -> None:
@@ -147,7 +157,12 @@ def _add_check_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    options = BuildOptions(output_dir=args.output, drafts=args.drafts, future=args.future)
+    options = BuildOptions(
+        output_dir=args.output,
+        drafts=args.drafts,
+        future=args.future,
+        cache_dir=chosen_cache_dir(args.cache_dir),
+    )
     # SIGTERM stops a build as Ctrl-C does: temporary files removed, the output as it was.
     before = signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -170,7 +185,9 @@ def _interrupt(signum: int, frame: object) -> NoReturn:
 def _serve(args: argparse.Namespace) -> int:
     from generator.serve import ServeOptions, serve  # the web server loads only when needed
 
-    serve(args.site, ServeOptions(args.host, args.port, args.drafts, args.open, args.output))
+    cache_dir = chosen_cache_dir(args.cache_dir)
+    options = ServeOptions(args.host, args.port, args.drafts, args.open, args.output, cache_dir)
+    serve(args.site, options)
     return 0
 
 

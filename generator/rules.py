@@ -50,6 +50,12 @@ RULES = {
             True,
         ),
         Rule("output-folder", "error", "The output folder lies among the site's inputs.", True),
+        Rule(
+            "cache-folder",
+            "error",
+            "The cache folder lies among the inputs or outputs, or is not sitegen's.",
+            True,
+        ),
         Rule("content-layout", "error", "A file stands where sitegen does not expect it.", True),
         Rule("encoding", "error", "A content file is not UTF-8 text.", True),
         Rule("empty-file", "error", "A content file is empty.", True),

@@ -67,16 +67,25 @@ class ServeOptions:
     port: int = 8000
     drafts: bool = False
     open_browser: bool = False
-    output_dir: Path | None = None  # default: SITE/.sitegen-cache/serve
+    output_dir: Path | None = None  # default: CACHE/serve
+    cache_dir: Path | None = None  # default: SITE/.sitegen-cache
 
 
 class Preview:
     """The site as last built for the browser: its output folder, or the error that stopped it."""
 
-    def __init__(self, site_dir: Path, drafts: bool = False, output_dir: Path | None = None):
+    def __init__(
+        self,
+        site_dir: Path,
+        drafts: bool = False,
+        output_dir: Path | None = None,
+        cache_dir: Path | None = None,
+    ):
         self.site_dir = site_dir.resolve()
-        self.output_dir = (output_dir or self.site_dir / CACHE_DIR / "serve").resolve()
-        self.engine = Engine(self.site_dir, BuildOptions(output_dir=self.output_dir, drafts=drafts))
+        cache = cache_dir or self.site_dir / CACHE_DIR
+        self.output_dir = (output_dir or cache / "serve").resolve()
+        options = BuildOptions(output_dir=self.output_dir, drafts=drafts, cache_dir=cache_dir)
+        self.engine = Engine(self.site_dir, options)
         self.error: SiteError | None = None
         self.written: set[str] = set()  # what the last rebuild wrote
         self._lock = threading.Lock()
@@ -118,7 +127,7 @@ class Preview:
 def serve(site_dir: Path, options: ServeOptions | None = None) -> None:
     """Build and serve ``site_dir`` until interrupted; rebuild and reload on every change."""
     options = options or ServeOptions()
-    preview = Preview(site_dir, options.drafts, options.output_dir)
+    preview = Preview(site_dir, options.drafts, options.output_dir, options.cache_dir)
     loop = IOLoop.current()
     stop, watching = threading.Event(), threading.Event()
     watcher = threading.Thread(

@@ -231,7 +231,8 @@ def _unchanged_result(output_dir, summary, written, kinds, started, load_site) -
 
 
 def state_path(site_dir: Path, output_dir: Path, options: BuildOptions, suffix: str) -> Path:
-    return site_dir / CACHE_DIR / f"engine-{_key(output_dir, options)}{suffix}"
+    cache_dir = options.cache_dir or site_dir / CACHE_DIR
+    return cache_dir / f"engine-{_key(output_dir, options)}{suffix}"
 
 
 def _key(output_dir: Path, options: BuildOptions) -> str:

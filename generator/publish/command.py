@@ -1,4 +1,5 @@
-"""``sitegen publish [SITE] [--to URL] [--dry-run] [--yes] [--verbose]``, added by ``cli.py``."""
+"""``sitegen publish [SITE] [--to URL] [--dry-run] [--yes] [--verbose] [--cache-dir DIR]``,
+added by ``cli.py``."""
 
 from __future__ import annotations
 
@@ -28,14 +29,21 @@ def add_publish_parser(commands: argparse._SubParsersAction) -> None:
     publish.add_argument(
         "--verbose", "-v", action="store_true", help="name each file as it is sent or deleted"
     )
+    publish.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="where builds keep what the next one goes on from (as for sitegen build)",
+    )
     publish.set_defaults(command=_publish)
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from generator.cache_folder import chosen_cache_dir
     from generator.publish.run import PublishOptions
 
+    cache_dir = chosen_cache_dir(args.cache_dir)
     return publish_and_report(
-        args.site, PublishOptions(args.to, args.dry_run, args.yes, args.verbose)
+        args.site, PublishOptions(args.to, args.dry_run, args.yes, args.verbose, cache_dir)
     )
 
 

@@ -41,6 +41,7 @@ class PublishOptions:
     dry_run: bool = False
     yes: bool = False  # no question before deleting or replacing files
     verbose: bool = False  # name each file as it is sent or deleted
+    cache_dir: Path | None = None  # default: SITE/.sitegen-cache (see generator.cache_folder)
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,8 @@ def publish_site(
     config = load_config(site_dir)
     url = parse_target(options.to or config.publish.to or _no_target())
     check_fits(config, url)
-    built = built_site(site_dir, progress)
-    work = site_dir / CACHE_DIR / "publish"
+    built = built_site(site_dir, progress, options.cache_dir)
+    work = (options.cache_dir or site_dir / CACHE_DIR) / "publish"
     target = open_target(url, ssh_command(config.publish.ssh_command), work)
     local, digests = _with_extras(built, target.extras(config.base_url), work)
     published = parse_record(target.read_record())
@@ -97,7 +98,7 @@ def publish_site(
     return PublishReport(url.url, plan, _size(plan, local), seconds, False, coming)
 
 
-def built_site(site_dir: Path, progress: Progress) -> BuiltSite:
+def built_site(site_dir: Path, progress: Progress, cache_dir: Path | None = None) -> BuiltSite:
     """Build as ``sitegen build`` does, and read each output's digest from the result.
 
     The one place publishing depends on the build engine's results: the write
@@ -106,7 +107,7 @@ def built_site(site_dir: Path, progress: Progress) -> BuiltSite:
     from generator.build import BuildOptions, build_site
     from generator.discover import digest_of
 
-    result = build_site(site_dir, BuildOptions(), progress=progress)
+    result = build_site(site_dir, BuildOptions(cache_dir=cache_dir), progress=progress)
     files = result.report.files
     digests = {
         dest: (files[dest].digest if dest in files and files[dest].digest else "")
