@@ -43,8 +43,10 @@ from tornado.ioloop import IOLoop
 
 from generator.build_lock import output_folder_locked
 from generator.build_options import BuildOptions, BuildResult
+from generator.cache_folder import check_cache_folder
 from generator.code_frame import code_frame, with_frame
 from generator.config import CONFIG_NAME, load_config
+from generator.discover import default_theme_dir
 from generator.editor_files import SourceChanges
 from generator.engine.pipeline import Engine
 from generator.errors import SiteError
@@ -84,6 +86,8 @@ class Preview:
         self.site_dir = site_dir.resolve()
         cache = cache_dir or self.site_dir / CACHE_DIR
         self.output_dir = (output_dir or cache / "serve").resolve()
+        if cache_dir is not None:  # one the writer named: see generator.cache_folder
+            check_cache_folder(self.site_dir, self.output_dir, cache_dir, default_theme_dir())
         options = BuildOptions(output_dir=self.output_dir, drafts=drafts, cache_dir=cache_dir)
         self.engine = Engine(self.site_dir, options)
         self.error: SiteError | None = None

@@ -146,3 +146,25 @@ def test_the_sites_own_cache_folder_named_is_the_default(tmp_path):
     (site / CACHE_DIR / "engine-0123456789abcdef.pickle").write_bytes(b"a state")
     check_cache_folder(site, site / "build", site / CACHE_DIR, THEME)
     assert not (site / CACHE_DIR / TAG_NAME).exists()  # left as the default is
+
+
+@pytest.mark.slow
+def test_check_takes_its_own_scratch_cache_with_the_sites_images_in_it(tmp_path, capsys):
+    # `sitegen check` seeds a temporary cache with the converted images: no folder the
+    # writer named, so not one to refuse for holding files.
+    site = copy_sample_site(tmp_path / "site")
+    build_site(site, BuildOptions(now=FIXED_NOW))
+    assert any((site / CACHE_DIR / "images").iterdir())
+    code = main(["check", str(site)])
+    printed = capsys.readouterr()
+    assert "[cache-folder]" not in printed.out + printed.err
+    assert code == 0
+
+
+def test_the_preview_refuses_a_cache_folder_it_may_not_clean(tmp_path):
+    site, folder = _site(tmp_path), tmp_path / "documents"
+    folder.mkdir()
+    (folder / "letter.txt").write_text("a writer's own file", encoding="utf-8")
+    with pytest.raises(OutputError, match="sitegen did not make"):
+        Preview(site, cache_dir=folder)
+    assert [path.name for path in folder.iterdir()] == ["letter.txt"]

@@ -45,7 +45,6 @@ from pathlib import Path
 
 from generator.assemble import Visibility
 from generator.build_options import BuildOptions, BuildResult
-from generator.cache_folder import check_cache_folder
 from generator.config import Config
 from generator.discover import SiteSources, default_theme_dir
 from generator.engine.early_page import LastBuild, early_pages
@@ -140,7 +139,6 @@ class Engine:
         self.cache_dir = self.options.cache_dir or self.site_dir / CACHE_DIR
         self.theme_dir = default_theme_dir()
         check_output_folder(self.site_dir, self.output_dir, self.theme_dir)
-        check_cache_folder(self.site_dir, self.output_dir, self.cache_dir, self.theme_dir)
         self.output = OutputWriter(self.output_dir, self.cache_dir, clean)
         # Compiled templates outlive everything else the engine forgets.
         self._compiled = CompiledTemplates.for_cache(self.cache_dir, RecordingEnvironment)
