@@ -114,12 +114,15 @@ def _add_serve_parser(commands: argparse._SubParsersAction) -> None:
     serve.set_defaults(command=_serve)
 
 
-def _add_cache_option(command: argparse.ArgumentParser) -> None:
+def _add_cache_option(
+    command: argparse.ArgumentParser,
+    what: str = "where to keep what the next build goes on from",
+) -> None:
     command.add_argument(
         "--cache-dir",
         type=Path,
-        help=f"where to keep what the next build goes on from (default: ${CACHE_DIR_VARIABLE}, "
-        "else SITE/.sitegen-cache); a folder of its own, for this site alone",
+        help=f"{what} (default: ${CACHE_DIR_VARIABLE}, else SITE/.sitegen-cache); "
+        "a folder of its own, for this site alone",
     )
 
 
@@ -153,6 +156,7 @@ def _add_check_parser(commands: argparse._SubParsersAction) -> None:
     check.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
+    _add_cache_option(check, "the builds' cache folder, whose converted images the check reads")
     check.set_defaults(command=_check)
 
 
@@ -255,7 +259,7 @@ def _import(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from generator.check import check_site, format_json, format_text
 
-    report = check_site(args.site)
+    report = check_site(args.site, BuildOptions(cache_dir=chosen_cache_dir(args.cache_dir)))
     print(format_json(report) if args.format == "json" else format_text(report))
     if args.format == "text":
         _print_next_change(args.site, report.findings)

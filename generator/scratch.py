@@ -30,11 +30,12 @@ from generator.write import CACHE_DIR
 
 
 @contextmanager
-def scratch_cache(site_dir: Path) -> Iterator[Path]:
-    """A temporary cache folder holding the site's converted images."""
+def scratch_cache(site_dir: Path, cache_dir: Path | None = None) -> Iterator[Path]:
+    """A temporary cache folder holding the site's converted images (from ``cache_dir``,
+    the builds' cache folder, by default the site's own)."""
     with temporary_folder("check") as folder:
         cache = Path(folder)
-        images = site_dir / CACHE_DIR / "images"
+        images = (cache_dir or site_dir / CACHE_DIR) / "images"
         if images.is_dir() and not images.is_symlink():
             shutil.copytree(images, cache / "images", copy_function=_link_or_copy, symlinks=True)
         yield cache

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import scratch
 from generator.build import BuildOptions, build_site
 from generator.cache_folder import CACHE_DIR_VARIABLE, TAG_NAME, check_cache_folder
 from generator.cli import main
@@ -168,3 +169,21 @@ def test_the_preview_refuses_a_cache_folder_it_may_not_clean(tmp_path):
     with pytest.raises(OutputError, match="sitegen did not make"):
         Preview(site, cache_dir=folder)
     assert [path.name for path in folder.iterdir()] == ["letter.txt"]
+
+
+def test_check_starts_from_the_images_in_the_cache_folder_named(tmp_path, monkeypatch):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(Path(__file__).parent / "sites" / "basic", site)
+    (cache / "images").mkdir(parents=True)
+    (cache / "images" / "0123abcd.webp").write_bytes(b"a converted image")
+    seeded = []
+    real_copytree = scratch.shutil.copytree
+
+    def copytree(source, destination, **options):
+        seeded.append(Path(source))
+        return real_copytree(source, destination, **options)
+
+    monkeypatch.setattr(scratch.shutil, "copytree", copytree)
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(cache))
+    assert main(["check", str(site)]) == 0
+    assert seeded == [cache / "images"]
