@@ -69,13 +69,12 @@ def build_site(
     from generator.cache_folder import check_cache_folder
     from generator.discover import default_theme_dir
     from generator.output_folder import check_output_folder
-    from generator.write import CACHE_DIR
 
     options = options or BuildOptions()
     site_dir = site_dir.resolve()
     output_dir = (options.output_dir or site_dir / "build").resolve()
     check_output_folder(site_dir, output_dir, default_theme_dir())
-    cache_dir = options.cache_dir or site_dir / CACHE_DIR
+    cache_dir = options.cache_folder(site_dir)
     check_cache_folder(site_dir, output_dir, cache_dir, default_theme_dir())  # before the lock
     tell = progress.note if progress is not None else (lambda line: None)
     with output_folder_locked(cache_dir, output_dir, tell):

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from generator.output_kinds import OutputKind
 
+CACHE_DIR = ".sitegen-cache"  # in the site folder, unless a build is given another
+
 if TYPE_CHECKING:
     from generator.errors import SiteWarning
     from generator.model import Site
@@ -31,6 +33,10 @@ class BuildOptions:
     # pages (default: <site>/.sitegen-cache; see generator.cache_folder); `sitegen check`
     # points it outside the site.
     cache_dir: Path | None = None
+
+    def cache_folder(self, site_dir: Path) -> Path:
+        """The cache folder of a build of ``site_dir``: ``cache_dir``, else the site's own."""
+        return self.cache_dir or site_dir / CACHE_DIR
 
 
 @dataclass

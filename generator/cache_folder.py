@@ -19,9 +19,11 @@ folder, which would publish it.
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
+from generator.build_options import CACHE_DIR
 from generator.errors import OutputError
 from generator.output_folder import INPUT_FOLDERS
 
@@ -29,6 +31,19 @@ CACHE_DIR_VARIABLE = "SITEGEN_CACHE_DIR"
 TAG_NAME = "CACHEDIR.TAG"
 _SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 _SITE_LINE = "# sitegen cache of the site in: "
+
+
+def add_cache_option(
+    command: argparse.ArgumentParser,
+    what: str = "where to keep what the next build goes on from",
+) -> None:
+    """The ``--cache-dir`` option of a command that builds (or reads what builds keep)."""
+    command.add_argument(
+        "--cache-dir",
+        type=Path,
+        help=f"{what} (default: ${CACHE_DIR_VARIABLE}, else SITE/{CACHE_DIR}); "
+        "a folder of its own, for this site alone",
+    )
 
 
 def chosen_cache_dir(given: Path | None) -> Path | None:
@@ -43,8 +58,6 @@ def chosen_cache_dir(given: Path | None) -> Path | None:
 def check_cache_folder(site_dir: Path, output_dir: Path, cache_dir: Path, theme_dir: Path) -> None:
     """Raise an :class:`~generator.errors.OutputError` if ``cache_dir`` is no place for
     this site's cache; otherwise make it (if needed) and mark it as this site's."""
-    from generator.write import CACHE_DIR  # not at start-up: a build with nothing to do
-
     site_dir, output_dir, cache_dir = site_dir.resolve(), output_dir.resolve(), cache_dir.resolve()
     if cache_dir == site_dir / CACHE_DIR:
         return  # the default, named: the site's own

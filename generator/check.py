@@ -84,7 +84,7 @@ def _findings(site_dir: Path, options: BuildOptions, parsed: list[ParsedFile]) -
         return problems.all()
     try:
         # Rendering keeps caches (images, templates): a scratch cache folder takes them.
-        with scratch_cache(site_dir, options.cache_dir) as cache:
+        with scratch_cache(options.cache_folder(site_dir)) as cache:
             _, _, found = render_site(site_dir, replace(options, cache_dir=cache))
     except CheckFailed as failed:
         return list(failed.findings)

@@ -17,7 +17,7 @@ from typing import NoReturn
 from generator import __version__, progress
 from generator.build import BuildOptions, BuildResult, build_site
 from generator.build_warnings import ALL_UP_TO, SHOWN_PER_RULE, warnings_text
-from generator.cache_folder import CACHE_DIR_VARIABLE, chosen_cache_dir
+from generator.cache_folder import add_cache_option, chosen_cache_dir
 from generator.code_frame import with_frame
 from generator.comments.commands import add_comments_parser
 from generator.errors import SiteError
@@ -90,7 +90,7 @@ def _add_build_parser(commands: argparse._SubParsersAction) -> None:
     build.add_argument(
         "--clean", action="store_true", help="write every output again, trusting nothing there"
     )
-    _add_cache_option(build)
+    add_cache_option(build)
     build.add_argument(
         "--all-warnings",
         action="store_true",
@@ -110,20 +110,8 @@ def _add_serve_parser(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--drafts", action="store_true", help="include articles marked draft")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     serve.add_argument("--output", "-o", type=Path, help="output folder (default: CACHE/serve)")
-    _add_cache_option(serve)
+    add_cache_option(serve)
     serve.set_defaults(command=_serve)
-
-
-def _add_cache_option(
-    command: argparse.ArgumentParser,
-    what: str = "where to keep what the next build goes on from",
-) -> None:
-    command.add_argument(
-        "--cache-dir",
-        type=Path,
-        help=f"{what} (default: ${CACHE_DIR_VARIABLE}, else SITE/.sitegen-cache); "
-        "a folder of its own, for this site alone",
-    )
 
 
 def _add_writing_parsers(commands: argparse._SubParsersAction) -> None:
@@ -156,7 +144,7 @@ def _add_check_parser(commands: argparse._SubParsersAction) -> None:
     check.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
-    _add_cache_option(check, "the builds' cache folder, whose converted images the check reads")
+    add_cache_option(check, "the builds' cache folder, whose converted images the check reads")
     check.set_defaults(command=_check)
 
 

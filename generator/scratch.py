@@ -26,16 +26,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.write import CACHE_DIR
-
 
 @contextmanager
-def scratch_cache(site_dir: Path, cache_dir: Path | None = None) -> Iterator[Path]:
-    """A temporary cache folder holding the site's converted images (from ``cache_dir``,
-    the builds' cache folder, by default the site's own)."""
+def scratch_cache(builds_cache: Path) -> Iterator[Path]:
+    """A temporary cache folder holding the converted images of ``builds_cache`` (the
+    cache folder of the site's builds)."""
     with temporary_folder("check") as folder:
         cache = Path(folder)
-        images = (cache_dir or site_dir / CACHE_DIR) / "images"
+        images = builds_cache / "images"
         if images.is_dir() and not images.is_symlink():
             shutil.copytree(images, cache / "images", copy_function=_link_or_copy, symlinks=True)
         yield cache

@@ -52,7 +52,6 @@ from generator.engine.pipeline import Engine
 from generator.errors import SiteError
 from generator.output_kinds import OutputKind
 from generator.request_guard import GuardedApplication, SameOriginLiveReload
-from generator.write import CACHE_DIR
 
 WATCHED = ("content", "templates", "static", CONFIG_NAME)
 STYLESHEET = re.compile(r"^(?P<stem>.+)\.[0-9a-f]{10}\.css$")
@@ -84,10 +83,9 @@ class Preview:
         cache_dir: Path | None = None,
     ):
         self.site_dir = site_dir.resolve()
-        cache = cache_dir or self.site_dir / CACHE_DIR
+        cache = BuildOptions(cache_dir=cache_dir).cache_folder(self.site_dir)
         self.output_dir = (output_dir or cache / "serve").resolve()
-        if cache_dir is not None:  # one the writer named: see generator.cache_folder
-            check_cache_folder(self.site_dir, self.output_dir, cache_dir, default_theme_dir())
+        check_cache_folder(self.site_dir, self.output_dir, cache, default_theme_dir())
         options = BuildOptions(output_dir=self.output_dir, drafts=drafts, cache_dir=cache_dir)
         self.engine = Engine(self.site_dir, options)
         self.error: SiteError | None = None

@@ -53,7 +53,7 @@ from generator.output_kinds import OutputKind
 from generator.output_record import OutputRecord, read_record, trusted_files
 from generator.outputs import Outputs
 from generator.stranded_states import remove_stranded_states, temporary_prefix
-from generator.write import CACHE_DIR, WriteReport, WrittenFile
+from generator.write import WriteReport, WrittenFile
 
 if TYPE_CHECKING:
     from generator.model import Site
@@ -194,7 +194,7 @@ def first_look(site_dir: Path, options: BuildOptions, load_site: Callable[[], Si
         return FirstLook()
     inputs = input_look(site_dir, default_theme_dir())
     stamps = inputs.stamps
-    record = read_record(output_dir, options.cache_dir or site_dir / CACHE_DIR)
+    record = read_record(output_dir, options.cache_folder(site_dir))
     if not record.complete:
         return FirstLook(inputs=inputs)  # a build was cut short while writing
     # The files as trusted are what the engine needs first if something changed.
@@ -231,8 +231,7 @@ def _unchanged_result(output_dir, summary, written, kinds, started, load_site) -
 
 
 def state_path(site_dir: Path, output_dir: Path, options: BuildOptions, suffix: str) -> Path:
-    cache_dir = options.cache_dir or site_dir / CACHE_DIR
-    return cache_dir / f"engine-{_key(output_dir, options)}{suffix}"
+    return options.cache_folder(site_dir) / f"engine-{_key(output_dir, options)}{suffix}"
 
 
 def _key(output_dir: Path, options: BuildOptions) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from generator.build_options import CACHE_DIR
 from generator.discover import digest_of
 from generator.errors import OutputError
 from generator.output_record import (
@@ -33,8 +34,6 @@ from generator.output_record import (
     write_record,
 )
 from generator.staging import Staging
-
-CACHE_DIR = ".sitegen-cache"
 
 __all__ = ["CACHE_DIR", "WriteReport", "WrittenFile", "write_outputs", "written_files"]
 

@@ -76,7 +76,7 @@ from generator.progress import Progress
 from generator.render import CompiledTemplates
 from generator.staging import remove_abandoned_staging
 from generator.stale_reads import StaleReads
-from generator.write import CACHE_DIR, WriteReport
+from generator.write import WriteReport
 
 # Runs of one build before a file that changes under every one of them is reported.
 MAX_RUNS = 3
@@ -136,7 +136,7 @@ class Engine:
         self.progress = progress or Progress()
         self.options = options or BuildOptions()
         self.output_dir = (self.options.output_dir or self.site_dir / "build").resolve()
-        self.cache_dir = self.options.cache_dir or self.site_dir / CACHE_DIR
+        self.cache_dir = self.options.cache_folder(self.site_dir)
         self.theme_dir = default_theme_dir()
         check_output_folder(self.site_dir, self.output_dir, self.theme_dir)
         self.output = OutputWriter(self.output_dir, self.cache_dir, clean)

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.cache_folder import add_cache_option
+
 if TYPE_CHECKING:  # the publishing modules load when the command runs
     from generator.publish.run import PublishOptions
 
@@ -29,11 +31,7 @@ def add_publish_parser(commands: argparse._SubParsersAction) -> None:
     publish.add_argument(
         "--verbose", "-v", action="store_true", help="name each file as it is sent or deleted"
     )
-    publish.add_argument(
-        "--cache-dir",
-        type=Path,
-        help="where builds keep what the next one goes on from (as for sitegen build)",
-    )
+    add_cache_option(publish)
     publish.set_defaults(command=_publish)
 
 

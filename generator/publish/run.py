@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from generator.build_options import BuildOptions
 from generator.config import Config, load_config
 from generator.errors import PublishError
 from generator.progress import Progress
@@ -31,7 +32,6 @@ from generator.publish.ssh import ssh_command
 from generator.publish.targets import Target, TargetURL, parse_target
 from generator.schedule import next_change
 
-CACHE_DIR = ".sitegen-cache"
 _SHOWN = 10  # files named in a message before "and N more"
 
 
@@ -76,8 +76,9 @@ def publish_site(
     config = load_config(site_dir)
     url = parse_target(options.to or config.publish.to or _no_target())
     check_fits(config, url)
-    built = built_site(site_dir, progress, options.cache_dir)
-    work = (options.cache_dir or site_dir / CACHE_DIR) / "publish"
+    build_options = BuildOptions(cache_dir=options.cache_dir)
+    built = built_site(site_dir, progress, build_options)
+    work = build_options.cache_folder(site_dir) / "publish"
     target = open_target(url, ssh_command(config.publish.ssh_command), work)
     local, digests = _with_extras(built, target.extras(config.base_url), work)
     published = parse_record(target.read_record())
@@ -98,16 +99,18 @@ def publish_site(
     return PublishReport(url.url, plan, _size(plan, local), seconds, False, coming)
 
 
-def built_site(site_dir: Path, progress: Progress, cache_dir: Path | None = None) -> BuiltSite:
+def built_site(
+    site_dir: Path, progress: Progress, options: BuildOptions | None = None
+) -> BuiltSite:
     """Build as ``sitegen build`` does, and read each output's digest from the result.
 
     The one place publishing depends on the build engine's results: the write
     report's ``files`` (dest_path -> digest, size, mtime) name every output.
     """
-    from generator.build import BuildOptions, build_site
+    from generator.build import build_site
     from generator.discover import digest_of
 
-    result = build_site(site_dir, BuildOptions(cache_dir=cache_dir), progress=progress)
+    result = build_site(site_dir, options or BuildOptions(), progress=progress)
     files = result.report.files
     digests = {
         dest: (files[dest].digest if dest in files and files[dest].digest else "")
