@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from generator import free_memory
 from tests.conftest import REPO
 
 _HEAPS_AFTER_A_THREAD = """
@@ -66,3 +67,16 @@ def test_threads_allocate_from_the_one_heap_once_it_is_shared():
 def test_the_command_shares_one_heap_before_its_command_runs():
     """``sitegen`` (``cli.run``) sets it before the command, which may start threads."""
     assert _heaps("command") == 1
+
+
+@pytest.mark.parametrize("error", [OSError, AttributeError, TypeError])
+def test_without_glibc_memory_is_left_as_the_c_library_keeps_it(monkeypatch, error):
+    """macOS's C library has no ``mallopt`` nor ``malloc_trim``; on Windows there is no C
+    library to open by the name None: ``sitegen`` starts and builds all the same."""
+
+    def no_glibc(name):
+        raise error("no glibc here")
+
+    monkeypatch.setattr(free_memory.ctypes, "CDLL", no_glibc)
+    free_memory.share_one_heap()
+    free_memory.return_free_memory()
