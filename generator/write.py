@@ -20,7 +20,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator.build_options import CACHE_DIR
 from generator.discover import digest_of
 from generator.errors import OutputError
 from generator.output_record import (
@@ -35,7 +34,7 @@ from generator.output_record import (
 )
 from generator.staging import Staging
 
-__all__ = ["CACHE_DIR", "WriteReport", "WrittenFile", "write_outputs", "written_files"]
+__all__ = ["WriteReport", "WrittenFile", "write_outputs", "written_files"]
 
 
 @dataclass

@@ -11,12 +11,12 @@ import pytest
 
 from generator import scratch
 from generator.build import BuildOptions, build_site
+from generator.build_options import CACHE_DIR
 from generator.cache_folder import CACHE_DIR_VARIABLE, TAG_NAME, check_cache_folder
 from generator.cli import main
 from generator.discover import default_theme_dir
 from generator.errors import OutputError
 from generator.serve import Preview
-from generator.write import CACHE_DIR
 from tests.conftest import FIXED_NOW, copy_sample_site
 from tests.test_state import SECTION
 

@@ -9,8 +9,8 @@ import pytest
 
 from generator import state
 from generator.build import BuildOptions, build_site
+from generator.build_options import CACHE_DIR
 from generator.stranded_states import remove_stranded_states
-from generator.write import CACHE_DIR
 from tests.conftest import FIXED_NOW, copy_sample_site
 from tests.test_state import SECTION
 

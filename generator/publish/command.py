@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cache_folder import add_cache_option
+from generator.cache_folder import add_cache_option, chosen_cache_dir
 
 if TYPE_CHECKING:  # the publishing modules load when the command runs
     from generator.publish.run import PublishOptions
@@ -36,7 +36,6 @@ def add_publish_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from generator.cache_folder import chosen_cache_dir
     from generator.publish.run import PublishOptions
 
     cache_dir = chosen_cache_dir(args.cache_dir)
