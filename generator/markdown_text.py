@@ -4,7 +4,7 @@ One configured converter per process (building one costs more than a
 conversion); :func:`new_converter` makes another, configured alike::
 
     html, toc = render_markdown("## Aftercare\n\nKeep it clean.")
-    html, toc, missing_alt = convert_markdown("![](hero.jpg)")  # ("...", (), ("hero.jpg",))
+    converted = convert_markdown("![](hero.jpg)")  # converted.missing_alt == ("hero.jpg",)
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from generator.alt_text import AltTextExtension
 from generator.components import ComponentsExtension
+from generator.html_safety import HtmlSafetyExtension, Unsafe
 from generator.link_brackets import find_link_ends_by_brackets
 from generator.model import TocEntry
 from generator.slugs import slugify
@@ -39,16 +40,23 @@ _BOUNDARY = re.compile(r"^-{3,}\s*$")
 _MARKS = ("#", "`", "~")  # what a heading or a fence starts with, after up to 3 spaces
 
 
+class Converted(NamedTuple):
+    """A Markdown body as HTML, and what the conversion found on the way."""
+
+    html: str
+    toc: tuple[TocEntry, ...]
+    missing_alt: tuple[str, ...]  # the ``src`` of each image without alt text
+    unsafe: tuple[Unsafe, ...]  # what would run in a reader's browser (html_safety)
+
+
 def render_markdown(body: str, footnote_prefix: str = "") -> tuple[str, tuple[TocEntry, ...]]:
     """Markdown -> (HTML, table of contents), with the extensions writers expect."""
-    html, toc, _ = convert_markdown(body, footnote_prefix)
-    return html, toc
+    converted = convert_markdown(body, footnote_prefix)
+    return converted.html, converted.toc
 
 
-def convert_markdown(
-    body: str, footnote_prefix: str = ""
-) -> tuple[str, tuple[TocEntry, ...], tuple[str, ...]]:
-    """Markdown -> (HTML, table of contents, the ``src`` of each image without alt text)."""
+def convert_markdown(body: str, footnote_prefix: str = "") -> Converted:
+    """Markdown -> HTML, with its table of contents and what the checks inside found."""
     converter = _markdown_instance()
     # Footnote ids must stay unique when several sections share one page.
     separator = f"-{footnote_prefix}-" if footnote_prefix else "-"
@@ -56,7 +64,8 @@ def convert_markdown(
     converter.markdown.reset()
     html = converter.markdown.convert(body)
     toc = _toc_entries(converter.markdown.toc_tokens)  # type: ignore[attr-defined]
-    return html, toc, tuple(converter.alt_text.missing)
+    missing_alt, unsafe = tuple(converter.alt_text.missing), tuple(converter.safety.found)
+    return Converted(html, toc, missing_alt, unsafe)
 
 
 def plain_text(html: str) -> str:
@@ -70,6 +79,7 @@ class _Converter(NamedTuple):
     markdown: Markdown
     footnotes: FootnoteExtension
     alt_text: AltTextExtension
+    safety: HtmlSafetyExtension
 
 
 _MARKDOWN: _Converter | None = None  # a cache: building it costs more than a conversion
@@ -90,7 +100,7 @@ def new_converter() -> _Converter:
     The extensions are given as objects, not by name: Python-Markdown looks a name
     up among the entry points of every installed package, which costs more than
     the rest of making the converter (a rebuild after one edit makes one)."""
-    footnotes, alt_text = FootnoteExtension(), AltTextExtension()
+    footnotes, alt_text, safety = FootnoteExtension(), AltTextExtension(), HtmlSafetyExtension()
     markdown = Markdown(
         extensions=[
             AbbrExtension(),
@@ -105,11 +115,12 @@ def new_converter() -> _Converter:
             alt_text,
             ComponentsExtension(),
             ScrollingTablesExtension(),
+            safety,
         ],
         output_format="html",
     )
     find_link_ends_by_brackets(markdown)
-    return _Converter(markdown, footnotes, alt_text)
+    return _Converter(markdown, footnotes, alt_text, safety)
 
 
 def _toc_entries(tokens: list[dict]) -> tuple[TocEntry, ...]:

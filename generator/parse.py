@@ -19,6 +19,9 @@ from generator.components import ComponentError
 from generator.discover import SourceFile
 from generator.errors import ContentError, SiteWarning
 from generator.front_matter import load_front_matter, split_front_matter, validate_fields
+from generator.html_safety import HINT as HTML_HINT
+from generator.html_safety import RULE as HTML_RULE
+from generator.html_safety import Unsafe
 from generator.markdown_text import body_headings, convert_markdown, plain_text, render_markdown
 from generator.model import Question, TocEntry
 from generator.related import term_counts
@@ -71,7 +74,9 @@ def parse_source(source: SourceFile) -> ParsedFile:
         if source.kind == "comment":  # a reader's text: no raw HTML, images or odd links
             html, toc = render_comment(body), ()
         else:
-            html, toc, missing_alt = convert_markdown(body, footnote_prefix=anchor or "")
+            html, toc, missing_alt, unsafe = convert_markdown(body, anchor or "")
+            if unsafe:
+                raise _unsafe_error(source.src_path, text, body, unsafe)
             warnings += [_missing_alt(source.src_path, text, body, src) for src in missing_alt]
         questions = _questions(body, anchor or "") if meta.get("kind") == "faq" else ()
     except ComponentError as error:
@@ -159,6 +164,30 @@ def _missing_alt(src_path: str, text: str, body: str, image: str) -> SiteWarning
         hint=f"say what it shows: ![A nurse applying numbing cream]({image}), "
         f"or mark a purely decorative image: ![]({image}){{decorative}}",
         rule="alt-text",
+    )
+
+
+def _unsafe_error(src_path: str, text: str, body: str, unsafe: tuple[Unsafe, ...]) -> ContentError:
+    """The ``html-unsafe`` error for the first thing found that would run, at its line."""
+    first = unsafe[0]
+    body_start = text.count("\n", 0, len(text) - len(body))
+    lines = body.lower().splitlines()
+    line = next(
+        (
+            body_start + number
+            for needle in first.needles
+            for number, content in enumerate(lines, 1)
+            if needle.lower() in content
+        ),
+        None,
+    )
+    more = f" (and {len(unsafe) - 1} more in this file)" if len(unsafe) > 1 else ""
+    return ContentError(
+        src_path,
+        f"{first.what}{more}",
+        line=line,
+        hint=HTML_HINT,
+        rule=HTML_RULE,
     )
 
 

@@ -1,0 +1,174 @@
+"""The ``html-unsafe`` rule: nothing a writer types runs in a reader's browser.
+
+Markdown lets a writer type HTML, which Python-Markdown passes through as
+written, and a link or an attribute list (``{onclick="..."}``) can carry code
+too. Code in a page runs as the clinic's own site: it could read what a reader
+types into the comment form, or send them elsewhere. So a content file whose
+HTML holds any of these is an error naming the file and line, as an SVG that
+could run is (:mod:`generator.svg_safety`):
+
+- an element that runs code or a plug-in, or sends the reader elsewhere on its
+  own: ``<script>``, ``<object>``, ``<embed>``, ``<applet>``, ``<base>`` (it
+  changes where every link of the page goes), ``<meta http-equiv>``,
+  ``<iframe srcdoc>``;
+- an event handler attribute (``onclick``, ``onerror``, ...);
+- an address that runs code, however it is spelled (entities, tabs, capitals):
+  ``javascript:`` or ``vbscript:``, or a ``data:`` address other than an image.
+
+:class:`HtmlSafetyExtension` checks inside the converter, after everything else
+ran: the attributes of every element the Markdown made, and each piece of HTML
+typed as written (Python-Markdown's stash), read by the standard library's HTML
+parser. Text that a browser might read as markup where this parser does not (an
+attribute value, or the content of ``<style>`` or of a declaration, holding a
+``<``) is checked as HTML too::
+
+    >>> [found.what for found in unsafe_in_html('<a href="&#106;ava&#x09;script:go()">x</a>')]
+    ["the address 'javascript:go()' would run in readers' browsers"]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import NamedTuple
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from generator.components.base import MARKER
+
+RULE = "html-unsafe"
+HINT = (
+    "remove it: a page may not carry code. To show code to readers, put it in a fenced "
+    "code block (```html); a script the whole site needs belongs in the theme's templates"
+)
+
+_ELEMENTS = {
+    "script": "a <script> element would run in readers' browsers",
+    "object": "an <object> element would run a plug-in in readers' browsers",
+    "embed": "an <embed> element would run a plug-in in readers' browsers",
+    "applet": "an <applet> element would run a plug-in in readers' browsers",
+    "base": "a <base> element would change where every link of the page goes",
+}
+# Attributes a browser follows or loads as an address (SVG animations set one).
+_ADDRESSES = {
+    *("href", "src", "action", "formaction", "data", "poster", "background", "cite"),
+    *("xlink:href", "srcset", "ping", "longdesc", "lowsrc", "dynsrc", "codebase"),
+    *("archive", "classid", "usemap", "manifest", "icon", "to", "from", "values", "by"),
+}
+# A browser drops tabs and line breaks anywhere in an address, and spaces and control
+# characters around it.
+_DROPPED_IN_ADDRESSES = re.compile(r"[\t\n\r]")
+_AROUND_ADDRESSES = "".join(map(chr, range(0x21)))
+_IMAGE_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp|avif)[;,]")
+_SCHEMES = ("javascript", "vbscript", "data:")  # to find such an address in the writer's text
+_COMPONENT = f"<div {MARKER}="
+
+
+class Unsafe(NamedTuple):
+    """Something in a file's HTML that would run: what it is, and text to find it by."""
+
+    what: str
+    needles: tuple[str, ...]  # in the writer's text, the first one found gives the line
+
+
+def unsafe_in_html(html: str) -> list[Unsafe]:
+    """What in ``html`` (as typed) would run in a reader's browser."""
+    finder = _Finder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
+
+
+def unsafe_in_attributes(tag: str, attributes: list[tuple[str, str | None]]) -> Iterator[Unsafe]:
+    """What in one element's attributes (their values as a browser reads them) would run."""
+    if tag in _ELEMENTS:
+        yield Unsafe(_ELEMENTS[tag], (f"<{tag}",))
+    for name, value in attributes:
+        name = name.lower()
+        if name.startswith("on"):
+            yield Unsafe(f"the event handler {name}= would run in readers' browsers", (name,))
+        elif tag == "meta" and name == "http-equiv":
+            yield Unsafe("a <meta http-equiv> could send readers elsewhere", ("http-equiv",))
+        elif tag == "iframe" and name == "srcdoc":
+            yield Unsafe("an <iframe srcdoc> would run a page of its own, scripts and all", (name,))
+        elif value and name in _ADDRESSES and (address := _running_address(name, value)):
+            what = f"the address {address[:60]!r} would run in readers' browsers"
+            yield Unsafe(what, (value[:30], *_SCHEMES, name))
+        if value and "<" in value:
+            yield from unsafe_in_html(value)
+
+
+def _running_address(name: str, value: str) -> str | None:
+    """The address in ``value`` that would run, as a browser reads it; None if none would."""
+    candidates = value.split(",") if name == "srcset" else [value]
+    for candidate in candidates:
+        address = _DROPPED_IN_ADDRESSES.sub("", candidate).strip(_AROUND_ADDRESSES)
+        scheme = address[:16].lower()
+        if scheme.startswith(("javascript:", "vbscript:")):
+            return address
+        if scheme.startswith("data:") and not _IMAGE_DATA.match(address.lower()):
+            return address
+    return None
+
+
+class _Finder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[Unsafe] = []
+        self._raw_text = False  # inside <style> (or <script>), whose text this parser skips
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += unsafe_in_attributes(tag, attrs)
+        self._raw_text = tag in ("style", "script")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += unsafe_in_attributes(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._raw_text = False
+
+    def handle_data(self, data: str) -> None:
+        if self._raw_text and "<" in data:  # inside <svg>, a <style> holds markup
+            self.found += unsafe_in_html(data)
+
+    def unknown_decl(self, data: str) -> None:
+        if "<" in data:  # <![CDATA[...]]>: text inside <svg>, but a browser may differ
+            self.found += unsafe_in_html(data)
+
+
+class HtmlSafetyCheck(Treeprocessor):
+    """Finds what would run in a conversion's HTML (see the module); ``found`` keeps it."""
+
+    def __init__(self, md: Markdown, found: list[Unsafe]) -> None:
+        super().__init__(md)
+        self.found = found
+
+    def run(self, root):
+        for element in root.iter():
+            if element.attrib and isinstance(element.tag, str):
+                attributes = list(element.attrib.items())
+                self.found += unsafe_in_attributes(element.tag.lower(), attributes)
+        for typed in self.md.htmlStash.rawHtmlBlocks:
+            text = str(typed)
+            if "<" in text and not text.startswith(_COMPONENT):
+                self.found += unsafe_in_html(text)
+
+
+class HtmlSafetyExtension(Extension):
+    """Registers :class:`HtmlSafetyCheck`; ``found`` lists what the last conversion found."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[Unsafe] = []
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.registerExtension(self)  # so that Markdown.reset() calls reset() below
+        # Last of all: after the inline patterns (20) stash the HTML typed in a paragraph,
+        # and after attr_list (8) sets the attributes written in braces.
+        md.treeprocessors.register(HtmlSafetyCheck(md, self.found), "sitegen_html_safety", 0)
+
+    def reset(self) -> None:
+        self.found.clear()
