@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from typing import NamedTuple
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 
 from generator.components.base import MARKER
 
@@ -63,7 +65,7 @@ _ADDRESSES = {
 _DROPPED_IN_ADDRESSES = re.compile(r"[\t\n\r]")
 _AROUND_ADDRESSES = "".join(map(chr, range(0x21)))
 _IMAGE_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp|avif)[;,]")
-_SCHEMES = ("javascript", "vbscript", "data:")  # to find such an address in the writer's text
+_SCHEMES = ("javascript", "vbscript", "script:", "data:")  # to find the address in the text
 _COMPONENT = f"<div {MARKER}="
 
 
@@ -149,12 +151,29 @@ class HtmlSafetyCheck(Treeprocessor):
     def run(self, root):
         for element in root.iter():
             if element.attrib and isinstance(element.tag, str):
-                attributes = list(element.attrib.items())
+                attributes = [
+                    (name, self._as_read(value)) for name, value in element.attrib.items()
+                ]
                 self.found += unsafe_in_attributes(element.tag.lower(), attributes)
         for typed in self.md.htmlStash.rawHtmlBlocks:
             text = str(typed)
             if "<" in text and not text.startswith(_COMPONENT):
                 self.found += unsafe_in_html(text)
+
+    def _as_read(self, value: str | None) -> str | None:
+        """An attribute value of the tree as a browser reads it in the HTML written: with
+        what Markdown set aside while it converted the text put back (an entity, an ``&``),
+        and entities read, as the HTML written keeps them as they are ("&#106;avascript:")."""
+        if not value:
+            return value
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def put_back(placeholder: re.Match) -> str:
+            number = int(placeholder.group(1))
+            return str(stash[number]) if number < len(stash) else ""
+
+        value = HTML_PLACEHOLDER_RE.sub(put_back, value.replace(AMP_SUBSTITUTE, "&"))
+        return unescape(value)
 
 
 class HtmlSafetyExtension(Extension):

@@ -168,24 +168,25 @@ def _missing_alt(src_path: str, text: str, body: str, image: str) -> SiteWarning
 
 
 def _unsafe_error(src_path: str, text: str, body: str, unsafe: tuple[Unsafe, ...]) -> ContentError:
-    """The ``html-unsafe`` error for the first thing found that would run, at its line."""
-    first = unsafe[0]
+    """The ``html-unsafe`` error for what would run, the first one in the file at its line."""
     body_start = text.count("\n", 0, len(text) - len(body))
     lines = body.lower().splitlines()
-    line = next(
-        (
-            body_start + number
-            for needle in first.needles
-            for number, content in enumerate(lines, 1)
-            if needle.lower() in content
-        ),
-        None,
-    )
+
+    def line_of(found: Unsafe) -> int | None:
+        for needle in found.needles:
+            needle = needle.lower()
+            for number, content in enumerate(lines, 1):
+                if needle in content:
+                    return body_start + number
+        return None
+
+    placed = sorted((line_of(found) or len(text), order) for order, found in enumerate(unsafe))
+    line, first = placed[0][0], unsafe[placed[0][1]]
     more = f" (and {len(unsafe) - 1} more in this file)" if len(unsafe) > 1 else ""
     return ContentError(
         src_path,
         f"{first.what}{more}",
-        line=line,
+        line=line if line <= body_start + len(lines) else None,
         hint=HTML_HINT,
         rule=HTML_RULE,
     )
