@@ -294,6 +294,23 @@ def test_a_page_written_ahead_of_the_rebuild_is_counted_as_changed(tmp_path):
     assert ": 1 page changed (" in preview.rebuild([section], early)
 
 
+@pytest.mark.slow
+def test_a_script_typed_into_a_section_is_never_served(tmp_path):
+    """The page written ahead of the rebuild is made from the same parse, so a section that
+    would run code is not written early either: the rebuild says why, the page stays."""
+    site = copy_sample_site(tmp_path / "site")
+    preview = Preview(site)
+    preview.rebuild()
+    page = preview.output_dir / "posts/what-is-micro-needling/index.html"
+    before = page.read_bytes()
+    section = site / "content/posts/what-is-micro-needling/01-what-is-micro-needling.md"
+    section.write_text(section.read_text() + "\n<img src=x alt=x onerror=alert(1)>\n")
+    assert preview.write_edited([section]) == []
+    line = preview.rebuild([section])
+    assert "01-what-is-micro-needling.md:" in line and "[html-unsafe]" in line, line
+    assert page.read_bytes() == before
+
+
 def _listening_addresses(port: int) -> set[str]:
     """Local addresses of the sockets listening on ``port``, from the kernel's own table."""
     found = set()
