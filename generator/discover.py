@@ -30,6 +30,7 @@ from generator.boundary import leads_outside, outside_error, real_root, refuse_o
 from generator.errors import ContentError, TemplateError
 from generator.input_look import IGNORED_NAMES, Listed, listed_tree, walk_listed
 from generator.input_look import stamp_of as _stamp
+from generator.runnable_files import refuse_runnable_file
 from generator.stale_reads import StaleReads
 from generator.svg_safety import is_svg, refuse_unsafe_svg
 
@@ -289,6 +290,8 @@ def _source(
             rule="unreadable",
         ) from None
     kind, article_dir, order = (kind, "", 0) if kind else _classify(src_path)
+    if kind == "asset":  # a writer's file, published as it is
+        refuse_runnable_file(src_path)
     if is_svg(src_path):  # checked once, when read: a file known by digest passed before
         refuse_unsafe_svg(src_path, data)
     return SourceFile(

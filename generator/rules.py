@@ -80,6 +80,12 @@ RULES = {
         Rule("symlink-outside", "error", "A link in the site leads to a file outside it.", True),
         Rule("svg-unsafe", "error", "An SVG file holds a script or loads from elsewhere.", True),
         Rule("html-unsafe", "error", "A content file's HTML holds a script or runs code.", True),
+        Rule(
+            "runnable-file",
+            "error",
+            "A file in content/ that browsers or servers run (HTML, XML, JS, PHP).",
+            True,
+        ),
         # Lints: found by looking at the whole site; their severity can be changed.
         Rule("unknown-field", "warning", "A front matter field that no schema knows."),
         Rule("draft-empty", "warning", "A draft leaves its title or description empty."),

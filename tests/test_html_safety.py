@@ -17,6 +17,8 @@ from generator.errors import ContentError
 from generator.html_safety import RULE, unsafe_in_html
 from generator.markdown_text import convert_markdown
 from generator.parse import parse_source
+from generator.runnable_files import RULE as FILE_RULE
+from tests.conftest import build
 
 RUNNING = [
     "<script>alert(1)</script>",
@@ -217,3 +219,30 @@ def test_chromium_finds_nothing_running_in_what_the_rule_lets_through():
             let_through.append(markdown)
             assert not found, json.dumps({"markdown": markdown, "runs": found})
     assert refused >= len(RUNNING) and len(let_through) >= len(HARMLESS), (refused, let_through)
+
+
+# -- files beside an article ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["handout.html", "form.HTM", "page.xhtml", "feed.xml", "app.js", "x.mjs", "run.php"]
+)
+def test_a_file_a_browser_or_server_would_run_is_refused(copy_site, tmp_path, name):
+    site = copy_site("basic")
+    folder = site / "content/posts/faq-article"
+    (folder / name).write_text("<script>alert(1)</script>\n")
+    with pytest.raises(ContentError) as caught:
+        build(site, tmp_path / "out")
+    assert (caught.value.path, caught.value.rule) == (
+        f"content/posts/faq-article/{name}",
+        FILE_RULE,
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["leaflet.pdf", "notes.txt", "talk.MP3", "data.csv", "README"])
+def test_documents_and_images_beside_an_article_are_published(copy_site, tmp_path, name):
+    site = copy_site("basic")
+    (site / "content/posts/faq-article" / name).write_bytes(b"%PDF-1.4 or any bytes\n")
+    out = build(site, tmp_path / "out").output_dir
+    assert (out / "posts/faq-article" / name).read_bytes() == b"%PDF-1.4 or any bytes\n"
