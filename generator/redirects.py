@@ -142,8 +142,6 @@ def _page_file(relative: str) -> str | None:
 
 def _target(config: Config, new: str, line: int | None, pages: Mapping[str, str]) -> str:
     parts = urlsplit(new.strip())
-    if parts.scheme and parts.hostname != urlsplit(config.base_url).hostname:
-        return new.strip()  # another site: nothing to check here
 
     def fail(problem: str, hint: str) -> ModelError:
         return ModelError(
@@ -153,6 +151,17 @@ def _target(config: Config, new: str, line: int | None, pages: Mapping[str, str]
             hint=hint,
             rule="redirect",
         )
+
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        # A javascript: or data: address would run in the reader's browser from the
+        # redirect page's link (the project's rule: nothing typed runs on the site).
+        raise fail(
+            f"is a {parts.scheme}: address, not a web page",
+            f"give a page of this site, as a link would ({config.base_path}tags/acne/), "
+            "or a full https:// address of another site",
+        )
+    if parts.scheme and parts.hostname != urlsplit(config.base_url).hostname:
+        return new.strip()  # another site: nothing to check here
 
     path, query = _site_path(config, new, fail)
     relative = unquote(path[len(config.base_path) :])
