@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from generator.brand import ThemeError, ThemeSettings, theme_settings
 from generator.errors import ConfigError
 from generator.image_limits import DEFAULT_MAX_PIXELS, HIGHEST_MAX_PIXELS
+from generator.link_settings import check_link
 from generator.model import Address, Clinic, Person
 from generator.publish.settings import (
     PublishSettings,
@@ -320,6 +321,8 @@ def _clinic(raw: dict[str, Any] | None, site_title: str, where: _Locator) -> Cli
     if raw is None:
         return Clinic(name=site_title)
     values = _settings(raw, CLINIC_SETTINGS, "clinic.", where)
+    for key in ("url", "booking_url", "logo"):
+        check_link(values[key], f"clinic.{key}", where.line_in_table("clinic", key))
     address = _settings(values.pop("address") or {}, ADDRESS_SETTINGS, "clinic.address.", where)
     return Clinic(address=Address(**address), **values)
 
@@ -351,6 +354,8 @@ def _people(raw: dict[str, Any] | None, table: str, where: _Locator) -> dict[str
                 hint=f'write [{table}.{toml_key(key)}] and under it name = "..."',
             )
         values = _settings(fields, PERSON_SETTINGS, f"{table}.{key}.", where)
+        line = where.line_in_table(f"{table}.{key}", "url")
+        check_link(values["url"], f"{table}.{key}.url", line)
         people[key] = Person(key=key, **values)
     return dict(sorted(people.items()))
 
