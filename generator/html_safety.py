@@ -42,6 +42,7 @@ from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
 from generator.components.base import MARKER
 
 RULE = "html-unsafe"
+SAFETY_CHECK = "sitegen_html_safety"  # the check's name among the converter's treeprocessors
 HINT = (
     "remove it: a page may not carry code. To show code to readers, put it in a fenced "
     "code block (```html); a script the whole site needs belongs in the theme's templates"
@@ -187,7 +188,7 @@ class HtmlSafetyExtension(Extension):
         md.registerExtension(self)  # so that Markdown.reset() calls reset() below
         # Last of all: after the inline patterns (20) stash the HTML typed in a paragraph,
         # and after attr_list (8) sets the attributes written in braces.
-        md.treeprocessors.register(HtmlSafetyCheck(md, self.found), "sitegen_html_safety", 0)
+        md.treeprocessors.register(HtmlSafetyCheck(md, self.found), SAFETY_CHECK, 0)
 
     def reset(self) -> None:
         self.found.clear()
