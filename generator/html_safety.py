@@ -15,12 +15,13 @@ could run is (:mod:`generator.svg_safety`):
 - an address that runs code, however it is spelled (entities, tabs, capitals):
   ``javascript:`` or ``vbscript:``, or a ``data:`` address other than an image.
 
-:class:`HtmlSafetyExtension` checks inside the converter, after everything else
-ran: the attributes of every element the Markdown made, and each piece of HTML
-typed as written (Python-Markdown's stash), read by the standard library's HTML
-parser. Text that a browser might read as markup where this parser does not (an
-attribute value, or the content of ``<style>`` or of a declaration, holding a
-``<``) is checked as HTML too::
+:class:`HtmlSafetyExtension` checks inside the converter. Where the writer typed no
+HTML, the HTML written is the elements the Markdown made, and their attributes are
+read. Where they did, the HTML written is read whole, once what was typed is back in
+it, by the standard library's parser made to read raw text (``<style>``,
+``<noscript>``, ``<textarea>``, ...) up to its end tag as a browser does; that text, and
+an attribute value holding a ``<``, are read as markup too, since a browser may (inside
+``<svg>``, or without scripts)::
 
     >>> [found.what for found in unsafe_in_html('<a href="&#106;ava&#x09;script:go()">x</a>')]
     ["the address 'javascript:go()' would run in readers' browsers"]
@@ -36,8 +37,9 @@ from typing import NamedTuple
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE
+from markdown.util import AMP_SUBSTITUTE
 
 RULE = "html-unsafe"
 SAFETY_CHECK = "sitegen_html_safety"  # the check's name among the converter's treeprocessors
@@ -64,6 +66,11 @@ _ADDRESSES = {
 _DROPPED_IN_ADDRESSES = re.compile(r"[\t\n\r]")
 _AROUND_ADDRESSES = "".join(map(chr, range(0x21)))
 _IMAGE_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp|avif)[;,]")
+# Elements whose text a browser reads as raw text (with scripts on), up to their end tag.
+_RAW_TEXT = frozenset(
+    {"script", "style", "noscript", "noembed", "noframes", "iframe", "xmp", "plaintext"}
+    | {"textarea", "title"}
+)
 _SCHEMES = ("javascript", "vbscript", "script:", "data:")  # to find the address in the text
 
 
@@ -115,14 +122,22 @@ def _running_address(name: str, value: str) -> str | None:
 
 
 class _Finder(HTMLParser):
+    """Reads HTML as a browser does where it matters here: the text of ``<noscript>``,
+    ``<style>``, ``<textarea>``, ... is raw text up to its end tag (the standard library's
+    parser would read markup in most of them, and so see an attribute value where a
+    browser sees the end of the element and a new tag). That text is read as markup too,
+    as it is elsewhere (``<style>`` inside ``<svg>``, ``<noscript>`` without scripts)."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[Unsafe] = []
-        self._raw_text = False  # inside <style> (or <script>), whose text this parser skips
+        self._raw_text = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.found += unsafe_in_attributes(tag, attrs)
-        self._raw_text = tag in ("style", "script")
+        if tag in _RAW_TEXT:
+            self.set_cdata_mode(tag)
+            self._raw_text = True
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.found += unsafe_in_attributes(tag, attrs)
@@ -131,52 +146,63 @@ class _Finder(HTMLParser):
         self._raw_text = False
 
     def handle_data(self, data: str) -> None:
-        if self._raw_text and "<" in data:  # inside <svg>, a <style> holds markup
+        if self._raw_text and "<" in data:
             self.found += unsafe_in_html(data)
 
     def unknown_decl(self, data: str) -> None:
         if "<" in data:  # <![CDATA[...]]>: text inside <svg>, but a browser may differ
             self.found += unsafe_in_html(data)
 
+    def close(self) -> None:
+        super().close()
+        # Raw text without its end tag runs to the end: the parser keeps it unread.
+        left, self.rawdata = self.rawdata, ""
+        if self.cdata_elem is not None and left:
+            self.handle_data(left)
+
 
 class HtmlSafetyCheck(Treeprocessor):
-    """Finds what would run in a conversion's HTML (see the module); ``found`` keeps it."""
+    """Finds what would run in the elements Markdown made (see the module), when no HTML
+    was typed as written: then the HTML written is these elements and nothing else."""
 
     def __init__(self, md: Markdown, found: list[Unsafe]) -> None:
         super().__init__(md)
         self.found = found
 
     def run(self, root):
+        if self.md.htmlStash.rawHtmlBlocks:
+            return  # HtmlTextSafetyCheck reads the HTML written, as a whole
         for element in root.iter():
-            if element.attrib and isinstance(element.tag, str):
+            if (element.attrib or element.tag in _ELEMENTS) and isinstance(element.tag, str):
                 attributes = [
                     (name, self._as_read(value)) for name, value in element.attrib.items()
                 ]
                 self.found += unsafe_in_attributes(element.tag.lower(), attributes)
-        # Components' placeholders are read too: a writer could type one.
-        for typed in self.md.htmlStash.rawHtmlBlocks:
-            text = str(typed)
-            if "<" in text:
-                self.found += unsafe_in_html(text)
 
     def _as_read(self, value: str | None) -> str | None:
         """An attribute value of the tree as a browser reads it in the HTML written: with
-        what Markdown set aside while it converted the text put back (an entity, an ``&``),
-        and entities read, as the HTML written keeps them as they are ("&#106;avascript:")."""
-        if not value:
-            return value
-        stash = self.md.htmlStash.rawHtmlBlocks
+        the ``&`` Markdown set aside while it converted the text put back, and entities
+        read, as the HTML written keeps them as they are ("&#106;avascript:")."""
+        return value and unescape(value.replace(AMP_SUBSTITUTE, "&"))
 
-        def put_back(placeholder: re.Match) -> str:
-            number = int(placeholder.group(1))
-            return str(stash[number]) if number < len(stash) else ""
 
-        value = HTML_PLACEHOLDER_RE.sub(put_back, value.replace(AMP_SUBSTITUTE, "&"))
-        return unescape(value)
+class HtmlTextSafetyCheck(Postprocessor):
+    """Finds what would run in the HTML written, once the HTML typed as written is back in
+    it: pieces typed apart (a ``<style>`` in one, what it swallows in the next) are read
+    together, as a browser reads them."""
+
+    def __init__(self, md: Markdown, found: list[Unsafe]) -> None:
+        super().__init__(md)
+        self.found = found
+
+    def run(self, text: str) -> str:
+        if self.md.htmlStash.rawHtmlBlocks:
+            self.found += unsafe_in_html(text)
+        return text
 
 
 class HtmlSafetyExtension(Extension):
-    """Registers :class:`HtmlSafetyCheck`; ``found`` lists what the last conversion found."""
+    """Registers both checks; ``found`` lists what the last conversion found."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -187,6 +213,8 @@ class HtmlSafetyExtension(Extension):
         # Last of all: after the inline patterns (20) stash the HTML typed in a paragraph,
         # and after attr_list (8) sets the attributes written in braces.
         md.treeprocessors.register(HtmlSafetyCheck(md, self.found), SAFETY_CHECK, 0)
+        # After the HTML typed as written is put back (30), and the footnotes (25).
+        md.postprocessors.register(HtmlTextSafetyCheck(md, self.found), SAFETY_CHECK, 0)
 
     def reset(self) -> None:
         self.found.clear()

@@ -58,6 +58,24 @@ RUNNING = [
     '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
     # A component's placeholder, typed by hand with a handler of its own.
     '<div data-sitegen-component="video" onclick="alert(1)"></div>',
+    # Where a browser reads raw text up to an end tag hidden in an attribute value.
+    '<noscript><p title="</noscript><a href="javascript&colon;alert(1)">x</a>"></noscript>',
+    '<svg></p><style><a id="</style>[click](javascript:alert(1))">',
+    '<div markdown="1">\n\n<script>alert(1)</script>\n\n</div>',
+]
+
+# Places an attack may be typed in: raw text, foreign content, Markdown blocks.
+CONTEXTS = [
+    *("<svg>{}</svg>", "<math>{}</math>", "<noscript>{}</noscript>", "<textarea>{}</textarea>"),
+    *("<style>{}</style>", "<title>{}</title>", "<template>{}</template>", "<xmp>{}</xmp>"),
+    *("<iframe>{}</iframe>", "<noembed>{}</noembed>", "<select>{}</select>", "<!--{}-->"),
+    *("<table>{}</table>", "<a href=/x>{}</a>", "<![CDATA[{}]]>", "> {}", "* {}", "1. {}"),
+    *('<div markdown="1">\n\n{}\n\n</div>', "[{}](/y)", "{} {{: .x }}", "`{}`"),
+    *("<svg><style>{}</style></svg>", '<svg></p><style><a id="</style>{}">'),
+    *('<noscript><p title="</noscript>{}"></noscript>', "```\n{}\n```", "    {}", "<p>{}"),
+    *("{}\n===", "| a |\n|---|\n| {} |", "Term\n: {}", "Text[^1]\n\n[^1]: {}"),
+    "<math><mtext><table><mglyph><style>{}</style></mglyph></table></mtext></math>",
+    "<form><math><mtext></form><form><mglyph><style></math>{}</style>",
 ]
 
 HARMLESS = [
@@ -193,6 +211,7 @@ def test_chromium_finds_nothing_running_in_what_the_rule_lets_through():
 
     rng = random.Random(20261208)
     cases = [_spellings(rng, markdown) for markdown in RUNNING for _ in range(12)]
+    cases += [context.format(markdown) for context in CONTEXTS for markdown in RUNNING]
     cases += RUNNING + HARMLESS
     with launched_chromium() as browser:
         pages = []
