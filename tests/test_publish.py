@@ -376,3 +376,33 @@ def test_a_target_folder_that_is_not_there_yet_is_made(
         for path in made.rglob("*"):
             readable = stat.S_IROTH | (stat.S_IXOTH if path.is_dir() else 0)
             assert path.stat().st_mode & readable == readable, f"a web server cannot read {path}"
+
+
+@pytest.mark.slow
+def test_git_locks_a_killed_publish_left_do_not_stop_the_next(tmp_path, request, capsys):
+    """git leaves its lock files behind when killed while it writes (the index, a ref);
+    a publish that holds the scratch repository removes them, and a second publish to the
+    same target at the same moment is told to wait for the first."""
+    import fcntl
+
+    site = Path(shutil.copytree(SITES / "basic", tmp_path / "site"))
+    target = make_target("git-file", tmp_path, request)
+    assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0
+    (scratch,) = (site / ".sitegen-cache/publish").glob("git-*")
+    for stale in ("sitegen-index.lock", "index.lock", "refs/sitegen/published.lock"):
+        (scratch / stale).parent.mkdir(parents=True, exist_ok=True)
+        (scratch / stale).write_text("")
+    (site / "content/pages/about.md").write_text(
+        (site / "content/pages/about.md").read_text() + "\nOpen on Saturdays too.\n"
+    )
+    assert main(["publish", str(site), "--to", target.url, "--yes"]) == 0, capsys.readouterr()
+    assert served(target) == built_files(site)
+    assert not list(scratch.rglob("*.lock"))
+
+    (lock,) = (site / ".sitegen-cache/publish").glob("target-*.lock")
+    with lock.open("w") as held:  # another publish to it, under way
+        fcntl.flock(held, fcntl.LOCK_EX)
+        capsys.readouterr()
+        assert main(["publish", str(site), "--to", target.url, "--yes"]) == 1
+    said = capsys.readouterr()
+    assert "another sitegen publish to this target is under way" in said.out + said.err

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from generator.errors import PublishError
 from generator.publish.folder import FolderTarget
 from generator.publish.git import GitTarget
 from generator.publish.rsync import RsyncTarget
@@ -21,3 +26,35 @@ def open_target(url: TargetURL, ssh_command: list[str], work_dir: Path) -> Targe
     if url.scheme == "ssh" and has_rsync(url, ssh_command):
         return RsyncTarget(url, ssh_command, work_dir)
     return SftpTarget(url, ssh_command, work_dir)
+
+
+try:
+    import fcntl
+except ImportError:  # not on this system: publishes are not kept apart there
+    fcntl = None  # type: ignore[assignment]
+
+
+@contextmanager
+def target_locked(url: TargetURL, work_dir: Path) -> Iterator[None]:
+    """One publish at a time to each target from this site: a second one is told that the
+    first is under way. (Both would use the same scratch files, and the target's record
+    would say what neither sent.) The lock is ``flock``: the kernel lets go of it however
+    the publish ends, ``kill -9`` included."""
+    if fcntl is None:
+        yield
+        return
+    key = hashlib.blake2b(url.url.encode(), digest_size=8).hexdigest()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(work_dir / f"target-{key}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishError(
+                url.url,
+                "another sitegen publish to this target is under way",
+                hint="publish again once it has ended",
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)

@@ -29,6 +29,18 @@ _NO_OBJECT = "0" * 40
 PAGES_DOMAINS = (".github.io", ".gitlab.io", ".pages.dev", ".netlify.app", ".codeberg.page")
 
 
+def _remove_stale_locks(repo: Path) -> None:
+    """Remove git's own lock files left in the scratch repository.
+
+    git removes them when it is done; a publish killed while git wrote the index or a ref
+    (``kill -9``, a closed laptop) left one, and every later publish failed on it. The
+    publish holds the target's lock (:func:`~generator.publish.connect.target_locked`), so
+    no other publish is using the repository: they are stale."""
+    if repo.is_dir():
+        for stale in [*repo.glob("*.lock"), *repo.glob("refs/**/*.lock")]:
+            stale.unlink(missing_ok=True)
+
+
 class GitTarget:
     def __init__(self, url: TargetURL, ssh_command: list[str], work_dir: Path) -> None:
         self.url = url
@@ -42,6 +54,7 @@ class GitTarget:
             "GIT_SSH_COMMAND": shlex.join([*ssh_command, *BATCH_OPTIONS]),
             "GIT_TERMINAL_PROMPT": "0",
         }
+        _remove_stale_locks(self.repo)
         self.base = self._fetch()
         self.staged = 0
 

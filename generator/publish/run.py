@@ -20,7 +20,7 @@ from generator.build_options import BuildOptions
 from generator.config import Config, load_config
 from generator.errors import PublishError
 from generator.progress import Progress
-from generator.publish.connect import open_target
+from generator.publish.connect import open_target, target_locked
 from generator.publish.plan import (
     PublishPlan,
     parse_record,
@@ -79,23 +79,24 @@ def publish_site(
     build_options = BuildOptions(cache_dir=options.cache_dir)
     built = built_site(site_dir, progress, build_options)
     work = build_options.cache_folder(site_dir) / "publish"
-    target = open_target(url, ssh_command(config.publish.ssh_command), work)
-    local, digests = _with_extras(built, target.extras(config.base_url), work)
-    published = parse_record(target.read_record())
-    plan = plan_publish(digests, published, target.list_files(tidy=not options.dry_run))
-    coming = next_change(site_dir, built.warnings)
-    if options.dry_run:
-        _print_plan(plan, out)
-        return PublishReport(url.url, plan, _size(plan, local), 0.0, True, coming)
-    _confirm(plan, options.yes, confirm)
-    started = time.perf_counter()
-    if plan.new:  # claimed before they are there, in case the publish is cut short
-        target.write_record(record_bytes(record_while_sending(published, plan)))
-    _send(target, plan, local, progress, out if options.verbose else None)
-    if plan.record != published:
-        target.write_record(record_bytes(plan.record))
-    target.finish(commit_message(plan))
-    seconds = time.perf_counter() - started
+    with target_locked(url, work):
+        target = open_target(url, ssh_command(config.publish.ssh_command), work)
+        local, digests = _with_extras(built, target.extras(config.base_url), work)
+        published = parse_record(target.read_record())
+        plan = plan_publish(digests, published, target.list_files(tidy=not options.dry_run))
+        coming = next_change(site_dir, built.warnings)
+        if options.dry_run:
+            _print_plan(plan, out)
+            return PublishReport(url.url, plan, _size(plan, local), 0.0, True, coming)
+        _confirm(plan, options.yes, confirm)
+        started = time.perf_counter()
+        if plan.new:  # claimed before they are there, in case the publish is cut short
+            target.write_record(record_bytes(record_while_sending(published, plan)))
+        _send(target, plan, local, progress, out if options.verbose else None)
+        if plan.record != published:
+            target.write_record(record_bytes(plan.record))
+        target.finish(commit_message(plan))
+        seconds = time.perf_counter() - started
     return PublishReport(url.url, plan, _size(plan, local), seconds, False, coming)
 
 
