@@ -71,6 +71,12 @@ _RAW_TEXT = frozenset(
     {"script", "style", "noscript", "noembed", "noframes", "iframe", "xmp", "plaintext"}
     | {"textarea", "title"}
 )
+# Markup inside raw text inside raw text ... is read this deep, and refused deeper: no
+# page needs it, and reading it again at each level would take time.
+_MAX_DEPTH = 8
+_TOO_DEEP = (
+    f"HTML hidden in raw text or attribute values more than {_MAX_DEPTH} deep cannot be checked"
+)
 _SCHEMES = ("javascript", "vbscript", "script:", "data:")  # to find the address in the text
 
 
@@ -81,15 +87,20 @@ class Unsafe(NamedTuple):
     needles: tuple[str, ...]  # in the writer's text, the first one found gives the line
 
 
-def unsafe_in_html(html: str) -> list[Unsafe]:
-    """What in ``html`` (as typed) would run in a reader's browser."""
-    finder = _Finder()
+def unsafe_in_html(html: str, depth: int = 0) -> list[Unsafe]:
+    """What in ``html`` (as typed) would run in a reader's browser. ``depth`` counts the
+    raw texts and attribute values it lies in (see :class:`_Finder`)."""
+    if depth > _MAX_DEPTH:
+        return [Unsafe(_TOO_DEEP, ("<",))]
+    finder = _Finder(depth)
     finder.feed(html)
     finder.close()
     return finder.found
 
 
-def unsafe_in_attributes(tag: str, attributes: list[tuple[str, str | None]]) -> Iterator[Unsafe]:
+def unsafe_in_attributes(
+    tag: str, attributes: list[tuple[str, str | None]], depth: int = 0
+) -> Iterator[Unsafe]:
     """What in one element's attributes (their values as a browser reads them) would run."""
     if tag in _ELEMENTS:
         yield Unsafe(_ELEMENTS[tag], (f"<{tag}",))
@@ -105,7 +116,7 @@ def unsafe_in_attributes(tag: str, attributes: list[tuple[str, str | None]]) -> 
             what = f"the address {address[:60]!r} would run in readers' browsers"
             yield Unsafe(what, (value[:30], *_SCHEMES, name))
         if value and "<" in value:
-            yield from unsafe_in_html(value)
+            yield from unsafe_in_html(value, depth + 1)
 
 
 def _running_address(name: str, value: str) -> str | None:
@@ -128,30 +139,31 @@ class _Finder(HTMLParser):
     browser sees the end of the element and a new tag). That text is read as markup too,
     as it is elsewhere (``<style>`` inside ``<svg>``, ``<noscript>`` without scripts)."""
 
-    def __init__(self) -> None:
+    def __init__(self, depth: int) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[Unsafe] = []
         self._raw_text = False
+        self._depth = depth
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found += unsafe_in_attributes(tag, attrs)
+        self.found += unsafe_in_attributes(tag, attrs, self._depth)
         if tag in _RAW_TEXT:
             self.set_cdata_mode(tag)
             self._raw_text = True
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found += unsafe_in_attributes(tag, attrs)
+        self.found += unsafe_in_attributes(tag, attrs, self._depth)
 
     def handle_endtag(self, tag: str) -> None:
         self._raw_text = False
 
     def handle_data(self, data: str) -> None:
         if self._raw_text and "<" in data:
-            self.found += unsafe_in_html(data)
+            self.found += unsafe_in_html(data, self._depth + 1)
 
     def unknown_decl(self, data: str) -> None:
         if "<" in data:  # <![CDATA[...]]>: text inside <svg>, but a browser may differ
-            self.found += unsafe_in_html(data)
+            self.found += unsafe_in_html(data, self._depth + 1)
 
     def close(self) -> None:
         super().close()

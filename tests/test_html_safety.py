@@ -128,6 +128,14 @@ def test_the_error_names_the_file_the_line_and_how_many_more():
     assert "fenced code block" in error.hint
 
 
+def test_markup_hidden_too_deep_to_read_is_refused_not_a_recursion_error():
+    found = convert_markdown("<noscript>" * 3000).unsafe
+    assert [each.what for each in found] == [
+        "HTML hidden in raw text or attribute values more than 8 deep cannot be checked"
+    ]
+    assert convert_markdown("<noscript>" * 5 + "Plain text.</noscript>").unsafe == ()
+
+
 def test_markup_hidden_in_an_attribute_value_is_read_as_markup():
     found = unsafe_in_html('<p title="<img src=x onerror=go()>">x</p>')
     assert [each.what for each in found] == [
