@@ -140,3 +140,16 @@ def test_hidden_text_never_becomes_a_wordpress_description(site, tmp_path, capsy
     assert code == 0, text
     description = _front_matter(site / "content/posts/acne-what-works/index.md")["description"]
     assert description.startswith("Acne affects most teenagers.")
+
+
+def test_code_in_an_imported_page_is_left_behind_and_the_site_builds(site, tmp_path, capsys):
+    """Handlers, scripts, plug-ins and addresses that run, however spelled, are not
+    carried into the Markdown: the build (whose html-unsafe rule refuses them) passes."""
+    code, text = _import(site, DATA / "code-in-a-page.html", capsys=capsys)
+    assert code == 0, text
+    (article,) = (site / "content/posts").glob("code-in-a-page*/index.md")
+    markdown = article.read_text("utf-8")
+    assert "Keep the skin moist. Call us or book." in markdown
+    for gone in ("alert", "<script", "script:", "data:", "onclick", "ontoggle", "srcdoc"):
+        assert gone not in markdown.lower(), gone
+    assert main(["build", str(site)]) == 0, capsys.readouterr()

@@ -22,6 +22,7 @@ from generator.importers.tree import (
     RENAMED,
     Node,
 )
+from generator.link_settings import link_scheme
 
 
 @dataclass
@@ -120,14 +121,14 @@ def _code_span(code: str) -> str:
 def _link(node: Node, inner: str) -> str:
     href = node.attrs.get("href", "").strip()
     text = " ".join(inner.split())
-    if not href or href.lower().startswith(("javascript:", "data:", "vbscript:")):
-        return inner
+    if not href or link_scheme(href) in ("javascript", "data", "vbscript"):
+        return inner  # as a browser reads the scheme (a tab inside, say): see link_settings
     return f"[{text or escape_text(href)}]({link_url(href)})"
 
 
 def image_markdown(node: Node, context: Context) -> str:
     source = (node.attrs.get("src") or node.attrs.get("data-src") or "").strip()
-    if not source or source.lower().startswith(("javascript:", "data:")):
+    if not source or link_scheme(source) in ("javascript", "data", "vbscript"):
         return ""
     context.images.append(source)
     alt = escape_text(" ".join(node.attrs.get("alt", "").split()))
