@@ -1,8 +1,8 @@
-"""The clinic's details in a page's text: ``{{ clinic.telephone }}`` and a few more.
+"""The clinic's details in a page's or article's text: ``{{ clinic.telephone }}`` and more.
 
-A page (About, Contact, ...) names the clinic's details rather than copying
-them, so that ``site.toml`` is the one place they are written and a page never
-shows an old phone number::
+A page (About, Contact, ...) or an article ("call us on ... to book") names the
+clinic's details rather than copying them, so that ``site.toml`` is the one place
+they are written and no page shows an old phone number::
 
     Call us on [{{ clinic.telephone }}]({{ clinic.telephone_link }}) or write to
     [{{ clinic.email }}](mailto:{{ clinic.email }}).
@@ -53,6 +53,19 @@ def fill_clinic_fields(html: str, clinic: Clinic, language: str) -> Markup:
         return str(escape(field(clinic, language))) if field else match[0]
 
     return Markup(PLACEHOLDER.sub(value, str(html)))
+
+
+def fill_clinic_text(text: str, clinic: Clinic, language: str) -> str:
+    """Plain ``text`` (a FAQ answer for the structured data) with the known placeholders
+    replaced by the clinic's values, as they are."""
+    if "clinic." not in text:
+        return text
+
+    def value(match: re.Match) -> str:
+        field = FIELDS.get(match[1])
+        return field(clinic, language) if field else match[0]
+
+    return PLACEHOLDER.sub(value, text)
 
 
 def unknown_fields(text: str) -> list[tuple[int, int, str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.clinic_fields import fill_clinic_text
 from generator.config import Config
 from generator.model import Article, Clinic, Page, Person
 
@@ -64,7 +65,7 @@ def article_graph(config: Config, article: Article, crumbs: list[Crumb]) -> Node
     nodes = [page, posting, _breadcrumbs(url, crumbs), _website(config), clinic_node(config)]
     nodes += [_person(config, person) for _, person in sorted(people.items())]
     if article.questions:
-        nodes.append(_faq(url, article))
+        nodes.append(_faq(config, url, article))
     return _graph(nodes)
 
 
@@ -177,7 +178,10 @@ def _breadcrumbs(url: str, crumbs: list[Crumb]) -> Node:
     }
 
 
-def _faq(url: str, article: Article) -> Node:
+def _faq(config: Config, url: str, article: Article) -> Node:
+    def answer(text: str) -> str:
+        return fill_clinic_text(text.strip(), config.clinic, config.language)
+
     return {
         "@type": "FAQPage",
         "@id": url + "#faq",
@@ -187,7 +191,7 @@ def _faq(url: str, article: Article) -> Node:
             {
                 "@type": "Question",
                 "name": question.question,
-                "acceptedAnswer": {"@type": "Answer", "text": question.answer_text.strip()},
+                "acceptedAnswer": {"@type": "Answer", "text": answer(question.answer_text)},
             }
             for question in article.questions
         ],
