@@ -41,6 +41,8 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
+from generator.link_settings import address_as_read
+
 RULE = "html-unsafe"
 SAFETY_CHECK = "sitegen_html_safety"  # the check's name among the converter's treeprocessors
 HINT = (
@@ -61,10 +63,6 @@ _ADDRESSES = {
     *("xlink:href", "srcset", "ping", "longdesc", "lowsrc", "dynsrc", "codebase"),
     *("archive", "classid", "usemap", "manifest", "icon", "to", "from", "values", "by"),
 }
-# A browser drops tabs and line breaks anywhere in an address, and spaces and control
-# characters around it.
-_DROPPED_IN_ADDRESSES = re.compile(r"[\t\n\r]")
-_AROUND_ADDRESSES = "".join(map(chr, range(0x21)))
 _IMAGE_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp|avif)[;,]")
 # Elements whose text a browser reads as raw text (with scripts on), up to their end tag.
 _RAW_TEXT = frozenset(
@@ -123,7 +121,7 @@ def _running_address(name: str, value: str) -> str | None:
     """The address in ``value`` that would run, as a browser reads it; None if none would."""
     candidates = value.split(",") if name == "srcset" else [value]
     for candidate in candidates:
-        address = _DROPPED_IN_ADDRESSES.sub("", candidate).strip(_AROUND_ADDRESSES)
+        address = address_as_read(candidate)
         scheme = address[:16].lower()
         if scheme.startswith(("javascript:", "vbscript:")):
             return address

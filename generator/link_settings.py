@@ -23,9 +23,15 @@ _DROPPED = re.compile(r"[\t\n\r]")
 _AROUND = "".join(map(chr, range(0x21)))
 
 
+def address_as_read(value: str) -> str:
+    """``value`` as a browser reads it for an address: tabs and line breaks dropped, and
+    spaces and control characters around it."""
+    return _DROPPED.sub("", value).strip(_AROUND)
+
+
 def link_scheme(value: str) -> str:
     """The scheme of the address a browser reads in ``value`` ('' for a path)."""
-    return urlsplit(_DROPPED.sub("", value).strip(_AROUND)).scheme
+    return urlsplit(address_as_read(value)).scheme
 
 
 def check_link(value: str, name: str, line: int | None) -> str:
