@@ -19,6 +19,7 @@ An address that a plain file cannot stand for (one with a query string such as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -27,6 +28,8 @@ from urllib.parse import unquote, urlsplit
 from generator.config import Config
 from generator.errors import ModelError
 from generator.model import Site
+
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 SITE_TOML = "site.toml"
 PAGE_SUFFIXES = (".html", ".htm")
@@ -109,6 +112,7 @@ def _redirect(config: Config, old: str, target: str, source: str, line: int | No
 
 def _site_path(config: Config, address: str, fail) -> tuple[str, str]:
     """``address`` as (path, query) on the site's host; raise through ``fail`` if off it."""
+    _refuse_spaces(address, fail)
     parts = urlsplit(address.strip())
     if parts.fragment or address.strip().endswith("#"):
         raise fail("has a #fragment, which browsers never send", "drop the part from '#' on")
@@ -126,6 +130,17 @@ def _site_path(config: Config, address: str, fail) -> tuple[str, str]:
             f"write {config.base_path}{path.lstrip('/')} (addresses start with the base path)",
         )
     return path, parts.query
+
+
+def _refuse_spaces(address: str, fail) -> None:
+    """An address holds no space, tab, line break or other control character: a browser
+    would drop or encode it, and a line break in a host's rules (.htaccess, nginx) would
+    end the rule there and make the rest a rule of its own."""
+    if _SPACE_OR_CONTROL.search(address.strip()):
+        raise fail(
+            "holds a space or a control character (a line break, a tab)",
+            "write a space as %20, and leave out line breaks and tabs",
+        )
 
 
 def _page_file(relative: str) -> str | None:
@@ -160,8 +175,9 @@ def _target(config: Config, new: str, line: int | None, pages: Mapping[str, str]
             f"give a page of this site, as a link would ({config.base_path}tags/acne/), "
             "or a full https:// address of another site",
         )
+    _refuse_spaces(new, fail)
     if parts.scheme and parts.hostname != urlsplit(config.base_url).hostname:
-        return new.strip()  # another site: nothing to check here
+        return new.strip()  # another site: nothing more to check here
 
     path, query = _site_path(config, new, fail)
     relative = unquote(path[len(config.base_path) :])
