@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from generator.brand import ThemeError, ThemeSettings, theme_settings
 from generator.errors import ConfigError
 from generator.image_limits import DEFAULT_MAX_PIXELS, HIGHEST_MAX_PIXELS
-from generator.link_settings import check_link
+from generator.link_settings import check_link, has_space_or_control
 from generator.model import Address, Clinic, Person
 from generator.publish.settings import (
     PublishSettings,
@@ -276,11 +276,11 @@ def _typed(value: Any, kind: type, name: str, where: _Locator) -> Any:
 
 
 def _base_url(value: str, where: _Locator) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    parts = urlsplit(value)  # which drops line breaks and tabs: they are refused here
+    if parts.scheme not in ("http", "https") or not parts.netloc or has_space_or_control(value):
         raise ConfigError(
             CONFIG_NAME,
-            f"'base_url' must be an absolute http(s) URL, got {value!r}",
+            f"'base_url' must be an absolute http(s) URL without spaces, got {value!r}",
             line=where.line_of("base_url"),
             hint='for example base_url = "https://clinic.example.com/"',
         )

@@ -21,6 +21,12 @@ CONFIG_NAME = "site.toml"
 LINK_SCHEMES = ("http", "https", "mailto", "tel")
 _DROPPED = re.compile(r"[\t\n\r]")
 _AROUND = "".join(map(chr, range(0x21)))
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def has_space_or_control(value: str) -> bool:
+    """Whether ``value`` holds a space, tab, line break or other control character."""
+    return _SPACE_OR_CONTROL.search(value) is not None
 
 
 def address_as_read(value: str) -> str:

@@ -19,7 +19,6 @@ An address that a plain file cannot stand for (one with a query string such as
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -27,9 +26,8 @@ from urllib.parse import unquote, urlsplit
 
 from generator.config import Config
 from generator.errors import ModelError
+from generator.link_settings import has_space_or_control
 from generator.model import Site
-
-_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 SITE_TOML = "site.toml"
 PAGE_SUFFIXES = (".html", ".htm")
@@ -136,7 +134,7 @@ def _refuse_spaces(address: str, fail) -> None:
     """An address holds no space, tab, line break or other control character: a browser
     would drop or encode it, and a line break in a host's rules (.htaccess, nginx) would
     end the rule there and make the rest a rule of its own."""
-    if _SPACE_OR_CONTROL.search(address.strip()):
+    if has_space_or_control(address.strip()):
         raise fail(
             "holds a space or a control character (a line break, a tab)",
             "write a space as %20, and leave out line breaks and tabs",
