@@ -375,7 +375,7 @@ def _comments(raw: dict[str, Any] | None, where: _Locator) -> CommentSettings | 
 
 def _comment_endpoint(value: str, where: _Locator) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.netloc or has_space_or_control(value):
         raise ConfigError(
             CONFIG_NAME,
             f"'comments.endpoint' must be an absolute http(s) URL, got {value!r}",

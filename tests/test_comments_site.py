@@ -45,6 +45,10 @@ def test_the_comments_table_is_read_and_origins_normalised(site):
     ("line", "message"),
     [
         ('endpoint = "/comments"', "'comments.endpoint' must be an absolute http(s) URL"),
+        (
+            'endpoint = "https://c.example/comments\\nX-Injected: 1"',
+            "'comments.endpoint' must be an absolute http(s) URL",
+        ),
         ('allowed_origins = ["http://127.0.0.1:8000/preview/"]', "which is not an origin"),
         ("rate_limit = 0", "'rate_limit' must be at least 1"),
         ('max_length = "long"', "'comments.max_length' must be a whole number"),
