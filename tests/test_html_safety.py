@@ -7,6 +7,7 @@ once the browser has parsed it (its own HTML and address parsers, not ours).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 
@@ -39,6 +40,7 @@ RUNNING = [
     '<a href="javascript&colon;alert(1)">x</a>',
     '<a href="vbscript:msgbox(1)">x</a>',
     '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">x</a>',
+    '<iframe src="data:image/svg+xml,&lt;svg onload=go()&gt;" title="x"></iframe>',
     '<img alt="x" src="/a.png" srcset="/a.png 1x, javascript:alert(1) 2x">',
     '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
     '<svg><animate attributeName="href" to="javascript:alert(1)"/></svg>',
@@ -214,25 +216,35 @@ def _spellings(rng: random.Random, markdown: str) -> str:
 @pytest.mark.slow
 def test_chromium_finds_nothing_running_in_what_the_rule_lets_through():
     from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
 
-    from tests.browser import launched_chromium
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
     rng = random.Random(20261208)
     cases = [_spellings(rng, markdown) for markdown in RUNNING for _ in range(12)]
     cases += [context.format(markdown) for context in CONTEXTS for markdown in RUNNING]
     cases += RUNNING + HARMLESS
-    with launched_chromium() as browser:
-        pages = []
+    with sync_playwright() as driver:
+        held: dict = {}  # the browser and its page, made again when an attack broke them
+
+        def page():
+            if held.get("browser") is None or not held["browser"].is_connected():
+                held["browser"] = driver.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS
+                )
+                held["page"] = None
+            if held.get("page") is None:
+                held["page"] = held["browser"].new_page()
+                held["page"].route("**/*", lambda route: route.abort())  # nothing leaves
+            return held["page"]
 
         def running(html: str) -> list[str]:
-            if not pages:
-                pages.append(browser.new_page())
-                pages[0].route("**/*", lambda route: route.abort())  # nothing leaves the machine
             try:
-                pages[0].set_content(f"<!doctype html><body><main>{html}</main></body>")
-                return pages[0].evaluate(_RUNNING_IN_DOM, _ADDRESSES)
+                page().set_content(f"<!doctype html><body><main>{html}</main></body>")
+                return page().evaluate(_RUNNING_IN_DOM, _ADDRESSES)
             except PlaywrightError as error:  # sent elsewhere by a refresh, or crashed
-                pages.pop().close()  # the next case gets a new page
+                with contextlib.suppress(PlaywrightError):
+                    held.pop("page").close()
                 return [str(error)]
 
         # The judge itself must see what runs: each attack, unchecked, is found.
@@ -247,6 +259,7 @@ def test_chromium_finds_nothing_running_in_what_the_rule_lets_through():
             found = running(converted.html)
             let_through.append(markdown)
             assert not found, json.dumps({"markdown": markdown, "runs": found})
+        held["browser"].close()
     assert refused >= len(RUNNING) and len(let_through) >= len(HARMLESS), (refused, let_through)
 
 
