@@ -110,22 +110,28 @@ def unsafe_in_attributes(
             yield Unsafe("a <meta http-equiv> could send readers elsewhere", ("http-equiv",))
         elif tag == "iframe" and name == "srcdoc":
             yield Unsafe("an <iframe srcdoc> would run a page of its own, scripts and all", (name,))
-        elif value and name in _ADDRESSES and (address := _running_address(name, value)):
+        elif value and name in _ADDRESSES and (address := _running_address(tag, name, value)):
             what = f"the address {address[:60]!r} would run in readers' browsers"
             yield Unsafe(what, (value[:30], *_SCHEMES, name))
         if value and "<" in value:
             yield from unsafe_in_html(value, depth + 1)
 
 
-def _running_address(name: str, value: str) -> str | None:
-    """The address in ``value`` that would run, as a browser reads it; None if none would."""
+def _running_address(tag: str, name: str, value: str) -> str | None:
+    """The address in ``value`` that would run, as a browser reads it; None if none would.
+    An ``<img>`` shows an image of any kind as an image (an SVG one runs no script there);
+    elsewhere a ``data:`` address passes as a raster image only."""
     candidates = value.split(",") if name == "srcset" else [value]
+    shown_as_image = tag in ("img", "source") and name in ("src", "srcset")
     for candidate in candidates:
         address = address_as_read(candidate)
         scheme = address[:16].lower()
         if scheme.startswith(("javascript:", "vbscript:")):
             return address
-        if scheme.startswith("data:") and not _IMAGE_DATA.match(address.lower()):
+        image = _IMAGE_DATA.match(address.lower()) or (
+            shown_as_image and scheme.startswith("data:image/")
+        )
+        if scheme.startswith("data:") and not image:
             return address
     return None
 

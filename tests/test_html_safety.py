@@ -89,6 +89,8 @@ HARMLESS = [
     "[a path with a colon](https://example.org/javascript:guide)",
     '<abbr title="javascript: a programming language">JS</abbr>',
     '<img src="data:image/png;base64,iVBORw0KGgo=" alt="A dot">',
+    # A lazy-loading placeholder, as pasted from many a WordPress page: an <img> shows it.
+    '<img src="data:image/svg+xml,%3Csvg xmlns=\'http://www.w3.org/2000/svg\'/%3E" alt="">',
     "<details><summary>More</summary>\n\nText.\n</details>",
     '<p class="note" data-onclick="x" title="on=">A note</p>',
     "| a | b |\n|---|---|\n| 1 | 2 |",
