@@ -42,6 +42,7 @@ def markdown_instance() -> Markdown:
     # sitegen's own look for code that would run is sitegen's work, not Markdown's:
     # left in, it would make the floor slower and every ratio to it look better.
     converter.markdown.treeprocessors.deregister(SAFETY_CHECK)
+    converter.markdown.postprocessors.deregister(SAFETY_CHECK)
     return converter.markdown
 
 

@@ -10,6 +10,7 @@ build waits for it, and says so.
 The lock is ``flock`` on a file in the site's cache folder, named for the output
 folder's path. The kernel lets go of it when its process ends, however it ends:
 a build killed by ``kill -9`` leaves nothing that would stop the next one.
+:func:`held_lock` is that lock for any file; a publish holds one per target.
 """
 
 from __future__ import annotations
@@ -38,17 +39,25 @@ def output_folder_locked(
 ) -> Iterator[None]:
     """Hold ``output_dir``'s lock inside the ``with``. If another process holds it,
     ``tell`` the user so, then wait for it to let go."""
+    busy = f"Waiting for another build of {output_dir} to finish..."
+    with held_lock(lock_path(cache_dir, output_dir), lambda: tell(busy)):
+        yield
+
+
+@contextmanager
+def held_lock(path: Path, when_busy: Callable[[], None]) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the file ``path`` inside the ``with``. If another
+    process holds it, ``when_busy()`` is called first: it raises, or returns to wait."""
     if fcntl is None:
         yield
         return
-    path = lock_path(cache_dir, output_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            tell(f"Waiting for another build of {output_dir} to finish...")
+            when_busy()
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:

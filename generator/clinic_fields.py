@@ -47,23 +47,19 @@ FIELDS: dict[str, Callable[[Clinic, str], str]] = {
 
 def fill_clinic_fields(html: str, clinic: Clinic, language: str) -> Markup:
     """``html`` with each known ``{{ clinic.<field> }}`` replaced by the clinic's value."""
-
-    def value(match: re.Match) -> str:
-        field = FIELDS.get(match[1])
-        return str(escape(field(clinic, language))) if field else match[0]
-
-    return Markup(PLACEHOLDER.sub(value, str(html)))
+    return Markup(_filled(str(html), clinic, language, lambda value: str(escape(value))))
 
 
 def fill_clinic_text(text: str, clinic: Clinic, language: str) -> str:
     """Plain ``text`` (a FAQ answer for the structured data) with the known placeholders
     replaced by the clinic's values, as they are."""
-    if "clinic." not in text:
-        return text
+    return _filled(text, clinic, language, str) if "clinic." in text else text
 
+
+def _filled(text: str, clinic: Clinic, language: str, shown: Callable[[str], str]) -> str:
     def value(match: re.Match) -> str:
         field = FIELDS.get(match[1])
-        return field(clinic, language) if field else match[0]
+        return shown(field(clinic, language)) if field else match[0]
 
     return PLACEHOLDER.sub(value, text)
 

@@ -190,16 +190,15 @@ class HtmlSafetyCheck(Treeprocessor):
             return  # HtmlTextSafetyCheck reads the HTML written, as a whole
         for element in root.iter():
             if (element.attrib or element.tag in _ELEMENTS) and isinstance(element.tag, str):
-                attributes = [
-                    (name, self._as_read(value)) for name, value in element.attrib.items()
-                ]
+                attributes = [(name, _as_read(value)) for name, value in element.attrib.items()]
                 self.found += unsafe_in_attributes(element.tag.lower(), attributes)
 
-    def _as_read(self, value: str | None) -> str | None:
-        """An attribute value of the tree as a browser reads it in the HTML written: with
-        the ``&`` Markdown set aside while it converted the text put back, and entities
-        read, as the HTML written keeps them as they are ("&#106;avascript:")."""
-        return value and unescape(value.replace(AMP_SUBSTITUTE, "&"))
+
+def _as_read(value: str | None) -> str | None:
+    """An attribute value of the tree as a browser reads it in the HTML written: with the
+    ``&`` Markdown set aside while it converted the text put back, and entities read, as
+    the HTML written keeps them as they are ("&#106;avascript:")."""
+    return value and unescape(value.replace(AMP_SUBSTITUTE, "&"))
 
 
 class HtmlTextSafetyCheck(Postprocessor):

@@ -173,8 +173,8 @@ def _target(config: Config, new: str, line: int | None, pages: Mapping[str, str]
             f"give a page of this site, as a link would ({config.base_path}tags/acne/), "
             "or a full https:// address of another site",
         )
-    _refuse_spaces(new, fail)
     if parts.scheme and parts.hostname != urlsplit(config.base_url).hostname:
+        _refuse_spaces(new, fail)  # an address of this site: _site_path refuses them
         return new.strip()  # another site: nothing more to check here
 
     path, query = _site_path(config, new, fail)

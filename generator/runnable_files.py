@@ -31,8 +31,9 @@ def refuse_runnable_file(src_path: str) -> None:
     """A file of ``content/`` that a browser or a web server would run is a
     ``runnable-file`` error: writers' files are published as they are, on the site's
     own address (SVG drawings are read instead: :mod:`generator.svg_safety`)."""
-    suffix = src_path.rpartition("/")[2].rpartition(".")[2].lower()
-    if suffix in _RUNNABLE_SUFFIXES and "." in src_path.rpartition("/")[2]:
+    name = src_path.rpartition("/")[2]
+    suffix = name.rpartition(".")[2].lower()
+    if "." in name and suffix in _RUNNABLE_SUFFIXES:
         raise ContentError(
             src_path,
             f"a .{suffix} file in content/ would run in readers' browsers or on the web "

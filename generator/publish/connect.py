@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator.build_lock import held_lock
 from generator.errors import PublishError
 from generator.publish.folder import FolderTarget
 from generator.publish.git import GitTarget
@@ -28,33 +28,20 @@ def open_target(url: TargetURL, ssh_command: list[str], work_dir: Path) -> Targe
     return SftpTarget(url, ssh_command, work_dir)
 
 
-try:
-    import fcntl
-except ImportError:  # not on this system: publishes are not kept apart there
-    fcntl = None  # type: ignore[assignment]
-
-
 @contextmanager
 def target_locked(url: TargetURL, work_dir: Path) -> Iterator[None]:
     """One publish at a time to each target from this site: a second one is told that the
     first is under way. (Both would use the same scratch files, and the target's record
     would say what neither sent.) The lock is ``flock``: the kernel lets go of it however
     the publish ends, ``kill -9`` included."""
-    if fcntl is None:
-        yield
-        return
+
+    def refuse() -> None:
+        raise PublishError(
+            url.url,
+            "another sitegen publish to this target is under way",
+            hint="publish again once it has ended",
+        )
+
     key = hashlib.blake2b(url.url.encode(), digest_size=8).hexdigest()
-    work_dir.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(work_dir / f"target-{key}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC)
-    try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublishError(
-                url.url,
-                "another sitegen publish to this target is under way",
-                hint="publish again once it has ended",
-            ) from None
+    with held_lock(work_dir / f"target-{key}.lock", refuse):
         yield
-    finally:
-        os.close(descriptor)
